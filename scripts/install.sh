@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Create ./.venv and install genvsdisc into it, ready to run.
+#   bash scripts/install.sh          # the package and its runtime needs
+#   bash scripts/install.sh --test   # also the test tools and headless Chromium
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+# The CPU build of torch first: a bare `torch` requirement would pull a CUDA build.
+.venv/bin/python -m pip install -q torch==2.13.0
+if [ "${1:-}" = "--test" ]; then
+    .venv/bin/python -m pip install -q -e ".[test]"
+    if ! command -v chromium >/dev/null 2>&1; then
+        (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+            || echo "install.sh: chromium could not be installed; browser tests will be skipped" >&2
+    fi
+else
+    .venv/bin/python -m pip install -q -e .
+fi

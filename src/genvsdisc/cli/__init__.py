@@ -1,0 +1,73 @@
+"""The ``genvsdisc`` command.
+
+One module per command group (``data_commands``, ``model_commands``...);
+each defines click commands and this module adds them to the group. A
+:class:`~genvsdisc.exceptions.GenvsdiscError` anywhere below becomes one line
+on stderr and exit status 2; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from genvsdisc import __version__
+from genvsdisc.exceptions import GenvsdiscError
+
+__all__ = ["main", "cli"]
+
+
+class _Group(click.Group):
+    """A click group that turns genvsdisc errors into one clean line."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except GenvsdiscError as err:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"genvsdisc: error: {err}", err=True)
+            ctx.exit(err.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="genvsdisc")
+@click.option("--debug", is_flag=True, help="Show full tracebacks for errors.")
+@click.pass_context
+def cli(ctx, debug):
+    """genvsdisc: the detective and the artist, side by side.
+
+    Discriminative models learn p(y|x) and predict labels; generative models
+    learn p(x|y)p(y), classify by Bayes' rule, and can also generate, score
+    novelty, handle missing features and learn from unlabeled rows.
+
+    \b
+    Examples:
+      genvsdisc datasets
+      genvsdisc inspect iris
+      genvsdisc compare digits
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def _register() -> None:
+    """Attach every command module's commands (import here keeps `--help` fast)."""
+    from genvsdisc.cli import data_commands
+
+    for module in (data_commands,):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main(argv=None) -> None:
+    """Console-script entry point."""
+    cli.main(args=argv, prog_name="genvsdisc", standalone_mode=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

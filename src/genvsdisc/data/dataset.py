@@ -1,0 +1,84 @@
+"""The one shape every data set takes inside genvsdisc."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+__all__ = ["Dataset", "Modality"]
+
+Modality = Literal["tabular", "image", "text"]
+
+
+@dataclass
+class Dataset:
+    """A labeled data set, ready for any genvsdisc model that accepts its modality.
+
+    Attributes
+    ----------
+    name : str
+        Short name: the built-in name or the file / folder stem.
+    X : ndarray
+        (n, d) float64 for ``tabular`` and ``image`` (pixels flattened row-major,
+        scaled to [0, 1]); (n,) object array of str for ``text``.
+    y : ndarray (n,)
+        Integer class indices into ``classes``.
+    classes : list of str
+        Class names, ``classes[y[i]]`` is the label of row i.
+    modality : {"tabular", "image", "text"}
+    feature_names : list of str
+        One per column of X (``["text"]`` for text).
+    description : str
+        One line: what it is and where it came from.
+    image_shape : tuple of int or None
+        (height, width) or (height, width, channels) for images.
+    encoder : object or None
+        For user tables: the fitted column transformer that turns new raw rows
+        into the same feature columns (``encoder.transform(frame)``).
+    notes : list of str
+        What the loader did that the user should know (dropped id columns,
+        skipped files, resized images...). ``genvsdisc inspect`` prints them.
+    info : dict
+        Loader facts for ``inspect``: column kinds, missing counts, source path.
+    """
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray
+    classes: list[str]
+    modality: Modality
+    feature_names: list[str]
+    description: str
+    image_shape: tuple[int, ...] | None = None
+    encoder: Any = None
+    notes: list[str] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_samples(self) -> int:
+        return len(self.y)
+
+    @property
+    def n_features(self) -> int | None:
+        """Number of feature columns; None for raw text."""
+        return None if self.modality == "text" else int(self.X.shape[1])
+
+    @property
+    def labels(self) -> np.ndarray:
+        """Class names per row, shape (n,)."""
+        return np.asarray(self.classes, dtype=object)[self.y]
+
+    def class_counts(self) -> dict[str, int]:
+        counts = np.bincount(self.y, minlength=len(self.classes))
+        return {c: int(k) for c, k in zip(self.classes, counts)}
+
+    def subset(self, rows) -> "Dataset":
+        """A Dataset with only ``rows`` (index array or mask); same classes and encoder."""
+        return Dataset(
+            name=self.name, X=self.X[rows], y=self.y[rows], classes=list(self.classes),
+            modality=self.modality, feature_names=list(self.feature_names),
+            description=self.description, image_shape=self.image_shape,
+            encoder=self.encoder, notes=list(self.notes), info=dict(self.info),
+        )

@@ -1,0 +1,54 @@
+"""Every error genvsdisc raises on purpose lives here.
+
+A :class:`GenvsdiscError` is a *user's* mistake or a model's honest refusal:
+the CLI prints its message as one line on stderr and exits with status 2,
+with no traceback unless ``--debug`` is given. Anything else escaping the
+CLI is a bug in genvsdisc and keeps its traceback.
+
+Messages name the thing (file, column, parameter), what was expected and
+what was found, e.g. ``"iris.csv: target column 'kind' not found; columns
+are: sepal_length, sepal_width, petal_length, petal_width, species"``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "GenvsdiscError",
+    "DataError",
+    "ParameterError",
+    "CannotGenerateError",
+    "MissingValuesError",
+    "UnknownNameError",
+]
+
+
+class GenvsdiscError(Exception):
+    """Base of every deliberate genvsdisc error (exit status 2 in the CLI)."""
+
+    exit_code = 2
+
+
+class DataError(GenvsdiscError, ValueError):
+    """Input data that cannot be used: unreadable file, bad column, one class..."""
+
+
+class ParameterError(GenvsdiscError, ValueError):
+    """A parameter outside its allowed range or of the wrong kind."""
+
+
+class UnknownNameError(GenvsdiscError, KeyError):
+    """An unknown data set, model or experiment name; the message lists valid ones."""
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class MissingValuesError(GenvsdiscError, ValueError):
+    """NaN given to a model that cannot integrate missing features out."""
+
+
+class CannotGenerateError(GenvsdiscError, NotImplementedError):
+    """A discriminative model was asked to create examples.
+
+    It learned p(y|x) only, so nothing in it describes what an x looks like.
+    """
