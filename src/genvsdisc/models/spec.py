@@ -1,0 +1,39 @@
+"""What the registry knows about each model, without importing the model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["ModelSpec"]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One registry entry.
+
+    Attributes
+    ----------
+    name : str
+        Registry name used on the command line (``gaussian_nb``, ``logreg``...).
+    factory : callable
+        ``factory(**params)`` returns a fresh, unfitted estimator.
+    family : {"generative", "discriminative"}
+    modalities : tuple of str
+        Which of ``tabular``, ``image``, ``text`` the model accepts.
+    likelihood : {"exact", "bound", "unnormalised", "none"}
+        How ``score_samples`` relates to log p(x); "none" for discriminative models.
+    description : str
+        One line for ``genvsdisc models``.
+    deep : bool
+        PyTorch models, only run by ``compare`` when named or with ``--deep``.
+    """
+
+    name: str
+    factory: Callable
+    family: Literal["generative", "discriminative"]
+    modalities: tuple[str, ...]
+    likelihood: Literal["exact", "bound", "unnormalised", "none"]
+    description: str
+    deep: bool = False
