@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 __all__ = ["ModelSpec"]
 
@@ -28,6 +28,10 @@ class ModelSpec:
         One line for ``genvsdisc models``.
     deep : bool
         PyTorch models, only run by ``compare`` when named or with ``--deep``.
+    test_params : mapping
+        Constructor parameters that keep the model small and fast for the
+        scikit-learn estimator checks (``tests/models/test_estimator_checks.py``);
+        empty for models that are fast enough as they are. Never used outside tests.
     """
 
     name: str
@@ -37,3 +41,4 @@ class ModelSpec:
     likelihood: Literal["exact", "bound", "unnormalised", "none"]
     description: str
     deep: bool = False
+    test_params: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
