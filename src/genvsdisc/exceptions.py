@@ -19,6 +19,7 @@ __all__ = [
     "CannotGenerateError",
     "MissingValuesError",
     "UnknownNameError",
+    "DataWarning",
 ]
 
 
@@ -51,4 +52,12 @@ class CannotGenerateError(GenvsdiscError, NotImplementedError):
     """A discriminative model was asked to create examples.
 
     It learned p(y|x) only, so nothing in it describes what an x looks like.
+    """
+
+
+class DataWarning(UserWarning):
+    """Usable data with something the user should know (a one-row class, skipped files).
+
+    The CLI prints each as one line on stderr; the test suite turns it into an error
+    unless a test expects it.
     """

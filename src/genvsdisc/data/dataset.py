@@ -72,13 +72,20 @@ class Dataset:
 
     def class_counts(self) -> dict[str, int]:
         counts = np.bincount(self.y, minlength=len(self.classes))
-        return {c: int(k) for c, k in zip(self.classes, counts)}
+        return {c: int(k) for c, k in zip(self.classes, counts, strict=True)}
 
-    def subset(self, rows) -> "Dataset":
+    def subset(self, rows) -> Dataset:
         """A Dataset with only ``rows`` (index array or mask); same classes and encoder."""
         return Dataset(
-            name=self.name, X=self.X[rows], y=self.y[rows], classes=list(self.classes),
-            modality=self.modality, feature_names=list(self.feature_names),
-            description=self.description, image_shape=self.image_shape,
-            encoder=self.encoder, notes=list(self.notes), info=dict(self.info),
+            name=self.name,
+            X=self.X[rows],
+            y=self.y[rows],
+            classes=list(self.classes),
+            modality=self.modality,
+            feature_names=list(self.feature_names),
+            description=self.description,
+            image_shape=self.image_shape,
+            encoder=self.encoder,
+            notes=list(self.notes),
+            info=dict(self.info),
         )

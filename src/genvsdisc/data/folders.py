@@ -1,0 +1,109 @@
+"""Folders with one sub-folder per class, holding images or .txt documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from genvsdisc.data._checks import encode_labels
+from genvsdisc.data._read import decode_text
+from genvsdisc.data.dataset import Dataset
+from genvsdisc.exceptions import DataError
+
+__all__ = ["IMAGE_SUFFIXES", "load_folder", "scan_folder"]
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
+TEXT_SUFFIXES = {".txt"}
+
+
+def _visible(paths):
+    return sorted(p for p in paths if not p.name.startswith("."))
+
+
+def scan_folder(path: Path) -> tuple[str, dict[str, list[Path]], list[str]]:
+    """Find the class folders and decide whether they hold images or text.
+
+    Returns
+    -------
+    modality : {"image", "text"}
+        Whichever kind of file is in the majority.
+    files : dict of class name to list of Path
+        Only classes with at least one file of that kind, sorted.
+    notes : list of str
+        Files and class folders left out, and why.
+    """
+    subfolders = [p for p in _visible(path.iterdir()) if p.is_dir()]
+    if not subfolders:
+        found = len([p for p in _visible(path.iterdir()) if p.is_file()])
+        raise DataError(
+            f"{path}: expected one sub-folder per class holding images or .txt files; "
+            f"found no sub-folders ({found} file(s))"
+        )
+    listing = {d.name: [p for p in _visible(d.iterdir()) if p.is_file()] for d in subfolders}
+    all_files = [p for files in listing.values() for p in files]
+    n_image = sum(p.suffix.lower() in IMAGE_SUFFIXES for p in all_files)
+    n_text = sum(p.suffix.lower() in TEXT_SUFFIXES for p in all_files)
+    if n_image == 0 and n_text == 0:
+        raise DataError(
+            f"{path}: no image ({', '.join(sorted(IMAGE_SUFFIXES))}) or .txt files "
+            f"in its {len(subfolders)} class folder(s)"
+        )
+    modality, suffixes = ("image", IMAGE_SUFFIXES) if n_image >= n_text else ("text", TEXT_SUFFIXES)
+    files = {c: [p for p in fs if p.suffix.lower() in suffixes] for c, fs in listing.items()}
+    notes = []
+    other = len(all_files) - sum(len(fs) for fs in files.values())
+    if other:
+        notes.append(f"ignored {other} file(s) that are not {modality} files")
+    empty = [c for c, fs in files.items() if not fs]
+    if empty:
+        notes.append(f"left out class folder(s) with no {modality} files: {', '.join(empty)}")
+    files = {c: fs for c, fs in files.items() if fs}
+    if len(files) < 2:
+        raise DataError(
+            f"{path}: one class folder ('{next(iter(files))}') holds {modality} files; "
+            "expected at least 2 sub-folders, one per class"
+        )
+    return modality, files, notes
+
+
+def _load_text(path: Path, files, notes, *, encoding: str) -> Dataset:
+    texts, labels = [], []
+    for label, paths in files.items():
+        for p in paths:
+            texts.append(decode_text(p.read_bytes(), where=str(p), encoding=encoding))
+            labels.append(label)
+    y, classes = encode_labels(labels, where=str(path), what="class folders")
+    X = np.empty(len(texts), dtype=object)
+    X[:] = texts
+    return Dataset(
+        name=path.name, X=X, y=y, classes=classes, modality="text", feature_names=["text"],
+        description=f"{path.name}: {len(y)} .txt documents in {len(classes)} class folders",
+        notes=notes, info={"source": str(path), "kinds": {"text": 1}, "missing": {}},
+    )  # fmt: skip
+
+
+def load_folder(path: Path, *, encoding: str = "utf-8", image_size=None, max_side: int = 64):
+    """Load a class-per-sub-folder directory of images or .txt files.
+
+    Parameters
+    ----------
+    path : Path
+    encoding : str, default "utf-8"
+        For .txt files.
+    image_size : int or (height, width), optional
+        Size every image is brought to; default the most common size, shrunk (keeping
+        its aspect ratio) so neither side exceeds ``max_side``.
+    max_side : int, default 64
+
+    Returns
+    -------
+    Dataset
+        ``image``: X (n, h*w) or (n, h*w*3) float64 in [0, 1]; ``text``: X (n,) of str.
+    """
+    modality, files, notes = scan_folder(path)
+    if modality == "text":
+        return _load_text(path, files, notes, encoding=encoding)
+    from genvsdisc.data.images import load_images
+
+    return load_images(path, files, notes, image_size=image_size, max_side=max_side)
