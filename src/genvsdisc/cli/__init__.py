@@ -9,13 +9,24 @@ on stderr and exit status 2; ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import sys
+import warnings
 
 import click
 
 from genvsdisc import __version__
-from genvsdisc.exceptions import GenvsdiscError
+from genvsdisc.exceptions import DataWarning, GenvsdiscError
 
 __all__ = ["main", "cli"]
+
+
+def _one_line_warning(show_default):
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, DataWarning):
+            click.echo(f"genvsdisc: warning: {message}", err=True)
+        else:
+            show_default(message, category, filename, lineno, file, line)
+
+    return show
 
 
 class _Group(click.Group):
@@ -23,7 +34,11 @@ class _Group(click.Group):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                # a DataWarning (one-row class, skipped files) is one stderr line, every time
+                warnings.simplefilter("always", DataWarning)
+                warnings.showwarning = _one_line_warning(warnings.showwarning)
+                return super().invoke(ctx)
         except GenvsdiscError as err:
             if ctx.obj and ctx.obj.get("debug"):
                 raise

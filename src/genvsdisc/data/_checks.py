@@ -25,7 +25,9 @@ def _label_sort_key(label: str):
         return (1, 0.0, label)
 
 
-def encode_labels(labels: Sequence[str], *, where: str, what: str) -> tuple[np.ndarray, list[str]]:
+def encode_labels(
+    labels: Sequence[str], *, where: str, what: str, notes: list[str] | None = None
+) -> tuple[np.ndarray, list[str]]:
     """Turn label strings into class indices, checking there is something to classify.
 
     Parameters
@@ -36,6 +38,8 @@ def encode_labels(labels: Sequence[str], *, where: str, what: str) -> tuple[np.n
         The file or folder, for messages.
     what : str
         What holds the labels, e.g. ``"target column 'species'"`` or ``"class folders"``.
+    notes : list of str, optional
+        Warnings are also appended here (for ``genvsdisc inspect``).
 
     Returns
     -------
@@ -59,8 +63,11 @@ def encode_labels(labels: Sequence[str], *, where: str, what: str) -> tuple[np.n
     single = [c for c, k in zip(classes, counts, strict=True) if k == 1]
     if single:
         names = ", ".join(f"'{c}'" for c in single[:5]) + (" ..." if len(single) > 5 else "")
-        warn(
+        message = (
             f"{where}: {len(single)} class(es) of the {what} have a single row ({names}); "
             "they cannot appear on both sides of a train/test split"
         )
+        warn(message)
+        if notes is not None:
+            notes.append(message)
     return y, classes

@@ -73,7 +73,7 @@ def _load_text(path: Path, files, notes, *, encoding: str) -> Dataset:
         for p in paths:
             texts.append(decode_text(p.read_bytes(), where=str(p), encoding=encoding))
             labels.append(label)
-    y, classes = encode_labels(labels, where=str(path), what="class folders")
+    y, classes = encode_labels(labels, where=str(path), what="class folders", notes=notes)
     X = np.empty(len(texts), dtype=object)
     X[:] = texts
     return Dataset(

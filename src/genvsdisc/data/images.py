@@ -106,7 +106,7 @@ def load_images(
         arrays = [a if a.ndim == 3 else np.repeat(a[..., None], 3, axis=2) for a in arrays]
     notes.append(f"{size_note}; {resized} resized")
     notes.append("colour: 3 channels (RGB)" if colour else "greyscale: 1 channel")
-    y, classes = encode_labels(labels, where=str(path), what="class folders")
+    y, classes = encode_labels(labels, where=str(path), what="class folders", notes=notes)
     X = np.stack(arrays).reshape(len(arrays), -1)
     shape = arrays[0].shape
     return Dataset(

@@ -78,7 +78,7 @@ def _drop_unlabeled(frame: pd.DataFrame, target: str, *, where: str, notes: list
     return ~missing
 
 
-def _labels(frame: pd.DataFrame, target: str, keep: np.ndarray, *, where: str):
+def _labels(frame: pd.DataFrame, target: str, keep: np.ndarray, *, where: str, notes: list[str]):
     column = frame[target][keep]
     numbers = pd.to_numeric(column.astype(str).str.strip(), errors="coerce")
     if numbers.notna().all():  # numeric labels: "1.0" and "1" are the same class
@@ -91,7 +91,8 @@ def _labels(frame: pd.DataFrame, target: str, keep: np.ndarray, *, where: str):
                 "(a regression target cannot be classified)"
             )
         column = numbers.astype(np.int64).astype(str)
-    return encode_labels(column.tolist(), where=where, what=f"target column '{target}'")
+    what = f"target column '{target}'"
+    return encode_labels(column.tolist(), where=where, what=what, notes=notes)
 
 
 def _tabular(frame, target, keep, *, where, name, notes, line_offset) -> Dataset:
@@ -111,7 +112,7 @@ def _tabular(frame, target, keep, *, where, name, notes, line_offset) -> Dataset
     if not kinds:
         raise DataError(f"{where}: no feature columns besides target '{target}'; columns are: "
                         f"{_columns_hint(frame)}")  # fmt: skip
-    y, classes = _labels(frame, target, keep, where=where)
+    y, classes = _labels(frame, target, keep, where=where, notes=notes)
     rows = frame[keep].reset_index(drop=True)
     encoder = TableEncoder(
         numeric=[c for c, k in kinds.items() if k == "numeric"],
@@ -145,7 +146,7 @@ def _text(frame, target, text_column, keep, *, where, name, notes) -> Dataset:
     ignored = [c for c in frame.columns if c not in (target, text_column)]
     if ignored:
         notes.append(f"ignored column(s) {', '.join(ignored)}: only the text column is used")
-    y, classes = _labels(frame, target, keep, where=where)
+    y, classes = _labels(frame, target, keep, where=where, notes=notes)
     X = np.empty(int(keep.sum()), dtype=object)
     X[:] = [str(v) for v in text[keep]]
     return Dataset(
