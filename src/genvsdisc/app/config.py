@@ -1,0 +1,76 @@
+"""The app's caps and lab settings, in one place so tests and docs can quote them.
+
+Caps bound everything a browser can ask for: request size, point counts,
+sample counts, prompt length and the time a fit may take. The request
+schemas (:mod:`.schemas`) enforce the count caps through pydantic
+constraints; :func:`~genvsdisc.app.server.create_app` enforces the body
+size and fit time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Caps", "LabConfig", "CAPS"]
+
+
+@dataclass(frozen=True)
+class Caps:
+    """Upper bounds on what one request may ask of the server."""
+
+    #: Bytes in one request body (2,000 points as JSON take about 60 kB).
+    max_body_bytes: int = 200_000
+    #: Points sent to the playground for one fit.
+    max_points: int = 2_000
+    #: Points drawn from a toy data set.
+    max_dataset_samples: int = 2_000
+    #: Points drawn by the playground's Generate button.
+    max_generate: int = 1_000
+    #: Images generated per class in the image lab.
+    max_images_per_class: int = 12
+    #: Characters in a text-lab prompt.
+    max_prompt_chars: int = 300
+    #: Words a text model may add to a prompt.
+    max_words: int = 120
+    #: Seconds one playground fit may take before the request gets a 422.
+    fit_seconds: float = 10.0
+    #: Cells per side of the playground's prediction grid.
+    grid_size: int = 60
+    #: Coordinates of playground points must lie within [-max_abs, max_abs].
+    max_abs_coordinate: float = 1e4
+
+
+#: The caps the request schemas are built with.
+CAPS = Caps()
+
+
+@dataclass(frozen=True)
+class LabConfig:
+    """Which data and models the image and text labs use.
+
+    The defaults are what ``genvsdisc serve`` shows; tests pass smaller
+    ones (fewer training rows, tiny model parameters) so they run in seconds.
+    """
+
+    #: Built-in image data set the image lab learns from.
+    image_dataset: str = "digits"
+    #: Generative models offered in the image lab (first is the default).
+    image_models: tuple[str, ...] = ("gmm", "qda", "gaussian_nb")
+    #: Discriminative model that judges generated images; trained on real images.
+    image_judge: str = "logreg"
+    #: Discriminative models the "ask the detective to draw" button may name.
+    image_detectives: tuple[str, ...] = ("logreg", "mlp")
+    #: Keep only this many training images (None: the whole training split).
+    image_max_train: int | None = None
+    #: Built-in text data set the text lab learns from.
+    text_dataset: str = "bbc_news"
+    #: Generative text model that continues prompts.
+    text_model: str = "ngram_lm"
+    #: Discriminative judge of generated text, trained on real raw text.
+    text_judge: str = "logreg"
+    #: Keep only this many training documents (None: the whole training split).
+    text_max_train: int | None = None
+    #: Extra constructor parameters per model name, e.g. {"gmm": {"n_components": 2}}.
+    model_params: dict[str, dict] = field(default_factory=dict)
+    #: Seed for splits and model fitting in the labs.
+    seed: int = 0

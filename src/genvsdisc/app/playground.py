@@ -1,0 +1,388 @@
+"""The 2-D playground's computations, as plain functions the routes and tests share.
+
+One refit = fit one generative and one discriminative model on the user's
+points, predict both on a grid over the picture, trace the decision
+boundaries and the generative model's class-density contours (with
+``contourpy``, matplotlib's contouring engine), score both on held-out
+points, and write a caption. With ``hide_x2`` the second feature is hidden
+at prediction time: the generative model integrates it out (NaN), the
+discriminative model gets the training mean instead (``SimpleImputer``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import contourpy
+import numpy as np
+from sklearn.impute import SimpleImputer
+from sklearn.model_selection import train_test_split
+
+from genvsdisc.exceptions import CannotGenerateError, GenvsdiscError, ParameterError
+
+__all__ = [
+    "PlaygroundFit",
+    "FitCache",
+    "playground_models",
+    "toy_points",
+    "fit_pair",
+    "fit_view",
+    "generate_points",
+    "ask_detective",
+    "caption",
+]
+
+#: Registry models left out of the playground, with the reason.
+SKIPPED = {
+    "multinomial_nb": "models word counts; 2-D coordinates can be negative",
+    "bernoulli_nb": "models on/off features; 2-D coordinates are continuous",
+}
+#: Held-out share of the points, once every class has enough of them.
+TEST_SIZE = 0.3
+MIN_PER_CLASS_FOR_TEST = 5
+#: Probability mass inside the density contours drawn for each class.
+CONTOUR_MASSES = (0.5, 0.9)
+
+
+def _field_error(field: str, message: str) -> ParameterError:
+    err = ParameterError(message)
+    err.field = field  # the app's error handler names this request field
+    return err
+
+
+def playground_models() -> dict[str, list[dict]]:
+    """Registry models that work on 2-D points, by family.
+
+    Returns
+    -------
+    dict
+        ``{"generative": [...], "discriminative": [...]}``; each entry has
+        ``name``, ``description`` and ``likelihood``. Deep models are left out
+        (too slow to refit as the user clicks), and so are :data:`SKIPPED`.
+    """
+    from genvsdisc.models import available
+
+    out: dict[str, list[dict]] = {"generative": [], "discriminative": []}
+    for spec in available(modality="tabular"):
+        if spec.deep or spec.name in SKIPPED:
+            continue
+        out[spec.family].append(
+            {"name": spec.name, "description": spec.description, "likelihood": spec.likelihood}
+        )
+    return out
+
+
+def toy_points(name: str, n_samples: int, noise: float, n_classes=None, seed: int = 0) -> dict:
+    """A toy data set as plain lists, with a picture domain around it.
+
+    Returns
+    -------
+    dict
+        ``X`` (n, 2) list, ``y`` (n,) list of class indices, ``classes``
+        (names), ``domain`` [x_min, x_max, y_min, y_max].
+    """
+    from genvsdisc.data import load
+
+    params = {"n_samples": n_samples, "noise": noise, "random_state": seed}
+    if n_classes is not None:
+        params["n_classes"] = n_classes
+    ds = load(name, **params)
+    X = np.asarray(ds.X, dtype=float)
+    return {
+        "X": np.round(X, 4).tolist(),
+        "y": np.asarray(ds.y, dtype=int).tolist(),
+        "classes": list(ds.classes),
+        "domain": default_domain(X),
+        "description": ds.description,
+    }
+
+
+def default_domain(X: np.ndarray) -> list[float]:
+    """[x_min, x_max, y_min, y_max] around the points, padded by 10 % (at least 0.5)."""
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = np.maximum(0.1 * (hi - lo), 0.5)
+    return [
+        float(lo[0] - pad[0]),
+        float(hi[0] + pad[0]),
+        float(lo[1] - pad[1]),
+        float(hi[1] + pad[1]),
+    ]
+
+
+def split_points(y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Train and test row indices: a stratified 30 % hold-out, or no test rows if too few.
+
+    Every class needs :data:`MIN_PER_CLASS_FOR_TEST` points before any are
+    held out, so a learner's first few clicks all go into training.
+    """
+    idx = np.arange(len(y))
+    _, counts = np.unique(y, return_counts=True)
+    if counts.min() < MIN_PER_CLASS_FOR_TEST:
+        return idx, idx[:0]
+    train, test = train_test_split(idx, test_size=TEST_SIZE, stratify=y, random_state=seed)
+    return np.sort(train), np.sort(test)
+
+
+@dataclass
+class PlaygroundFit:
+    """Both fitted models and the split they were fitted on."""
+
+    generative: object
+    discriminative: object
+    imputer: SimpleImputer
+    X: np.ndarray
+    y: np.ndarray
+    train: np.ndarray
+    test: np.ndarray
+    fit_ms: dict
+
+
+def _check_names(generative: str, discriminative: str) -> None:
+    names = playground_models()
+    for role, name in (("generative", generative), ("discriminative", discriminative)):
+        valid = [m["name"] for m in names[role]]
+        if name not in valid:
+            raise _field_error(
+                role, f"unknown {role} model '{name}'; choose one of: {', '.join(valid)}"
+            )
+
+
+def _fit_one(role: str, name: str, X: np.ndarray, y: np.ndarray, seed: int):
+    from genvsdisc.models import make
+
+    model = make(name)
+    if "random_state" in model.get_params():
+        model.set_params(random_state=seed)
+    start = time.perf_counter()
+    try:
+        model.fit(X, y)
+    except (GenvsdiscError, ValueError, np.linalg.LinAlgError) as err:
+        raise _field_error(
+            role, f"model '{name}' could not be fitted on these points: {err}"
+        ) from err
+    return model, (time.perf_counter() - start) * 1000
+
+
+def fit_pair(X, y, generative: str, discriminative: str, seed: int = 0) -> PlaygroundFit:
+    """Fit one model of each family on the training part of the points.
+
+    Parameters
+    ----------
+    X : array-like (n, 2)
+    y : array-like (n,) of int class labels
+    generative, discriminative : str
+        Registry names, as listed by :func:`playground_models`.
+    seed : int
+        Seed of the train/test split and of the models.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=int)
+    if len(np.unique(y)) < 2:
+        raise _field_error("y", "points of at least 2 classes are needed to fit a classifier")
+    _check_names(generative, discriminative)
+    train, test = split_points(y, seed)
+    gen, gen_ms = _fit_one("generative", generative, X[train], y[train], seed)
+    disc, disc_ms = _fit_one("discriminative", discriminative, X[train], y[train], seed)
+    imputer = SimpleImputer(strategy="mean").fit(X[train])
+    return PlaygroundFit(
+        gen, disc, imputer, X, y, train, test, {"generative": gen_ms, "discriminative": disc_ms}
+    )
+
+
+def _hide(X: np.ndarray) -> np.ndarray:
+    X = X.copy()
+    X[:, 1] = np.nan
+    return X
+
+
+def _proba(fit: PlaygroundFit, role: str, X: np.ndarray, hide_x2: bool) -> np.ndarray:
+    """p(y|x) (n, K) with x2 integrated out (generative) or mean-imputed (discriminative)."""
+    if role == "generative":
+        return fit.generative.predict_proba(_hide(X) if hide_x2 else X)
+    X_in = fit.imputer.transform(_hide(X)) if hide_x2 else X
+    return fit.discriminative.predict_proba(X_in)
+
+
+def _grid(domain, size: int):
+    xs = np.linspace(domain[0], domain[1], size)
+    ys = np.linspace(domain[2], domain[3], size)
+    gx, gy = np.meshgrid(xs, ys)  # (size, size); row i is y = ys[i]
+    return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def _lines(xs, ys, Z, level: float) -> list[list[list[float]]]:
+    gen = contourpy.contour_generator(x=xs, y=ys, z=Z)
+    return [np.round(line, 4).tolist() for line in gen.lines(level) if len(line) > 1]
+
+
+def _boundaries(xs, ys, proba: np.ndarray) -> list:
+    """Polylines where the most probable class changes (level 0 of p_k - max_{j != k} p_j)."""
+    size = len(xs)
+    K = proba.shape[1]
+    lines = []
+    for k in range(1 if K == 2 else K):
+        others = np.delete(proba, k, axis=1).max(axis=1)
+        lines += _lines(xs, ys, (proba[:, k] - others).reshape(size, size), 0.0)
+    return lines
+
+
+def _density_contours(fit: PlaygroundFit, xs, ys, grid: np.ndarray) -> list[dict]:
+    """For each class, the contours of p(x|y) holding 50 % and 90 % of its mass on the grid."""
+    gen = fit.generative
+    size = len(xs)
+    log_joint = gen.predict_joint_log_proba(grid)  # (cells, K)
+    log_cond = log_joint - np.asarray(gen.class_log_prior_)[None, :]
+    out = []
+    for k, label in enumerate(gen.classes_):
+        dens = np.exp(log_cond[:, k] - log_cond[:, k].max())  # relative levels only
+        order = np.sort(dens)[::-1]
+        cum = np.cumsum(order) / order.sum()
+        for mass in CONTOUR_MASSES:
+            level = float(order[min(np.searchsorted(cum, mass), len(order) - 1)])
+            out.append(
+                {"class": int(label), "mass": mass,
+                 "lines": _lines(xs, ys, dens.reshape(size, size), level)}
+            )  # fmt: skip
+    return out
+
+
+def _panel(fit: PlaygroundFit, role: str, grid, xs, ys, hide_x2: bool) -> dict:
+    model = fit.generative if role == "generative" else fit.discriminative
+    proba = _proba(fit, role, grid, hide_x2)
+    K = proba.shape[1]
+    conf = (proba.max(axis=1) - 1.0 / K) / (1.0 - 1.0 / K)
+    accuracy = None
+    if len(fit.test):
+        pred = model.classes_[np.argmax(_proba(fit, role, fit.X[fit.test], hide_x2), axis=1)]
+        accuracy = float(np.mean(pred == fit.y[fit.test]))
+    train_pred = model.classes_[np.argmax(_proba(fit, role, fit.X[fit.train], hide_x2), axis=1)]
+    return {
+        "label": model.classes_[np.argmax(proba, axis=1)].astype(int).tolist(),
+        "confidence": np.round(np.clip(conf, 0, 1), 3).tolist(),
+        "boundaries": _boundaries(xs, ys, proba),
+        "test_accuracy": accuracy,
+        "train_accuracy": float(np.mean(train_pred == fit.y[fit.train])),
+        "fit_ms": round(fit.fit_ms[role], 1),
+    }
+
+
+def fit_view(
+    fit: PlaygroundFit, generative: str, discriminative: str, *,
+    hide_x2: bool = False, domain=None, grid_size: int = 60,
+) -> dict:  # fmt: skip
+    """Everything the playground draws for one fitted pair, as JSON-ready data.
+
+    Returns
+    -------
+    dict
+        ``domain``, ``grid_size``, ``test_index``, ``x2_fill`` (the training
+        mean of x2), ``generative`` and ``discriminative`` panels (cell
+        ``label`` and ``confidence`` lists of length grid_size**2, row-major
+        from the bottom row; ``boundaries``; accuracies; fit time),
+        ``contours`` of the generative class densities, and ``caption``.
+    """
+    domain = list(domain) if domain is not None else default_domain(fit.X)
+    xs, ys, grid = _grid(domain, grid_size)
+    gen = _panel(fit, "generative", grid, xs, ys, hide_x2)
+    disc = _panel(fit, "discriminative", grid, xs, ys, hide_x2)
+    gen["name"], disc["name"] = generative, discriminative
+    x2_fill = float(fit.imputer.statistics_[1])
+    return {
+        "domain": domain,
+        "grid_size": grid_size,
+        "hide_x2": hide_x2,
+        "test_index": fit.test.astype(int).tolist(),
+        "x2_fill": round(x2_fill, 4),
+        "generative": gen,
+        "discriminative": disc,
+        "contours": _density_contours(fit, xs, ys, grid),
+        "caption": caption(
+            generative, discriminative, gen["test_accuracy"], disc["test_accuracy"],
+            hide_x2=hide_x2, x2_fill=x2_fill,
+        ),
+    }  # fmt: skip
+
+
+def _pct(acc) -> str:
+    return f"{100 * acc:.0f} %"
+
+
+def caption(
+    generative: str, discriminative: str, gen_acc, disc_acc, *, hide_x2=False, x2_fill=0.0
+) -> str:
+    """A few plain sentences on what the two pictures show."""
+    parts = [
+        f"The detective ({discriminative}) learned only p(y|x): where one class ends "
+        "and the next begins.",
+        f"The artist ({generative}) learned what each class looks like, p(x|y): the rings "
+        "hold 50 % and 90 % of each class, and it labels a point by asking which class "
+        "would most likely have made it.",
+    ]
+    if gen_acc is None or disc_acc is None:
+        parts.append(
+            f"Add at least {MIN_PER_CLASS_FOR_TEST} points per class and some are held "
+            "out to measure test accuracy."
+        )
+    else:
+        gap = 100 * (gen_acc - disc_acc)
+        if abs(gap) < 2:
+            verdict = "They do about equally well"
+        elif gap > 0:
+            verdict = "Here the artist wins"
+        else:
+            verdict = "Here the detective wins"
+        parts.append(
+            f"{verdict} on held-out points: artist {_pct(gen_acc)}, detective {_pct(disc_acc)}."
+        )
+    if hide_x2:
+        parts.append(
+            "With x₂ hidden, the artist averages over every value x₂ could take "
+            "(it integrates x₂ out); the detective can only guess x₂ = "
+            f"{x2_fill:.2f}, the training mean, so its stripes are one slice of its 2-D map."
+        )
+    return " ".join(parts)
+
+
+def generate_points(fit: PlaygroundFit, n: int, seed: int = 0) -> dict:
+    """Draw ``n`` new points from the fitted generative model: ``X`` (n, 2) and ``y`` (n,)."""
+    X_new, y_new = fit.generative.sample(n, random_state=seed)
+    return {"X": np.round(X_new, 4).tolist(), "y": np.asarray(y_new, dtype=int).tolist()}
+
+
+def ask_detective(fit: PlaygroundFit) -> dict:
+    """Ask the fitted discriminative model to draw; return its refusal in its own words."""
+    try:
+        fit.discriminative.sample(1, random_state=0)
+    except CannotGenerateError as err:
+        return {"can_generate": False, "message": str(err)}
+    raise _field_error("discriminative", "this model generated points; it is not a detective")
+
+
+class FitCache:
+    """The last few fitted pairs, keyed by request content (thread-safe LRU).
+
+    Lets the Generate button and the hide-x₂ switch reuse the fit the user
+    just saw instead of refitting.
+    """
+
+    def __init__(self, size: int = 16):
+        self._size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            return None
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)

@@ -1,0 +1,213 @@
+"""The FastAPI app: pages, the JSON API and the report browser.
+
+Route handlers stay thin: they validate (pydantic schemas), call the plain
+functions of :mod:`.playground`, :mod:`.labs` and :mod:`.reports`, and turn
+their answers into JSON. Handlers are plain ``def`` so FastAPI runs them in
+its thread pool and a slow fit never blocks other requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FitTimeout
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from genvsdisc import __version__
+from genvsdisc.app import playground as pg
+from genvsdisc.app.config import Caps, LabConfig
+from genvsdisc.app.errors import ApiError, install_error_handlers
+from genvsdisc.app.labs import ImageLab, TextLab
+from genvsdisc.app.middleware import (
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+    ServerTimingMiddleware,
+)
+from genvsdisc.app.reports import list_reports, resolve_inside
+from genvsdisc.app.schemas import (
+    DatasetRequest,
+    DrawRequest,
+    FitRequest,
+    GenerateRequest,
+    ImageRequest,
+    TextRequest,
+)
+
+__all__ = ["create_app", "STATIC_DIR"]
+
+STATIC_DIR = Path(__file__).parent / "static"
+PAGES = {"/": "playground.html", "/images": "images.html", "/text": "text.html",
+         "/reports": "reports.html"}  # fmt: skip
+
+
+class _State:
+    """Per-app objects: caps, labs, the fit cache and the fit worker pool."""
+
+    def __init__(self, results_dir, caps: Caps, labs: LabConfig):
+        self.results_dir = Path(results_dir) if results_dir is not None else None
+        self.caps = caps
+        self.image_lab = ImageLab(labs)
+        self.text_lab = TextLab(labs)
+        self.fits = pg.FitCache()
+        # two workers: a fit that hits the time cap keeps one busy until it ends
+        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="genvsdisc-fit")
+
+
+def _fit_key(req: FitRequest) -> str:
+    payload = json.dumps([req.X, req.y, req.generative, req.discriminative, req.seed])
+    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+
+
+def _fitted(state: _State, req: FitRequest) -> pg.PlaygroundFit:
+    """The fitted pair for these points, from the cache or fitted under the time cap."""
+    key = _fit_key(req)
+    fit = state.fits.get(key)
+    if fit is None:
+        job = state.pool.submit(pg.fit_pair, req.X, req.y, req.generative,
+                                req.discriminative, req.seed)  # fmt: skip
+        try:
+            fit = job.result(timeout=state.caps.fit_seconds)
+        except FitTimeout:
+            raise ApiError(
+                422, "X",
+                f"fitting took longer than the {state.caps.fit_seconds:g} s cap; "
+                "use fewer points or a simpler model",
+            ) from None  # fmt: skip
+        state.fits.put(key, fit)
+    return fit
+
+
+def _api(state: _State) -> APIRouter:
+    api = APIRouter(prefix="/api")
+
+    @api.get("/health")
+    def health():
+        return {"status": "ok", "version": __version__}
+
+    @api.get("/models")
+    def models():
+        return {**pg.playground_models(), "skipped": pg.SKIPPED}
+
+    @api.post("/playground/dataset")
+    def dataset(req: DatasetRequest):
+        return pg.toy_points(req.name, req.n_samples, req.noise, req.n_classes, req.seed)
+
+    @api.post("/playground/fit")
+    def fit(req: FitRequest):
+        fitted = _fitted(state, req)
+        return pg.fit_view(fitted, req.generative, req.discriminative, hide_x2=req.hide_x2,
+                           domain=req.domain, grid_size=state.caps.grid_size)  # fmt: skip
+
+    @api.post("/playground/generate")
+    def generate(req: GenerateRequest):
+        return pg.generate_points(_fitted(state, req), req.n, req.seed)
+
+    @api.post("/playground/draw")
+    def draw(req: FitRequest):
+        return pg.ask_detective(_fitted(state, req))
+
+    @api.get("/images/info")
+    def images_info():
+        return state.image_lab.info()
+
+    @api.post("/images/generate")
+    def images_generate(req: ImageRequest):
+        return state.image_lab.generate(req.model, req.n_per_class, req.seed)
+
+    @api.post("/images/draw")
+    def images_draw(req: DrawRequest):
+        return state.image_lab.draw(req.model)
+
+    @api.get("/text/info")
+    def text_info():
+        return state.text_lab.info()
+
+    @api.post("/text/continue")
+    def text_continue(req: TextRequest):
+        return state.text_lab.continue_prompt(req.topic, req.prompt, req.n_words,
+                                              req.temperature, req.seed)  # fmt: skip
+
+    @api.get("/reports")
+    def reports():
+        return {"results_dir": str(state.results_dir) if state.results_dir else None,
+                "reports": list_reports(state.results_dir)}  # fmt: skip
+
+    return api
+
+
+def _pages(app: FastAPI, state: _State) -> None:
+    for route, filename in PAGES.items():
+        path = STATIC_DIR / filename
+
+        def page(path=path):
+            return FileResponse(path, media_type="text/html")
+
+        app.add_api_route(route, page, methods=["GET"], include_in_schema=False)
+
+    @app.get("/reports/files/{relative:path}", include_in_schema=False)
+    def report_file(relative: str):
+        target = None if state.results_dir is None else resolve_inside(state.results_dir,
+                                                                       relative)  # fmt: skip
+        if target is None:
+            raise ApiError(404, "path", "no such report file")
+        return FileResponse(target)
+
+
+def create_app(
+    results_dir=None, *, caps: Caps | None = None, labs: LabConfig | None = None,
+    warm_labs: bool = False,
+) -> FastAPI:  # fmt: skip
+    """Build the genvsdisc web app.
+
+    Parameters
+    ----------
+    results_dir : str or Path, optional
+        Folder whose ``report.html`` files the report browser lists and serves.
+    caps : Caps, optional
+        Body size, fit time and grid size (count caps live in the schemas).
+    labs : LabConfig, optional
+        Data and models of the image and text labs (tests pass tiny ones).
+    warm_labs : bool, default False
+        Fit the labs' default models in a background thread at start-up.
+
+    Returns
+    -------
+    FastAPI
+    """
+    caps = caps or Caps()
+    state = _State(results_dir, caps, labs or LabConfig())
+
+    @asynccontextmanager
+    async def lifespan(app):
+        if warm_labs:
+            for lab in (state.image_lab, state.text_lab):
+                threading.Thread(target=_warm, args=(lab,), daemon=True).start()
+        yield
+        state.pool.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(title="genvsdisc", version=__version__, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)  # fmt: skip
+    app.state.genvsdisc = state
+    install_error_handlers(app)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=caps.max_body_bytes)
+    app.add_middleware(ServerTimingMiddleware)
+    app.include_router(_api(state))
+    _pages(app, state)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+def _warm(lab) -> None:
+    try:
+        lab.warm()
+    except Exception:  # a failed warm-up is retried, and reported, on first use
+        logging.getLogger("genvsdisc.app").exception("warming %s failed", type(lab).__name__)

@@ -1,0 +1,64 @@
+// Shared helpers for the genvsdisc pages: JSON calls with readable errors, class colours.
+"use strict";
+
+const GVD = (() => {
+  const COLORS = ["#2563eb", "#ea580c", "#16a34a", "#9333ea"];
+
+  function rgb(hex) {
+    const n = parseInt(hex.slice(1), 16);
+    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  }
+
+  // POST/GET JSON; on a 4xx/5xx throw an Error carrying the server's one-line message.
+  async function api(path, body, signal) {
+    const opts = { method: body === undefined ? "GET" : "POST", signal };
+    if (body !== undefined) {
+      opts.headers = { "content-type": "application/json" };
+      opts.body = JSON.stringify(body);
+    }
+    const started = performance.now();
+    const res = await fetch(path, opts);
+    let data = null;
+    try {
+      data = await res.json();
+    } catch (_) {
+      data = null;
+    }
+    if (!res.ok) {
+      const msg = data && data.error ? data.error : `HTTP ${res.status}`;
+      throw new Error(msg);
+    }
+    const timing = res.headers.get("server-timing") || "";
+    const m = timing.match(/dur=([\d.]+)/);
+    return {
+      data,
+      serverMs: m ? parseFloat(m[1]) : null,
+      roundTripMs: performance.now() - started,
+    };
+  }
+
+  function pct(x) {
+    return x === null || x === undefined ? "–" : `${Math.round(100 * x)} %`;
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "class") node.className = v;
+      else if (k === "text") node.textContent = v;
+      else node.setAttribute(k, v);
+    }
+    for (const c of children) node.append(c);
+    return node;
+  }
+
+  function showError(target, err) {
+    target.textContent = err ? String(err.message || err) : "";
+  }
+
+  function busy(target, text) {
+    target.replaceChildren(el("span", { class: "spinner" }), text);
+  }
+
+  return { COLORS, rgb, api, pct, el, showError, busy };
+})();

@@ -1,0 +1,65 @@
+"""`genvsdisc serve`: the web playground, image lab, text lab and report browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from genvsdisc.exceptions import ParameterError
+
+__all__ = ["COMMANDS", "serve"]
+
+
+@click.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind. The default keeps the app on this machine only.",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="TCP port (0 picks a free one).",
+)
+@click.option(
+    "--results",
+    "results",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder of reports written by `genvsdisc compare` to list and open.",
+)
+@click.option(
+    "--no-warm", is_flag=True, help="Do not train the lab models in the background at start-up."
+)
+def serve(host, port, results, no_warm):  # fmt: skip
+    """Start the web app: watch the detective and the artist learn, live.
+
+    Open the printed address in a browser. Pages: the 2-D playground, the
+    image lab (generated digits and a judge), the text lab (continue a prompt
+    per topic) and the reports under --results. Everything is served by the
+    app itself; no network is needed.
+
+    \b
+    Examples:
+      genvsdisc serve
+      genvsdisc serve --port 8080 --results genvsdisc-report
+    """
+    import uvicorn
+
+    from genvsdisc.app import create_app
+
+    if results is not None and not results.is_dir():
+        raise ParameterError(f"--results: '{results}' is not a folder")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"genvsdisc: warning: serving on {host}: other machines can reach the app",
+                   err=True)  # fmt: skip
+    app = create_app(results_dir=results, warm_labs=not no_warm)
+    click.echo(f"genvsdisc: serving on http://{host}:{port}/  (Ctrl+C stops)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+COMMANDS = [serve]
