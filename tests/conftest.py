@@ -27,7 +27,7 @@ def write_file(tmp_path):
     return write
 
 
-def save_image(path: Path, array: np.ndarray) -> Path:
+def _save_image(path: Path, array: np.ndarray) -> Path:
     """Write a uint8 (h, w) or (h, w, 3) array as an image file; the suffix picks the format."""
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(array.astype(np.uint8)).save(path)
@@ -51,7 +51,7 @@ def _images(root: Path, classes: dict[str, int], broken: int = 0) -> Path:
     rng = np.random.default_rng(0)
     for label, count in classes.items():
         for i in range(count):
-            save_image(root / label / f"{i}.png", rng.integers(0, 256, (6, 5)))
+            _save_image(root / label / f"{i}.png", rng.integers(0, 256, (6, 5)))
     for i in range(broken):
         good = (root / "cat" / "0.png").read_bytes()
         (root / "cat" / f"broken{i}.png").write_bytes(good[: len(good) // 2])

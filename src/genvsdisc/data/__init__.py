@@ -4,11 +4,10 @@
 >>> train, test = train_test_split(load("iris"), test_size=0.3, random_state=0)
 """
 
+import importlib
+
 from genvsdisc.data.builtins import BUILTINS, builtin_names, describe_builtins
 from genvsdisc.data.dataset import Dataset
-from genvsdisc.data.encoder import TableEncoder
-from genvsdisc.data.load import load
-from genvsdisc.data.split import train_test_split
 
 __all__ = [
     "BUILTINS",
@@ -19,3 +18,23 @@ __all__ = [
     "load",
     "train_test_split",
 ]
+
+# Imported on first use (PEP 562): pandas and scikit-learn take seconds to import,
+# which `genvsdisc datasets` and `--help` do not need.
+_LAZY = {
+    "load": "genvsdisc.data.loader",
+    "train_test_split": "genvsdisc.data.split",
+    "TableEncoder": "genvsdisc.data.encoder",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'genvsdisc.data' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -53,19 +53,19 @@ def _column_kind(column: pd.Series, name: str, *, where: str, line_offset) -> st
     unique = present.nunique() == n
     if unique and (_ID_NAME.match(name) or name.strip() == ""):
         return "id"
-    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        numbers = column.to_numpy(dtype=np.float64, na_value=np.nan)
-    else:
+    if not (pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)):
         numbers = pd.to_numeric(present.astype(object).map(str.strip), errors="coerce").to_numpy()
         share = np.mean(~np.isnan(numbers))
         if share < 1.0:
             if share >= MOSTLY_NUMERIC and np.sum(~np.isnan(numbers)) >= 3:
                 parse_numeric(column, name=name, where=where, line_offset=line_offset)  # raises
             return "id" if unique and n >= _ID_MIN_ROWS else "categorical"
-        numbers = parse_numeric(column, name=name, where=where, line_offset=line_offset)
-    steps = np.diff(numbers)
-    if unique and n >= _ID_MIN_ROWS and steps.size and np.all(steps == 1.0):
-        return "id"  # 0..n-1 or 1..n: a saved row index
+    # every present cell is a number: parse them all, refusing inf with file and row
+    numbers = parse_numeric(column, name=name, where=where, line_offset=line_offset)
+    if unique and n >= _ID_MIN_ROWS:
+        with np.errstate(over="ignore", invalid="ignore"):  # huge values overflow: not an id
+            if np.all(np.diff(numbers) == 1.0):
+                return "id"  # 0..n-1 or 1..n: a saved row index
     return "numeric"
 
 

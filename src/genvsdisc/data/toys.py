@@ -8,22 +8,30 @@ generator for them.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.datasets import make_blobs, make_circles, make_moons
 
 from genvsdisc.exceptions import ParameterError
 
 __all__ = ["TOYS", "make_toy"]
 
 
+# scikit-learn is imported inside the generators so `genvsdisc datasets` starts fast
+
+
 def _moons(n_samples, noise, n_classes, rng):
+    from sklearn.datasets import make_moons
+
     return make_moons(n_samples=n_samples, noise=noise, random_state=rng)
 
 
 def _circles(n_samples, noise, n_classes, rng):
+    from sklearn.datasets import make_circles
+
     return make_circles(n_samples=n_samples, noise=noise, factor=0.5, random_state=rng)
 
 
 def _blobs(n_samples, noise, n_classes, rng):
+    from sklearn.datasets import make_blobs
+
     # noise is the standard deviation of each blob; centres spread over [-6, 6]^2
     return make_blobs(
         n_samples=n_samples,
