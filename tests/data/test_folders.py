@@ -91,7 +91,7 @@ def test_text_folder(tmp_path):
     assert ds.modality == "text" and ds.X.tolist() == ["hello there", "see you", "win money", ""]
     assert ds.classes == ["ham", "spam"] and ds.feature_names == ["text"]
     assert ds.notes == [
-        "ignored 1 file(s) that are not text files",
+        "ignored 1 file(s) that are not text files (e.g. ham/notes.md)",
         "left out class folder(s) with no text files: empty",
     ]
 
@@ -122,3 +122,11 @@ def test_folder_without_usable_files(tmp_path):
         DataError, match=r"no image \(.*\.png.*\) or \.txt files in its 2 class folder\(s\)"
     ):
         load(tmp_path)
+
+
+def test_folder_rejects_target(tmp_path):
+    for label in ("a", "b"):
+        (tmp_path / label).mkdir()
+        (tmp_path / label / "1.txt").write_text("x")
+    with pytest.raises(ParameterError, match=r"a folder's labels are its class sub-folders"):
+        load(tmp_path, target="label")

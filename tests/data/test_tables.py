@@ -192,3 +192,10 @@ def test_table_huge_values_are_numbers(write_file):
     )
     ds = load(write_file("huge.csv", "x,label\n" + body), target="label")
     assert ds.info["columns"] == {"x": "numeric"} and ds.X[1, 0] == 1.7976931348623157e308
+
+
+def test_table_text_column_same_as_target(write_file):
+    with pytest.raises(DataError, match=r"text column and target are both 'stars'"):
+        load(
+            write_file("r.csv", "review,stars\nok,1\nbad,2\n"), target="stars", text_column="stars"
+        )

@@ -43,7 +43,7 @@ def _features_line(ds) -> str:
     kinds = ds.info.get("kinds", {})
     if ds.modality == "text":
         return "raw text (1 column of documents)"
-    parts = [f"{n} {kind}" for kind, n in kinds.items()]
+    parts = [f"{n:,} {kind}" for kind, n in kinds.items()]
     line = ", ".join(parts) if parts else "-"
     if ds.modality == "tabular" and kinds.get("categorical"):
         line += f" -> {ds.n_features} columns after one-hot encoding"

@@ -52,9 +52,13 @@ def scan_folder(path: Path) -> tuple[str, dict[str, list[Path]], list[str]]:
     modality, suffixes = ("image", IMAGE_SUFFIXES) if n_image >= n_text else ("text", TEXT_SUFFIXES)
     files = {c: [p for p in fs if p.suffix.lower() in suffixes] for c, fs in listing.items()}
     notes = []
-    other = len(all_files) - sum(len(fs) for fs in files.values())
+    other = [
+        f"{c}/{p.name}" for c, fs in listing.items() for p in fs if p.suffix.lower() not in suffixes
+    ]
     if other:
-        notes.append(f"ignored {other} file(s) that are not {modality} files")
+        notes.append(
+            f"ignored {len(other)} file(s) that are not {modality} files (e.g. {', '.join(other[:3])})"
+        )
     empty = [c for c, fs in files.items() if not fs]
     if empty:
         notes.append(f"left out class folder(s) with no {modality} files: {', '.join(empty)}")

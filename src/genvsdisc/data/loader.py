@@ -26,7 +26,8 @@ def load(source, *, target=None, text_column=None, random_state=0, **params) -> 
     ----------
     source : str or Path
         A built-in name (see :func:`builtin_names`), a CSV / TSV / Parquet file, or a
-        folder with one sub-folder per class holding images or .txt files.
+        folder with one sub-folder per class holding images or .txt files. A built-in
+        name wins over a file of the same name; write ``./iris`` to mean the file.
     target : str, optional
         Class column of a table (required for tables, not used otherwise).
     text_column : str, optional
@@ -86,6 +87,12 @@ def load(source, *, target=None, text_column=None, random_state=0, **params) -> 
         )
     if path.is_dir():
         from genvsdisc.data.folders import load_folder
+
+        if target is not None or text_column is not None:
+            raise ParameterError(
+                f"{path}: a folder's labels are its class sub-folders; "
+                "target / text_column are for tables"
+            )
 
         return load_folder(path, **params)
     from genvsdisc.data.tables import load_table

@@ -183,6 +183,10 @@ def load_table(path: Path, *, target=None, text_column=None, encoding="utf-8") -
     target = _require_column(frame, target, where=where, role="target")
     if text_column is not None:
         text_column = _require_column(frame, text_column, where=where, role="text")
+        if text_column == target:
+            raise DataError(
+                f"{where}: text column and target are both '{target}'; expected two columns"
+            )
     notes: list[str] = []
     keep = _drop_unlabeled(frame, target, where=where, notes=notes)
     line_offset = None if path.suffix.lower() in PARQUET_SUFFIXES else 1
