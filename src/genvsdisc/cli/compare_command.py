@@ -1,0 +1,217 @@
+"""`genvsdisc compare`: every difference between the two families, as a report.
+
+The output folder is written atomically: everything goes into a hidden
+temporary folder beside it, which is renamed into place only when
+results.json, report.html and the figures are all complete. On any error the
+temporary folder is removed, so nothing half-written is left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+from genvsdisc.exceptions import ParameterError
+
+__all__ = ["COMMANDS", "compare", "summary_table", "default_out_dir", "write_outputs"]
+
+
+def _names(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    return names or None
+
+
+def default_out_dir(source: str) -> Path:
+    """``./genvsdisc-report/<source>-<timestamp>/`` (source reduced to a safe file name)."""
+    stem = Path(str(source).rstrip("/\\")).stem or "data"
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem)
+    return Path("genvsdisc-report") / f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ParameterError(f"--out {out}: exists and is not an empty folder; choose a new one")
+
+
+def write_outputs(record: dict, out: Path) -> Path:
+    """results.json, report.html and figures/ into ``out``, atomically."""
+    from genvsdisc import results
+    from genvsdisc.report import write_report
+
+    out = Path(out)
+    _check_out(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the report folder need not be
+        results.save(record, tmp / "results.json")
+        write_report(record, tmp)
+        if out.exists():
+            out.rmdir()  # empty (checked above): os.rename cannot replace a folder
+        os.rename(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _cell(sec, model, pick):
+    try:
+        v = pick(sec, model)
+    except (KeyError, IndexError, StopIteration, TypeError):
+        return "-"
+    return "-" if v is None else v
+
+
+def _pct(x):
+    return f"{100 * x:.1f}%"
+
+
+def _columns(record) -> list[tuple[str, str, callable]]:
+    """(header, experiment, pick(section, model) -> str) for the summary table."""
+    cols = [
+        ("accuracy", "accuracy",
+         lambda s, m: _pct(next(r for r in s["rows"] if r["model"] == m)["accuracy"])),
+        ("curve@smallest", "learning_curve",
+         lambda s, m: _pct(s["curves"][m]["mean"][0])),
+        ("curve@full", "learning_curve",
+         lambda s, m: _pct(s["curves"][m]["mean"][-1])),
+        ("missing@50%", "missing",
+         lambda s, m: _pct(max((r for r in s["rows"] if r["model"] == m),
+                               key=lambda r: r["mean"][_half(s)])["mean"][_half(s)])),
+        ("1st k labels", "unlabeled",
+         lambda s, m: _pct(max(r["mean"][0] for r in s["rows"] if r["model"] == m))),
+        ("novelty AUROC", "novelty",
+         lambda s, m: f"{max(sum(v.values()) / len(v) for v in next(r for r in s['rows'] if r['model'] == m)['auroc'].values()):.2f}"),
+        ("generation CAS", "generation",
+         lambda s, m: _gen_cell(next(r for r in s["rows"] if r["model"] == m))),
+    ]  # fmt: skip
+    ran = {n for n, s in record["experiments"].items() if s.get("status") == "ok"}
+    return [c for c in cols if c[1] in ran]
+
+
+def _half(sec) -> int:
+    return min(range(len(sec["fractions"])), key=lambda j: abs(sec["fractions"][j] - 0.5))
+
+
+def _gen_cell(row) -> str:
+    if "cannot_generate" in row:
+        return "cannot"
+    return _pct(row["cas"]) if row.get("cas") is not None else "-"
+
+
+def summary_table(record: dict) -> str:
+    """One line per model with the headline number of each experiment that ran."""
+    from genvsdisc.cli.data_commands import format_table
+
+    cols = _columns(record)
+    rows = []
+    for m in record["models"]:
+        row = {"model": m["name"], "family": m["family"]}
+        for head, exp, pick in cols:
+            row[head] = _cell(record["experiments"][exp], m["name"], pick)
+        rows.append(row)
+    lines = [format_table(rows, ["model", "family"] + [c[0] for c in cols])]
+    for name, sec in record["experiments"].items():
+        if sec.get("status") == "skipped":
+            lines.append(f"skipped {name}: {sec['reason']}")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.argument("source")
+@click.option("--target", help="Class column of a table.")
+@click.option("--text-column", help="Column of a table holding documents (text data).")
+@click.option("--models", help="Comma-separated registry names (default: picked for the data).")
+@click.option("--experiments", help="Comma-separated experiments (default: all that apply).")
+@click.option(
+    "--seeds",
+    type=int,
+    default=None,
+    help="Repetitions per grid point (default 5; 2 with --quick).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder (default ./genvsdisc-report/<source>-<timestamp>/).",
+)
+@click.option("--scheduler", help="Run on an existing Dask scheduler, e.g. tcp://HOST:8786.")
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Local Dask worker processes (default one per core; 0 runs in-process).",
+)
+@click.option("--quick", is_flag=True, help="A small grid on a subsample: seconds, not minutes.")
+@click.option("--deep", is_flag=True, help="Add the deep (PyTorch) models of this modality.")
+@click.option("--progress/--no-progress", default=True, help="Progress bars on stderr.")
+def compare(source, target, text_column, models, experiments, seeds, out, scheduler, workers,
+            quick, deep, progress):  # fmt: skip
+    """Measure every difference between generative and discriminative models on SOURCE.
+
+    SOURCE is a built-in name (see `genvsdisc datasets`) or a CSV / Parquet
+    file, an image folder or a text folder. Writes results.json, report.html
+    and figures/ into --out. With --quick and no --workers / --scheduler the
+    grid runs in-process (starting worker processes would take longer).
+
+    \b
+    Examples:
+      genvsdisc compare digits
+      genvsdisc compare bbc_news --quick
+      genvsdisc compare my.csv --target label --models gaussian_nb,logreg
+      genvsdisc compare mnist5k --scheduler tcp://10.0.0.5:8786
+    """
+    from genvsdisc.data import load
+    from genvsdisc.engine import make_engine
+    from genvsdisc.experiments import Settings, select_experiments, select_models
+    from genvsdisc.experiments import compare as run_compare
+
+    exp_names = select_experiments(_names(experiments))
+    settings = Settings.default(quick=quick, n_seeds=seeds)
+    out = Path(out) if out is not None else default_out_dir(source)
+    _check_out(out)
+    command = shlex.join(["genvsdisc", "compare", *_argv(
+        source, target, text_column, models, experiments, seeds, out, scheduler, workers,
+        quick, deep)])  # fmt: skip
+    ds = load(source, target=target, text_column=text_column)
+    if quick and workers is None and scheduler is None:
+        workers = 0
+
+    names, _ = select_models(ds.modality, _names(models), deep=deep)
+    click.echo(f"genvsdisc: {ds.description}", err=True)
+    click.echo(f"genvsdisc: models: {', '.join(names)}"
+               f"{' (picked for ' + ds.modality + ' data)' if not models else ''}", err=True)  # fmt: skip
+    with make_engine(workers=workers, scheduler=scheduler) as engine:
+        record = run_compare(ds, models=names if models else None, experiments=exp_names,
+                             settings=settings, engine=engine, deep=deep, progress=progress,
+                             command=command)  # fmt: skip
+    write_outputs(record, out)
+    click.echo(summary_table(record))
+    click.echo(f"\nreport: {out / 'report.html'}  ({record['timings']['total_s']:.1f} s)")
+
+
+def _argv(source, target, text_column, models, experiments, seeds, out, scheduler, workers,
+          quick, deep) -> list[str]:  # fmt: skip
+    args = [str(source)]
+    for flag, value in (("--target", target), ("--text-column", text_column),
+                        ("--models", models), ("--experiments", experiments),
+                        ("--seeds", seeds), ("--out", out), ("--scheduler", scheduler),
+                        ("--workers", workers)):  # fmt: skip
+        if value is not None:
+            args += [flag, str(value)]
+    return args + (["--quick"] if quick else []) + (["--deep"] if deep else [])
+
+
+COMMANDS = [compare]

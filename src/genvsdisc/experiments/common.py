@@ -1,0 +1,267 @@
+"""What every experiment shares: settings, tasks, model set-up and metrics.
+
+An experiment is planned as a list of :class:`Task` s -- plain, picklable
+function calls ``fn(train, test, **kwargs) -> dict`` -- that the engine runs
+in-process or on Dask, then ``combine`` turns their results into one plain
+dict for ``results.json``. Each task derives every random choice from the
+seed it is given, so the same seed gives the same numbers on every engine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
+
+from genvsdisc.data.dataset import Dataset
+from genvsdisc.exceptions import ParameterError
+
+__all__ = [
+    "Settings",
+    "Task",
+    "Skip",
+    "make_model",
+    "model_spec",
+    "is_generative",
+    "timed",
+    "tuned_params",
+    "expected_calibration_error",
+    "reliability_bins",
+    "stratified_order",
+    "per_class_subset",
+    "mean_std",
+    "vector_data",
+]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The grid of one comparison run (every field ends up in ``results.json``).
+
+    Attributes
+    ----------
+    seeds : tuple of int
+        One repetition per seed: learning-curve orders, label draws, masks.
+    split_seed : int
+        Seed of the stratified train/test split.
+    test_size : float
+        Share of rows held out for testing.
+    n_sizes : int
+        Learning-curve points, log-spaced from 2 rows per class to the full pool.
+    missing_fractions : tuple of float
+        Shares of test features removed in the missing-features experiment.
+    labels_per_class : tuple of int
+        k labeled rows per class in the unlabeled-data experiment.
+    n_generate : int
+        Samples drawn per class for the judge, CAS and memorisation check.
+    max_train, max_test : int or None
+        Stratified subsample of the train / test side (``--quick``); None keeps all.
+    quick : bool
+        The ``--quick`` grid (fewer seeds, sizes and fractions).
+    model_params : dict
+        ``{model name: {param: value}}`` passed to :func:`genvsdisc.models.make`.
+    """
+
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
+    split_seed: int = 0
+    test_size: float = 0.3
+    n_sizes: int = 8
+    missing_fractions: tuple[float, ...] = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9)
+    labels_per_class: tuple[int, ...] = (1, 2, 5, 10, 20, 50)
+    n_generate: int = 100
+    max_train: int | None = None
+    max_test: int | None = None
+    quick: bool = False
+    model_params: dict = field(default_factory=dict)
+
+    @classmethod
+    def default(cls, *, quick: bool = False, n_seeds: int | None = None, **overrides):
+        """The default grid, or the ``--quick`` one; ``n_seeds`` overrides the seed count."""
+        if quick:
+            base = cls(
+                seeds=(0, 1),
+                n_sizes=5,
+                missing_fractions=(0.0, 0.5, 0.9),
+                labels_per_class=(1, 5),
+                n_generate=30,
+                max_train=600,
+                max_test=300,
+                quick=True,
+            )
+        else:
+            base = cls()
+        if n_seeds is not None:
+            if n_seeds < 1:
+                raise ParameterError(f"--seeds must be a positive integer; got {n_seeds}")
+            base = replace(base, seeds=tuple(range(n_seeds)))
+        return replace(base, **overrides)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Task:
+    """One unit of work for the engine.
+
+    ``fn(train, test, **kwargs, **{name: result of task key})`` must be a
+    module-level function (so Dask can pickle it) returning a plain dict.
+    ``deps`` maps a keyword of ``fn`` to the key of another task whose result
+    it receives. ``cost`` is a rough relative weight: costly tasks start first.
+    """
+
+    key: str
+    fn: Callable
+    kwargs: dict = field(default_factory=dict)
+    deps: dict[str, str] = field(default_factory=dict)
+    cost: float = 1.0
+
+
+class Skip(Exception):
+    """Raised by an experiment's ``plan`` when it does not apply; the message is the reason."""
+
+
+# ---------------------------------------------------------------- models
+def model_spec(name: str):
+    """The registry entry of ``name`` (raises UnknownNameError listing valid names)."""
+    from genvsdisc.models import get_spec
+
+    return get_spec(name)
+
+
+def is_generative(name: str) -> bool:
+    return model_spec(name).family == "generative"
+
+
+def make_model(name: str, seed: int, settings: Settings | None = None, **params):
+    """A fresh estimator ``name`` whose randomness (if any) is fixed by ``seed``.
+
+    Parameters from ``settings.model_params[name]`` come first, ``params`` last.
+    """
+    from genvsdisc.models import make
+
+    merged = dict((settings.model_params if settings else {}).get(name, {}))
+    merged.update(params)
+    model = make(name, **merged)
+    if "random_state" in model.get_params(deep=False) and "random_state" not in merged:
+        model.set_params(random_state=int(seed))
+    return model
+
+
+def tuned_params(est) -> dict:
+    """Hyper-parameters the fitted ``est`` chose by itself, as constructor values.
+
+    A parameter left to the model (None or ``"auto"``) whose choice the model
+    records in a fitted attribute of the same name plus ``_`` (``C`` -> ``C_``,
+    ``n_components`` -> ``n_components_``, ``bandwidth`` -> ``bandwidth_``).
+    ``compare`` fixes these after the first fit on the whole training side, so
+    the grid experiments do not repeat a cross-validated search at every point.
+    """
+    out = {}
+    for name, value in est.get_params(deep=False).items():
+        if value is None or (isinstance(value, str) and value in ("auto", "bic")):
+            chosen = getattr(est, f"{name}_", None)
+            if isinstance(chosen, (bool, np.bool_)):
+                out[name] = bool(chosen)
+            elif isinstance(chosen, (int, np.integer)):
+                out[name] = int(chosen)
+            elif isinstance(chosen, (float, np.floating)):
+                out[name] = float(chosen)
+    return out
+
+
+class timed:
+    """Context manager measuring wall-clock seconds in ``.seconds``."""
+
+    def __enter__(self):
+        self._t0 = time.perf_counter()
+        self.seconds = 0.0
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self._t0
+        return False
+
+
+# ---------------------------------------------------------------- data
+def vector_data(ds: Dataset) -> bool:
+    """True for tabular and image data (numeric arrays), False for raw text."""
+    return ds.modality != "text"
+
+
+def stratified_order(y: np.ndarray, n_classes: int, seed: int) -> np.ndarray:
+    """A shuffled order of rows whose first rows hold one example of every class.
+
+    Learning curves grow along this order, so even the smallest prefix shows
+    every class present in ``y``.
+
+    Returns
+    -------
+    order : ndarray (n,) of int, a permutation of ``range(len(y))``
+    """
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(y))
+    first = [order[np.flatnonzero(y[order] == k)[0]] for k in range(n_classes) if np.any(y == k)]
+    rest = order[~np.isin(order, first)]
+    return np.concatenate([np.asarray(first, dtype=int), rest])
+
+
+def per_class_subset(y: np.ndarray, k: int, seed: int) -> np.ndarray:
+    """Indices of ``k`` random rows per class (fewer where a class has fewer), sorted."""
+    rng = np.random.default_rng(seed)
+    picked = []
+    for c in np.unique(y):
+        rows = np.flatnonzero(y == c)
+        picked.append(rng.choice(rows, size=min(k, len(rows)), replace=False))
+    return np.sort(np.concatenate(picked))
+
+
+def mean_std(values) -> tuple[float, float]:
+    """Mean and standard deviation (ddof=0) of a list of numbers."""
+    arr = np.asarray(values, dtype=float)
+    return float(np.mean(arr)), float(np.std(arr))
+
+
+# ---------------------------------------------------------------- metrics
+def reliability_bins(proba: np.ndarray, y: np.ndarray, n_bins: int = 10) -> dict:
+    """Confidence against accuracy in equal-width bins of the top-class probability.
+
+    Written here because scikit-learn's ``calibration_curve`` covers the binary
+    case only; this is the multiclass top-label version (Guo et al. 2017).
+
+    Parameters
+    ----------
+    proba : ndarray (n, K)
+    y : ndarray (n,) of class indices
+
+    Returns
+    -------
+    dict with ``edges`` (n_bins+1,), ``confidence``, ``accuracy`` (per bin, None
+    where empty) and ``count`` (per bin).
+    """
+    conf = proba.max(axis=1)
+    correct = (proba.argmax(axis=1) == y).astype(float)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    which = np.clip(np.digitize(conf, edges[1:-1], right=True), 0, n_bins - 1)
+    out = {"edges": edges.tolist(), "confidence": [], "accuracy": [], "count": []}
+    for b in range(n_bins):
+        mask = which == b
+        out["count"].append(int(mask.sum()))
+        out["confidence"].append(float(conf[mask].mean()) if mask.any() else None)
+        out["accuracy"].append(float(correct[mask].mean()) if mask.any() else None)
+    return out
+
+
+def expected_calibration_error(proba: np.ndarray, y: np.ndarray, n_bins: int = 10) -> float:
+    """Top-label ECE: count-weighted mean |accuracy - confidence| over the bins."""
+    bins = reliability_bins(proba, y, n_bins)
+    n = len(y)
+    return float(
+        sum(
+            c / n * abs(a - f)
+            for c, a, f in zip(bins["count"], bins["accuracy"], bins["confidence"], strict=True)
+            if c
+        )
+    )

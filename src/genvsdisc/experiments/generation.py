@@ -1,0 +1,187 @@
+"""Difference 6: generation -- only the artist can draw new examples.
+
+Each generative model draws ``n_generate`` samples per class from its
+fitted p(x|y). Three checks (vector data):
+
+judge agreement
+    a strong discriminative model trained on the *real* training rows labels
+    the samples; the share it labels as the intended class.
+Classification Accuracy Score (CAS, Ravuri & Vinyals 2019)
+    a fresh copy of the judge's model trained on the generated rows only,
+    scored on the real test side; next to the same model trained on the real
+    training rows it says how much of the class information the samples carry.
+memorisation check
+    each sample's distance to its nearest training row, against the test
+    rows' distances to theirs: samples much closer than real unseen rows are
+    copies, not generalisations.
+
+Discriminative models appear with the reason they cannot generate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.neighbors import NearestNeighbors
+
+from genvsdisc.exceptions import CannotGenerateError
+from genvsdisc.experiments.common import Settings, Skip, Task, make_model, model_spec
+
+__all__ = [
+    "NAME",
+    "TITLE",
+    "plan",
+    "combine",
+    "judge_name",
+    "fit_judge",
+    "generate",
+    "memorisation_check",
+    "JUDGES",
+]
+
+NAME = "generation"
+TITLE = "Generation: drawing new examples"
+
+#: The judge per modality, first available wins: strong, and quick to fit on 2 cores.
+JUDGES = {"image": ("knn", "logreg"), "tabular": ("hgb", "logreg"), "text": ("logreg",)}
+#: Samples kept per class for the pictures / sample tables in the report.
+SHOW_PER_CLASS = {"image": 8, "tabular": 3, "text": 2}
+
+
+def memorisation_check(samples: np.ndarray, X_train: np.ndarray, X_test: np.ndarray) -> dict:
+    """Are samples copies of training rows? Nearest-training-row distances compared.
+
+    Parameters
+    ----------
+    samples : ndarray (m, d)
+    X_train : ndarray (n, d)
+    X_test : ndarray (t, d)
+        Real rows the model never saw: their distances to the training rows are
+        the yardstick of "as close as a new real example".
+
+    Returns
+    -------
+    dict
+        ``sample_median`` and ``test_median`` nearest-training distances,
+        ``ratio`` (sample / test median; well below 1 suggests copying),
+        ``closer_than_test_p5`` (share of samples nearer to a training row than
+        95 % of test rows are; about 0.05 when nothing is copied) and
+        ``copies`` (samples at distance ~0 from a training row).
+    """
+    nn = NearestNeighbors(n_neighbors=1).fit(X_train)
+    d_sample = nn.kneighbors(samples)[0][:, 0]
+    d_test = nn.kneighbors(X_test)[0][:, 0]
+    p5 = float(np.percentile(d_test, 5))
+    scale = float(np.median(d_test)) or 1.0
+    return {
+        "sample_median": float(np.median(d_sample)),
+        "test_median": float(np.median(d_test)),
+        "ratio": float(np.median(d_sample) / scale),
+        "closer_than_test_p5": float(np.mean(d_sample < p5)),
+        "copies": int(np.sum(d_sample < 1e-9 * max(scale, 1.0))),
+    }
+
+
+def judge_name(modality: str) -> str | None:
+    """The registry model used as the judge for ``modality`` (None when none is registered)."""
+    from genvsdisc.models import available
+
+    names = {s.name for s in available()}
+    return next((m for m in JUDGES.get(modality, ()) if m in names), None)
+
+
+def fit_judge(train, test, *, model: str, seed: int, settings: Settings) -> dict:
+    """The judge fitted on the real training rows, with its real-data test accuracy."""
+    judge = make_model(model, seed, settings).fit(train.X, train.y)
+    return {"model": judge, "accuracy": float(np.mean(judge.predict(test.X) == test.y))}
+
+
+def generate(train, test, *, model: str, seed: int, settings: Settings, judge: dict) -> dict:
+    """Samples of one generative model and the three checks (one task)."""
+    est = make_model(model, seed, settings).fit(train.X, train.y)
+    K, n = len(train.classes), settings.n_generate
+    wanted = np.repeat(np.arange(K), n)
+    X_new, y_new = est.sample(len(wanted), y=wanted, random_state=seed,
+                              clip=train.modality == "image")  # fmt: skip
+    y_new = np.asarray(y_new, dtype=int)
+    out = {"n_per_class": n}
+    if judge is not None:
+        out["judge_agreement"] = float(np.mean(judge["model"].predict(X_new) == y_new))
+        cas_model = make_model(judge["name"], seed, settings).fit(X_new, y_new)
+        out["cas"] = float(np.mean(cas_model.predict(test.X) == test.y))
+    out["memorisation"] = memorisation_check(X_new, train.X, test.X)
+    show = SHOW_PER_CLASS.get(train.modality, 3)
+    keep = np.concatenate([np.flatnonzero(y_new == k)[:show] for k in range(K)])
+    out["shown"] = {"X": np.round(X_new[keep], 4).tolist(), "y": y_new[keep].tolist()}
+    return out
+
+
+def _judge_task(train, test, *, model, seed, settings):
+    out = fit_judge(train, test, model=model, seed=seed, settings=settings)
+    out["name"] = model
+    return out
+
+
+def plan(train, test, models, settings: Settings) -> list[Task]:
+    gen = [m for m in models if model_spec(m).family == "generative"]
+    if not gen:
+        raise Skip(
+            "no generative model in this run: discriminative models learn p(y|x) only "
+            "and cannot draw new examples"
+        )
+    if train.modality == "text":
+        raise Skip(
+            "text generation is shown by the deep language models (ngram_lm, transformer_lm)"
+        )
+    seed = settings.seeds[0]
+    tasks = []
+    judge = judge_name(train.modality)
+    deps = {}
+    if judge is not None:
+        tasks.append(Task(f"{NAME}/judge", _judge_task,
+                          {"model": judge, "seed": seed, "settings": settings}, cost=3))  # fmt: skip
+        deps = {"judge": f"{NAME}/judge"}
+    for m in gen:
+        tasks.append(
+            Task(
+                f"{NAME}/{m}",
+                generate,
+                {"model": m, "seed": seed, "settings": settings},
+                deps=deps,
+                cost=2,
+            )  # fmt: skip
+        )
+    return tasks
+
+
+def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
+    judge_out = outputs.get(f"{NAME}/judge")
+    judge = None
+    if judge_out is not None and judge_out["result"] is not None:
+        judge = {"model": judge_out["result"]["name"],
+                 "accuracy": judge_out["result"]["accuracy"]}  # fmt: skip
+    rows = []
+    for m in models:
+        spec = model_spec(m)
+        if spec.family != "generative":
+            rows.append({"model": m, "family": spec.family, "cannot_generate": _why_not(m)})
+            continue
+        out = outputs[f"{NAME}/{m}"]
+        row = {"model": m, "family": spec.family, "likelihood": spec.likelihood}
+        row.update({"error": out["error"]} if out["error"] else out["result"])
+        rows.append(row)
+    return {
+        "seed": settings.seeds[0],
+        "judge": judge,
+        "rows": rows,
+        "image_shape": list(train.image_shape) if train.image_shape else None,
+        "feature_names": list(train.feature_names),
+    }
+
+
+def _why_not(model: str) -> str:
+    """The model's own CannotGenerateError message."""
+    try:
+        make_model(model, 0).sample(1)
+    except CannotGenerateError as err:
+        return str(err)
+    return "cannot generate"

@@ -1,0 +1,141 @@
+"""Difference 3: missing features at test time.
+
+Models are trained on the complete training side. Then a growing share of
+each test row's features is removed at random (the same masks for every
+model, one set per seed). A generative model that knows p(x|y) integrates
+the missing features out: it classifies with p(x_observed | y) p(y).
+Discriminative models only know p(y|x) for complete x, so they need the gaps
+filled first -- with the training mean, or by scikit-learn's
+``IterativeImputer`` (each feature regressed on the others) -- unless, like
+``hgb``, they route missing values natively.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.experimental import enable_iterative_imputer  # noqa: F401 - enables the import
+from sklearn.impute import IterativeImputer, SimpleImputer
+
+from genvsdisc.experiments.common import Settings, Skip, Task, make_model, mean_std, model_spec
+
+__all__ = ["NAME", "TITLE", "plan", "combine", "remove_features", "methods_for", "evaluate"]
+
+NAME = "missing"
+TITLE = "Missing features"
+
+#: Neighbouring features each iterative-imputation regression uses: all of them
+#: for small tables, a bounded number for images (784 regressions on all 783
+#: other pixels would take minutes).
+MAX_IMPUTE_NEIGHBOURS = 30
+
+METHOD_TEXT = {
+    "integrate": "integrates missing features out",
+    "native": "handles NaN natively",
+    "mean": "mean imputation",
+    "iterative": "iterative imputation",
+}
+
+
+def remove_features(X: np.ndarray, fraction: float, seed: int) -> np.ndarray:
+    """A copy of ``X`` (n, d) with ``round(fraction * d)`` random features per row set to NaN.
+
+    At least one feature per row is kept, so every row still says something.
+    """
+    n, d = X.shape
+    m = min(int(round(fraction * d)), d - 1)
+    out = np.array(X, dtype=float, copy=True)
+    if m <= 0:
+        return out
+    rng = np.random.default_rng([seed, int(round(fraction * 1000))])
+    drop = np.argsort(rng.random((n, d)), axis=1)[:, :m]
+    np.put_along_axis(out, drop, np.nan, axis=1)
+    return out
+
+
+def methods_for(model) -> list[str]:
+    """How ``model`` meets NaN: integrate (generative), native (hgb) or imputation."""
+    if getattr(model, "family", None) == "generative" and getattr(model, "_handles_missing", False):
+        return ["integrate"]
+    if getattr(model, "handles_missing", False):
+        return ["native", "mean"]
+    return ["mean", "iterative"]
+
+
+def _imputer(method: str, d: int, seed: int):
+    if method == "mean":
+        return SimpleImputer(strategy="mean")
+    return IterativeImputer(
+        max_iter=5,
+        n_nearest_features=min(d - 1, MAX_IMPUTE_NEIGHBOURS) or None,
+        random_state=seed,
+        keep_empty_features=True,
+    )
+
+
+def evaluate(train, test, *, model: str, settings: Settings) -> dict:
+    """Accuracy of one model per method, fraction and seed (one task).
+
+    Returns
+    -------
+    dict ``{method: [[acc per seed] per fraction]}``.
+    """
+    seed = settings.seeds[0]
+    est = make_model(model, seed, settings).fit(train.X, train.y)
+    out = {}
+    for method in methods_for(est):
+        imputer = None
+        if method in ("mean", "iterative"):
+            imputer = _imputer(method, train.X.shape[1], seed).fit(train.X)
+        table = []
+        for frac in settings.missing_fractions:
+            accs = []
+            for s in settings.seeds:
+                Xm = remove_features(test.X, frac, s)
+                if imputer is not None and frac > 0:
+                    Xm = imputer.transform(Xm)
+                accs.append(float(np.mean(est.predict(Xm) == test.y)))
+            table.append(accs)
+        out[method] = table
+    return out
+
+
+def plan(train, test, models, settings: Settings) -> list[Task]:
+    if train.modality == "text":
+        raise Skip(
+            "text has no fixed feature columns to remove; the missing-features "
+            "experiment applies to tables and images"
+        )
+    if train.n_features < 2:
+        raise Skip("one feature only: removing it would leave nothing to classify")
+    return [
+        Task(f"{NAME}/{m}", evaluate, {"model": m, "settings": settings}, cost=3) for m in models
+    ]
+
+
+def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
+    """One curve per (model, method): mean and spread of accuracy over seeds per fraction."""
+    rows, errors = [], {}
+    for m in models:
+        out = outputs[f"{NAME}/{m}"]
+        if out["error"]:
+            errors[m] = out["error"]
+            continue
+        for method, table in out["result"].items():
+            stats = [mean_std(accs) for accs in table]
+            rows.append(
+                {
+                    "model": m,
+                    "family": model_spec(m).family,
+                    "method": method,
+                    "label": f"{m} ({METHOD_TEXT[method]})",
+                    "mean": [s[0] for s in stats],
+                    "std": [s[1] for s in stats],
+                    "per_seed": table,
+                }
+            )
+    return {
+        "fractions": list(settings.missing_fractions),
+        "seeds": list(settings.seeds),
+        "rows": rows,
+        "errors": errors,
+    }

@@ -1,0 +1,354 @@
+"""Pick the models and experiments, run every task on an engine, build the record.
+
+:func:`compare` is what ``genvsdisc compare`` calls: split the data, plan
+every experiment (or note why it is skipped), hand all tasks at once to the
+engine (so a cluster stays busy), show one progress bar per experiment, then
+combine the task outputs into the plain-data record of :mod:`genvsdisc.results`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+import time
+from dataclasses import replace
+
+import numpy as np
+
+from genvsdisc import results as results_mod
+from genvsdisc.data.dataset import Dataset
+from genvsdisc.exceptions import ParameterError, UnknownNameError
+from genvsdisc.experiments import (
+    accuracy,
+    generation,
+    learning_curve,
+    missing,
+    novelty,
+    regions,
+    unlabeled,
+)
+from genvsdisc.experiments.common import Settings, Skip
+
+__all__ = [
+    "EXPERIMENTS",
+    "DEFAULT_MODELS",
+    "select_models",
+    "select_experiments",
+    "prepare",
+    "run_experiment",
+    "compare",
+]
+
+#: Every experiment, in report order.
+EXPERIMENTS = {
+    m.NAME: m for m in (accuracy, learning_curve, missing, unlabeled, novelty, generation, regions)
+}
+
+#: Default models per modality, with the reason each is there. The first
+#: available generative / discriminative entry of each role is taken.
+DEFAULT_MODELS = {
+    "tabular": [
+        ("gaussian_nb", "classic pair: naive Bayes"),
+        ("logreg", "classic pair: logistic regression"),
+        ("gmm", "strongest practical generative model for tables"),
+        ("hgb", "strongest practical discriminative model for tables"),
+    ],
+    "image": [
+        ("gaussian_nb", "classic pair: naive Bayes"),
+        ("logreg", "classic pair: logistic regression"),
+        ("gmm", "strongest practical generative model for images"),
+        ("knn", "strongest practical discriminative model for small images"),
+    ],
+    "text": [
+        ("multinomial_nb", "classic pair: naive Bayes (also the strongest practical "
+                           "generative model for text)"),
+        ("logreg", "classic pair: logistic regression (also the strongest practical "
+                   "discriminative model for text)"),
+    ],
+}  # fmt: skip
+
+
+def _valid(kind: str, name: str, valid: list[str]) -> str:
+    close = difflib.get_close_matches(name, valid, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"unknown {kind} '{name}'{hint}; valid {kind}s: {', '.join(valid)}"
+
+
+def select_models(modality: str, names=None, *, deep: bool = False) -> tuple[list[str], list[dict]]:
+    """The models of a run and, for each, why it is there.
+
+    Parameters
+    ----------
+    modality : {"tabular", "image", "text"}
+    names : list of str, optional
+        ``--models``; None picks :data:`DEFAULT_MODELS` (plus the deep models
+        for this modality when ``deep``).
+
+    Returns
+    -------
+    names : list of str
+    info : list of dict
+        name, family, likelihood, description, deep, picked (the reason).
+
+    Raises
+    ------
+    UnknownNameError
+        A name the registry does not know (the valid ones are listed).
+    ParameterError
+        A model that does not accept this modality.
+    """
+    from genvsdisc.models import available
+
+    specs = {s.name: s for s in available()}
+    fits = [s.name for s in specs.values() if modality in s.modalities]
+    if names:
+        picked = {}
+        for n in names:
+            if n not in specs:
+                raise UnknownNameError(_valid("model", n, sorted(specs)))
+            if modality not in specs[n].modalities:
+                raise ParameterError(
+                    f"--models: '{n}' does not accept {modality} data; models for "
+                    f"{modality}: {', '.join(fits)}"
+                )
+            picked[n] = "named with --models"
+    else:
+        picked = {n: why for n, why in DEFAULT_MODELS[modality] if n in specs}
+        if deep:
+            picked.update(
+                {n: "deep model (--deep)" for n in fits if specs[n].deep and n not in picked}
+            )
+    info = [
+        {
+            "name": n,
+            "family": specs[n].family,
+            "likelihood": specs[n].likelihood,
+            "description": specs[n].description,
+            "deep": specs[n].deep,
+            "picked": why,
+        }
+        for n, why in picked.items()
+    ]
+    return list(picked), info
+
+
+def select_experiments(names=None) -> list[str]:
+    """``--experiments`` checked against :data:`EXPERIMENTS`, in report order; None: all."""
+    if not names:
+        return list(EXPERIMENTS)
+    for n in names:
+        if n not in EXPERIMENTS:
+            raise UnknownNameError(_valid("experiment", n, list(EXPERIMENTS)))
+    return [n for n in EXPERIMENTS if n in names]
+
+
+def _subsample(ds: Dataset, n: int | None, seed: int) -> Dataset:
+    """A stratified subsample of ``n`` rows (all rows when ``n`` is None or larger)."""
+    if n is None or ds.n_samples <= n:
+        return ds
+    from sklearn.model_selection import train_test_split
+
+    rows = np.arange(ds.n_samples)
+    try:
+        keep = train_test_split(rows, train_size=n, stratify=ds.y, random_state=seed)[0]
+    except ValueError:  # a class too small to stratify: a plain shuffled subsample
+        keep = np.random.default_rng(seed).choice(rows, size=n, replace=False)
+    return ds.subset(np.sort(keep))
+
+
+def _fill_missing(train: Dataset, test: Dataset) -> tuple[Dataset, Dataset, str | None]:
+    """Fill NaN already in the data with training means so every model can be fitted."""
+    if train.modality == "text":
+        return train, test, None
+    n_missing = int(np.isnan(train.X).sum() + np.isnan(test.X).sum())
+    if not n_missing:
+        return train, test, None
+    from sklearn.impute import SimpleImputer
+
+    imp = SimpleImputer(strategy="mean", keep_empty_features=True).fit(train.X)
+    train, test = train.subset(slice(None)), test.subset(slice(None))
+    train.X, test.X = imp.transform(train.X), imp.transform(test.X)
+    note = (
+        f"{n_missing} values were missing in the data; they were filled with the training "
+        "mean before any model was fitted (the missing-features experiment removes "
+        "features on purpose, after that)"
+    )
+    return train, test, note
+
+
+def prepare(ds: Dataset, settings: Settings):
+    """Split (stratified, seeded), subsample for ``--quick``, fill existing NaN.
+
+    Returns
+    -------
+    train, test : Dataset
+    notes : list of str
+    """
+    from genvsdisc.data import train_test_split
+
+    train, test = train_test_split(ds, test_size=settings.test_size,
+                                   random_state=settings.split_seed)  # fmt: skip
+    notes = []
+    sub_train = _subsample(train, settings.max_train, settings.split_seed)
+    sub_test = _subsample(test, settings.max_test, settings.split_seed)
+    if sub_train is not train or sub_test is not test:
+        notes.append(
+            f"--quick: trained on {sub_train.n_samples} of {train.n_samples} training rows "
+            f"and tested on {sub_test.n_samples} of {test.n_samples} test rows"
+        )
+    train, test, note = _fill_missing(sub_train, sub_test)
+    if note:
+        notes.append(note)
+    return train, test, notes
+
+
+def _plan_all(names, train, test, models, settings):
+    planned, skipped = {}, {}
+    for name in names:
+        module = EXPERIMENTS[name]
+        try:
+            planned[name] = module.plan(train, test, models, settings)
+        except Skip as why:
+            skipped[name] = str(why)
+    return planned, skipped
+
+
+def _progress_bars(planned: dict, enabled: bool):
+    from tqdm.auto import tqdm
+
+    bars = {
+        name: tqdm(total=len(tasks), desc=f"{name:<15}", position=i, leave=True,
+                   file=sys.stderr, disable=not enabled, unit="task", dynamic_ncols=True)
+        for i, (name, tasks) in enumerate(planned.items())
+    }  # fmt: skip
+    return bars
+
+
+def run_experiment(name: str, train, test, models, settings: Settings | None = None, engine=None):
+    """Run one experiment and return its combined plain-data result.
+
+    Raises :class:`~.common.Skip` when it does not apply. ``engine`` defaults
+    to in-process.
+    """
+    from genvsdisc.engine import InProcessEngine
+
+    settings = settings or Settings.default()
+    module = EXPERIMENTS[select_experiments([name])[0]]
+    tasks = module.plan(train, test, list(models), settings)
+    outputs = (engine or InProcessEngine()).run(tasks, train, test)
+    return module.combine(train, test, list(models), settings, outputs)
+
+
+def compare(ds: Dataset, *, models=None, experiments=None, settings: Settings | None = None,
+            engine=None, deep: bool = False, progress: bool = True,
+            command: str | None = None) -> dict:  # fmt: skip
+    """Run every experiment that applies to ``ds`` and return the results record.
+
+    Parameters
+    ----------
+    ds : Dataset
+    models, experiments : list of str, optional
+        Registry names / experiment names; None picks the defaults / all.
+    settings : Settings, optional
+    engine : engine from :func:`genvsdisc.engine.make_engine`, optional
+        Default: in-process.
+    deep : bool
+        Add the deep models of this modality to the default set.
+    progress : bool
+        tqdm bars on stderr, one per experiment.
+
+    Returns
+    -------
+    dict
+        The record described in :mod:`genvsdisc.results`.
+    """
+    from genvsdisc.engine import InProcessEngine
+
+    t0 = time.perf_counter()
+    settings = settings or Settings.default()
+    engine = engine or InProcessEngine()
+    names, info = select_models(ds.modality, models, deep=deep)
+    exp_names = select_experiments(experiments)
+    train, test, notes = prepare(ds, settings)
+    record = results_mod.new_record(
+        dataset=_dataset_info(ds, train, test, settings, notes),
+        settings=settings.to_dict(),
+        models=info,
+        model_choice=_choice_sentence(info, models is None),
+        engine=engine.describe(),
+        command=command,
+    )
+    # Phase 1: every model fitted once on the whole training side (the accuracy
+    # experiment). Hyper-parameters a model chose by itself there (C by
+    # cross-validation, components by BIC...) are then fixed for the grid.
+    first = accuracy.plan(train, test, names, settings)
+    bars = _progress_bars({"accuracy": first}, progress)
+    outputs = engine.run(first, train, test, progress=lambda t: bars["accuracy"].update())
+    bars["accuracy"].close()
+    settings = _with_tuned(settings, names, outputs)
+    record["settings"] = settings.to_dict()
+    rest = [n for n in exp_names if n != accuracy.NAME]
+    planned, skipped = _plan_all(rest, train, test, names, settings)
+    planned = {accuracy.NAME: first, **planned} if accuracy.NAME in exp_names else planned
+    bars = _progress_bars({k: v for k, v in planned.items() if k != accuracy.NAME}, progress)
+    owner = {t.key: name for name, tasks in planned.items() for t in tasks}
+    later = [t for name, tasks in planned.items() if name != accuracy.NAME for t in tasks]
+    outputs.update(engine.run(later, train, test, progress=lambda t: bars[owner[t.key]].update()))
+    for bar in bars.values():
+        bar.close()
+    warnings_seen = []
+    for name in exp_names:
+        module = EXPERIMENTS[name]
+        if name in skipped:
+            record["experiments"][name] = {"status": "skipped", "title": module.TITLE,
+                                           "reason": skipped[name]}  # fmt: skip
+            continue
+        mine = {t.key: outputs[t.key] for t in planned[name]}
+        data = module.combine(train, test, names, settings, mine)
+        record["experiments"][name] = {"status": "ok", "title": module.TITLE, **data}
+        record["timings"]["experiments"][name] = sum(o["seconds"] for o in mine.values())
+        for key, out in mine.items():
+            record["timings"]["tasks"][key] = out["seconds"]
+            warnings_seen += [w for w in out["warnings"] if w not in warnings_seen]
+    record["warnings"] = warnings_seen
+    record["timings"]["total_s"] = time.perf_counter() - t0
+    return results_mod.to_jsonable(record)
+
+
+def _with_tuned(settings: Settings, names, outputs) -> Settings:
+    """``settings`` with each model's self-chosen hyper-parameters fixed in ``model_params``."""
+    params = {m: dict(p) for m, p in settings.model_params.items()}
+    for m in names:
+        result = outputs[f"{accuracy.NAME}/{m}"]["result"]
+        if result and result.get("tuned"):
+            params[m] = {**result["tuned"], **params.get(m, {})}
+    return replace(settings, model_params=params)
+
+
+def _dataset_info(ds, train, test, settings, notes) -> dict:
+    return {
+        "name": ds.name,
+        "description": ds.description,
+        "modality": ds.modality,
+        "n_samples": ds.n_samples,
+        "n_features": ds.n_features,
+        "feature_names": list(ds.feature_names)[:200],
+        "classes": list(ds.classes),
+        "class_counts": ds.class_counts(),
+        "image_shape": list(ds.image_shape) if ds.image_shape else None,
+        "n_train": train.n_samples,
+        "n_test": test.n_samples,
+        "split_seed": settings.split_seed,
+        "test_size": settings.test_size,
+        "notes": list(ds.notes) + notes,
+    }
+
+
+def _choice_sentence(info: list[dict], default: bool) -> str:
+    gen = [m["name"] for m in info if m["family"] == "generative"]
+    disc = [m["name"] for m in info if m["family"] == "discriminative"]
+    how = "picked by default for this kind of data" if default else "named with --models"
+    return (
+        f"Models {how}: generative {', '.join(gen) or 'none'}; "
+        f"discriminative {', '.join(disc) or 'none'}."
+    )

@@ -1,0 +1,146 @@
+"""Difference 4: learning from unlabeled rows (Nigam et al. 2000).
+
+Only ``k`` training rows per class keep their label; the rest of the training
+side becomes an unlabeled pool. A generative model can use the pool through
+EM: it guesses the missing labels with its own posterior, refits p(x|y) on
+all rows, and repeats. It is compared with the same model trained on the
+labeled rows alone, and with discriminative models trained on the labeled
+rows alone and through scikit-learn's ``SelfTrainingClassifier`` (which
+adds confidently predicted pool rows as pseudo-labels). Every variant is
+scored on the same held-out test side.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.semi_supervised import SelfTrainingClassifier
+
+from genvsdisc.experiments.common import (
+    Settings,
+    Skip,
+    Task,
+    make_model,
+    mean_std,
+    model_spec,
+    per_class_subset,
+    vector_data,
+)
+
+__all__ = ["NAME", "TITLE", "plan", "combine", "label_counts", "evaluate", "variants_for"]
+
+NAME = "unlabeled"
+TITLE = "Unlabeled data"
+
+VARIANT_TEXT = {
+    "supervised": "labeled rows only",
+    "em": "EM over the unlabeled rows",
+    "self_training": "self-training",
+}
+
+#: Self-training rounds; scikit-learn's default (10) costs a refit each.
+SELF_TRAINING_ROUNDS = 5
+
+
+def label_counts(train, settings: Settings) -> list[int]:
+    """The ``k`` values that leave an unlabeled pool: k below every class's size."""
+    smallest = int(np.bincount(train.y, minlength=len(train.classes)).min())
+    return [int(k) for k in settings.labels_per_class if k < smallest]
+
+
+def variants_for(est) -> list[str]:
+    if getattr(est, "family", None) == "generative":
+        return ["supervised", "em"] if getattr(est, "_supports_em", False) else ["supervised"]
+    if hasattr(est, "predict_proba"):
+        return ["supervised", "self_training"]
+    return ["supervised"]
+
+
+def _self_training(est, train, y_semi):
+    """Self-train ``est``; raw text goes through the model's own vectorizer, fitted on
+    the whole training side (labeled + pool, never the test side), because
+    ``SelfTrainingClassifier`` checks X as a numeric matrix."""
+    X = train.X
+    transform = None
+    if not vector_data(train):
+        vec = est._make_vectorizer().fit(np.asarray(X, dtype=object))
+        X, transform = vec.transform(np.asarray(X, dtype=object)), vec.transform
+    clf = SelfTrainingClassifier(est, max_iter=SELF_TRAINING_ROUNDS).fit(X, y_semi)
+    return clf, transform
+
+
+def evaluate(train, test, *, model: str, seed: int, ks: list[int], settings: Settings) -> dict:
+    """Test accuracy of every variant of ``model`` for each k (one task, one seed).
+
+    Returns
+    -------
+    dict ``{variant: [acc per k]}``.
+    """
+    out: dict[str, list[float]] = {}
+    for k in ks:
+        labeled = per_class_subset(train.y, k, seed=seed * 1000 + k)
+        y_semi = np.full(train.n_samples, -1, dtype=int)
+        y_semi[labeled] = train.y[labeled]
+        for variant in variants_for(make_model(model, seed, settings)):
+            est = make_model(model, seed, settings)
+            X_test = test.X
+            if variant == "supervised":
+                est.fit(train.X[labeled], train.y[labeled])
+            elif variant == "em":
+                est.fit(train.X, y_semi)
+            else:
+                est, transform = _self_training(est, train, y_semi)
+                if transform is not None:
+                    X_test = transform(np.asarray(test.X, dtype=object))
+            out.setdefault(variant, []).append(float(np.mean(est.predict(X_test) == test.y)))
+    return out
+
+
+def plan(train, test, models, settings: Settings) -> list[Task]:
+    ks = label_counts(train, settings)
+    if not ks:
+        raise Skip(
+            f"every class has at most {min(settings.labels_per_class)} training rows; "
+            "no unlabeled pool would be left"
+        )
+    return [
+        Task(
+            f"{NAME}/{m}/{s}",
+            evaluate,
+            {"model": m, "seed": s, "ks": ks, "settings": settings},
+            cost=2,
+        )
+        for m in models
+        for s in settings.seeds
+    ]
+
+
+def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
+    ks = label_counts(train, settings)
+    rows, errors = [], {}
+    for m in models:
+        runs = [outputs[f"{NAME}/{m}/{s}"] for s in settings.seeds]
+        failed = [r["error"] for r in runs if r["error"]]
+        if failed:
+            errors[m] = failed[0]
+            continue
+        for variant in runs[0]["result"]:
+            acc = np.array([r["result"][variant] for r in runs])  # (seeds, ks)
+            stats = [mean_std(acc[:, j]) for j in range(len(ks))]
+            rows.append(
+                {
+                    "model": m,
+                    "family": model_spec(m).family,
+                    "variant": variant,
+                    "label": f"{m} ({VARIANT_TEXT[variant]})",
+                    "mean": [s[0] for s in stats],
+                    "std": [s[1] for s in stats],
+                    "per_seed": acc.tolist(),
+                }
+            )
+    return {
+        "labels_per_class": ks,
+        "n_pool": int(train.n_samples),
+        "seeds": list(settings.seeds),
+        "rows": rows,
+        "errors": errors,
+    }
