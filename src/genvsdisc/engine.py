@@ -128,9 +128,12 @@ class DaskEngine:
         Worker processes of the LocalCluster (default: one per core).
     processes : bool, default True
         LocalCluster workers as processes (True) or threads of this process.
+    connect_timeout : str, default "10s"
+        How long to wait for the scheduler.
     """
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None, processes=True):
+    def __init__(self, scheduler: str | None = None, workers: int | None = None, processes=True,
+                 connect_timeout="10s"):  # fmt: skip
         from distributed import Client, LocalCluster
 
         self._cluster = None
@@ -147,7 +150,7 @@ class DaskEngine:
         else:
             address = scheduler
         try:
-            self.client = Client(address, timeout="10s")
+            self.client = Client(address, timeout=connect_timeout)
         except (OSError, TimeoutError) as err:
             if self._cluster is not None:
                 self._cluster.close()

@@ -1,0 +1,51 @@
+import numpy as np
+import pytest
+
+from genvsdisc.experiments import run_experiment
+from genvsdisc.experiments.learning_curve import crossings, curve, strategy, training_sizes
+from genvsdisc.models import make
+
+
+def test_training_sizes_log_spaced_to_full():
+    sizes = training_sizes(1000, 10, 6)
+    assert sizes[0] == 20 and sizes[-1] == 1000 and sizes == sorted(set(sizes))
+
+
+def test_training_sizes_tiny_pool():
+    assert training_sizes(5, 3, 4)[-1] == 5
+
+
+def test_crossings_interpolated_in_log_size():
+    out = crossings([10, 100, 1000], [0.8, 0.7, 0.6], [0.6, 0.7, 0.9])
+    # gap +0.2, 0.0, -0.3: the tie at 100 does not count; one crossing between 10 and 1000
+    assert len(out) == 1 and out[0]["after"] == "discriminative"
+    assert 10 < out[0]["size"] < 1000
+
+
+def test_crossings_none_when_one_family_leads():
+    assert crossings([1, 2, 3], [0.9, 0.9, 0.9], [0.5, 0.6, 0.7]) == []
+
+
+def test_strategy_per_model():
+    assert strategy(make("gaussian_nb"), vector=True) == "partial_fit"
+    assert strategy(make("gaussian_nb"), vector=False) == "refit"
+    assert strategy(make("knn"), vector=True) == "refit"
+
+
+def test_partial_fit_curve_equals_refit(iris_split, quick):
+    train, test = iris_split
+    sizes = training_sizes(train.n_samples, 3, 5)
+    fast = curve(train, test, model="gaussian_nb", seed=3, sizes=sizes, settings=quick)
+    slow = curve(train, test, model="gaussian_nb", seed=3, sizes=sizes, settings=quick,
+                 incremental=False)  # fmt: skip
+    assert fast["strategy"] == "partial_fit" and slow["strategy"] == "refit"
+    np.testing.assert_allclose(fast["accuracy"], slow["accuracy"])
+
+
+def test_learning_curve_combined(iris_split, quick):
+    out = run_experiment("learning_curve", *iris_split, ["gaussian_nb", "logreg"], quick)
+    assert list(out["curves"]) == ["gaussian_nb", "logreg"]
+    c = out["curves"]["logreg"]
+    assert np.shape(c["per_seed"]) == (2, len(out["sizes"]))
+    assert c["mean"][-1] == pytest.approx(np.mean(np.array(c["per_seed"])[:, -1]))
+    assert out["leader_largest"] in ("generative", "discriminative", "tie")

@@ -1,0 +1,39 @@
+import numpy as np
+import pytest
+
+from genvsdisc.experiments import Skip, run_experiment
+from genvsdisc.experiments.missing import methods_for, remove_features
+from genvsdisc.models import make
+
+
+def test_remove_features_count_per_row():
+    X = np.ones((50, 10))
+    out = remove_features(X, 0.3, seed=0)
+    assert (np.isnan(out).sum(axis=1) == 3).all() and not np.isnan(X).any()
+
+
+def test_remove_features_keeps_one_and_is_seeded():
+    X = np.ones((20, 4))
+    out = remove_features(X, 0.99, seed=1)
+    assert (np.isnan(out).sum(axis=1) == 3).all()
+    np.testing.assert_array_equal(np.isnan(out), np.isnan(remove_features(X, 0.99, seed=1)))
+
+
+def test_methods_per_family():
+    assert methods_for(make("gaussian_nb")) == ["integrate"]
+    assert methods_for(make("hgb"))[0] == "native"
+    assert methods_for(make("logreg")) == ["mean", "iterative"]
+
+
+def test_missing_zero_fraction_is_plain_accuracy(iris_split, quick):
+    train, test = iris_split
+    out = run_experiment("missing", train, test, ["gaussian_nb", "logreg"], quick)
+    acc = np.mean(make("gaussian_nb").fit(train.X, train.y).predict(test.X) == test.y)
+    nb = next(r for r in out["rows"] if r["model"] == "gaussian_nb")
+    assert nb["method"] == "integrate" and nb["mean"][0] == pytest.approx(acc)
+    assert {r["method"] for r in out["rows"] if r["model"] == "logreg"} == {"mean", "iterative"}
+
+
+def test_missing_skips_text(tiny_text, quick):
+    with pytest.raises(Skip, match="text has no fixed feature columns"):
+        run_experiment("missing", *tiny_text, ["multinomial_nb"], quick)

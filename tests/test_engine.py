@@ -1,0 +1,94 @@
+"""The engine: in-process and Dask give the same numbers for the same seeds."""
+
+import warnings
+
+import pytest
+
+from genvsdisc.data import load, train_test_split
+from genvsdisc.engine import DaskEngine, InProcessEngine, execute, make_engine
+from genvsdisc.exceptions import ParameterError
+from genvsdisc.experiments import Settings, Task, compare
+
+
+def _add(train, test, *, a, b=0):
+    return {"sum": a + b, "rows": train.n_samples}
+
+
+def _plus(train, test, *, a, prev):
+    return {"sum": a + prev["sum"]}
+
+
+def _fail(train, test):
+    raise ParameterError("model 'x' refused: a one-line reason")
+
+
+def _warn(train, test):
+    warnings.warn("something odd", UserWarning, stacklevel=2)
+    warnings.warn("something odd", UserWarning, stacklevel=2)
+    return {}
+
+
+@pytest.fixture(scope="module")
+def split():
+    return train_test_split(load("iris"), random_state=0)
+
+
+def test_execute_records_error_and_warnings(split):
+    out = execute(_fail, *split, {}, {})
+    assert out["result"] is None and "one-line reason" in out["error"]
+    assert execute(_warn, *split, {}, {})["warnings"] == ["UserWarning: something odd"]
+
+
+def test_in_process_dependencies_first(split):
+    tasks = [
+        Task("b", _plus, {"a": 1}, deps={"prev": "a"}, cost=9),
+        Task("a", _add, {"a": 2, "b": 3}),
+    ]
+    out = InProcessEngine().run(tasks, *split)
+    assert out["a"]["result"] == {"sum": 5, "rows": 105}
+    assert out["b"]["result"] == {"sum": 6}
+
+
+def test_unknown_dependency_named(split):
+    with pytest.raises(ParameterError, match=r"unknown task keys: \['nope'\]"):
+        InProcessEngine().run([Task("a", _add, {"a": 1}, deps={"b": "nope"})], *split)
+
+
+def test_make_engine_bad_arguments():
+    with pytest.raises(ParameterError, match="--workers must be 0 .* got -1"):
+        make_engine(workers=-1)
+    with pytest.raises(
+        ParameterError, match="--scheduler must look like tcp://HOST:PORT; got 'localhost'"
+    ):
+        make_engine(scheduler="localhost")
+
+
+def test_unreachable_scheduler_one_line():
+    with pytest.raises(ParameterError, match="--scheduler tcp://127.0.0.1:9: cannot reach"):
+        DaskEngine(scheduler="tcp://127.0.0.1:9", connect_timeout="1s")
+
+
+def _strip_times(obj):
+    if isinstance(obj, dict):
+        return {k: _strip_times(v) for k, v in obj.items() if not k.endswith("_s")}
+    if isinstance(obj, list):
+        return [_strip_times(v) for v in obj]
+    return obj
+
+
+def test_local_cluster_same_numbers_as_in_process():
+    """A real LocalCluster on loopback TCP, reached through its scheduler address."""
+    from distributed import LocalCluster
+
+    ds = load("moons", n_samples=120)
+    settings = Settings.default(quick=True, seeds=(0, 1), n_sizes=3)
+    kw = dict(models=["gaussian_nb", "logreg"], settings=settings, progress=False,
+              experiments=["accuracy", "learning_curve", "missing", "unlabeled", "novelty"])  # fmt: skip
+    here = compare(ds, **kw)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp://",
+                      host="127.0.0.1", dashboard_address=None) as cluster:  # fmt: skip
+        with make_engine(scheduler=cluster.scheduler_address) as engine:
+            there = compare(ds, engine=engine, **kw)
+            assert engine.describe()["workers"] == 2
+    assert there["engine"]["kind"] == "dask-scheduler"
+    assert _strip_times(there["experiments"]) == _strip_times(here["experiments"])
