@@ -45,6 +45,8 @@ TITLE = "Generation: drawing new examples"
 JUDGES = {"image": ("knn", "logreg"), "tabular": ("hgb", "logreg"), "text": ("logreg",)}
 #: Samples kept per class for the pictures / sample tables in the report.
 SHOW_PER_CLASS = {"image": 8, "tabular": 3, "text": 2}
+#: Characters of each generated document kept for the report.
+TEXT_SHOWN_CHARS = 400
 
 
 def memorisation_check(samples: np.ndarray, X_train: np.ndarray, X_test: np.ndarray) -> dict:
@@ -100,19 +102,55 @@ def generate(train, test, *, model: str, seed: int, settings: Settings, judge: d
     est = make_model(model, seed, settings).fit(train.X, train.y)
     K, n = len(train.classes), settings.n_generate
     wanted = np.repeat(np.arange(K), n)
-    X_new, y_new = est.sample(len(wanted), y=wanted, random_state=seed,
-                              clip=train.modality == "image")  # fmt: skip
+    if train.modality == "text":
+        X_new, y_new = est.sample(len(wanted), y=wanted, random_state=seed)
+        X_new = _as_documents(est, X_new, seed)
+    else:
+        X_new, y_new = est.sample(len(wanted), y=wanted, random_state=seed,
+                                  clip=train.modality == "image")  # fmt: skip
     y_new = np.asarray(y_new, dtype=int)
     out = {"n_per_class": n}
     if judge is not None:
         out["judge_agreement"] = float(np.mean(judge["model"].predict(X_new) == y_new))
         cas_model = make_model(judge["name"], seed, settings).fit(X_new, y_new)
         out["cas"] = float(np.mean(cas_model.predict(test.X) == test.y))
-    out["memorisation"] = memorisation_check(X_new, train.X, test.X)
+    if train.modality == "text":
+        out["memorisation"] = _text_memorisation(X_new, train.X, test.X)
+    else:
+        out["memorisation"] = memorisation_check(X_new, train.X, test.X)
     show = SHOW_PER_CLASS.get(train.modality, 3)
     keep = np.concatenate([np.flatnonzero(y_new == k)[:show] for k in range(K)])
-    out["shown"] = {"X": np.round(X_new[keep], 4).tolist(), "y": y_new[keep].tolist()}
+    if train.modality == "text":
+        shown = [str(d)[:TEXT_SHOWN_CHARS] for d in X_new[keep]]
+    else:
+        shown = np.round(X_new[keep], 4).tolist()
+    out["shown"] = {"X": shown, "y": y_new[keep].tolist()}
     return out
+
+
+def _as_documents(est, X_new, seed: int) -> np.ndarray:
+    """Generated text as documents: strings stay; word-count rows (a bag-of-words model's
+    samples) become their words in random order, so the judge reads them like text."""
+    from genvsdisc.models.text import is_raw_text
+
+    if is_raw_text(X_new):
+        return np.asarray(X_new, dtype=object)
+    rng = np.random.default_rng(seed)
+    vocab = est.vectorizer_.get_feature_names_out()
+    counts = np.rint(np.asarray(X_new.toarray() if hasattr(X_new, "toarray") else X_new))
+    docs = [" ".join(rng.permutation(np.repeat(vocab, c.clip(0).astype(int)))) for c in counts]
+    return np.asarray(docs, dtype=object)
+
+
+def _text_memorisation(samples, train_docs, test_docs) -> dict:
+    """:func:`memorisation_check` on word counts (vocabulary of the training side),
+    L2-normalised so document length does not dominate the distance."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.preprocessing import normalize
+
+    vec = CountVectorizer().fit(np.asarray(train_docs, dtype=object))
+    f = lambda docs: normalize(vec.transform(np.asarray(docs, dtype=object)))  # noqa: E731
+    return memorisation_check(f(samples), f(train_docs), f(test_docs))
 
 
 def _judge_task(train, test, *, model, seed, settings):
@@ -173,6 +211,8 @@ def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
         "seed": settings.seeds[0],
         "judge": judge,
         "rows": rows,
+        "modality": train.modality,
+        "classes": list(train.classes),
         "image_shape": list(train.image_shape) if train.image_shape else None,
         "feature_names": list(train.feature_names),
     }

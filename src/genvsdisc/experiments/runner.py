@@ -214,14 +214,19 @@ def _plan_all(names, train, test, models, settings):
 
 
 def _progress_bars(planned: dict, enabled: bool):
+    """``{experiment: tqdm bar}`` on stderr: one bar per experiment on a terminal; one
+    shared bar when stderr is a file or pipe (stacked bars would repeat every line)."""
     from tqdm.auto import tqdm
 
-    bars = {
-        name: tqdm(total=len(tasks), desc=f"{name:<15}", position=i, leave=True,
-                   file=sys.stderr, disable=not enabled, unit="task", dynamic_ncols=True)
+    common = dict(file=sys.stderr, disable=not enabled, unit="task", dynamic_ncols=True)
+    if not sys.stderr.isatty():
+        total = sum(len(t) for t in planned.values())
+        bar = tqdm(total=total, desc=", ".join(planned), mininterval=2.0, **common)
+        return dict.fromkeys(planned, bar)
+    return {
+        name: tqdm(total=len(tasks), desc=f"{name:<15}", position=i, leave=True, **common)
         for i, (name, tasks) in enumerate(planned.items())
-    }  # fmt: skip
-    return bars
+    }
 
 
 def run_experiment(name: str, train, test, models, settings: Settings | None = None, engine=None):

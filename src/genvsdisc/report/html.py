@@ -9,6 +9,7 @@ plain sentence on what it shows for this data and a short "why".
 from __future__ import annotations
 
 import base64
+import re
 from html import escape
 from importlib import resources
 
@@ -52,11 +53,18 @@ def _has_rows(sec) -> bool:
 
 
 # ------------------------------------------------------------------ tables
+_NUMBER = re.compile(r"^[-+]?[\d.,]+( ?± ?[\d.]+)?( ?%)?$|^n/a$|^—$")
+
+
+def _td(c) -> str:
+    text = str(c)
+    cls = ' class="n"' if _NUMBER.match(text) else ""
+    return f"<td{cls}>{escape(text)}</td>"
+
+
 def _table(head: list[str], rows: list[list], cls: str = "") -> str:
     th = "".join(f"<th>{escape(str(h))}</th>" for h in head)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
-    )
+    body = "".join("<tr>" + "".join(_td(c) for c in row) + "</tr>" for row in rows)
     return f'<table class="{cls}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
 
 
@@ -138,18 +146,25 @@ def _generation_table(sec):
 
 
 def _sample_rows(sec) -> str:
-    """For tables: a few sampled rows per generative model (first 8 features)."""
+    """Tables: a few sampled rows per generative model; text: a few generated documents."""
     if sec.get("image_shape"):
         return ""
     names = sec.get("feature_names") or []
+    classes = sec.get("classes") or []
     out = []
     for r in sec["rows"]:
         if "shown" not in r:
             continue
-        d = min(8, len(r["shown"]["X"][0]) if r["shown"]["X"] else 0)
+        pairs = list(zip(r["shown"]["X"], r["shown"]["y"], strict=True))
+        label = lambda y: classes[y] if y < len(classes) else y  # noqa: E731
+        if sec.get("modality") == "text":
+            docs = "".join(f'<blockquote><b>{escape(str(label(y)))}</b>: {escape(x)}…</blockquote>'
+                           for x, y in pairs)  # fmt: skip
+            out.append(f"<h4>Documents drawn by {escape(r['model'])}</h4>{docs}")
+            continue
+        d = min(8, len(pairs[0][0]) if pairs else 0)
         head = ["class"] + [names[j] if j < len(names) else f"x{j}" for j in range(d)]
-        rows = [[y] + [f"{v:.3g}" for v in x[:d]]
-                for x, y in zip(r["shown"]["X"], r["shown"]["y"], strict=True)]  # fmt: skip
+        rows = [[label(y)] + [f"{v:.3g}" for v in x[:d]] for x, y in pairs]
         out.append(f"<h4>Rows drawn by {escape(r['model'])}</h4>" + _table(head, rows, "small"))
     return "".join(out)
 
