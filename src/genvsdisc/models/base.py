@@ -18,6 +18,11 @@ few hooks that each model fills (like ``sklearn.naive_bayes._BaseNB``):
     missing features out.
 ``_sample_class(k, n, rng)``
     ``n`` draws of x from class index ``k``, shape (n, d).
+
+Models whose parameters are sums over rows add :class:`SufficientStatsMixin`,
+which turns ``_fit_weighted`` into reset + accumulate + finalize and so gives
+``partial_fit`` for free (fit == chunked partial_fit). Models that accept
+sparse rows (text counts) set ``_accept_sparse = True``.
 """
 
 from __future__ import annotations
@@ -25,16 +30,18 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from genvsdisc.exceptions import CannotGenerateError, MissingValuesError, ParameterError
 
 __all__ = [
     "GenerativeClassifier",
+    "SufficientStatsMixin",
     "DiscriminativeClassifier",
     "unlabeled_mask",
     "GENERATIVE_EXAMPLES",
@@ -110,17 +117,48 @@ class GenerativeClassifier(ClassifierMixin, BaseEstimator):
     _likelihood_exact = True
     #: True when ``fit`` may run EM over rows labeled ``-1`` / ``None``.
     _supports_em = False
+    #: True when the hooks accept scipy sparse (CSR) rows; dense otherwise.
+    _accept_sparse = False
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = self._handles_missing  # at predict time: integrated out
+        tags.input_tags.sparse = self._accept_sparse
+        return tags
 
     # ------------------------------------------------------------------ fit
+    def _check_params(self):
+        """Check constructor parameters at the start of ``fit``; raise ParameterError."""
+
     def _validate_fit_X(self, X, reset=True):
-        return validate_data(self, X, reset=reset, dtype=np.float64)
+        return validate_data(
+            self, X, reset=reset, dtype=np.float64, accept_sparse=self._sparse_format()
+        )
+
+    def _sparse_format(self):
+        return "csr" if self._accept_sparse else False
+
+    def _validate_y(self, y, n_rows):
+        """1-D labels, one per row (a column vector is accepted with sklearn's warning)."""
+        y = column_or_1d(y, warn=True)
+        if len(y) != n_rows:
+            raise ParameterError(
+                f"y must have one label per row of X ({n_rows}); got {len(y)} labels."
+            )
+        return y
 
     def _check_unlabeled_params(self):
         w = getattr(self, "unlabeled_weight", 1.0)
-        if not isinstance(w, numbers.Real) or not 0 <= w <= 1:
+        if not isinstance(w, numbers.Real) or isinstance(w, bool) or not 0 <= w <= 1:
             raise ParameterError(
                 f"The 'unlabeled_weight' parameter of {type(self).__name__} must be a "
                 f"float in [0, 1]. Got {w!r} instead."
+            )
+        it = getattr(self, "em_max_iter", 30)
+        if not isinstance(it, numbers.Integral) or isinstance(it, bool) or it < 0:
+            raise ParameterError(
+                f"The 'em_max_iter' parameter of {type(self).__name__} must be an int "
+                f">= 0. Got {it!r} instead."
             )
         return float(w)
 
@@ -132,12 +170,11 @@ class GenerativeClassifier(ClassifierMixin, BaseEstimator):
         count with their posterior class probabilities, scaled by the
         ``unlabeled_weight`` parameter. Other models ignore them.
         """
+        self._check_params()
+        if self._supports_em:
+            self._check_unlabeled_params()
         X = self._validate_fit_X(X, reset=True)
-        y = np.asarray(y)
-        if y.ndim != 1 or len(y) != len(X):
-            raise ParameterError(
-                f"y must be 1-D with one label per row of X ({len(X)}); got shape {y.shape}."
-            )
+        y = self._validate_y(y, X.shape[0])
         unl = unlabeled_mask(y)
         y_lab = y[~unl]
         if len(y_lab) == 0:
@@ -146,54 +183,87 @@ class GenerativeClassifier(ClassifierMixin, BaseEstimator):
             y_lab = np.asarray(y_lab.tolist())
         check_classification_targets(y_lab)
         self.classes_, y_idx = np.unique(y_lab, return_inverse=True)
-        K = len(self.classes_)
-        R = np.zeros((len(y_lab), K))
-        R[np.arange(len(y_lab)), y_idx] = 1.0
+        R = _one_hot(y_idx, len(self.classes_))
+        lab, unl_rows = np.flatnonzero(~unl), np.flatnonzero(unl)
         self._record_feature_range(X, reset=True)
-        self._fit_weighted(X[~unl], R)
+        self._fit_weighted(X[lab], R)
         self.n_em_iter_ = 0
         self.em_log_likelihood_ = []
-        if unl.any() and self._supports_em:
-            self._run_em(X[~unl], R, X[unl])
+        if len(unl_rows) and self._supports_em:
+            self._run_em(X[lab], R, X[unl_rows])
         return self
 
     def _run_em(self, X_lab, R_lab, X_unl):
-        """Semi-supervised EM; records observed-data log-likelihood per iteration."""
+        """Semi-supervised EM; records the objective it climbs, once per iteration.
+
+        Starts from the labeled-only fit (Nigam et al. 2000). Each iteration
+        computes the posteriors of the unlabeled rows (E-step) and refits on
+        all rows, the unlabeled ones weighted ``unlabeled_weight * posterior``
+        (M-step, ``_m_step``).
+        """
         weight = self._check_unlabeled_params()
         max_iter = getattr(self, "em_max_iter", 30)
         tol = getattr(self, "em_tol", 1e-6)
-        X_all = np.vstack([X_lab, X_unl])
-        history = [self._observed_log_likelihood(X_lab, R_lab, X_unl, weight)]
+        X_all = _stack_rows(X_lab, X_unl)
+        history = [self._em_objective(X_lab, R_lab, X_unl, weight)]
         for _ in range(max_iter):
             jll = self._joint_log_likelihood(X_unl)
             post = np.exp(jll - logsumexp(jll, axis=1, keepdims=True))
-            self._fit_weighted(X_all, np.vstack([R_lab, weight * post]))
-            history.append(self._observed_log_likelihood(X_lab, R_lab, X_unl, weight))
+            self._m_step(X_all, np.vstack([R_lab, weight * post]))
+            history.append(self._em_objective(X_lab, R_lab, X_unl, weight))
             self.n_em_iter_ += 1
             if abs(history[-1] - history[-2]) <= tol * max(1.0, abs(history[-2])):
                 break
         self.em_log_likelihood_ = history
 
-    def _observed_log_likelihood(self, X_lab, R_lab, X_unl, weight):
-        """Weighted observed-data log-likelihood that EM never lowers (up to the prior term)."""
+    def _m_step(self, X, R):
+        """EM's M-step; mixtures override it to warm-start from the current fit."""
+        self._fit_weighted(X, R)
+
+    def _log_param_prior(self):
+        """log p(parameters) of the smoothing prior the M-step maximises with (0: plain ML)."""
+        return 0.0
+
+    def _em_objective(self, X_lab, R_lab, X_unl, weight):
+        """Weighted observed-data log-likelihood plus ``_log_param_prior()``.
+
+        sum_labeled log p(x, y) + weight * sum_unlabeled log p(x), plus the
+        log-prior when the M-step is a MAP estimate (naive Bayes smoothing):
+        exactly the quantity EM never lowers.
+        """
         ll = float(np.sum(R_lab * self._joint_log_likelihood(X_lab)))
-        if len(X_unl):
+        if X_unl.shape[0]:
             ll += weight * float(np.sum(logsumexp(self._joint_log_likelihood(X_unl), axis=1)))
-        return ll
+        return ll + self._log_param_prior()
 
     # ------------------------------------------------------------ predict
     def _validate_predict_X(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float64, ensure_all_finite=False)
-        if np.isinf(X).any():
+        X = validate_data(
+            self,
+            X,
+            reset=False,
+            dtype=np.float64,
+            ensure_all_finite=False,
+            accept_sparse=self._sparse_format(),
+        )
+        values = X.data if sp.issparse(X) else X
+        if np.isinf(values).any():
             raise ParameterError("X contains inf; only finite values or NaN (missing) are allowed.")
-        if np.isnan(X).any():
+        nan = np.isnan(values)
+        if nan.any():
             if not self._handles_missing:
                 raise MissingValuesError(
                     f"X contains NaN, and {type(self).__name__} cannot integrate missing "
-                    "features out; impute them first or use gaussian_nb, lda, qda or gmm."
+                    "features out; impute them first or use gaussian_nb, bernoulli_nb, "
+                    "multinomial_nb, lda, qda or gmm."
                 )
-            if np.isnan(X).all(axis=1).any():
+            if sp.issparse(X):
+                nan_csr = sp.csr_matrix((nan.astype(float), X.indices, X.indptr), shape=X.shape)
+                n_nan = np.asarray(nan_csr.sum(axis=1)).ravel()
+            else:
+                n_nan = nan.sum(axis=1)
+            if (n_nan == X.shape[1]).any():
                 raise MissingValuesError("X has a row whose every feature is NaN.")
         return X
 
@@ -257,7 +327,7 @@ class GenerativeClassifier(ClassifierMixin, BaseEstimator):
 
         Returns
         -------
-        X_new : ndarray (n, d)
+        X_new : ndarray (n, d), or CSR matrix for models fitted on sparse rows
         y_new : ndarray (n,) of class labels
         """
         check_is_fitted(self)
@@ -267,20 +337,118 @@ class GenerativeClassifier(ClassifierMixin, BaseEstimator):
             )
         rng = check_random_state(random_state)
         idx = self._class_indices(y, int(n_samples), rng)
-        X_new = np.empty((len(idx), self.n_features_in_))
-        for k in np.unique(idx):
-            rows = np.flatnonzero(idx == k)
-            X_new[rows] = self._sample_class(int(k), len(rows), rng)
+        order = np.argsort(idx, kind="stable")  # rows grouped by class, then put back
+        blocks = [self._sample_class(int(k), int(np.sum(idx == k)), rng) for k in np.unique(idx)]
+        X_new = _stack_rows(*blocks)[np.argsort(order, kind="stable")]
         if clip:
-            X_new = np.clip(X_new, self.feature_min_, self.feature_max_)
+            X_new = self._clip(X_new)
         return X_new, self.classes_[idx]
+
+    def _clip(self, X):
+        if sp.issparse(X):
+            X = X.tocsr(copy=True)
+            X.data = np.clip(X.data, self.feature_min_[X.indices], self.feature_max_[X.indices])
+            return X
+        return np.clip(X, self.feature_min_, self.feature_max_)
 
     def _record_feature_range(self, X, reset):
         """Remember per-feature min/max of training rows, used by ``sample(clip=True)``.
 
         ``reset=False`` (``partial_fit``) widens the range seen so far.
         """
-        lo, hi = np.nanmin(X, axis=0), np.nanmax(X, axis=0)
+        if sp.issparse(X):
+            lo = X.min(axis=0).toarray().ravel()
+            hi = X.max(axis=0).toarray().ravel()
+        else:
+            lo, hi = np.nanmin(X, axis=0), np.nanmax(X, axis=0)
         if not reset and hasattr(self, "feature_min_"):
             lo, hi = np.minimum(lo, self.feature_min_), np.maximum(hi, self.feature_max_)
         self.feature_min_, self.feature_max_ = lo, hi
+
+
+class SufficientStatsMixin:
+    """``fit`` = reset + accumulate + finalize; ``partial_fit`` = accumulate + finalize.
+
+    Put before :class:`GenerativeClassifier` in the bases. The model fills
+    three hooks (the protocol of pomegranate's ``summarize`` /
+    ``from_summaries``):
+
+    ``_reset_stats(n_features, n_classes)``
+        Empty sufficient statistics.
+    ``_accumulate(X, R)``
+        Add rows ``X`` (n, d) with class responsibilities ``R`` (n, K).
+    ``_finalize()``
+        Turn the statistics into parameters (``class_log_prior_`` included).
+
+    Because the statistics are sums over rows, fitting in chunks with
+    ``partial_fit`` gives the same model as one ``fit`` on all rows.
+    """
+
+    def _fit_weighted(self, X, R):
+        self._reset_stats(X.shape[1], R.shape[1])
+        self._accumulate(X, R)
+        self._finalize()
+
+    def partial_fit(self, X, y, classes=None):
+        """Add a chunk of labeled rows to the fit.
+
+        Parameters
+        ----------
+        X : array-like (n, d)
+        y : array-like (n,)
+            Labels; every one must be known (no -1 / None: use ``fit`` for EM).
+        classes : array-like or None
+            All classes, on the first call; taken from ``y`` when omitted (a
+            later chunk with a new class is then an error).
+
+        Returns
+        -------
+        self
+        """
+        first = not hasattr(self, "classes_")
+        if first:
+            self._check_params()
+        X = self._validate_fit_X(X, reset=first)
+        y = self._validate_y(y, X.shape[0])
+        if unlabeled_mask(y).any():
+            raise ParameterError(
+                "partial_fit takes labeled rows only; y holds -1 / None / NaN. "
+                "Use fit for semi-supervised EM."
+            )
+        if first:
+            labels = np.unique(y if classes is None else np.asarray(classes))
+            check_classification_targets(labels)
+            self.classes_ = labels
+            self.n_em_iter_, self.em_log_likelihood_ = 0, []
+            self._reset_stats(X.shape[1], len(labels))
+        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            raise ParameterError(
+                f"partial_fit: classes={list(np.unique(classes))} differs from the classes "
+                f"of the first call, {list(self.classes_)}."
+            )
+        pos = np.searchsorted(self.classes_, y)
+        pos = np.minimum(pos, len(self.classes_) - 1)
+        unknown = self.classes_[pos] != y
+        if unknown.any():
+            raise ParameterError(
+                f"partial_fit: label {y[unknown][0]!r} is not one of the classes "
+                f"{', '.join(map(str, self.classes_))}; pass every class in 'classes' "
+                "on the first call."
+            )
+        self._record_feature_range(X, reset=first)
+        self._accumulate(X, _one_hot(pos, len(self.classes_)))
+        self._finalize()
+        return self
+
+
+def _one_hot(idx, n_classes):
+    R = np.zeros((len(idx), n_classes))
+    R[np.arange(len(idx)), idx] = 1.0
+    return R
+
+
+def _stack_rows(*blocks):
+    """Concatenate row blocks: dense arrays, 1-D object arrays or sparse matrices."""
+    if any(sp.issparse(b) for b in blocks):
+        return sp.vstack(blocks, format="csr")
+    return np.concatenate(blocks, axis=0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from genvsdisc.exceptions import ParameterError
+from genvsdisc.exceptions import DataError, ParameterError
 
 __all__ = ["is_raw_text", "TextInputMixin"]
 
@@ -51,7 +51,13 @@ class TextInputMixin:
         docs = np.asarray(X, dtype=object)
         if fit:
             self.vectorizer_ = self._make_vectorizer()
-            return self.vectorizer_.fit_transform(docs)
+            try:
+                return self.vectorizer_.fit_transform(docs)
+            except ValueError as err:  # every word pruned, or min_df/max_df contradict
+                raise DataError(
+                    f"{type(self).__name__}: no vocabulary left from {len(docs)} training "
+                    f"documents ({err}); lower 'min_df' or raise 'max_df'."
+                ) from err
         check_is_fitted(self)
         if getattr(self, "vectorizer_", None) is None:
             raise ParameterError(
