@@ -53,21 +53,19 @@ def _field_error(field: str, message: str) -> ParameterError:
 
 
 def _spec(name: str):
-    from genvsdisc.models import available
+    from genvsdisc.exceptions import UnknownNameError
+    from genvsdisc.models import get_spec
 
-    for spec in available():
-        if spec.name == name:
-            return spec
-    return None
+    try:
+        return get_spec(name)
+    except UnknownNameError:
+        return None
 
 
 def _make(name: str, config: LabConfig):
-    from genvsdisc.models import make
+    from genvsdisc.experiments.common import make_model
 
-    model = make(name, **config.model_params.get(name, {}))
-    if "random_state" in model.get_params():
-        model.set_params(random_state=config.seed)
-    return model
+    return make_model(name, config.seed, **config.model_params.get(name, {}))
 
 
 def _split(dataset: str, max_train: int | None, seed: int):
@@ -260,10 +258,11 @@ class TextLab:
 
     @staticmethod
     def _generate(model, k: int, prompt: str, n_words: int, temperature: float, seed: int) -> str:
-        # ngram_lm's generation API (models/generative/ngram.py)
-        texts = model.generate(prompt, y=k, n_words=n_words, temperature=temperature,
-                               random_state=seed)  # fmt: skip
-        return texts[0] if isinstance(texts, list | tuple | np.ndarray) else str(texts)
+        """The words the text model adds after ``prompt`` (its sample() returns prompt + words)."""
+        texts, _ = model.sample(1, y=k, random_state=seed, prompt=prompt, max_words=n_words,
+                                temperature=temperature)  # fmt: skip
+        text = str(texts[0])
+        return text[len(prompt) :].lstrip() if text.startswith(prompt) else text
 
     def warm(self) -> None:
         self._model.get()

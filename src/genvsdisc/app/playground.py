@@ -20,6 +20,7 @@ import contourpy
 import numpy as np
 from sklearn.impute import SimpleImputer
 from sklearn.model_selection import train_test_split
+from threadpoolctl import threadpool_limits
 
 from genvsdisc.exceptions import CannotGenerateError, GenvsdiscError, ParameterError
 
@@ -39,6 +40,13 @@ __all__ = [
 SKIPPED = {
     "multinomial_nb": "models word counts; 2-D coordinates can be negative",
     "bernoulli_nb": "models on/off features; 2-D coordinates are continuous",
+}
+#: Settings the playground fixes so a refit stays interactive, with the reason shown to users.
+FAST_PARAMS = {
+    "logreg": (
+        {"C": 1.0},
+        "C fixed at 1 here: choosing it by cross-validation on every click is slow",
+    ),
 }
 #: Held-out share of the points, once every class has enough of them.
 TEST_SIZE = 0.3
@@ -69,8 +77,10 @@ def playground_models() -> dict[str, list[dict]]:
     for spec in available(modality="tabular"):
         if spec.deep or spec.name in SKIPPED:
             continue
+        note = FAST_PARAMS.get(spec.name, (None, ""))[1]
+        description = f"{spec.description} ({note})" if note else spec.description
         out[spec.family].append(
-            {"name": spec.name, "description": spec.description, "likelihood": spec.likelihood}
+            {"name": spec.name, "description": description, "likelihood": spec.likelihood}
         )
     return out
 
@@ -101,15 +111,11 @@ def toy_points(name: str, n_samples: int, noise: float, n_classes=None, seed: in
 
 
 def default_domain(X: np.ndarray) -> list[float]:
-    """[x_min, x_max, y_min, y_max] around the points, padded by 10 % (at least 0.5)."""
-    lo, hi = X.min(axis=0), X.max(axis=0)
-    pad = np.maximum(0.1 * (hi - lo), 0.5)
-    return [
-        float(lo[0] - pad[0]),
-        float(hi[0] + pad[0]),
-        float(lo[1] - pad[1]),
-        float(hi[1] + pad[1]),
-    ]
+    """[x_min, x_max, y_min, y_max] around the points, with the 10 % margin of the report's plots."""
+    from genvsdisc.experiments.regions import grid_axes
+
+    xs, ys = grid_axes(np.asarray(X, dtype=float), n=2)
+    return [float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])]
 
 
 def split_points(y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -122,6 +128,8 @@ def split_points(y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
     _, counts = np.unique(y, return_counts=True)
     if counts.min() < MIN_PER_CLASS_FOR_TEST:
         return idx, idx[:0]
+    # the same stratified scikit-learn split genvsdisc.data.train_test_split makes, on indices
+    # so the page can draw the held-out points hollow
     train, test = train_test_split(idx, test_size=TEST_SIZE, stratify=y, random_state=seed)
     return np.sort(train), np.sort(test)
 
@@ -150,15 +158,45 @@ def _check_names(generative: str, discriminative: str) -> None:
             )
 
 
-def _fit_one(role: str, name: str, X: np.ndarray, y: np.ndarray, seed: int):
-    from genvsdisc.models import make
+class _OneOpenMPThread:
+    """While any playground fit runs, OpenMP code (``hgb``) uses one thread.
 
-    model = make(name)
-    if "random_state" in model.get_params():
-        model.set_params(random_state=seed)
+    On 2 cores shared with the web server, OpenMP's spinning worker threads
+    made a 500-point ``hgb`` fit 5-10 times slower. ``threadpool_limits`` is
+    process-wide, so overlapping fits share one limit: the first to start
+    applies it, the last to finish restores the previous setting.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._active = 0
+        self._limiter = None
+
+    def __enter__(self):
+        with self._lock:
+            if self._active == 0:
+                self._limiter = threadpool_limits(limits=1, user_api="openmp")
+            self._active += 1
+
+    def __exit__(self, *exc):
+        with self._lock:
+            self._active -= 1
+            if self._active == 0:
+                self._limiter.restore_original_limits()
+                self._limiter = None
+
+
+_one_openmp_thread = _OneOpenMPThread()
+
+
+def _fit_one(role: str, name: str, X: np.ndarray, y: np.ndarray, seed: int):
+    from genvsdisc.experiments.common import make_model
+
+    model = make_model(name, seed, **FAST_PARAMS.get(name, ({}, ""))[0])
     start = time.perf_counter()
     try:
-        model.fit(X, y)
+        with _one_openmp_thread:
+            model.fit(X, y)
     except (GenvsdiscError, ValueError, np.linalg.LinAlgError) as err:
         raise _field_error(
             role, f"model '{name}' could not be fitted on these points: {err}"
@@ -286,8 +324,9 @@ def fit_view(
     """
     domain = list(domain) if domain is not None else default_domain(fit.X)
     xs, ys, grid = _grid(domain, grid_size)
-    gen = _panel(fit, "generative", grid, xs, ys, hide_x2)
-    disc = _panel(fit, "discriminative", grid, xs, ys, hide_x2)
+    with _one_openmp_thread:
+        gen = _panel(fit, "generative", grid, xs, ys, hide_x2)
+        disc = _panel(fit, "discriminative", grid, xs, ys, hide_x2)
     gen["name"], disc["name"] = generative, discriminative
     x2_fill = float(fit.imputer.statistics_[1])
     return {

@@ -7,7 +7,7 @@
     X: [], y: [], history: [], domain: [-2, 2, -2, 2],
     cls: 0, view: null, generated: null, seed: 0, controller: null, timer: null,
   };
-  const PAD = { left: 34, right: 8, top: 8, bottom: 28 };
+  const PAD = { left: 52, right: 12, top: 10, bottom: 46 };
 
   // ---------------------------------------------------------------- geometry
   function plotBox(canvas) {
@@ -64,24 +64,26 @@
   function drawAxes(ctx, canvas) {
     const b = plotBox(canvas), d = state.domain;
     ctx.save();
-    ctx.fillStyle = "#fff";
+    ctx.fillStyle = "#fff";  // margins: cover region pixels that spill past the plot box
     ctx.fillRect(0, 0, canvas.width, b.y0); ctx.fillRect(0, 0, b.x0, canvas.height);
     ctx.fillRect(0, b.y0 + b.h, canvas.width, canvas.height); ctx.fillRect(b.x0 + b.w, 0, canvas.width, canvas.height);
-    ctx.strokeStyle = "#bcccdc"; ctx.strokeRect(b.x0, b.y0, b.w, b.h);
-    ctx.fillStyle = "#52606d"; ctx.font = "12px system-ui, sans-serif";
+    ctx.strokeStyle = "#bcccdc"; ctx.lineWidth = 1; ctx.strokeRect(b.x0, b.y0, b.w, b.h);
+    ctx.fillStyle = "#52606d"; ctx.font = "15px system-ui, sans-serif";
     ctx.textAlign = "center"; ctx.textBaseline = "top";
     for (let k = 0; k <= 4; k++) {
       const x = d[0] + (k / 4) * (d[1] - d[0]);
-      ctx.fillText(x.toFixed(1), b.x0 + (k / 4) * b.w, b.y0 + b.h + 4);
+      ctx.fillText(x.toFixed(1), b.x0 + (k / 4) * b.w, b.y0 + b.h + 5);
     }
-    ctx.fillText("x₁", b.x0 + b.w / 2 + 22, b.y0 + b.h + 14);
     ctx.textAlign = "right"; ctx.textBaseline = "middle";
     for (let k = 0; k <= 4; k++) {
       const v = d[2] + (k / 4) * (d[3] - d[2]);
-      ctx.fillText(v.toFixed(1), b.x0 - 4, b.y0 + (1 - k / 4) * b.h);
+      ctx.fillText(v.toFixed(1), b.x0 - 5, b.y0 + (1 - k / 4) * b.h);
     }
-    ctx.save(); ctx.translate(10, b.y0 + b.h / 2); ctx.rotate(-Math.PI / 2);
-    ctx.textAlign = "center"; ctx.fillText("x₂", 0, 0); ctx.restore();
+    ctx.font = "italic 17px system-ui, sans-serif"; ctx.fillStyle = "#1f2933";
+    ctx.textAlign = "center"; ctx.textBaseline = "bottom";
+    ctx.fillText("x₁", b.x0 + b.w / 2, canvas.height - 2);
+    ctx.save(); ctx.translate(12, b.y0 + b.h / 2); ctx.rotate(-Math.PI / 2);
+    ctx.textBaseline = "middle"; ctx.fillText("x₂", 0, 0); ctx.restore();
     ctx.restore();
   }
 
@@ -124,7 +126,7 @@
     ctx.save();
     ctx.strokeStyle = "#1f2933"; ctx.setLineDash([6, 4]); ctx.lineWidth = 1.5;
     ctx.beginPath(); ctx.moveTo(x0, py); ctx.lineTo(x1, py); ctx.stroke();
-    ctx.fillStyle = "#1f2933"; ctx.font = "12px system-ui, sans-serif"; ctx.textBaseline = "bottom";
+    ctx.fillStyle = "#1f2933"; ctx.font = "15px system-ui, sans-serif"; ctx.textBaseline = "bottom";
     ctx.fillText(`x₂ filled in with its mean, ${v.x2_fill.toFixed(2)}`, x0 + 6, py - 3);
     ctx.restore();
   }
