@@ -1,0 +1,168 @@
+"""Plumbing shared by the discriminative models that wrap one scikit-learn classifier.
+
+scikit-learn already fits every model of this family well; what genvsdisc
+adds around it is the same input handling for all of them: one-line errors
+for NaN and raw text, optional standardisation of dense features, raw-text
+input through :class:`~genvsdisc.models.text.TextInputMixin`, and the
+honest refusal to ``sample`` inherited from the base.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from genvsdisc.exceptions import DataError, MissingValuesError, ParameterError
+from genvsdisc.models.base import DiscriminativeClassifier
+from genvsdisc.models.text import TextInputMixin, is_raw_text
+
+__all__ = ["WrappedClassifier", "n_cv_splits"]
+
+
+def n_cv_splits(model, y) -> int:
+    """Folds for ``model``'s internal stratified CV on labels ``y`` (n,).
+
+    ``model.cv`` folds, fewer when a class has fewer rows than that; 1 when
+    some class has a single row (no stratified split is possible).
+    """
+    cv = model.cv
+    if not isinstance(cv, numbers.Integral) or isinstance(cv, bool) or cv < 2:
+        raise ParameterError(
+            f"The 'cv' parameter of {type(model).__name__} must be an integer >= 2. "
+            f"Got {cv!r} instead."
+        )
+    smallest = int(np.unique(y, return_counts=True)[1].min())
+    return min(cv, smallest)
+
+
+class WrappedClassifier(DiscriminativeClassifier):
+    """A discriminative model around one fitted scikit-learn classifier, ``estimator_``.
+
+    Subclasses fill one hook, ``_make_estimator(y)``, returning the unfitted
+    scikit-learn classifier for training labels ``y``. A subclass with a
+    ``standardize`` parameter (True, False, or "auto": only when some training
+    value lies outside [0, 1]) gets dense features standardised, fitted on the
+    training rows only and kept in ``scaler_``; sparse input is never centred,
+    which would densify it, and is passed on unchanged.
+
+    Fitted attributes: ``estimator_``, ``scaler_`` (None when not
+    standardising), ``classes_`` (K,), ``n_features_in_``, and
+    ``vectorizer_`` for text-capable models.
+    """
+
+    #: True when NaN features are accepted and handled by the model itself
+    #: (read by the missing-features experiment). Others raise MissingValuesError.
+    handles_missing = False
+    #: True when scipy sparse matrices are accepted without densifying.
+    _accept_sparse = False
+
+    def _make_estimator(self, y):  # pragma: no cover - every model defines it
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ input
+    def _features(self, X, *, fit):
+        """Raw text -> sparse features for text-capable models; anything else unchanged."""
+        if isinstance(self, TextInputMixin):
+            return self._text_features(X, fit=fit)
+        if is_raw_text(X):
+            raise DataError(
+                f"{type(self).__name__} takes numeric features, got raw text; use a "
+                "text-capable model (logreg, linear_svm, multinomial_nb) or vectorise first."
+            )
+        return X
+
+    def _check_finite(self, X):
+        """One-line errors for inf, and for NaN unless the model handles it."""
+        values = X.data if sp.issparse(X) else X
+        if np.isinf(values).any():
+            raise ParameterError("X contains inf; only finite values are allowed.")
+        if not self.handles_missing and np.isnan(values).any():
+            raise MissingValuesError(
+                f"X contains NaN, and {type(self).__name__} cannot handle missing "
+                "features; impute them first, or use hgb (handles NaN natively) or a "
+                "generative model that integrates them out (gaussian_nb, lda, qda, gmm)."
+            )
+        return X
+
+    def _standardize(self, X, *, fit):
+        """Standardise dense X when ``standardize`` asks for it (``scaler_`` fitted on train only)."""
+        if fit:
+            self.scaler_ = StandardScaler().fit(X) if self._wants_scaling(X) else None
+        if self.scaler_ is None:
+            return X
+        # Fitted on dense rows: a sparse matrix of the same width is densified to match.
+        return self.scaler_.transform(X.toarray() if sp.issparse(X) else X)
+
+    def _wants_scaling(self, X) -> bool:
+        mode = getattr(self, "standardize", False)
+        if mode not in (True, False, "auto"):
+            raise ParameterError(
+                f"The 'standardize' parameter of {type(self).__name__} must be True, False "
+                f"or 'auto'. Got {mode!r} instead."
+            )
+        if mode is False or sp.issparse(X):
+            return False
+        if mode == "auto":
+            # Features already on one common [0, 1] scale (pixels, shares) are kept:
+            # standardising would blow up rarely lit border pixels into large values.
+            return not (np.nanmin(X) >= 0.0 and np.nanmax(X) <= 1.0)
+        return True
+
+    # -------------------------------------------------------------- fit
+    def fit(self, X, y):
+        """Fit on rows ``X`` (n, d) -- or n raw strings for text models -- and labels ``y`` (n,)."""
+        X = self._features(X, fit=True)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"] if self._accept_sparse else False,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite=False,
+        )
+        self._check_finite(X)
+        check_classification_targets(y)
+        X = self._standardize(X, fit=True)
+        self.estimator_ = self._fit_estimator(self._make_estimator(y), X, y)
+        self.classes_ = self.estimator_.classes_
+        if hasattr(self, "max_iter"):  # iterative solvers report their work, as in sklearn
+            self.n_iter_ = self._n_iter()
+        return self
+
+    def _fit_estimator(self, estimator, X, y):
+        """Fit the wrapped estimator (a hook for models that pass more than X, y)."""
+        return estimator.fit(X, y)
+
+    def _n_iter(self):
+        """Iterations the final fit took (``n_iter_`` of the wrapped estimator)."""
+        return self.estimator_.n_iter_
+
+    # ---------------------------------------------------------- predict
+    def _predict_input(self, X):
+        check_is_fitted(self)
+        X = self._features(X, fit=False)
+        X = validate_data(
+            self,
+            X,
+            reset=False,
+            accept_sparse=["csr", "csc"] if self._accept_sparse else False,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite=False,
+        )
+        return self._standardize(self._check_finite(X), fit=False)
+
+    def predict_proba(self, X):
+        """p(y|x) for each row and class, shape (n, K), columns ordered as ``classes_``."""
+        X = self._predict_input(X)  # checks fitted first
+        return self.estimator_.predict_proba(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = self._accept_sparse
+        tags.input_tags.allow_nan = self.handles_missing
+        return tags

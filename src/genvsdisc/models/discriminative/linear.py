@@ -1,0 +1,252 @@
+"""Linear detectives: logistic regression and a calibrated linear SVM.
+
+Both wrap scikit-learn (``LogisticRegression`` / ``LogisticRegressionCV``,
+``LinearSVC`` inside ``CalibratedClassifierCV``) and both take raw text too:
+a TF-IDF vectorizer inside the model, fitted on the training text only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
+from sklearn.utils.class_weight import compute_sample_weight
+
+from genvsdisc.exceptions import DataError
+from genvsdisc.models.discriminative._wrapper import WrappedClassifier, n_cv_splits
+from genvsdisc.models.spec import ModelSpec
+from genvsdisc.models.text import TextInputMixin
+
+__all__ = ["LogReg", "LinearSVM", "SPECS"]
+
+#: Grid for the automatic choice of C: decades, wide enough for standardised tables
+#: and pixels (best C ~0.01-10) and for TF-IDF text (best C ~10-100).
+DEFAULT_CS = (0.01, 0.1, 1.0, 10.0, 100.0)
+
+
+class _TfidfText(TextInputMixin):
+    """TF-IDF for raw-text input, from the model's ``ngram_range``/``min_df``/``sublinear_tf``."""
+
+    def _make_vectorizer(self):
+        return TfidfVectorizer(
+            ngram_range=tuple(self.ngram_range),
+            min_df=self.min_df,
+            sublinear_tf=self.sublinear_tf,
+        )
+
+
+class LogReg(_TfidfText, WrappedClassifier):
+    """Multinomial logistic regression: p(y|x) = softmax(W x + b).
+
+    Dense tables are standardised inside the model (``standardize``), and
+    by default the inverse regularisation strength C is chosen from ``Cs`` by
+    stratified ``cv``-fold cross-validated log-loss on the training rows only
+    (``LogisticRegressionCV``), then refitted on all of them. Raw text (a 1-D
+    sequence of strings) goes through TF-IDF first; sparse input is used as
+    given, never densified.
+
+    Parameters
+    ----------
+    C : float or None, default=None
+        Inverse regularisation strength; None chooses it by cross-validation,
+        which costs about ``cv * len(Cs)`` fits (a minute on ``mnist5k``):
+        give a float for one fit. When some class has a single training row
+        no split is possible and scikit-learn's default C=1.0 is used.
+    Cs : tuple of float, default=(0.01, 0.1, 1.0, 10.0, 100.0)
+        Candidates for C when ``C`` is None.
+    cv : int, default=5
+        Folds for choosing C (fewer when a class has fewer rows).
+    standardize : bool or "auto", default="auto"
+        Standardise dense features (mean and scale from the training rows);
+        "auto" does so unless every training value already lies in [0, 1]
+        (pixels), where it would magnify rarely lit border pixels.
+    max_iter : int, default=1000
+    tol : float, default=1e-4
+    class_weight : dict, "balanced" or None, default=None
+    random_state : int or None, default=0
+        Seeds the cross-validation folds.
+    ngram_range, min_df, sublinear_tf
+        TF-IDF settings for raw-text input (defaults: (1, 1), 1, True).
+
+    Attributes
+    ----------
+    estimator_ : LogisticRegression or LogisticRegressionCV
+    C_ : float
+        The C used for the final fit.
+    scaler_ : StandardScaler or None
+    vectorizer_ : TfidfVectorizer or None
+        Fitted on the training text; None for numeric input.
+    classes_ : ndarray (K,)
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = LogReg().fit(X, y)
+    >>> model.predict(X[:2])
+    array([0, 0])
+    """
+
+    def __init__(
+        self,
+        *,
+        C=None,
+        Cs=DEFAULT_CS,
+        cv=5,
+        standardize="auto",
+        max_iter=1000,
+        tol=1e-4,
+        class_weight=None,
+        random_state=0,
+        ngram_range=(1, 1),
+        min_df=1,
+        sublinear_tf=True,
+    ):
+        self.C = C
+        self.Cs = Cs
+        self.cv = cv
+        self.standardize = standardize
+        self.max_iter = max_iter
+        self.tol = tol
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.sublinear_tf = sublinear_tf
+
+    _accept_sparse = True
+
+    def _make_estimator(self, y):
+        common = dict(max_iter=self.max_iter, tol=self.tol, class_weight=self.class_weight)
+        splits = n_cv_splits(self, y)
+        if self.C is not None or splits < 2:
+            return LogisticRegression(C=1.0 if self.C is None else self.C, **common)
+        folds = StratifiedKFold(splits, shuffle=True, random_state=self.random_state)
+        return LogisticRegressionCV(
+            Cs=list(self.Cs),
+            cv=folds,
+            l1_ratios=(0.0,),  # plain L2, as LogisticRegression
+            scoring="neg_log_loss",  # a proper score: ties are rare, unlike accuracy
+            use_legacy_attributes=False,
+            **common,
+        )
+
+    def fit(self, X, y):
+        """Fit on ``X`` (n, d) numeric, sparse, or n raw strings, and labels ``y`` (n,)."""
+        super().fit(X, y)
+        est = self.estimator_
+        self.C_ = float(est.C_ if isinstance(est, LogisticRegressionCV) else est.C)
+        return self
+
+
+class LinearSVM(_TfidfText, WrappedClassifier):
+    """Linear support-vector machine with calibrated probabilities.
+
+    ``LinearSVC`` (one-vs-rest, squared hinge) gives scores, not
+    probabilities; ``CalibratedClassifierCV(ensemble=False)`` turns them into
+    p(y|x) by Platt (sigmoid) scaling: the SVM is fitted on all training
+    rows, and the sigmoids on its scores for rows held out in ``cv`` folds,
+    so the scores they see are honest. Needs at least 2 training rows per
+    class. Raw text goes through TF-IDF; sparse input is used as given.
+
+    Parameters
+    ----------
+    C : float, default=1.0
+        Inverse regularisation strength of the SVM.
+    cv : int, default=3
+        Calibration folds (fewer when a class has fewer rows).
+    standardize : bool or "auto", default="auto"
+        As in :class:`LogReg`.
+    max_iter : int, default=5000
+    class_weight : dict, "balanced" or None, default=None
+    random_state : int or None, default=0
+        Seeds the folds.
+    ngram_range, min_df, sublinear_tf
+        TF-IDF settings for raw-text input (defaults: (1, 1), 1, True).
+
+    Attributes
+    ----------
+    estimator_ : CalibratedClassifierCV
+    scaler_ : StandardScaler or None
+    vectorizer_ : TfidfVectorizer or None
+    classes_ : ndarray (K,)
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> X, y = load_iris(return_X_y=True)
+    >>> LinearSVM().fit(X, y).predict_proba(X[:1]).shape
+    (1, 3)
+    """
+
+    def __init__(
+        self,
+        *,
+        C=1.0,
+        cv=3,
+        standardize="auto",
+        max_iter=5000,
+        class_weight=None,
+        random_state=0,
+        ngram_range=(1, 1),
+        min_df=1,
+        sublinear_tf=True,
+    ):
+        self.C = C
+        self.cv = cv
+        self.standardize = standardize
+        self.max_iter = max_iter
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.sublinear_tf = sublinear_tf
+
+    _accept_sparse = True
+
+    def _make_estimator(self, y):
+        splits = n_cv_splits(self, y)
+        if splits < 2:
+            labels, counts = np.unique(y, return_counts=True)
+            raise DataError(
+                "linear_svm needs at least 2 training rows per class to calibrate its "
+                f"probabilities; class {labels[np.argmin(counts)]!r} has 1 sample."
+            )
+        svm = LinearSVC(C=self.C, max_iter=self.max_iter)
+        folds = StratifiedKFold(splits, shuffle=True, random_state=self.random_state)
+        return CalibratedClassifierCV(svm, method="sigmoid", cv=folds, ensemble=False)
+
+    def _fit_estimator(self, estimator, X, y):
+        # class_weight as row weights reaches both the SVM and the sigmoids; given to
+        # LinearSVC alone it would shift the margins and calibration would undo it.
+        if self.class_weight is None:
+            return estimator.fit(X, y)
+        return estimator.fit(X, y, sample_weight=compute_sample_weight(self.class_weight, y))
+
+    def _n_iter(self):
+        # ensemble=False: one calibrated classifier around the SVM fitted on all rows.
+        return self.estimator_.calibrated_classifiers_[0].estimator.n_iter_
+
+
+SPECS = [
+    ModelSpec(
+        name="logreg",
+        factory=LogReg,
+        family="discriminative",
+        modalities=("tabular", "image", "text"),
+        likelihood="none",
+        description="logistic regression; C by cross-validated log-loss; TF-IDF for text",
+        test_params={"Cs": (0.1, 1.0, 10.0), "cv": 3},
+    ),
+    ModelSpec(
+        name="linear_svm",
+        factory=LinearSVM,
+        family="discriminative",
+        modalities=("tabular", "image", "text"),
+        likelihood="none",
+        description="linear SVM with Platt-calibrated probabilities; TF-IDF for text",
+    ),
+]

@@ -1,0 +1,73 @@
+"""k-nearest neighbours (scikit-learn's ``KNeighborsClassifier``)."""
+
+from __future__ import annotations
+
+import numbers
+
+from sklearn.neighbors import KNeighborsClassifier
+
+from genvsdisc.models.discriminative._wrapper import WrappedClassifier
+from genvsdisc.models.spec import ModelSpec
+
+__all__ = ["KNN", "SPECS"]
+
+
+class KNN(WrappedClassifier):
+    """k-nearest neighbours: p(y|x) is the class share among the k closest training rows.
+
+    It stores the training rows but no density: it cannot say how likely an
+    x is, so it is a detective too. ``standardize`` (off by default, as in
+    scikit-learn) puts every feature on the same scale before distances are
+    measured.
+
+    Parameters
+    ----------
+    n_neighbors : int, default=5
+        k; capped at the number of training rows (see ``n_neighbors_``).
+    weights : {"uniform", "distance"}, default="uniform"
+    p : float, default=2
+        Minkowski power: 2 Euclidean, 1 Manhattan.
+    standardize : bool, default=False
+
+    Attributes
+    ----------
+    estimator_ : sklearn.neighbors.KNeighborsClassifier
+    n_neighbors_ : int
+        The k actually used: ``min(n_neighbors, n training rows)``.
+    scaler_ : StandardScaler or None
+    classes_ : ndarray (K,)
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> X, y = load_iris(return_X_y=True)
+    >>> KNN().fit(X, y).predict(X[:2])
+    array([0, 0])
+    """
+
+    def __init__(self, *, n_neighbors=5, weights="uniform", p=2, standardize=False):
+        self.n_neighbors = n_neighbors
+        self.weights = weights
+        self.p = p
+        self.standardize = standardize
+
+    _accept_sparse = True
+
+    def _make_estimator(self, y):
+        # With fewer training rows than k (tiny learning-curve sizes), use them all
+        # rather than fail at predict time as scikit-learn would.
+        k = self.n_neighbors
+        self.n_neighbors_ = min(k, len(y)) if isinstance(k, numbers.Integral) else k
+        return KNeighborsClassifier(n_neighbors=self.n_neighbors_, weights=self.weights, p=self.p)
+
+
+SPECS = [
+    ModelSpec(
+        name="knn",
+        factory=KNN,
+        family="discriminative",
+        modalities=("tabular", "image"),
+        likelihood="none",
+        description="k-nearest neighbours (k=5, Euclidean)",
+    ),
+]
