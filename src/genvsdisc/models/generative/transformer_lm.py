@@ -1,0 +1,361 @@
+"""``transformer_lm``: a tiny decoder-only transformer, conditioned by a class token.
+
+A GPT in miniature (Radford et al. 2018; after karpathy/nanoGPT), trained
+from scratch on the training documents. Every training window starts with
+the token of its document's class, so the network learns p(w_i | class,
+w_<i); a document starts with ``<s>`` and ends with ``</s>``.
+
+Documents longer than the context are cut into consecutive chunks of
+``block_size`` tokens, each read after its class token only (training uses
+windows at random offsets, so the model knows such chunks). The document's
+log-likelihood is the sum over its chunks: an exact log-probability under
+this chunked model -- the context resets at chunk borders -- for the token
+sequence in which rare words share ``<unk>``. Classification compares it
+across class tokens (Bayes' rule with the training class prior); ``sample``
+continues a prompt after a class token.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from genvsdisc.models.generative.text_lm import (
+    BOS,
+    EOS,
+    UNK,
+    TextLMClassifier,
+    Vocabulary,
+    tokenize,
+)
+from genvsdisc.models.spec import ModelSpec
+from genvsdisc.models.torch_utils import (
+    TorchModelMixin,
+    check_positive_float,
+    check_positive_int,
+    configure_threads,
+    run_epochs,
+    seeded,
+)
+
+__all__ = ["TransformerConfig", "TinyGPT", "TransformerLMClassifier", "SPECS"]
+
+
+@dataclass
+class TransformerConfig:
+    """Hyper-parameters of :class:`TransformerLMClassifier` (defaults: bbc_news in minutes on CPU)."""
+
+    n_layer: int = 2  # transformer blocks
+    n_head: int = 4  # attention heads per block
+    n_embd: int = 96  # width of the residual stream; must divide by n_head
+    block_size: int = 64  # context length in tokens, class token included
+    dropout: float = 0.1  # dropout on attention weights and residual branches
+    max_vocab: int = 4000  # most frequent training words kept; the rest become <unk>
+    epochs: int = 2  # passes over the training tokens
+    batch_size: int = 32  # windows per optimiser step
+    lr: float = 3e-3  # peak AdamW learning rate (warm-up, cosine decay)
+
+
+class CausalSelfAttention(nn.Module):
+    def __init__(self, cfg: TransformerConfig):
+        super().__init__()
+        self.n_head, self.dropout = cfg.n_head, cfg.dropout
+        self.qkv = nn.Linear(cfg.n_embd, 3 * cfg.n_embd)
+        self.proj = nn.Linear(cfg.n_embd, cfg.n_embd)
+        self.resid_drop = nn.Dropout(cfg.dropout)
+
+    def forward(self, x):
+        B, T, C = x.shape
+        q, k, v = self.qkv(x).split(C, dim=2)
+        q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))
+        # (B, nh, T, hs); the causal mask keeps each token from seeing the future
+        drop = self.dropout if self.training else 0.0
+        y = F.scaled_dot_product_attention(q, k, v, dropout_p=drop, is_causal=True)
+        return self.resid_drop(self.proj(y.transpose(1, 2).reshape(B, T, C)))
+
+
+class Block(nn.Module):
+    def __init__(self, cfg: TransformerConfig):
+        super().__init__()
+        self.ln1, self.ln2 = nn.LayerNorm(cfg.n_embd), nn.LayerNorm(cfg.n_embd)
+        self.attn = CausalSelfAttention(cfg)
+        self.mlp = nn.Sequential(
+            nn.Linear(cfg.n_embd, 4 * cfg.n_embd), nn.GELU(),
+            nn.Linear(4 * cfg.n_embd, cfg.n_embd), nn.Dropout(cfg.dropout),
+        )  # fmt: skip
+
+    def forward(self, x):
+        x = x + self.attn(self.ln1(x))
+        return x + self.mlp(self.ln2(x))
+
+
+class TinyGPT(nn.Module):
+    """Token ids (B, T) -> next-token logits over the V words (B, T, V).
+
+    Ids ``V .. V+K-1`` are the K class tokens: they can be read, never predicted.
+    """
+
+    def __init__(self, vocab_size: int, n_classes: int, cfg: TransformerConfig):
+        super().__init__()
+        self.vocab_size, self.block_size = vocab_size, cfg.block_size
+        self.tok_emb = nn.Embedding(vocab_size + n_classes, cfg.n_embd)
+        self.pos_emb = nn.Embedding(cfg.block_size, cfg.n_embd)
+        self.drop = nn.Dropout(cfg.dropout)
+        self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer))
+        self.ln_f = nn.LayerNorm(cfg.n_embd)
+        self.apply(self._init)
+
+    @staticmethod
+    def _init(m):
+        if isinstance(m, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(m.weight, std=0.02)
+        if isinstance(m, nn.Linear) and m.bias is not None:
+            nn.init.zeros_(m.bias)
+
+    def forward(self, idx):
+        T = idx.shape[1]
+        x = self.drop(self.tok_emb(idx) + self.pos_emb(torch.arange(T, device=idx.device)))
+        for block in self.blocks:
+            x = block(x)  # (B, T, C)
+        # Output weights tied to the word embeddings (rows 0..V-1), as in GPT-2.
+        return self.ln_f(x) @ self.tok_emb.weight[: self.vocab_size].T  # (B, T, V)
+
+
+class TransformerLMClassifier(TorchModelMixin, TextLMClassifier):
+    """Tiny decoder-only transformer language model, one class token per class.
+
+    Parameters
+    ----------
+    n_layer, n_head, n_embd, block_size, dropout, max_vocab, epochs, batch_size, lr
+        See :class:`TransformerConfig`.
+    min_count : int, default=2
+        Words seen fewer times in training become ``<unk>``.
+    device : {"auto", "cpu", "cuda"}, default="auto"
+    random_state : int or None, default=0
+    verbose : bool or None, default=None
+
+    Examples
+    --------
+    >>> docs = ["the match ended in a draw", "shares fell on the market"] * 20
+    >>> lm = TransformerLMClassifier(epochs=1, n_embd=16, min_count=1)
+    >>> lm = lm.fit(docs, ["sport", "business"] * 20)
+    >>> texts, labels = lm.sample(2, y="sport", random_state=0, prompt="the")
+    >>> texts.shape
+    (2,)
+    """
+
+    _registry_name = "transformer_lm"
+
+    def __init__(
+        self,
+        *,
+        n_layer=TransformerConfig.n_layer,
+        n_head=TransformerConfig.n_head,
+        n_embd=TransformerConfig.n_embd,
+        block_size=TransformerConfig.block_size,
+        dropout=TransformerConfig.dropout,
+        max_vocab=TransformerConfig.max_vocab,
+        epochs=TransformerConfig.epochs,
+        batch_size=TransformerConfig.batch_size,
+        lr=TransformerConfig.lr,
+        min_count=2,
+        device="auto",
+        random_state=0,
+        verbose=None,
+    ):
+        self.n_layer = n_layer
+        self.n_head = n_head
+        self.n_embd = n_embd
+        self.block_size = block_size
+        self.dropout = dropout
+        self.max_vocab = max_vocab
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.min_count = min_count
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _config(self) -> TransformerConfig:
+        cfg = TransformerConfig(
+            n_layer=check_positive_int(self, "n_layer", self.n_layer),
+            n_head=check_positive_int(self, "n_head", self.n_head),
+            n_embd=check_positive_int(self, "n_embd", self.n_embd),
+            block_size=check_positive_int(self, "block_size", self.block_size, minimum=2),
+            dropout=check_positive_float(self, "dropout", self.dropout, allow_zero=True, upper=0.9),
+            max_vocab=check_positive_int(self, "max_vocab", self.max_vocab, minimum=4),
+            epochs=check_positive_int(self, "epochs", self.epochs),
+            batch_size=check_positive_int(self, "batch_size", self.batch_size),
+            lr=check_positive_float(self, "lr", self.lr),
+        )
+        if cfg.n_embd % cfg.n_head:
+            from genvsdisc.exceptions import ParameterError
+
+            raise ParameterError(
+                f"The 'n_embd' parameter of TransformerLMClassifier ({cfg.n_embd}) must be a "
+                f"multiple of 'n_head' ({cfg.n_head})."
+            )
+        return cfg
+
+    def _build_module(self, arch: dict) -> TinyGPT:
+        return TinyGPT(arch["vocab_size"], arch["n_classes"], TransformerConfig(**arch["config"]))
+
+    def _sequence(self, doc_tokens) -> list[int]:
+        """``<s>`` + word ids + ``</s>``."""
+        v = self.vocabulary_
+        return [v.index[BOS], *v.encode(doc_tokens), v.index[EOS]]
+
+    # ---------------------------------------------------------------- fit
+    def _fit_weighted(self, docs, R):
+        """Train on the documents with their class tokens; ``R`` (n, K) is one-hot."""
+        cfg = self._config()
+        tokens = [tokenize(d) for d in docs]
+        self.vocabulary_ = Vocabulary.fit(tokens, self._check_min_count(), cfg.max_vocab)
+        counts = R.sum(0)
+        self.class_log_prior_ = np.log(counts / counts.sum())
+        seqs = [self._sequence(t) for t in tokens]
+        device = self._device()
+        configure_threads()
+        V, K = len(self.vocabulary_), R.shape[1]
+        self.arch_ = {"vocab_size": V, "n_classes": K, "config": asdict(cfg)}
+        with seeded(self.random_state, device) as gen:
+            self.module_ = self._build_module(self.arch_).to(device)
+            self.loss_curve_ = self._train(seqs, R.argmax(1), cfg, gen)
+        self.module_.eval()
+
+    def _train(self, seqs, y_idx, cfg: TransformerConfig, gen) -> list[float]:
+        net, device = self.module_.train(), self._device()
+        B, V = cfg.block_size, self.arch_["vocab_size"]
+        # One window per block_size tokens of each document; each epoch shifts it randomly.
+        starts = [(d, o) for d, s in enumerate(seqs) for o in range(0, max(1, len(s) - 1), B)]
+        starts = np.asarray(starts, dtype=np.int64)
+        decay = [p for n, p in net.named_parameters() if p.dim() >= 2 and "emb" not in n]
+        rest = [p for n, p in net.named_parameters() if not (p.dim() >= 2 and "emb" not in n)]
+        opt = torch.optim.AdamW(
+            [{"params": decay, "weight_decay": 0.1}, {"params": rest, "weight_decay": 0.0}],
+            lr=cfg.lr,
+        )
+        steps = cfg.epochs * -(-len(starts) // cfg.batch_size)
+        sched = torch.optim.lr_scheduler.OneCycleLR(
+            opt, max_lr=cfg.lr, total_steps=steps, pct_start=0.1
+        )
+
+        def step(idx):
+            shift = torch.randint(0, B, (len(idx),), generator=gen).numpy()
+            x, t = _windows(seqs, y_idx, starts[idx.numpy()], shift, B, V)
+            logits = net(x.to(device))
+            loss = F.cross_entropy(
+                logits.reshape(-1, V), t.to(device).reshape(-1), ignore_index=-100
+            )
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            return loss.item()
+
+        return run_epochs(
+            step, len(starts), epochs=cfg.epochs, batch_size=cfg.batch_size,
+            generator=gen, desc="transformer_lm", verbose=self.verbose,
+        )  # fmt: skip
+
+    # ------------------------------------------------------------ predict
+    @torch.no_grad()
+    def _joint_log_likelihood(self, docs):
+        """log p(doc, y=k), shape (n, K): sum over chunks of log p(chunk | class token)."""
+        net, device = self.module_.eval(), self._device()
+        configure_threads()
+        B, V, K = self.arch_["config"]["block_size"], self.arch_["vocab_size"], len(self.classes_)
+        out = np.zeros((len(docs), K))
+        chunks = [
+            (i, s[o : o + B]) for i, d in enumerate(docs)
+            for s in [self._sequence(tokenize(d))] for o in range(0, len(s), B)
+        ]  # fmt: skip
+        for start in range(0, len(chunks), 256):
+            part = chunks[start : start + 256]
+            doc_of = np.array([i for i, _ in part])
+            for k in range(K):
+                x, t = _pack([c for _, c in part], V + k, B)
+                logp = torch.log_softmax(net(x.to(device)).double(), -1)
+                ll = logp.gather(-1, t.clamp(min=0).to(device)[..., None])[..., 0]
+                ll = (ll * (t >= 0).to(device)).sum(1).cpu().numpy()
+                np.add.at(out[:, k], doc_of, ll)
+        return out + self.class_log_prior_
+
+    @torch.no_grad()
+    def _generate(self, k, prompt_tokens, max_words, temperature, rng):
+        net, device = self.module_.eval(), self._device()
+        B, V = self.arch_["config"]["block_size"], self.arch_["vocab_size"]
+        v = self.vocabulary_
+        seq = [v.index[BOS], *v.encode(prompt_tokens)]
+        banned = [v.index[UNK], v.index[BOS]]
+        new = []
+        for _ in range(max_words):
+            ctx = torch.tensor([[V + k, *seq[-(B - 1) :]]], device=device)
+            logits = net(ctx)[0, -1].double() / temperature
+            logits[banned] = -math.inf  # never write "<unk>", never restart a document
+            p = torch.softmax(logits, 0).cpu().numpy()
+            w = int(rng.choice(V, p=p / p.sum()))
+            if w == v.index[EOS]:
+                break
+            new.append(v.words[w])
+            seq.append(w)
+        return new
+
+    # -------------------------------------------------- save / load hooks
+    def _export_state(self):
+        tensors, extras = super()._export_state()
+        extras["vocabulary"] = self.vocabulary_.words
+        return tensors, extras
+
+    def _import_state(self, tensors, extras):
+        self.vocabulary_ = Vocabulary(extras["vocabulary"])
+        super()._import_state(tensors, extras)
+
+
+def _windows(seqs, y_idx, starts, shift, B: int, V: int):
+    """Training windows: class token + up to B-1 inputs; targets with <s> and padding ignored."""
+    chunks, classes = [], []
+    for (d, o), s in zip(starts, shift, strict=True):
+        seq = seqs[d]
+        o = int(min(o + s, max(0, len(seq) - 2)))
+        chunks.append(seq[o : o + B])
+        classes.append(V + int(y_idx[d]))
+    return _pack(chunks, classes, B)
+
+
+def _pack(chunks, class_tokens, B: int):
+    """Inputs (n, B) = [class token, chunk[:-1]] and targets (n, B) = chunk, -100 where ignored.
+
+    ``<s>`` (id 2) is given, never predicted, so it is ignored as a target.
+    """
+    n = len(chunks)
+    x = torch.zeros((n, B), dtype=torch.long)
+    t = torch.full((n, B), -100, dtype=torch.long)
+    cls = np.broadcast_to(np.asarray(class_tokens), (n,))
+    for r, c in enumerate(chunks):
+        c = torch.as_tensor(c, dtype=torch.long)
+        x[r, 0] = int(cls[r])
+        x[r, 1 : len(c)] = c[:-1]
+        t[r, : len(c)] = torch.where(c == 2, -100, c)
+    return x, t
+
+
+SPECS = [
+    ModelSpec(
+        name="transformer_lm",
+        factory=TransformerLMClassifier,
+        family="generative",
+        modalities=("text",),
+        likelihood="exact",
+        description="tiny decoder-only transformer (PyTorch) with a class token; continues prompts",
+        deep=True,
+        test_params={"epochs": 1, "n_embd": 8, "n_head": 2, "n_layer": 1, "block_size": 8},
+    )
+]
