@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from genvsdisc.experiments import run_experiment
+from genvsdisc.experiments import Settings, run_experiment
 from genvsdisc.experiments.learning_curve import crossings, curve, strategy, training_sizes
 from genvsdisc.models import make
 
@@ -30,6 +30,7 @@ def test_strategy_per_model():
     assert strategy(make("gaussian_nb"), vector=True) == "partial_fit"
     assert strategy(make("gaussian_nb"), vector=False) == "refit"
     assert strategy(make("knn"), vector=True) == "refit"
+    assert strategy(make("logreg"), vector=True) == "warm_start"
 
 
 def test_partial_fit_curve_equals_refit(iris_split, quick):
@@ -49,3 +50,15 @@ def test_learning_curve_combined(iris_split, quick):
     assert np.shape(c["per_seed"]) == (2, len(out["sizes"]))
     assert c["mean"][-1] == pytest.approx(np.mean(np.array(c["per_seed"])[:, -1]))
     assert out["leader_largest"] in ("generative", "discriminative", "tie")
+
+
+def test_warm_start_curve_matches_refit(iris_split):
+    train, test = iris_split
+    settings = Settings(model_params={"logreg": {"C": 1.0}})
+    sizes = training_sizes(train.n_samples, 3, 5)
+    fast = curve(train, test, model="logreg", seed=1, sizes=sizes, settings=settings)
+    slow = curve(train, test, model="logreg", seed=1, sizes=sizes, settings=settings,
+                 incremental=False)  # fmt: skip
+    assert fast["strategy"] == "warm_start"
+    # same convex optimum, reached from another start: equal up to a test row or two
+    np.testing.assert_allclose(fast["accuracy"], slow["accuracy"], atol=2.5 / test.n_samples)

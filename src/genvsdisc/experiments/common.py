@@ -69,7 +69,7 @@ class Settings:
     test_size: float = 0.3
     n_sizes: int = 8
     missing_fractions: tuple[float, ...] = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9)
-    labels_per_class: tuple[int, ...] = (1, 2, 5, 10, 20, 50)
+    labels_per_class: tuple[int, ...] = (1, 3, 10, 30)
     n_generate: int = 100
     max_train: int | None = None
     max_test: int | None = None

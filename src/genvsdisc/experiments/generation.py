@@ -166,10 +166,6 @@ def plan(train, test, models, settings: Settings) -> list[Task]:
             "no generative model in this run: discriminative models learn p(y|x) only "
             "and cannot draw new examples"
         )
-    if train.modality == "text":
-        raise Skip(
-            "text generation is shown by the deep language models (ngram_lm, transformer_lm)"
-        )
     seed = settings.seeds[0]
     tasks = []
     judge = judge_name(train.modality)

@@ -206,6 +206,8 @@ def _section(i: int, name: str, sec: dict, png: bytes | None, dataset: str) -> s
         parts.append(_img(png, f"{title} on {dataset}"))
     if _has_rows(sec):
         parts.append(_TABLES[name](sec))
+    if sec.get("note"):
+        parts.append(f'<p class="note">{escape(sec["note"])}.</p>')
     errors = sec.get("errors") or {}
     for model, msg in errors.items():
         parts.append(f'<p class="error">{escape(model)} failed: {escape(msg)}</p>')

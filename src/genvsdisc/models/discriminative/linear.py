@@ -70,12 +70,18 @@ class LogReg(_TfidfText, WrappedClassifier):
         Seeds the cross-validation folds.
     ngram_range, min_df, sublinear_tf
         TF-IDF settings for raw-text input (defaults: (1, 1), 1, True).
+    warm_start : bool, default=False
+        With a fixed ``C``, start the solver from the previous fit's
+        coefficients when the classes and feature count are unchanged (learning
+        curves grow the training rows; the optimum is the same, found sooner).
 
     Attributes
     ----------
     estimator_ : LogisticRegression or LogisticRegressionCV
     C_ : float
         The C used for the final fit.
+    n_iter_ : ndarray
+        Solver iterations, per fold and candidate C when C was chosen by CV.
     scaler_ : StandardScaler or None
     vectorizer_ : TfidfVectorizer or None
         Fitted on the training text; None for numeric input.
@@ -104,6 +110,7 @@ class LogReg(_TfidfText, WrappedClassifier):
         ngram_range=(1, 1),
         min_df=1,
         sublinear_tf=True,
+        warm_start=False,
     ):
         self.C = C
         self.Cs = Cs
@@ -116,8 +123,23 @@ class LogReg(_TfidfText, WrappedClassifier):
         self.ngram_range = ngram_range
         self.min_df = min_df
         self.sublinear_tf = sublinear_tf
+        self.warm_start = warm_start
 
     _accept_sparse = True
+
+    def _fit_estimator(self, estimator, X, y):
+        prev = getattr(self, "estimator_", None)
+        if (
+            self.warm_start
+            and type(estimator) is LogisticRegression
+            and type(prev) is LogisticRegression
+            and prev.coef_.shape[1] == X.shape[1]
+            and np.array_equal(prev.classes_, np.unique(y))
+        ):
+            # scikit-learn's warm start reads coef_/intercept_ of the estimator it fits
+            estimator.set_params(warm_start=True)
+            estimator.coef_, estimator.intercept_ = prev.coef_, prev.intercept_
+        return estimator.fit(X, y)
 
     def _make_estimator(self, y):
         common = dict(max_iter=self.max_iter, tol=self.tol, class_weight=self.class_weight)
@@ -170,6 +192,8 @@ class LinearSVM(_TfidfText, WrappedClassifier):
     Attributes
     ----------
     estimator_ : CalibratedClassifierCV
+    n_iter_ : int
+        Iterations of the SVM fitted on all rows.
     scaler_ : StandardScaler or None
     vectorizer_ : TfidfVectorizer or None
     classes_ : ndarray (K,)
