@@ -34,6 +34,8 @@ class HGB(WrappedClassifier):
     Attributes
     ----------
     estimator_ : sklearn.ensemble.HistGradientBoostingClassifier
+    n_iter_ : int
+        Boosting rounds run.
     classes_ : ndarray (K,)
 
     Examples

@@ -34,6 +34,8 @@ class MLP(WrappedClassifier):
     Attributes
     ----------
     estimator_ : sklearn.neural_network.MLPClassifier
+    n_iter_ : int
+        Epochs run.
     scaler_ : StandardScaler or None
     classes_ : ndarray (K,)
 
