@@ -1,4 +1,9 @@
-"""Fixtures for the web app: tiny lab models, a results folder with a report, a live server."""
+"""Fixtures for the web app: tiny lab models, a results folder with a report, a live server.
+
+The app fixtures are package-scoped: while the app runs it limits BLAS and
+OpenMP to one thread process-wide, and shutting it down when tests/app is
+done gives the rest of the suite its threads back.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ TINY_LABS = LabConfig(
     image_detectives=("logreg",),
     image_max_train=300,
     text_max_train=200,
-    model_params={"logreg": {"max_iter": 200}},
+    text_params={"logreg": {"C": 10.0}, "ngram_lm": {"order": 2}},
 )
 
 REPORT_HTML = """<!doctype html><html><head><meta charset="utf-8">
@@ -45,12 +50,12 @@ def results_dir(tmp_path_factory):
     return results
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def app(results_dir):
     return create_app(results_dir=results_dir, labs=TINY_LABS)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def client(app):
     with TestClient(app) as c:
         yield c
@@ -62,7 +67,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server(app):
     """The app under a real uvicorn server on a free loopback port, in a thread."""
     import uvicorn

@@ -62,10 +62,10 @@ def _spec(name: str):
         return None
 
 
-def _make(name: str, config: LabConfig):
+def _make(name: str, params: dict[str, dict], seed: int):
     from genvsdisc.experiments.common import make_model
 
-    return make_model(name, config.seed, **config.model_params.get(name, {}))
+    return make_model(name, seed, **params.get(name, {}))
 
 
 def _split(dataset: str, max_train: int | None, seed: int):
@@ -99,7 +99,7 @@ class ImageLab:
 
     def _fit(self, name: str):
         train, test = self._data.get()
-        model = _make(name, self.config).fit(train.X, train.y)
+        model = _make(name, self.config.image_params, self.config.seed).fit(train.X, train.y)
         accuracy = float(np.mean(model.predict(test.X) == test.y))
         return model, accuracy
 
@@ -201,7 +201,7 @@ class TextLab:
 
     def _fit(self, name: str):
         train, test = self._data.get()
-        model = _make(name, self.config).fit(train.X, train.y)
+        model = _make(name, self.config.text_params, self.config.seed).fit(train.X, train.y)
         accuracy = float(np.mean(model.predict(test.X) == test.y))
         return model, accuracy
 

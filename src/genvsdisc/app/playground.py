@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import contourpy
 import numpy as np
+from scipy.special import logsumexp
 from sklearn.impute import SimpleImputer
 from sklearn.model_selection import train_test_split
-from threadpoolctl import threadpool_limits
 
 from genvsdisc.exceptions import CannotGenerateError, GenvsdiscError, ParameterError
 
@@ -158,45 +158,13 @@ def _check_names(generative: str, discriminative: str) -> None:
             )
 
 
-class _OneOpenMPThread:
-    """While any playground fit runs, OpenMP code (``hgb``) uses one thread.
-
-    On 2 cores shared with the web server, OpenMP's spinning worker threads
-    made a 500-point ``hgb`` fit 5-10 times slower. ``threadpool_limits`` is
-    process-wide, so overlapping fits share one limit: the first to start
-    applies it, the last to finish restores the previous setting.
-    """
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._active = 0
-        self._limiter = None
-
-    def __enter__(self):
-        with self._lock:
-            if self._active == 0:
-                self._limiter = threadpool_limits(limits=1, user_api="openmp")
-            self._active += 1
-
-    def __exit__(self, *exc):
-        with self._lock:
-            self._active -= 1
-            if self._active == 0:
-                self._limiter.restore_original_limits()
-                self._limiter = None
-
-
-_one_openmp_thread = _OneOpenMPThread()
-
-
 def _fit_one(role: str, name: str, X: np.ndarray, y: np.ndarray, seed: int):
     from genvsdisc.experiments.common import make_model
 
     model = make_model(name, seed, **FAST_PARAMS.get(name, ({}, ""))[0])
     start = time.perf_counter()
     try:
-        with _one_openmp_thread:
-            model.fit(X, y)
+        model.fit(X, y)
     except (GenvsdiscError, ValueError, np.linalg.LinAlgError) as err:
         raise _field_error(
             role, f"model '{name}' could not be fitted on these points: {err}"
@@ -244,6 +212,18 @@ def _proba(fit: PlaygroundFit, role: str, X: np.ndarray, hide_x2: bool) -> np.nd
     return fit.discriminative.predict_proba(X_in)
 
 
+def _grid_proba(
+    fit: PlaygroundFit, role: str, xs, ys, grid, hide_x2: bool, gen_joint
+) -> np.ndarray:
+    """p(y|x) on every grid cell (cells, K), computed no more often than needed."""
+    if hide_x2:  # the answer depends on x1 alone: one grid row, repeated for every y
+        return np.tile(_proba(fit, role, np.column_stack([xs, np.zeros_like(xs)]), True),
+                       (len(ys), 1))  # fmt: skip
+    if role == "generative":  # Bayes' rule on the joint the density contours need anyway
+        return np.exp(gen_joint - logsumexp(gen_joint, axis=1, keepdims=True))
+    return _proba(fit, role, grid, False)
+
+
 def _grid(domain, size: int):
     xs = np.linspace(domain[0], domain[1], size)
     ys = np.linspace(domain[2], domain[3], size)
@@ -267,11 +247,13 @@ def _boundaries(xs, ys, proba: np.ndarray) -> list:
     return lines
 
 
-def _density_contours(fit: PlaygroundFit, xs, ys, grid: np.ndarray) -> list[dict]:
-    """For each class, the contours of p(x|y) holding 50 % and 90 % of its mass on the grid."""
+def _density_contours(fit: PlaygroundFit, xs, ys, log_joint: np.ndarray) -> list[dict]:
+    """For each class, the contours of p(x|y) holding 50 % and 90 % of its mass on the grid.
+
+    ``log_joint`` is log p(x, y) on the grid cells, shape (cells, K).
+    """
     gen = fit.generative
     size = len(xs)
-    log_joint = gen.predict_joint_log_proba(grid)  # (cells, K)
     log_cond = log_joint - np.asarray(gen.class_log_prior_)[None, :]
     out = []
     for k, label in enumerate(gen.classes_):
@@ -287,22 +269,19 @@ def _density_contours(fit: PlaygroundFit, xs, ys, grid: np.ndarray) -> list[dict
     return out
 
 
-def _panel(fit: PlaygroundFit, role: str, grid, xs, ys, hide_x2: bool) -> dict:
+def _panel(fit: PlaygroundFit, role: str, proba: np.ndarray, xs, ys, hide_x2: bool) -> dict:
     model = fit.generative if role == "generative" else fit.discriminative
-    proba = _proba(fit, role, grid, hide_x2)
     K = proba.shape[1]
-    conf = (proba.max(axis=1) - 1.0 / K) / (1.0 - 1.0 / K)
+    conf = (proba.max(axis=1) - 1.0 / K) / (1.0 - 1.0 / K)  # 0 = a coin toss, 1 = certain
     accuracy = None
     if len(fit.test):
         pred = model.classes_[np.argmax(_proba(fit, role, fit.X[fit.test], hide_x2), axis=1)]
         accuracy = float(np.mean(pred == fit.y[fit.test]))
-    train_pred = model.classes_[np.argmax(_proba(fit, role, fit.X[fit.train], hide_x2), axis=1)]
     return {
         "label": model.classes_[np.argmax(proba, axis=1)].astype(int).tolist(),
         "confidence": np.round(np.clip(conf, 0, 1), 3).tolist(),
         "boundaries": _boundaries(xs, ys, proba),
         "test_accuracy": accuracy,
-        "train_accuracy": float(np.mean(train_pred == fit.y[fit.train])),
         "fit_ms": round(fit.fit_ms[role], 1),
     }
 
@@ -324,9 +303,13 @@ def fit_view(
     """
     domain = list(domain) if domain is not None else default_domain(fit.X)
     xs, ys, grid = _grid(domain, grid_size)
-    with _one_openmp_thread:
-        gen = _panel(fit, "generative", grid, xs, ys, hide_x2)
-        disc = _panel(fit, "discriminative", grid, xs, ys, hide_x2)
+    gen_joint = fit.generative.predict_joint_log_proba(grid)  # (cells, K)
+    panels = {
+        role: _panel(fit, role, _grid_proba(fit, role, xs, ys, grid, hide_x2, gen_joint),
+                     xs, ys, hide_x2)
+        for role in ("generative", "discriminative")
+    }  # fmt: skip
+    gen, disc = panels["generative"], panels["discriminative"]
     gen["name"], disc["name"] = generative, discriminative
     x2_fill = float(fit.imputer.statistics_[1])
     return {
@@ -337,7 +320,7 @@ def fit_view(
         "x2_fill": round(x2_fill, 4),
         "generative": gen,
         "discriminative": disc,
-        "contours": _density_contours(fit, xs, ys, grid),
+        "contours": _density_contours(fit, xs, ys, gen_joint),
         "caption": caption(
             generative, discriminative, gen["test_accuracy"], disc["test_accuracy"],
             hide_x2=hide_x2, x2_fill=x2_fill,

@@ -18,8 +18,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
 from genvsdisc import __version__
 from genvsdisc.app import playground as pg
@@ -48,8 +49,13 @@ PAGES = {"/": "playground.html", "/images": "images.html", "/text": "text.html",
          "/reports": "reports.html"}  # fmt: skip
 
 
+def _one_math_thread() -> None:
+    """Pool-thread initializer: BLAS and OpenMP use one thread (see ``create_app``)."""
+    threadpool_limits(limits=1)
+
+
 class _State:
-    """Per-app objects: caps, labs, the fit cache and the fit worker pool."""
+    """Per-app objects: caps, labs, the fit cache and the compute pool."""
 
     def __init__(self, results_dir, caps: Caps, labs: LabConfig):
         self.results_dir = Path(results_dir) if results_dir is not None else None
@@ -57,8 +63,22 @@ class _State:
         self.image_lab = ImageLab(labs)
         self.text_lab = TextLab(labs)
         self.fits = pg.FitCache()
-        # two workers: a fit that hits the time cap keeps one busy until it ends
-        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="genvsdisc-fit")
+        # Playground work runs here, under the time cap. Two workers: a job
+        # past its cap keeps one busy until it ends (threads cannot be killed).
+        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="genvsdisc-fit",
+                                       initializer=_one_math_thread)  # fmt: skip
+
+    def run(self, fn, *args, **kwargs):
+        """``fn(*args, **kwargs)`` in the compute pool; 422 if it passes the fit-time cap."""
+        job = self.pool.submit(fn, *args, **kwargs)
+        try:
+            return job.result(timeout=self.caps.fit_seconds)
+        except FitTimeout:
+            raise ApiError(
+                422, "X",
+                f"fitting took longer than the {self.caps.fit_seconds:g} s cap; "
+                "use fewer points or a simpler model",
+            ) from None  # fmt: skip
 
 
 def _fit_key(req: FitRequest) -> str:
@@ -67,22 +87,19 @@ def _fit_key(req: FitRequest) -> str:
 
 
 def _fitted(state: _State, req: FitRequest) -> pg.PlaygroundFit:
-    """The fitted pair for these points, from the cache or fitted under the time cap."""
+    """The fitted pair for these points, from the cache or fitted now (in the pool thread)."""
     key = _fit_key(req)
     fit = state.fits.get(key)
     if fit is None:
-        job = state.pool.submit(pg.fit_pair, req.X, req.y, req.generative,
-                                req.discriminative, req.seed)  # fmt: skip
-        try:
-            fit = job.result(timeout=state.caps.fit_seconds)
-        except FitTimeout:
-            raise ApiError(
-                422, "X",
-                f"fitting took longer than the {state.caps.fit_seconds:g} s cap; "
-                "use fewer points or a simpler model",
-            ) from None  # fmt: skip
+        fit = pg.fit_pair(req.X, req.y, req.generative, req.discriminative, req.seed)
         state.fits.put(key, fit)
     return fit
+
+
+def _refit(state: _State, req: FitRequest) -> dict:
+    fit = _fitted(state, req)
+    return pg.fit_view(fit, req.generative, req.discriminative, hide_x2=req.hide_x2,
+                       domain=req.domain, grid_size=state.caps.grid_size)  # fmt: skip
 
 
 def _api(state: _State) -> APIRouter:
@@ -102,17 +119,17 @@ def _api(state: _State) -> APIRouter:
 
     @api.post("/playground/fit")
     def fit(req: FitRequest):
-        fitted = _fitted(state, req)
-        return pg.fit_view(fitted, req.generative, req.discriminative, hide_x2=req.hide_x2,
-                           domain=req.domain, grid_size=state.caps.grid_size)  # fmt: skip
+        # already plain lists and numbers: skip FastAPI's jsonable_encoder walk (~40 ms here)
+        return JSONResponse(state.run(_refit, state, req))
 
     @api.post("/playground/generate")
     def generate(req: GenerateRequest):
-        return pg.generate_points(_fitted(state, req), req.n, req.seed)
+        fit = state.run(_fitted, state, req)
+        return pg.generate_points(fit, req.n, req.seed)
 
     @api.post("/playground/draw")
     def draw(req: FitRequest):
-        return pg.ask_detective(_fitted(state, req))
+        return pg.ask_detective(state.run(_fitted, state, req))
 
     @api.get("/images/info")
     def images_info():
@@ -152,6 +169,10 @@ def _pages(app: FastAPI, state: _State) -> None:
 
         app.add_api_route(route, page, methods=["GET"], include_in_schema=False)
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():  # browsers ask for it on pages without an icon link (the reports)
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
     @app.get("/reports/files/{relative:path}", include_in_schema=False)
     def report_file(relative: str):
         target = None if state.results_dir is None else resolve_inside(state.results_dir,
@@ -163,7 +184,7 @@ def _pages(app: FastAPI, state: _State) -> None:
 
 def create_app(
     results_dir=None, *, caps: Caps | None = None, labs: LabConfig | None = None,
-    warm_labs: bool = False,
+    warm_labs: bool = False, single_thread_math: bool = True,
 ) -> FastAPI:  # fmt: skip
     """Build the genvsdisc web app.
 
@@ -177,6 +198,9 @@ def create_app(
         Data and models of the image and text labs (tests pass tiny ones).
     warm_labs : bool, default False
         Fit the labs' default models in a background thread at start-up.
+    single_thread_math : bool, default True
+        While the app runs (its lifespan), limit BLAS and OpenMP to one thread
+        each, process-wide; the previous limits come back at shutdown.
 
     Returns
     -------
@@ -187,11 +211,19 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app):
+        # One BLAS/OpenMP thread while the app runs. Playground problems are
+        # tiny; on 2 shared cores, idle BLAS threads spinning between calls
+        # made a 500-point refit 5-10 times slower. Restored at shutdown.
+        limiter = ThreadpoolController().limit(limits=1) if single_thread_math else None
         if warm_labs:
             for lab in (state.image_lab, state.text_lab):
                 threading.Thread(target=_warm, args=(lab,), daemon=True).start()
-        yield
-        state.pool.shutdown(wait=False, cancel_futures=True)
+        try:
+            yield
+        finally:
+            state.pool.shutdown(wait=False, cancel_futures=True)
+            if limiter is not None:
+                limiter.restore_original_limits()
 
     app = FastAPI(title="genvsdisc", version=__version__, lifespan=lifespan,
                   docs_url=None, redoc_url=None)  # fmt: skip

@@ -69,9 +69,15 @@ def cli(ctx, debug):
 
 def _register() -> None:
     """Attach every command module's commands (import here keeps `--help` fast)."""
-    from genvsdisc.cli import compare_command, data_commands, generate_command, model_commands
+    from genvsdisc.cli import (
+        compare_command,
+        data_commands,
+        generate_command,
+        model_commands,
+        serve_command,
+    )
 
-    for module in (data_commands, model_commands, compare_command, generate_command):
+    for module in (data_commands, model_commands, compare_command, generate_command, serve_command):
         for command in module.COMMANDS:
             cli.add_command(command)
 

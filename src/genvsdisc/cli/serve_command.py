@@ -22,8 +22,8 @@ __all__ = ["COMMANDS", "serve"]
     "--port",
     default=8000,
     show_default=True,
-    type=click.IntRange(0, 65535),
-    help="TCP port (0 picks a free one).",
+    type=click.IntRange(1, 65535),
+    help="TCP port.",
 )
 @click.option(
     "--results",
