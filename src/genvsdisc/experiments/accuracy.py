@@ -64,7 +64,7 @@ def fit_score(train, test, *, model: str, seed: int, settings: Settings) -> dict
 def plan(train, test, models, settings: Settings) -> list[Task]:
     seed = settings.seeds[0]
     return [
-        Task(f"{NAME}/{m}", fit_score, {"model": m, "seed": seed, "settings": settings}, cost=3)
+        Task(f"{NAME}/{m}", fit_score, {"model": m, "seed": seed, "settings": settings}, cost=9)
         for m in models
     ]
 

@@ -36,6 +36,12 @@ __all__ = [
 ]
 
 
+#: Feature count above which a data set counts as large (mnist5k: 784): full-covariance
+#: Gaussians then cost O(d^3) per missing pattern and per EM step, so the costly grids
+#: shrink (fewer seeds, rows and EM steps) to keep ``compare`` within minutes on 2 cores.
+LARGE_FEATURES = 256
+
+
 @dataclass(frozen=True)
 class Settings:
     """The grid of one comparison run (every field ends up in ``results.json``).
@@ -44,6 +50,9 @@ class Settings:
     ----------
     seeds : tuple of int
         One repetition per seed: learning-curve orders, label draws, masks.
+    costly_seeds : int
+        The missing-features and unlabeled-data grids repeat over the first
+        ``costly_seeds`` seeds only (each repetition refits EM or imputes).
     split_seed : int
         Seed of the stratified train/test split.
     test_size : float
@@ -52,8 +61,15 @@ class Settings:
         Learning-curve points, log-spaced from 2 rows per class to the full pool.
     missing_fractions : tuple of float
         Shares of test features removed in the missing-features experiment.
+    missing_max_rows : int
+        Test rows scored in the missing-features experiment (a stratified
+        subsample, the same for every model; integrating features out costs per row).
     labels_per_class : tuple of int
         k labeled rows per class in the unlabeled-data experiment.
+    unlabeled_max_pool : int
+        Unlabeled rows offered to EM / self-training (a seeded subsample of the rest).
+    em_max_iter : int or None
+        EM iterations allowed in the unlabeled-data experiment (None: the model's own).
     n_generate : int
         Samples drawn per class for the judge, CAS and memorisation check.
     max_train, max_test : int or None
@@ -65,11 +81,15 @@ class Settings:
     """
 
     seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
+    costly_seeds: int = 3
     split_seed: int = 0
     test_size: float = 0.3
     n_sizes: int = 8
-    missing_fractions: tuple[float, ...] = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9)
-    labels_per_class: tuple[int, ...] = (1, 3, 10, 30)
+    missing_fractions: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 0.9)
+    missing_max_rows: int = 300
+    labels_per_class: tuple[int, ...] = (1, 3, 10)
+    unlabeled_max_pool: int = 1500
+    em_max_iter: int | None = None
     n_generate: int = 100
     max_train: int | None = None
     max_test: int | None = None
@@ -77,26 +97,42 @@ class Settings:
     model_params: dict = field(default_factory=dict)
 
     @classmethod
-    def default(cls, *, quick: bool = False, n_seeds: int | None = None, **overrides):
-        """The default grid, or the ``--quick`` one; ``n_seeds`` overrides the seed count."""
+    def default(cls, *, quick: bool = False, n_seeds: int | None = None,
+                n_features: int | None = None, **overrides):  # fmt: skip
+        """The default grid, the ``--quick`` one, and smaller costly grids for large data.
+
+        Parameters
+        ----------
+        quick : bool
+        n_seeds : int, optional
+            ``--seeds``: repetitions of every grid (the costly ones included).
+        n_features : int, optional
+            Feature count of the data; above :data:`LARGE_FEATURES` the
+            missing-features and unlabeled-data grids use fewer seeds, rows and
+            EM iterations.
+        **overrides
+            Any field.
+        """
+        base = cls()
+        if n_features is not None and n_features > LARGE_FEATURES:
+            base = replace(base, costly_seeds=2, missing_max_rows=100, unlabeled_max_pool=1000,
+                           labels_per_class=(1, 10), em_max_iter=10)  # fmt: skip
         if quick:
-            base = cls(
-                seeds=(0, 1),
-                n_sizes=5,
-                missing_fractions=(0.0, 0.5, 0.9),
-                labels_per_class=(1, 5),
-                n_generate=30,
-                max_train=600,
-                max_test=300,
-                quick=True,
-            )
-        else:
-            base = cls()
+            base = replace(base, seeds=(0, 1), costly_seeds=1, n_sizes=5,
+                           missing_fractions=(0.0, 0.5, 0.9), labels_per_class=(1, 5),
+                           missing_max_rows=min(base.missing_max_rows, 150),
+                           unlabeled_max_pool=400, em_max_iter=10, n_generate=30,
+                           max_train=600, max_test=300, quick=True)  # fmt: skip
         if n_seeds is not None:
             if n_seeds < 1:
                 raise ParameterError(f"--seeds must be a positive integer; got {n_seeds}")
-            base = replace(base, seeds=tuple(range(n_seeds)))
+            base = replace(base, seeds=tuple(range(n_seeds)), costly_seeds=n_seeds)
         return replace(base, **overrides)
+
+    @property
+    def grid_seeds(self) -> tuple[int, ...]:
+        """The seeds of the costly grids (missing features, unlabeled data)."""
+        return self.seeds[: max(1, self.costly_seeds)]
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -72,6 +72,23 @@ def _imputer(method: str, d: int, seed: int):
     )
 
 
+def scored_rows(test, settings: Settings) -> np.ndarray:
+    """Test rows this experiment scores: all, or a stratified seeded subsample of
+    ``settings.missing_max_rows`` (the same rows for every model)."""
+    n = test.n_samples
+    if n <= settings.missing_max_rows:
+        return np.arange(n)
+    from sklearn.model_selection import train_test_split
+
+    try:
+        keep = train_test_split(np.arange(n), train_size=settings.missing_max_rows,
+                                stratify=test.y, random_state=settings.split_seed)[0]  # fmt: skip
+    except ValueError:  # a class too small to stratify
+        keep = np.random.default_rng(settings.split_seed).choice(n, settings.missing_max_rows,
+                                                                  replace=False)  # fmt: skip
+    return np.sort(keep)
+
+
 def evaluate(train, test, *, model: str, settings: Settings) -> dict:
     """Accuracy of one model per method, fraction and seed (one task).
 
@@ -80,6 +97,8 @@ def evaluate(train, test, *, model: str, settings: Settings) -> dict:
     dict ``{method: [[acc per seed] per fraction]}``.
     """
     seed = settings.seeds[0]
+    rows = scored_rows(test, settings)
+    X_test, y_test = test.X[rows], test.y[rows]
     est = make_model(model, seed, settings).fit(train.X, train.y)
     out = {}
     for method in methods_for(est):
@@ -89,11 +108,11 @@ def evaluate(train, test, *, model: str, settings: Settings) -> dict:
         table = []
         for frac in settings.missing_fractions:
             accs = []
-            for s in settings.seeds:
-                Xm = remove_features(test.X, frac, s)
+            for s in settings.grid_seeds:
+                Xm = remove_features(X_test, frac, s)
                 if imputer is not None and frac > 0:
                     Xm = imputer.transform(Xm)
-                accs.append(float(np.mean(est.predict(Xm) == test.y)))
+                accs.append(float(np.mean(est.predict(Xm) == y_test)))
             table.append(accs)
         out[method] = table
     return out
@@ -126,7 +145,7 @@ def plan(train, test, models, settings: Settings) -> list[Task]:
     if train.n_features < 2:
         raise Skip("one feature only: removing it would leave nothing to classify")
     return [
-        Task(f"{NAME}/{m}", evaluate, {"model": m, "settings": settings}, cost=3)
+        Task(f"{NAME}/{m}", evaluate, {"model": m, "settings": settings}, cost=5)
         for m in list(models) + baselines(train, models)
     ]
 
@@ -165,7 +184,9 @@ def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
         "baselines": extra,
         "note": note,
         "fractions": list(settings.missing_fractions),
-        "seeds": list(settings.seeds),
+        "seeds": list(settings.grid_seeds),
+        "n_rows": int(len(scored_rows(test, settings))),
+        "n_test": int(test.n_samples),
         "rows": rows,
         "errors": errors,
     }

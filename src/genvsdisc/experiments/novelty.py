@@ -129,7 +129,7 @@ def _histograms(scores: dict) -> dict:
 
 def plan(train, test, models, settings: Settings) -> list[Task]:
     return [
-        Task(f"{NAME}/{m}", evaluate, {"model": m, "settings": settings}, cost=2) for m in models
+        Task(f"{NAME}/{m}", evaluate, {"model": m, "settings": settings}, cost=1) for m in models
     ]
 
 

@@ -283,24 +283,31 @@ def compare(ds: Dataset, *, models=None, experiments=None, settings: Settings | 
         engine=engine.describe(),
         command=command,
     )
-    # Phase 1: every model fitted once on the whole training side (the accuracy
-    # experiment). Hyper-parameters a model chose by itself there (C by
-    # cross-validation, components by BIC...) are then fixed for the grid.
+    # Every model is fitted once on the whole training side (the accuracy
+    # experiment). Hyper-parameters it chose by itself there (C by
+    # cross-validation...) are then fixed for that model's grid tasks, which
+    # wait for that fit only: the other models' tasks start at once.
     first = accuracy.plan(train, test, names, settings)
-    bars = _progress_bars({"accuracy": first}, progress)
-    outputs = engine.run(first, train, test, progress=lambda t: bars["accuracy"].update())
-    bars["accuracy"].close()
-    settings = _with_tuned(settings, names, outputs)
-    record["settings"] = settings.to_dict()
     rest = [n for n in exp_names if n != accuracy.NAME]
     planned, skipped = _plan_all(rest, train, test, names, settings)
-    planned = {accuracy.NAME: first, **planned} if accuracy.NAME in exp_names else planned
-    bars = _progress_bars({k: v for k, v in planned.items() if k != accuracy.NAME}, progress)
+    by_key = {t.key: t for t in first + [t for ts in planned.values() for t in ts]}
+    planned = {name: [_wire(t, names, by_key) for t in ts] for name, ts in planned.items()}
+    planned = {accuracy.NAME: first, **planned}
+    shown = planned if accuracy.NAME in exp_names else {k: v for k, v in planned.items()
+                                                          if k != accuracy.NAME}  # fmt: skip
+    bars = _progress_bars(shown, progress)
     owner = {t.key: name for name, tasks in planned.items() for t in tasks}
-    later = [t for name, tasks in planned.items() if name != accuracy.NAME for t in tasks]
-    outputs.update(engine.run(later, train, test, progress=lambda t: bars[owner[t.key]].update()))
+    all_tasks = [t for tasks in planned.values() for t in tasks]
+
+    def tick(task):
+        if owner[task.key] in bars:
+            bars[owner[task.key]].update()
+
+    outputs = engine.run(all_tasks, train, test, progress=tick)
     for bar in bars.values():
         bar.close()
+    settings = _with_tuned(settings, names, outputs)
+    record["settings"] = settings.to_dict()
     warnings_seen = []
     for name in exp_names:
         module = EXPERIMENTS[name]
@@ -318,6 +325,40 @@ def compare(ds: Dataset, *, models=None, experiments=None, settings: Settings | 
     record["warnings"] = warnings_seen
     record["timings"]["total_s"] = time.perf_counter() - t0
     return results_mod.to_jsonable(record)
+
+
+def _tuned_call(train, test, *, _fn, _kwargs, **deps):
+    """Run ``_fn`` with each model's self-chosen hyper-parameters fixed in its settings.
+
+    ``deps`` holds the accuracy results of the models involved (keys
+    ``_fit_<model>``) and ``_fn``'s own dependencies (other keys).
+    """
+    settings = _kwargs["settings"]
+    params = {m: dict(p) for m, p in settings.model_params.items()}
+    for key, res in deps.items():
+        if key.startswith("_fit_") and res and res.get("tuned"):
+            m = key[len("_fit_") :]
+            params[m] = {**res["tuned"], **params.get(m, {})}
+    own = {k: v for k, v in deps.items() if not k.startswith("_fit_")}
+    return _fn(train, test, **{**_kwargs, "settings": replace(settings, model_params=params)},
+               **own)  # fmt: skip
+
+
+def _wire(task, names, by_key):
+    """``task`` made to wait for the accuracy fit of every model it builds (its own,
+    and the judge whose model it also trains), receiving their tuned parameters."""
+    from genvsdisc.experiments.common import Task
+
+    if "settings" not in task.kwargs:
+        return task
+    wanted = {task.kwargs.get("model")} | {
+        by_key[k].kwargs.get("model") for k in task.deps.values()
+    }
+    fits = {f"_fit_{m}": f"{accuracy.NAME}/{m}" for m in sorted(wanted - {None}) if m in names}
+    if not fits:
+        return task
+    return Task(task.key, _tuned_call, {"_fn": task.fn, "_kwargs": task.kwargs},
+                deps={**task.deps, **fits}, cost=task.cost)  # fmt: skip
 
 
 def _with_tuned(settings: Settings, names, outputs) -> Settings:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.semi_supervised import SelfTrainingClassifier
 
+from genvsdisc.exceptions import GenvsdiscError
 from genvsdisc.experiments.common import (
     Settings,
     Skip,
@@ -68,31 +69,61 @@ def _self_training(est, train, y_semi):
     return clf, transform
 
 
+def split_labels(y: np.ndarray, k: int, seed: int, max_pool: int) -> tuple[np.ndarray, np.ndarray]:
+    """``k`` labeled rows per class and an unlabeled pool of at most ``max_pool`` other rows.
+
+    Returns
+    -------
+    labeled, pool : ndarray of row indices (sorted)
+    """
+    labeled = per_class_subset(y, k, seed=seed * 1000 + k)
+    rest = np.setdiff1d(np.arange(len(y)), labeled)
+    if len(rest) > max_pool:
+        rest = np.sort(np.random.default_rng([seed, k]).choice(rest, max_pool, replace=False))
+    return labeled, rest
+
+
 def evaluate(train, test, *, model: str, seed: int, ks: list[int], settings: Settings) -> dict:
     """Test accuracy of every variant of ``model`` for each k (one task, one seed).
 
     Returns
     -------
-    dict ``{variant: [acc per k]}``.
+    dict ``accuracy``: ``{variant: [acc per k]}`` (NaN where the variant could not be
+    fitted) and ``errors``: ``{variant: first message}``.
     """
     out: dict[str, list[float]] = {}
+    errors: dict[str, str] = {}
+    em_params = {}
+    if settings.em_max_iter is not None and "em_max_iter" in make_model(model, seed).get_params():
+        em_params = {"em_max_iter": settings.em_max_iter}
     for k in ks:
-        labeled = per_class_subset(train.y, k, seed=seed * 1000 + k)
-        y_semi = np.full(train.n_samples, -1, dtype=int)
-        y_semi[labeled] = train.y[labeled]
+        labeled, pool = split_labels(train.y, k, seed, settings.unlabeled_max_pool)
+        rows = np.concatenate([labeled, pool])
+        part = train.subset(rows)
+        y_semi = np.full(len(rows), -1, dtype=int)
+        y_semi[: len(labeled)] = train.y[labeled]
         for variant in variants_for(make_model(model, seed, settings)):
-            est = make_model(model, seed, settings)
-            X_test = test.X
-            if variant == "supervised":
-                est.fit(train.X[labeled], train.y[labeled])
-            elif variant == "em":
-                est.fit(train.X, y_semi)
-            else:
-                est, transform = _self_training(est, train, y_semi)
-                if transform is not None:
-                    X_test = transform(np.asarray(test.X, dtype=object))
-            out.setdefault(variant, []).append(float(np.mean(est.predict(X_test) == test.y)))
-    return out
+            est = make_model(model, seed, settings, **(em_params if variant == "em" else {}))
+            try:
+                acc = _fit_variant(est, variant, train, test, labeled, part, y_semi)
+            except GenvsdiscError as err:  # e.g. too few labeled documents for a vocabulary
+                acc = float("nan")
+                errors.setdefault(variant, f"{k} per class: {err}")
+            out.setdefault(variant, []).append(acc)
+    return {"accuracy": out, "errors": errors}
+
+
+def _fit_variant(est, variant, train, test, labeled, part, y_semi) -> float:
+    X_test = test.X
+    if variant == "supervised":
+        est.fit(train.X[labeled], train.y[labeled])
+    elif variant == "em":
+        est.fit(part.X, y_semi)
+    else:
+        est, transform = _self_training(est, part, y_semi)
+        if transform is not None:
+            X_test = transform(np.asarray(test.X, dtype=object))
+    return float(np.mean(est.predict(X_test) == test.y))
 
 
 def plan(train, test, models, settings: Settings) -> list[Task]:
@@ -107,10 +138,10 @@ def plan(train, test, models, settings: Settings) -> list[Task]:
             f"{NAME}/{m}/{s}",
             evaluate,
             {"model": m, "seed": s, "ks": ks, "settings": settings},
-            cost=2,
+            cost=4,
         )
         for m in models
-        for s in settings.seeds
+        for s in settings.grid_seeds
     ]
 
 
@@ -118,14 +149,17 @@ def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
     ks = label_counts(train, settings)
     rows, errors = [], {}
     for m in models:
-        runs = [outputs[f"{NAME}/{m}/{s}"] for s in settings.seeds]
+        runs = [outputs[f"{NAME}/{m}/{s}"] for s in settings.grid_seeds]
         failed = [r["error"] for r in runs if r["error"]]
         if failed:
             errors[m] = failed[0]
             continue
-        for variant in runs[0]["result"]:
-            acc = np.array([r["result"][variant] for r in runs])  # (seeds, ks)
+        for variant in runs[0]["result"]["accuracy"]:
+            acc = np.array([r["result"]["accuracy"][variant] for r in runs])  # (seeds, ks)
             stats = [mean_std(acc[:, j]) for j in range(len(ks))]
+            msgs = [
+                r["result"]["errors"][variant] for r in runs if variant in r["result"]["errors"]
+            ]
             rows.append(
                 {
                     "model": m,
@@ -135,12 +169,17 @@ def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
                     "mean": [s[0] for s in stats],
                     "std": [s[1] for s in stats],
                     "per_seed": acc.tolist(),
+                    "error": msgs[0] if msgs else None,
                 }
             )
     return {
         "labels_per_class": ks,
-        "n_pool": int(train.n_samples),
-        "seeds": list(settings.seeds),
+        "n_pool": int(
+            min(train.n_samples - ks[0] * len(train.classes), settings.unlabeled_max_pool)
+        ),
+        "max_pool": settings.unlabeled_max_pool,
+        "em_max_iter": settings.em_max_iter,
+        "seeds": list(settings.grid_seeds),
         "rows": rows,
         "errors": errors,
     }

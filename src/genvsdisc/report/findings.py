@@ -57,7 +57,16 @@ WHY = {
 
 
 def pct(x) -> str:
-    return "n/a" if x is None else f"{100 * x:.1f} %"
+    return "n/a" if _missing_value(x) else f"{100 * x:.1f} %"
+
+
+def _missing_value(x) -> bool:
+    return x is None or (isinstance(x, float) and np.isnan(x))
+
+
+def _v(x) -> float:
+    """A number to rank by; a missing one ranks last."""
+    return -1.0 if _missing_value(x) else float(x)
 
 
 def _best(rows, key, family=None):
@@ -119,8 +128,8 @@ def _missing(sec, ds):
     if not rows:
         return "No model could be scored."
     by = lambda fam: [r for r in rows if r["family"] == fam]  # noqa: E731
-    gen = max(by("generative"), key=lambda r: r["mean"][j], default=None)
-    disc = max(by("discriminative"), key=lambda r: r["mean"][j], default=None)
+    gen = max(by("generative"), key=lambda r: _v(r["mean"][j]), default=None)
+    disc = max(by("discriminative"), key=lambda r: _v(r["mean"][j]), default=None)
     parts = []
     for r in (gen, disc):
         if r is not None:
@@ -135,7 +144,7 @@ def _unlabeled(sec, ds):
     disc = [r for r in rows if r["family"] == "discriminative"]
     text = []
     if em:
-        r = max(em, key=lambda r: r["mean"][0])
+        r = max(em, key=lambda r: _v(r["mean"][0]))
         sup = next(x for x in rows if x["model"] == r["model"] and x["variant"] == "supervised")
         text.append(
             f"With {ks[0]} label(s) per class, {r['model']} with EM over the unlabeled rows "
@@ -143,7 +152,7 @@ def _unlabeled(sec, ds):
             "rows alone"
         )
     if disc:
-        r = max(disc, key=lambda r: r["mean"][0])
+        r = max(disc, key=lambda r: _v(r["mean"][0]))
         text.append(f"the best discriminative variant, {r['label']}, reached {pct(r['mean'][0])}")
     return ("; ".join(text) + ".") if text else "No model could be scored."
 
@@ -239,12 +248,12 @@ def recommendation(record: dict) -> list[str]:
     if "missing" in ex and ex["missing"]["rows"]:
         sec = ex["missing"]
         j = _at(sec["fractions"], 0.5)
-        r = max(sec["rows"], key=lambda r: r["mean"][j])
+        r = max(sec["rows"], key=lambda r: _v(r["mean"][j]))
         out.append(f"If fields go missing at prediction time, use {r['label']}: "
                    f"{pct(r['mean'][j])} with {sec['fractions'][j]:.0%} of them gone.")  # fmt: skip
     if "unlabeled" in ex and ex["unlabeled"]["rows"]:
         sec = ex["unlabeled"]
-        r = max(sec["rows"], key=lambda r: r["mean"][0])
+        r = max(sec["rows"], key=lambda r: _v(r["mean"][0]))
         out.append(f"With only {sec['labels_per_class'][0]} label(s) per class and many "
                    f"unlabeled rows, use {r['label']} ({pct(r['mean'][0])}).")  # fmt: skip
     if "novelty" in ex and ex["novelty"]["rows"]:
@@ -268,8 +277,8 @@ def recommendation(record: dict) -> list[str]:
 
 def _advice_size(lc) -> str:
     curves, sizes = lc["curves"], lc["sizes"]
-    first = max(curves, key=lambda m: curves[m]["mean"][0])
-    last = max(curves, key=lambda m: curves[m]["mean"][-1])
+    first = max(curves, key=lambda m: _v(curves[m]["mean"][0]))
+    last = max(curves, key=lambda m: _v(curves[m]["mean"][-1]))
     if first == last:
         return (f"At every training size tried ({sizes[0]} to {sizes[-1]} rows) "
                 f"{first} was the best choice.")  # fmt: skip

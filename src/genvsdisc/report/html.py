@@ -73,7 +73,9 @@ def _num(x, fmt="{:.3f}"):
 
 
 def _pm(mean, std):
-    return f"{100 * mean:.1f} ± {100 * std:.1f}"
+    if findings.pct(mean) == "n/a":
+        return "n/a"
+    return f"{100 * mean:.1f} ± {100 * (std or 0):.1f}"
 
 
 def _accuracy_table(sec):
@@ -104,7 +106,9 @@ def _unlabeled_table(sec):
     head = ["model (variant)"] + [f"{k} per class (%)" for k in sec["labels_per_class"]]
     rows = [[r["label"]] + [_pm(m, s) for m, s in zip(r["mean"], r["std"], strict=True)]
             for r in sec["rows"]]  # fmt: skip
-    return _table(head, rows)
+    notes = "".join(f'<p class="note">{escape(r["label"])}: n/a where it could not be fitted '
+                    f"({escape(r['error'])})</p>" for r in sec["rows"] if r.get("error"))  # fmt: skip
+    return _table(head, rows) + notes
 
 
 def _novelty_table(sec):

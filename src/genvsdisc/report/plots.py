@@ -89,7 +89,7 @@ def learning_curve_figure(sec: dict, style: Style) -> Figure:
     a = ax[0][0]
     sizes = sec["sizes"]
     for name, c in sec["curves"].items():
-        mean, std = np.array(c["mean"]), np.array(c["std"])
+        mean, std = np.asarray(c["mean"], float), np.asarray(c["std"], float)
         st = style.of(name)
         a.plot(sizes, mean, label=f"{name} ({c['family'][:3]}.)", lw=1.8, ms=4, **st)
         a.fill_between(sizes, mean - std, mean + std, color=st["color"], alpha=0.15, lw=0)
@@ -112,7 +112,7 @@ def missing_figure(sec: dict, style: Style) -> Figure:
     styles = {"integrate": "-", "native": "-.", "mean": "--", "iterative": ":"}
     for r in sec["rows"]:
         st = style.of(r["model"])
-        mean, std = np.array(r["mean"]), np.array(r["std"])
+        mean, std = np.asarray(r["mean"], float), np.asarray(r["std"], float)
         a.plot(fr, mean, ls=styles[r["method"]], label=r["label"], lw=1.8, ms=4, **st)
         a.fill_between(fr, mean - std, mean + std, color=st["color"], alpha=0.12, lw=0)
     a.set_xlabel("share of test features removed")
@@ -130,15 +130,13 @@ def unlabeled_figure(sec: dict, style: Style) -> Figure:
     styles = {"supervised": ":", "em": "-", "self_training": "--"}
     for r in sec["rows"]:
         st = style.of(r["model"])
-        mean, std = np.array(r["mean"]), np.array(r["std"])
+        mean, std = np.asarray(r["mean"], float), np.asarray(r["std"], float)
         a.plot(ks, mean, ls=styles[r["variant"]], label=r["label"], lw=1.8, ms=4, **st)
         a.fill_between(ks, mean - std, mean + std, color=st["color"], alpha=0.12, lw=0)
     if len(ks) > 1:
         a.set_xscale("log")
     a.set_xticks(ks, [str(k) for k in ks])
-    a.set_xlabel(
-        f"labeled rows per class (the rest of the {sec['n_pool']} training rows unlabeled)"
-    )
+    a.set_xlabel(f"labeled rows per class (plus {sec['n_pool']} unlabeled training rows)")
     a.set_ylabel("test accuracy")
     a.legend(fontsize=7)
     a.grid(alpha=0.3)
