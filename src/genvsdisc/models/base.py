@@ -423,15 +423,15 @@ class SufficientStatsMixin:
             self._reset_stats(X.shape[1], len(labels))
         elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
             raise ParameterError(
-                f"partial_fit: classes={list(np.unique(classes))} differs from the classes "
-                f"of the first call, {list(self.classes_)}."
+                f"partial_fit: classes={np.unique(classes).tolist()} differs from the classes "
+                f"of the first call, {self.classes_.tolist()}."
             )
         pos = np.searchsorted(self.classes_, y)
         pos = np.minimum(pos, len(self.classes_) - 1)
         unknown = self.classes_[pos] != y
         if unknown.any():
             raise ParameterError(
-                f"partial_fit: label {y[unknown][0]!r} is not one of the classes "
+                f"partial_fit: label {y[unknown][:1].tolist()[0]!r} is not one of the classes "
                 f"{', '.join(map(str, self.classes_))}; pass every class in 'classes' "
                 "on the first call."
             )

@@ -23,13 +23,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from genvsdisc.exceptions import DataError, ParameterError
 from genvsdisc.models.base import GenerativeClassifier, SufficientStatsMixin
+from genvsdisc.models.generative._gaussian_math import diag_gaussian_log_pdf
 from genvsdisc.models.generative._params import check_int, check_real
 from genvsdisc.models.spec import ModelSpec
 from genvsdisc.models.text import TextInputMixin
 
 __all__ = ["GaussianNaiveBayes", "BernoulliNaiveBayes", "MultinomialNaiveBayes", "SPECS"]
-
-LOG_2PI = np.log(2.0 * np.pi)
 
 
 class _NaiveBayes(SufficientStatsMixin, GenerativeClassifier):
@@ -114,14 +113,8 @@ class GaussianNaiveBayes(_NaiveBayes):
         self.theta_, self.var_ = self.nb_.theta_, self.nb_.var_
 
     def _joint_log_likelihood(self, X):
-        # sum over observed j of log N(x_j; theta_kj, var_kj), as matrix products:
-        # sum_j o_j (x_j - t_kj)^2 / v_kj = x0^2 @ (1/v) - 2 x0 @ (t/v) + o @ (t^2/v)
-        obs = ~np.isnan(X)
-        X0 = np.where(obs, X, 0.0)
-        W = obs.astype(float)
-        inv = 1.0 / self.var_
-        quad = (X0**2) @ inv.T - 2.0 * X0 @ (self.theta_ * inv).T + W @ (self.theta_**2 * inv).T
-        return self.class_log_prior_ - 0.5 * (quad + W @ (np.log(self.var_) + LOG_2PI).T)
+        # sum over the observed j of log N(x_j; theta_kj, var_kj)
+        return diag_gaussian_log_pdf(X, self.theta_, self.var_) + self.class_log_prior_
 
     def _sample_class(self, k, n, rng):
         return rng.normal(self.theta_[k], np.sqrt(self.var_[k]), size=(n, len(self.theta_[k])))

@@ -1,0 +1,353 @@
+"""Gaussian algebra the Gaussian models share (LDA, QDA, mixtures).
+
+Written by hand because scikit-learn has no public routine for any of it:
+
+* weighted sufficient statistics per class, mergeable across chunks
+  (``partial_fit``) and weighted by EM responsibilities;
+* the Ledoit-Wolf and OAS shrinkage intensities computed *from those
+  statistics* (``sklearn.covariance.ledoit_wolf_shrinkage`` needs the rows;
+  the tests check both give the same number on the same rows);
+* the exact log-density of the observed part of a row, with NaN features
+  integrated out (a Gaussian's marginal is the Gaussian of the observed
+  sub-vector), grouped by missing pattern so rows sharing one cost one
+  factorisation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.linalg import cho_solve, cholesky, solve_triangular
+
+from genvsdisc.exceptions import ParameterError
+
+__all__ = [
+    "ClassMoments",
+    "ledoit_wolf_intensity",
+    "oas_intensity",
+    "shrink",
+    "safe_cholesky",
+    "gaussian_log_pdf",
+    "LOG_2PI",
+]
+
+LOG_2PI = np.log(2.0 * np.pi)
+
+
+class ClassMoments:
+    """Weighted first, second and fourth-order moments of rows, one set per class.
+
+    Rows are centred on a per-class ``shift`` (the mean of the first rows the
+    class receives) before accumulating, so that the second moments do not lose
+    precision by cancellation when features have a large offset.
+
+    Parameters
+    ----------
+    n_classes, n_features : int
+    fourth : {"scalar", "matrix", "none"}
+        What Ledoit-Wolf will need: "scalar" keeps sum ||z||^4 (enough when
+        features are rescaled by one common factor), "matrix" keeps the
+        (d, d) cross moments sum z_j^2 z_l^2 (enough for any per-feature
+        rescaling, e.g. standardised features), "none" keeps nothing.
+
+    Attributes
+    ----------
+    weight : ndarray (K,)
+        Sum of responsibilities per class.
+    s1 : ndarray (K, d)
+        sum_i r_ik z_i with z_i = x_i - shift_k.
+    s2 : ndarray (K, d, d)
+        sum_i r_ik z_i z_i^T.
+    t3, q4 : ndarray (K, d), (K,)
+        "scalar": sum_i r_ik ||z_i||^2 z_i and sum_i r_ik ||z_i||^4.
+    a4, b3 : ndarray (K, d, d)
+        "matrix": sum_i r_ik z_ij^2 z_il^2 and sum_i r_ik z_ij^2 z_il.
+    """
+
+    def __init__(self, n_classes: int, n_features: int, fourth: str = "scalar"):
+        K, d = n_classes, n_features
+        self.fourth = fourth
+        self.weight = np.zeros(K)
+        self.shift = np.zeros((K, d))
+        self.has_shift = np.zeros(K, dtype=bool)
+        self.s1 = np.zeros((K, d))
+        self.s2 = np.zeros((K, d, d))
+        if fourth == "scalar":
+            self.t3, self.q4 = np.zeros((K, d)), np.zeros(K)
+        elif fourth == "matrix":
+            self.a4, self.b3 = np.zeros((K, d, d)), np.zeros((K, d, d))
+
+    def update(self, X, R):
+        """Add rows ``X`` (n, d) with responsibilities ``R`` (n, K) >= 0."""
+        for k in range(R.shape[1]):
+            rows = R[:, k] > 0
+            if not rows.any():
+                continue  # only rows of class k: keeps one-hot fitting at O(n d^2)
+            w = R[rows, k]
+            if not self.has_shift[k]:
+                self.shift[k] = np.average(X[rows], axis=0, weights=w)
+                self.has_shift[k] = True
+            Z = X[rows] - self.shift[k]
+            Zw = Z * w[:, None]
+            self.weight[k] += w.sum()
+            self.s1[k] += Zw.sum(axis=0)
+            self.s2[k] += Zw.T @ Z
+            if self.fourth == "scalar":
+                norm2 = np.einsum("ij,ij->i", Z, Z)
+                self.t3[k] += (w * norm2) @ Z
+                self.q4[k] += w @ norm2**2
+            elif self.fourth == "matrix":
+                Z2w = Z * Zw
+                self.a4[k] += Z2w.T @ (Z * Z)
+                self.b3[k] += Z2w.T @ Z
+
+    def means(self):
+        """Weighted class means (K, d); classes with no weight get their shift (zeros)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            m = self.s1 / self.weight[:, None]
+        return np.where(self.weight[:, None] > 0, m, 0.0) + self.shift
+
+    def scatter(self, k):
+        """sum_i r_ik (x_i - mean_k)(x_i - mean_k)^T, shape (d, d)."""
+        if self.weight[k] == 0:
+            return np.zeros_like(self.s2[k])
+        m = self.s1[k] / self.weight[k]
+        return self.s2[k] - self.weight[k] * np.outer(m, m)
+
+    def fourth_moment(self, k, scale=None):
+        """sum_i r_ik ||(x_i - mean_k) / sqrt(scale)||^4, re-centred by expanding the powers.
+
+        ``scale`` (d,) divides each feature's square (variances, to work in
+        standardised units); None or a constant vector needs only "scalar" sums.
+        """
+        if self.weight[k] == 0:
+            return 0.0
+        n = self.weight[k]
+        m = self.s1[k] / n
+        if self.fourth == "matrix":
+            return self._fourth_from_matrix(k, n, m, scale)
+        if self.fourth != "scalar" or (scale is not None and np.ptp(scale) > 0):
+            raise ValueError("per-feature scaling needs ClassMoments(fourth='matrix')")
+        c = m @ m
+        sum_a = np.trace(self.s2[k])  # sum r ||z||^2
+        sum_b = m @ self.s1[k]  # sum r z.m
+        sum_b2 = m @ self.s2[k] @ m  # sum r (z.m)^2
+        sum_ab = m @ self.t3[k]  # sum r ||z||^2 z.m
+        total = self.q4[k] + 4 * sum_b2 + n * c**2 - 4 * sum_ab + 2 * c * sum_a - 4 * c * sum_b
+        total = total if scale is None else total / scale[0] ** 2
+        return max(float(total), 0.0)
+
+    def _fourth_from_matrix(self, k, n, m, scale):
+        # F_jl = sum r (z_j - m_j)^2 (z_l - m_l)^2, each product expanded into the sums kept.
+        S2, B, s1 = self.s2[k], self.b3[k], self.s1[k]
+        U = np.diag(S2)
+        m2 = m**2
+        F = (
+            self.a4[k]
+            - 2 * B * m[None, :]
+            - 2 * B.T * m[:, None]
+            + np.outer(U, m2)
+            + np.outer(m2, U)
+            + 4 * np.outer(m, m) * S2
+            - 2 * np.outer(m * s1, m2)
+            - 2 * np.outer(m2, m * s1)
+            + n * np.outer(m2, m2)
+        )
+        inv = np.ones(len(m)) if scale is None else 1.0 / scale
+        return max(float(inv @ F @ inv), 0.0)
+
+
+def ledoit_wolf_intensity(emp_cov, n, fourth):
+    """Ledoit-Wolf shrinkage intensity from statistics instead of rows.
+
+    Same formula as ``sklearn.covariance.ledoit_wolf_shrinkage``: there the
+    sum over rows of ``||x_i - mean||^4`` is computed from the data; here it
+    is passed in (``fourth``) so the estimate works from sufficient statistics.
+
+    Parameters
+    ----------
+    emp_cov : ndarray (d, d)
+        Biased empirical covariance (divided by ``n``).
+    n : float
+        Number of rows (sum of weights).
+    fourth : float
+        sum_i ||x_i - mean||^4.
+    """
+    d = emp_cov.shape[0]
+    if n <= 1:
+        return 1.0  # one row says nothing about correlations: shrink fully
+    mu = np.trace(emp_cov) / d
+    delta_ = np.sum(emp_cov**2)
+    beta_ = (fourth / n - delta_) / (d * n)
+    delta = (delta_ - 2.0 * mu * np.trace(emp_cov) + d * mu**2) / d
+    beta = min(beta_, delta)
+    return 0.0 if beta <= 0 or delta <= 0 else float(beta / delta)
+
+
+def oas_intensity(emp_cov, n):
+    """Oracle Approximating Shrinkage intensity (as ``sklearn.covariance.oas``)."""
+    d = emp_cov.shape[0]
+    if n <= 1:
+        return 1.0
+    alpha = np.mean(emp_cov**2)
+    mu = np.trace(emp_cov) / d
+    num = alpha + mu**2
+    den = (n + 1.0) * (alpha - mu**2 / d)
+    return 1.0 if den == 0 else float(min(num / den, 1.0))
+
+
+def shrink(emp_cov, intensity, floor):
+    """(1 - s) S + s (tr S / d) I + floor I: shrinkage towards a scaled identity plus a floor."""
+    d = emp_cov.shape[0]
+    mu = np.trace(emp_cov) / d
+    out = (1.0 - intensity) * emp_cov
+    out[np.diag_indices(d)] += intensity * mu + floor
+    return out
+
+
+def safe_cholesky(cov, what="covariance"):
+    """Lower Cholesky factor of ``cov``; a clear error when it is not positive definite."""
+    try:
+        return cholesky(cov, lower=True, check_finite=False)
+    except np.linalg.LinAlgError as exc:
+        raise ParameterError(
+            f"The {what} is not positive definite; increase 'reg_covar' (or 'shrinkage')."
+        ) from exc
+
+
+def _log_pdf_complete(X, means, chols):
+    """(n, C) log N(x; mean_c, L_c L_c^T) for rows without NaN."""
+    n, d = X.shape
+    out = np.empty((n, len(means)))
+    whitened = {}  # tied: L^-1 x once, then subtract L^-1 mean per component
+    for c, (mu, L) in enumerate(zip(means, chols, strict=True)):
+        if id(L) not in whitened:
+            whitened[id(L)] = solve_triangular(L, X.T, lower=True, check_finite=False)
+        Z = whitened[id(L)] - solve_triangular(L, mu, lower=True, check_finite=False)[:, None]
+        logdet = 2.0 * np.log(np.diag(L)).sum()
+        out[:, c] = -0.5 * (np.einsum("ij,ij->j", Z, Z) + logdet + d * LOG_2PI)
+    return out
+
+
+def _pattern_factor(cov, prec, logdet, obs):
+    """Factor the marginal over ``obs`` once: returns ``f(Z) -> (quad, logdet_obs)``.
+
+    Uses whichever factorisation is smaller: the observed block of the
+    covariance (|O|^3), or the missing block of the precision (|M|^3) with
+    Sigma_OO^-1 = P_OO - P_OM P_MM^-1 P_MO and
+    log det Sigma_OO = log det Sigma + log det P_MM.
+    """
+    mis = ~obs
+    if mis.sum() < obs.sum():
+        La = safe_cholesky(prec[np.ix_(mis, mis)], "precision block")
+        P_oo, P_om = prec[np.ix_(obs, obs)], prec[np.ix_(obs, mis)]
+        ld = logdet + 2.0 * np.log(np.diag(La)).sum()
+
+        def via_precision(Z):
+            U = solve_triangular(La, (Z @ P_om).T, lower=True, check_finite=False)
+            quad = np.einsum("ij,ij->i", Z @ P_oo, Z) - np.einsum("ij,ij->j", U, U)
+            return quad, ld
+
+        return via_precision
+    L = safe_cholesky(cov[np.ix_(obs, obs)])
+    ld = 2.0 * np.log(np.diag(L)).sum()
+
+    def via_covariance(Z):
+        U = solve_triangular(L, Z.T, lower=True, check_finite=False)
+        return np.einsum("ij,ij->j", U, U), ld
+
+    return via_covariance
+
+
+def _log_pdf_pattern(Xo, obs, means, covs, precs, logdets):
+    """(r, C) log-density of observed sub-rows ``Xo`` (r, |O|) sharing the mask ``obs``."""
+    n_obs = int(obs.sum())
+    out = np.empty((len(Xo), len(means)))
+    factors = {}  # a tied model shares one covariance: factor it once
+    for c in range(len(means)):
+        key = id(covs[c])
+        if key not in factors:
+            factors[key] = _pattern_factor(covs[c], precs[c], logdets[c], obs)
+        quad, logdet = factors[key](Xo - means[c][obs])
+        out[:, c] = -0.5 * (quad + logdet + n_obs * LOG_2PI)
+    return out
+
+
+def gaussian_log_pdf(X, means, covs, chols):
+    """Exact log N(x_obs; mean_obs, Sigma_obs,obs) for each row and component.
+
+    Parameters
+    ----------
+    X : ndarray (n, d)
+        Rows; NaN marks a missing feature (never a whole row).
+    means : ndarray (C, d)
+    covs : sequence of C ndarrays (d, d)
+        Full covariances (a tied model passes the same matrix C times).
+    chols : sequence of C ndarrays (d, d)
+        Their lower Cholesky factors.
+
+    Returns
+    -------
+    ndarray (n, C)
+    """
+    miss = np.isnan(X)
+    rows_missing = miss.any(axis=1)
+    out = np.empty((len(X), len(means)))
+    if (~rows_missing).any():
+        out[~rows_missing] = _log_pdf_complete(X[~rows_missing], means, chols)
+    if rows_missing.any():
+        idx = np.flatnonzero(rows_missing)
+        patterns, inverse = np.unique(miss[idx], axis=0, return_inverse=True)
+        precs, logdets, seen = [], [], {}
+        for L in chols:
+            if id(L) not in seen:  # tied: invert once
+                prec = cho_solve((L, True), np.eye(len(L)), check_finite=False)
+                seen[id(L)] = (prec, 2.0 * np.log(np.diag(L)).sum())
+            precs.append(seen[id(L)][0])
+            logdets.append(seen[id(L)][1])
+        for p, pattern in enumerate(patterns):
+            rows = idx[inverse.ravel() == p]
+            obs = ~pattern
+            out[rows] = _log_pdf_pattern(X[np.ix_(rows, obs)], obs, means, covs, precs, logdets)
+    return out
+
+
+def diag_gaussian_log_pdf(X, means, variances):
+    """Exact log-density of the observed features under diagonal Gaussians.
+
+    Parameters
+    ----------
+    X : ndarray (n, d)
+        NaN marks a missing feature; its factor is dropped (exact marginal).
+    means, variances : ndarray (C, d)
+
+    Returns
+    -------
+    ndarray (n, C)
+    """
+    obs = ~np.isnan(X)
+    X0 = np.where(obs, X, 0.0)
+    n_obs = obs.sum(axis=1)
+    out = np.empty((len(X), len(means)))
+    for c, (mu, var) in enumerate(zip(means, variances, strict=True)):
+        diff = np.where(obs, X0 - mu, 0.0)  # (x - mu) directly: no cancellation at large offsets
+        out[:, c] = -0.5 * ((diff**2 / var).sum(axis=1) + obs @ np.log(var) + n_obs * LOG_2PI)
+    return out
+
+
+def feature_variances(X, weights=None):
+    """Per-feature (weighted) variance of rows ``X`` (n, d), shape (d,)."""
+    mean = np.average(X, axis=0, weights=weights)
+    return np.average((X - mean) ** 2, axis=0, weights=weights)
+
+
+def variance_units(var, standardize):
+    """Units in which shrinkage and floors act, shape (d,).
+
+    ``standardize``: each feature's own variance (features in different units
+    are treated alike); otherwise the average variance for every feature (one
+    common unit, e.g. pixels). Constant features get the average.
+    """
+    avg = var.mean() if var.mean() > 0 else 1.0
+    if not standardize:
+        return np.full(len(var), avg)
+    return np.where(var > 1e-12 * var.max(), var, avg)

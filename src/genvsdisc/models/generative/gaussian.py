@@ -1,0 +1,285 @@
+"""Gaussian class-conditionals: LDA (one shared covariance) and QDA (one per class).
+
+scikit-learn's ``LinearDiscriminantAnalysis`` and ``QuadraticDiscriminantAnalysis``
+fit from rows in one go; genvsdisc needs the same models from *sufficient
+statistics* (``partial_fit``, EM responsibilities), so the statistics, the
+Ledoit-Wolf / OAS intensities computed from them, the NaN marginalisation
+and the sampler live in :mod:`._gaussian_math` (hand-written; see there).
+Shrinkage follows ``sklearn.covariance`` exactly: the tests compare the
+intensity with ``sklearn.covariance.ledoit_wolf_shrinkage`` on the same rows.
+
+Shrinkage makes QDA usable when features outnumber the rows of a class
+(784 pixels, a few hundred images per digit): the empirical covariance is
+singular there, its shrunk version is not.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from genvsdisc.exceptions import ParameterError
+from genvsdisc.models.base import GenerativeClassifier, SufficientStatsMixin
+from genvsdisc.models.generative._gaussian_math import (
+    ClassMoments,
+    gaussian_log_pdf,
+    ledoit_wolf_intensity,
+    oas_intensity,
+    safe_cholesky,
+    shrink,
+    variance_units,
+)
+from genvsdisc.models.generative._params import check_real
+from genvsdisc.models.spec import ModelSpec
+
+__all__ = ["LinearDiscriminant", "QuadraticDiscriminant", "SPECS"]
+
+
+class _GaussianDiscriminant(SufficientStatsMixin, GenerativeClassifier):
+    """Shared: statistics in ``stats_``, one Gaussian per class, exact marginals.
+
+    Shrinkage and the floor act in *scaled* units: each feature divided by
+    its standard deviation over all training rows when ``standardize_`` (so
+    a table's columns in metres and in grams are treated alike, as
+    scikit-learn's LDA does by standardising before Ledoit-Wolf), or all
+    features by one common scale otherwise (pixels: an isotropic floor).
+    The model itself stays in the user's units.
+    """
+
+    _handles_missing = True
+    _supports_em = True
+
+    def _check_params(self):
+        self._check_unlabeled_params()
+        s = self.shrinkage
+        ok = s is None or s in ("auto", "oas")
+        ok = ok or (isinstance(s, numbers.Real) and not isinstance(s, bool) and 0 <= s <= 1)
+        if not ok:
+            raise ParameterError(
+                f"The 'shrinkage' parameter of {type(self).__name__} must be 'auto', 'oas', "
+                f"None or a float in [0, 1]. Got {s!r} instead."
+            )
+        check_real(self, "reg_covar", 0.0)
+        if self.standardize not in ("auto", True, False):
+            raise ParameterError(
+                f"The 'standardize' parameter of {type(self).__name__} must be 'auto', True "
+                f"or False. Got {self.standardize!r} instead."
+            )
+
+    # ---------------------------------------------------------- statistics
+    def _reset_stats(self, n_features, n_classes):
+        self.stats_ = None  # created by the first chunk, which settles ``standardize_``
+        self._shape = (n_classes, n_features)
+
+    def _accumulate(self, X, R):
+        if self.stats_ is None:
+            if self.standardize == "auto":  # pixels in [0, 1] keep one common scale
+                self.standardize_ = not (X.min() >= 0 and X.max() <= 1)
+            else:
+                self.standardize_ = bool(self.standardize)
+            fourth = "none"
+            if self.shrinkage == "auto":
+                fourth = "matrix" if self.standardize_ else "scalar"
+            self.stats_ = ClassMoments(*self._shape, fourth=fourth)
+        self.stats_.update(X, R)
+
+    def _scales(self):
+        """Per-feature variance units (d,) from the total variance of all rows seen."""
+        st = self.stats_
+        n = st.weight.sum()
+        means = st.means()
+        grand = (st.weight @ means) / n
+        var = (
+            sum(
+                np.diag(st.scatter(k)) + st.weight[k] * (means[k] - grand) ** 2
+                for k in range(len(st.weight))
+            )
+            / n
+        )
+        return variance_units(var, self.standardize_)
+
+    def _shrunk(self, scatter, n, scale, fourth):
+        """Covariance from a scatter matrix: shrunk and floored in scaled units, shape (d, d)."""
+        root = np.sqrt(scale)
+        emp = (scatter / n if n > 0 else scatter) / np.outer(root, root)
+        if self.shrinkage == "auto":
+            s = ledoit_wolf_intensity(emp, n, fourth())
+        elif self.shrinkage == "oas":
+            s = oas_intensity(emp, n)
+        else:
+            s = 0.0 if self.shrinkage is None else float(self.shrinkage)
+        return shrink(emp, s, self.reg_covar) * np.outer(root, root), s
+
+    def _finalize(self):
+        st = self.stats_
+        with np.errstate(divide="ignore"):  # a class not seen yet has prior 0
+            self.class_log_prior_ = np.log(st.weight) - np.log(st.weight.sum())
+        self.class_count_ = st.weight.copy()
+        self.means_ = st.means()
+        covs, self.shrinkage_ = self._covariances(self._scales())
+        factors = {}  # Cholesky factors, shared objects when the covariance is tied
+        for c in covs:
+            if id(c) not in factors:
+                factors[id(c)] = safe_cholesky(c)
+        self._covs = list(covs)
+        self._chols = [factors[id(c)] for c in covs]
+
+    # ------------------------------------------------------------ predict
+    def _joint_log_likelihood(self, X):
+        return gaussian_log_pdf(X, self.means_, self._covs, self._chols) + self.class_log_prior_
+
+    def _sample_class(self, k, n, rng):
+        L = self._chols[k]
+        return self.means_[k] + rng.standard_normal((n, len(L))) @ L.T
+
+
+class LinearDiscriminant(_GaussianDiscriminant):
+    """Gaussian classes sharing one covariance (linear discriminant analysis).
+
+    x | y=k ~ N(mean_k, Sigma). The shared covariance is the pooled
+    within-class covariance, shrunk towards a scaled identity. Unlike
+    scikit-learn's LDA (which shrinks each class's covariance and then averages
+    them), Ledoit-Wolf is applied to the pooled within-class rows.
+
+    Parameters
+    ----------
+    shrinkage : "auto", "oas", None or float in [0, 1], default="auto"
+        "auto": Ledoit-Wolf intensity; "oas": Oracle Approximating Shrinkage;
+        a float: that intensity; None: the plain empirical covariance.
+    reg_covar : float >= 0, default=1e-4
+        Added to the diagonal, as a fraction of the average feature variance of
+        the training rows: a floor that keeps the covariance invertible.
+    unlabeled_weight : float in [0, 1], default=1.0
+        Weight of unlabeled rows in EM. With shrinkage the M-step is not an
+        exact maximiser, so the EM objective is only approximately monotone.
+    em_max_iter : int, default=30
+
+    Attributes
+    ----------
+    means_ : ndarray (K, d)
+    covariance_ : ndarray (d, d)
+    shrinkage_ : float
+        The intensity used.
+    class_log_prior_ : ndarray (K,)
+    stats_ : ClassMoments
+        Weighted sufficient statistics (what ``partial_fit`` adds to).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = LinearDiscriminant().fit(X, y)
+    >>> X_miss = X[:2].copy(); X_miss[0, 1] = float("nan")
+    >>> model.predict(X_miss).tolist()
+    [0, 0]
+    """
+
+    def __init__(
+        self,
+        *,
+        shrinkage="auto",
+        reg_covar=1e-4,
+        standardize="auto",
+        unlabeled_weight=1.0,
+        em_max_iter=30,
+    ):
+        self.shrinkage = shrinkage
+        self.reg_covar = reg_covar
+        self.standardize = standardize
+        self.unlabeled_weight = unlabeled_weight
+        self.em_max_iter = em_max_iter
+
+    def _covariances(self, scale):
+        st = self.stats_
+        K = len(st.weight)
+        self.covariance_, s = self._shrunk(
+            sum(st.scatter(k) for k in range(K)),
+            st.weight.sum(),
+            scale,
+            lambda: sum(st.fourth_moment(k, scale) for k in range(K)),
+        )
+        return [self.covariance_] * K, s
+
+
+class QuadraticDiscriminant(_GaussianDiscriminant):
+    """One Gaussian per class, each with its own covariance (QDA), shrunk.
+
+    x | y=k ~ N(mean_k, Sigma_k), Sigma_k = (1 - s_k) S_k + s_k (tr S_k / d) I
+    + floor I, with s_k chosen per class (Ledoit-Wolf by default). Works when
+    features outnumber rows (784 pixels, 350 images per class).
+
+    Parameters
+    ----------
+    shrinkage : "auto", "oas", None or float in [0, 1], default="auto"
+        Per-class intensity: "auto" Ledoit-Wolf, "oas" OAS, a float, or None (0).
+    reg_covar : float >= 0, default=1e-4
+        Diagonal floor as a fraction of the average feature variance of all
+        training rows; also what keeps a one-row class usable.
+    unlabeled_weight : float in [0, 1], default=1.0
+        Weight of unlabeled rows in EM (approximately monotone with shrinkage).
+    em_max_iter : int, default=30
+
+    Attributes
+    ----------
+    means_ : ndarray (K, d)
+    covariances_ : ndarray (K, d, d)
+    shrinkage_ : ndarray (K,)
+    class_log_prior_ : ndarray (K,)
+    stats_ : ClassMoments
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> X, y = load_digits(return_X_y=True)
+    >>> model = QuadraticDiscriminant().fit(X / 16, y)
+    >>> model.sample(2, y=3, random_state=0, clip=True)[0].shape
+    (2, 64)
+    """
+
+    def __init__(
+        self,
+        *,
+        shrinkage="auto",
+        reg_covar=1e-4,
+        standardize="auto",
+        unlabeled_weight=1.0,
+        em_max_iter=30,
+    ):
+        self.shrinkage = shrinkage
+        self.reg_covar = reg_covar
+        self.standardize = standardize
+        self.unlabeled_weight = unlabeled_weight
+        self.em_max_iter = em_max_iter
+
+    def _covariances(self, scale):
+        st = self.stats_
+        covs, intensities = [], []
+        for k in range(len(st.weight)):
+            cov, s = self._shrunk(
+                st.scatter(k), st.weight[k], scale, lambda k=k: st.fourth_moment(k, scale)
+            )
+            covs.append(cov)
+            intensities.append(s)
+        self.covariances_ = np.stack(covs)
+        return list(self.covariances_), np.array(intensities)
+
+
+SPECS = [
+    ModelSpec(
+        name="lda",
+        factory=LinearDiscriminant,
+        family="generative",
+        modalities=("tabular", "image"),
+        likelihood="exact",
+        description="Gaussian per class with one shared, shrunk covariance (linear boundaries).",
+    ),
+    ModelSpec(
+        name="qda",
+        factory=QuadraticDiscriminant,
+        family="generative",
+        modalities=("tabular", "image"),
+        likelihood="exact",
+        description="Gaussian per class, each with its own covariance, Ledoit-Wolf shrunk.",
+    ),
+]
