@@ -138,18 +138,25 @@ class LinearDiscriminant(_GaussianDiscriminant):
     """Gaussian classes sharing one covariance (linear discriminant analysis).
 
     x | y=k ~ N(mean_k, Sigma). The shared covariance is the pooled
-    within-class covariance, shrunk towards a scaled identity. Unlike
-    scikit-learn's LDA (which shrinks each class's covariance and then averages
-    them), Ledoit-Wolf is applied to the pooled within-class rows.
+    within-class covariance (scikit-learn's LDA without shrinkage, its
+    default), plus a small floor that keeps it invertible when pixels never
+    vary. With ``shrinkage``, it is shrunk towards a scaled identity in scaled
+    units; unlike scikit-learn's LDA (which shrinks each class's covariance
+    and then averages them), Ledoit-Wolf is applied to the pooled
+    within-class rows.
 
     Parameters
     ----------
-    shrinkage : "auto", "oas", None or float in [0, 1], default="auto"
+    shrinkage : "auto", "oas", None or float in [0, 1], default=None
         "auto": Ledoit-Wolf intensity; "oas": Oracle Approximating Shrinkage;
-        a float: that intensity; None: the plain empirical covariance.
+        a float: that intensity; None: the plain pooled covariance.
     reg_covar : float >= 0, default=1e-4
-        Added to the diagonal, as a fraction of the average feature variance of
-        the training rows: a floor that keeps the covariance invertible.
+        Added to the diagonal in scaled units (``standardize``): a floor that
+        keeps the covariance invertible.
+    standardize : "auto", bool, default="auto"
+        Scaled units: True, each feature's variance over all training rows;
+        False, their average for every feature; "auto", False when the first
+        rows fitted all lie in [0, 1] (pixels), True otherwise (tables).
     unlabeled_weight : float in [0, 1], default=1.0
         Weight of unlabeled rows in EM. With shrinkage the M-step is not an
         exact maximiser, so the EM objective is only approximately monotone.
@@ -178,7 +185,7 @@ class LinearDiscriminant(_GaussianDiscriminant):
     def __init__(
         self,
         *,
-        shrinkage="auto",
+        shrinkage=None,
         reg_covar=1e-4,
         standardize="auto",
         unlabeled_weight=1.0,
@@ -213,9 +220,11 @@ class QuadraticDiscriminant(_GaussianDiscriminant):
     ----------
     shrinkage : "auto", "oas", None or float in [0, 1], default="auto"
         Per-class intensity: "auto" Ledoit-Wolf, "oas" OAS, a float, or None (0).
-    reg_covar : float >= 0, default=1e-4
-        Diagonal floor as a fraction of the average feature variance of all
-        training rows; also what keeps a one-row class usable.
+    reg_covar : float >= 0, default=0.01
+        Diagonal floor in scaled units (``standardize``); also what keeps a
+        one-row class usable.
+    standardize : "auto", bool, default="auto"
+        As for :class:`LinearDiscriminant`.
     unlabeled_weight : float in [0, 1], default=1.0
         Weight of unlabeled rows in EM (approximately monotone with shrinkage).
     em_max_iter : int, default=30
@@ -241,7 +250,7 @@ class QuadraticDiscriminant(_GaussianDiscriminant):
         self,
         *,
         shrinkage="auto",
-        reg_covar=1e-4,
+        reg_covar=0.01,
         standardize="auto",
         unlabeled_weight=1.0,
         em_max_iter=30,
