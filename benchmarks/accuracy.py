@@ -37,6 +37,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
+from threadpoolctl import threadpool_limits
 
 from genvsdisc.data import load, train_test_split
 from genvsdisc.models import available, make
@@ -166,6 +167,9 @@ def main(argv=None):
     parser.add_argument("--models", default="", help="comma-separated registry names (all)")
     parser.add_argument("--no-plain", action="store_true", help="skip the scikit-learn fits")
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="BLAS/OpenMP threads per fit (default 1)"
+    )
     args = parser.parse_args(argv)
     argv = sys.argv[1:] if argv is None else argv
     command = " ".join([".venv/bin/python benchmarks/accuracy.py", *argv])
@@ -174,7 +178,10 @@ def main(argv=None):
     print(f"command: {command}\n{HEADER}", flush=True)
     rows, skipped_lines = [], []
     for ds_name in [d for d in args.datasets.split(",") if d]:
-        ds_rows, skipped = run_dataset(ds_name, model_names, not args.no_plain)
+        # One thread by default: on shared cores OpenMP's spinning threads (boosting)
+        # otherwise measure the neighbours' load more than the model.
+        with threadpool_limits(args.threads):
+            ds_rows, skipped = run_dataset(ds_name, model_names, not args.no_plain)
         rows += ds_rows
         if skipped:
             skipped_lines.append(f"- {ds_name}: skipped (cannot take its modality): "
@@ -187,8 +194,9 @@ def main(argv=None):
             "Test accuracy on the stratified 70/30 split, seed 0; every model with its "
             "registry defaults; `plain sklearn` is the scikit-learn estimator each one wraps, "
             "with scikit-learn's defaults, on the same split.",
-            f"Machine: {platform.machine()}, {os.cpu_count()} shared CPUs, Python "
-            f"{platform.python_version()}; {time.strftime('%Y-%m-%d')}; total {total / 60:.1f} min. "
+            f"Machine: {platform.machine()}, {os.cpu_count()} shared CPUs, {args.threads} "
+            f"BLAS/OpenMP thread(s), Python {platform.python_version()}; "
+            f"{time.strftime('%Y-%m-%d')}; total {total / 60:.1f} min. "
             f"Command: `{command}`",
             "", HEADER, *map(_format_row, rows), "", *lines,
         ])  # fmt: skip
