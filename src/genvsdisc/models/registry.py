@@ -1,10 +1,9 @@
 """The model registry: every genvsdisc model by name.
 
 Each family module exposes ``SPECS: list[ModelSpec]``; the registry imports
-the modules listed in :data:`SPEC_MODULES` the first time it is asked
-(imports stay lazy so ``genvsdisc --help`` is quick and importing
-:mod:`genvsdisc.models` never pulls in PyTorch). A new family adds one line
-there.
+the modules listed in :data:`SPEC_MODULES` the first time it is asked, so
+importing :mod:`genvsdisc.models` loads no model module (and no PyTorch) and
+``genvsdisc --help`` stays quick. A new family adds one line there.
 """
 
 from __future__ import annotations
@@ -44,13 +43,7 @@ def _registry() -> dict[str, ModelSpec]:
     """name -> spec for every module in SPEC_MODULES (imported once)."""
     specs: dict[str, ModelSpec] = {}
     for path in SPEC_MODULES:
-        try:  # TEMPORARY while the generative modules are being written; removed after
-            module = importlib.import_module(path)
-        except ModuleNotFoundError as err:
-            if err.name != path:
-                raise
-            continue
-        for spec in module.SPECS:
+        for spec in importlib.import_module(path).SPECS:
             if spec.name in specs:  # a programming error in genvsdisc, not a user's
                 raise RuntimeError(f"model name {spec.name!r} registered twice ({path})")
             specs[spec.name] = spec
