@@ -78,7 +78,7 @@ def playground_models() -> dict[str, list[dict]]:
         if spec.deep or spec.name in SKIPPED:
             continue
         note = FAST_PARAMS.get(spec.name, (None, ""))[1]
-        description = f"{spec.description} ({note})" if note else spec.description
+        description = f"{spec.description}; {note}" if note else spec.description
         out[spec.family].append(
             {"name": spec.name, "description": description, "likelihood": spec.likelihood}
         )
@@ -273,15 +273,18 @@ def _panel(fit: PlaygroundFit, role: str, proba: np.ndarray, xs, ys, hide_x2: bo
     model = fit.generative if role == "generative" else fit.discriminative
     K = proba.shape[1]
     conf = (proba.max(axis=1) - 1.0 / K) / (1.0 - 1.0 / K)  # 0 = a coin toss, 1 = certain
-    accuracy = None
+    accuracy = confidence = None
     if len(fit.test):
-        pred = model.classes_[np.argmax(_proba(fit, role, fit.X[fit.test], hide_x2), axis=1)]
+        test_proba = _proba(fit, role, fit.X[fit.test], hide_x2)
+        pred = model.classes_[np.argmax(test_proba, axis=1)]
         accuracy = float(np.mean(pred == fit.y[fit.test]))
+        confidence = float(np.mean(test_proba.max(axis=1)))
     return {
         "label": model.classes_[np.argmax(proba, axis=1)].astype(int).tolist(),
         "confidence": np.round(np.clip(conf, 0, 1), 3).tolist(),
         "boundaries": _boundaries(xs, ys, proba),
         "test_accuracy": accuracy,
+        "test_confidence": confidence,  # mean probability of the predicted class
         "fit_ms": round(fit.fit_ms[role], 1),
     }
 
@@ -303,12 +306,17 @@ def fit_view(
     """
     domain = list(domain) if domain is not None else default_domain(fit.X)
     xs, ys, grid = _grid(domain, grid_size)
-    gen_joint = fit.generative.predict_joint_log_proba(grid)  # (cells, K)
-    panels = {
-        role: _panel(fit, role, _grid_proba(fit, role, xs, ys, grid, hide_x2, gen_joint),
-                     xs, ys, hide_x2)
-        for role in ("generative", "discriminative")
-    }  # fmt: skip
+    # numpy's divide/overflow warnings become the one clear error below instead
+    with np.errstate(all="ignore"):
+        gen_joint = fit.generative.predict_joint_log_proba(grid)  # (cells, K)
+        probas = {role: _grid_proba(fit, role, xs, ys, grid, hide_x2, gen_joint)
+                  for role in ("generative", "discriminative")}  # fmt: skip
+        for role, name in (("generative", generative), ("discriminative", discriminative)):
+            if not np.isfinite(probas[role]).all():
+                raise _field_error(role, f"model '{name}' gives no usable probabilities for "
+                                   "these points (a class whose points all sit in one spot has "
+                                   "zero spread); add more varied points")  # fmt: skip
+        panels = {role: _panel(fit, role, probas[role], xs, ys, hide_x2) for role in probas}
     gen, disc = panels["generative"], panels["discriminative"]
     gen["name"], disc["name"] = generative, discriminative
     x2_fill = float(fit.imputer.statistics_[1])
@@ -324,6 +332,7 @@ def fit_view(
         "caption": caption(
             generative, discriminative, gen["test_accuracy"], disc["test_accuracy"],
             hide_x2=hide_x2, x2_fill=x2_fill,
+            confidence=(gen["test_confidence"], disc["test_confidence"]),
         ),
     }  # fmt: skip
 
@@ -333,9 +342,14 @@ def _pct(acc) -> str:
 
 
 def caption(
-    generative: str, discriminative: str, gen_acc, disc_acc, *, hide_x2=False, x2_fill=0.0
-) -> str:
-    """A few plain sentences on what the two pictures show."""
+    generative: str, discriminative: str, gen_acc, disc_acc, *, hide_x2=False, x2_fill=0.0,
+    confidence=(None, None),
+) -> str:  # fmt: skip
+    """A few plain sentences on what the two pictures show.
+
+    ``confidence`` is each model's mean probability for the class it
+    predicts on the held-out points (artist, detective), used when x2 is hidden.
+    """
     parts = [
         f"The detective ({discriminative}) learned only p(y|x): where one class ends "
         "and the next begins.",
@@ -365,6 +379,11 @@ def caption(
             "(it integrates x₂ out); the detective can only guess x₂ = "
             f"{x2_fill:.2f}, the training mean, so its stripes are one slice of its 2-D map."
         )
+        if None not in confidence:
+            parts.append(
+                f"On average the artist is {_pct(confidence[0])} sure of its answers, "
+                f"the detective {_pct(confidence[1])}."
+            )
     return " ".join(parts)
 
 

@@ -75,7 +75,9 @@
 
   async function init() {
     const { data } = await GVD.api("/api/images/info");
-    const option = (m) => GVD.el("option", { value: m.name, text: m.deep ? `${m.name} (deep)` : m.name });
+    const option = (m) => GVD.el("option", {
+      value: m.name, text: m.deep && !m.ready ? `${m.name} (deep: trains on first use, ~1-2 min)` : m.name,
+    });
     $("model").replaceChildren(...data.models.map(option));
     $("detective").replaceChildren(...data.detectives.map(option));
     descriptions = Object.fromEntries(data.models.map((m) => [m.name, m.description]));

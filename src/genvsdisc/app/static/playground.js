@@ -7,9 +7,12 @@
     X: [], y: [], history: [], domain: [-2, 2, -2, 2],
     cls: 0, view: null, generated: null, seed: 0, controller: null, timer: null,
   };
-  const PAD = { left: 52, right: 12, top: 10, bottom: 46 };
+  const PAD = { left: 60, right: 14, top: 10, bottom: 46 };
 
   // ---------------------------------------------------------------- geometry
+  // toFixed(1) writes tiny negatives as "-0.0"
+  const tick = (v) => (Math.abs(v) < 0.05 ? "0.0" : v.toFixed(1));
+
   function plotBox(canvas) {
     return {
       x0: PAD.left, y0: PAD.top,
@@ -72,17 +75,17 @@
     ctx.textAlign = "center"; ctx.textBaseline = "top";
     for (let k = 0; k <= 4; k++) {
       const x = d[0] + (k / 4) * (d[1] - d[0]);
-      ctx.fillText(x.toFixed(1), b.x0 + (k / 4) * b.w, b.y0 + b.h + 5);
+      ctx.fillText(tick(x), b.x0 + (k / 4) * b.w, b.y0 + b.h + 5);
     }
     ctx.textAlign = "right"; ctx.textBaseline = "middle";
     for (let k = 0; k <= 4; k++) {
       const v = d[2] + (k / 4) * (d[3] - d[2]);
-      ctx.fillText(v.toFixed(1), b.x0 - 5, b.y0 + (1 - k / 4) * b.h);
+      ctx.fillText(tick(v), b.x0 - 5, b.y0 + (1 - k / 4) * b.h);
     }
     ctx.font = "italic 17px system-ui, sans-serif"; ctx.fillStyle = "#1f2933";
     ctx.textAlign = "center"; ctx.textBaseline = "bottom";
     ctx.fillText("x₁", b.x0 + b.w / 2, canvas.height - 2);
-    ctx.save(); ctx.translate(12, b.y0 + b.h / 2); ctx.rotate(-Math.PI / 2);
+    ctx.save(); ctx.translate(11, b.y0 + b.h / 2); ctx.rotate(-Math.PI / 2);
     ctx.textBaseline = "middle"; ctx.fillText("x₂", 0, 0); ctx.restore();
     ctx.restore();
   }
