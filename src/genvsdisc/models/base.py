@@ -121,8 +121,9 @@ class GenerativeClassifier(ClassifierMixin, BaseEstimator):
     _accept_sparse = False
 
     def __sklearn_tags__(self):
+        # allow_nan stays False: fit refuses NaN; only predict-time NaN is integrated
+        # out (``_handles_missing``), which scikit-learn's tags cannot express.
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = self._handles_missing  # at predict time: integrated out
         tags.input_tags.sparse = self._accept_sparse
         return tags
 
@@ -141,6 +142,8 @@ class GenerativeClassifier(ClassifierMixin, BaseEstimator):
     def _validate_y(self, y, n_rows):
         """1-D labels, one per row (a column vector is accepted with sklearn's warning)."""
         y = column_or_1d(y, warn=True)
+        if y.dtype.kind == "f" and np.isinf(y).any():
+            raise ParameterError("Input y contains infinity; labels must be classes or -1 / NaN.")
         if len(y) != n_rows:
             raise ParameterError(
                 f"y must have one label per row of X ({n_rows}); got {len(y)} labels."
@@ -286,7 +289,8 @@ class GenerativeClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """Most probable class for each row, shape (n,)."""
-        return self.classes_[np.argmax(self.predict_joint_log_proba(X), axis=1)]
+        jll = self.predict_joint_log_proba(X)  # first: raises NotFittedError before fit
+        return self.classes_[np.argmax(jll, axis=1)]
 
     # ------------------------------------------------------------- sample
     def _class_indices(self, y, n_samples, rng):

@@ -57,6 +57,7 @@ class _Mixture:
     covariances: np.ndarray
     chols: list | None
     log_likelihood: float = -np.inf  # weighted mean log-likelihood at the end of EM
+    n_iter: int = 0  # EM iterations (M-steps) that produced it
 
     def full_covs(self):
         """List of C (d, d) covariances (the same object for every component when tied)."""
@@ -122,6 +123,9 @@ class ClassMixture(GenerativeClassifier):
     ----------
     mixtures_ : list of K fitted mixtures (``weights``, ``means``, ``covariances``)
     n_components_ : ndarray (K,) of int
+    n_iter_ : ndarray (K,) of int
+        EM iterations of each class's mixture (the last M-step's fit when
+        semi-supervised EM ran).
     class_log_prior_ : ndarray (K,)
     scale_ : ndarray (d,)
         The variance units ``reg_covar`` is measured in.
@@ -219,6 +223,7 @@ class ClassMixture(GenerativeClassifier):
         with np.errstate(divide="ignore"):
             self.class_log_prior_ = np.log(counts) - np.log(counts.sum())
         self.n_components_ = np.array([len(m.weights) for m in self.mixtures_])
+        self.n_iter_ = np.array([m.n_iter for m in self.mixtures_])
 
     def _fit_class(self, X, w, rng):
         n_distinct = len(np.unique(X, axis=0))
@@ -245,7 +250,7 @@ class ClassMixture(GenerativeClassifier):
         """Weighted EM from ``mix`` until the weighted mean log-likelihood settles."""
         total = w.sum()
         prev = -np.inf
-        for _ in range(self.max_iter):
+        for it in range(self.max_iter):
             log_joint = mix.log_pdf(X)  # (n, C)
             ll = logsumexp(log_joint, axis=1)
             mix.log_likelihood = float(w @ ll / total)
@@ -253,6 +258,7 @@ class ClassMixture(GenerativeClassifier):
                 break
             prev = mix.log_likelihood
             mix = self._m(X, np.exp(log_joint - ll[:, None]) * w[:, None])
+            mix.n_iter = it + 1
         return mix
 
     def _m(self, X, resp):

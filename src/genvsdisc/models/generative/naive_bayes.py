@@ -164,6 +164,11 @@ class BernoulliNaiveBayes(_NaiveBayes):
         check_real(self, "alpha", 0.0, low_open=True)
         check_real(self, "binarize")
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.poor_score = True  # as scikit-learn's BernoulliNB
+        return tags
+
     def _make_inner(self):
         return BernoulliNB(alpha=self.alpha, binarize=self.binarize)
 
@@ -263,6 +268,7 @@ class MultinomialNaiveBayes(TextInputMixin, _NaiveBayes):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.positive_only = True
+        tags.classifier_tags.poor_score = True  # as scikit-learn's MultinomialNB
         return tags
 
     def _check_params(self):
