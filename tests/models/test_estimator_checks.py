@@ -15,8 +15,25 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from genvsdisc.models import available
 
+_NAN_AT_PREDICT = (
+    "NaN at predict time is integrated out (the generative contract in DESIGN.md); fit "
+    "refuses NaN and inf is refused everywhere, but scikit-learn's allow_nan tag cannot "
+    "say 'NaN at predict time only', so the check expects predict to raise"
+)
+_MINUS_ONE_IS_UNLABELED = (
+    "the label -1 marks an unlabeled row for semi-supervised EM (DESIGN.md), so the "
+    "check's binary labels {-1, 1} leave one labeled class and classes_ is [1]"
+)
+_GENERATIVE = {
+    "check_estimators_nan_inf": _NAN_AT_PREDICT,
+    "check_classifiers_classes": _MINUS_ONE_IS_UNLABELED,
+}
+
 #: registry name -> {check name: why it legitimately fails}.
-EXPECTED_FAILURES: dict[str, dict[str, str]] = {}
+EXPECTED_FAILURES: dict[str, dict[str, str]] = {
+    name: _GENERATIVE
+    for name in ("gaussian_nb", "bernoulli_nb", "multinomial_nb", "lda", "qda", "gmm", "kde")
+}
 
 #: Models whose small test_params stop the optimiser at max_iter on the checks'
 #: random data. The checks test the estimator contract, not convergence, so this
