@@ -102,16 +102,21 @@ def plain_model(name, modality):
 
 
 def run_dataset(ds_name, model_names, with_plain):
-    """Rows for one data set, and the names of models skipped for its modality."""
+    """Rows for one data set, models skipped for its modality, and failure lines."""
     train, test = train_test_split(load(ds_name), test_size=0.3, random_state=0)
-    rows, skipped = [], []
+    rows, skipped, failed = [], [], []
     for spec in available(deep=False):
         if model_names and spec.name not in model_names:
             continue
         if train.modality not in spec.modalities:
             skipped.append(spec.name)
             continue
-        acc, fit_s, pred_s, warns = fit_and_score(make(spec.name), train, test)
+        try:
+            acc, fit_s, pred_s, warns = fit_and_score(make(spec.name), train, test)
+        except Exception as err:  # report the failure in the table, measure the rest
+            failed.append(f"- {ds_name}: {spec.name} FAILED: {type(err).__name__}: {err}")
+            print(failed[-1], flush=True)
+            continue
         plain = plain_model(spec.name, train.modality) if with_plain else None
         plain_acc, plain_warns = None, []
         if plain is not None:
@@ -122,7 +127,7 @@ def run_dataset(ds_name, model_names, with_plain):
                    notes="; ".join(notes))  # fmt: skip
         print(_format_row(row), flush=True)
         rows.append(row)
-    return rows, skipped
+    return rows, skipped, failed
 
 
 def _pct(v):
@@ -181,8 +186,9 @@ def main(argv=None):
         # One thread by default: on shared cores OpenMP's spinning threads (boosting)
         # otherwise measure the neighbours' load more than the model.
         with threadpool_limits(args.threads):
-            ds_rows, skipped = run_dataset(ds_name, model_names, not args.no_plain)
+            ds_rows, skipped, failed = run_dataset(ds_name, model_names, not args.no_plain)
         rows += ds_rows
+        skipped_lines += failed
         if skipped:
             skipped_lines.append(f"- {ds_name}: skipped (cannot take its modality): "
                                  f"{', '.join(skipped)}")  # fmt: skip
