@@ -33,6 +33,11 @@ REPORT_HTML = """<!doctype html><html><head><meta charset="utf-8">
 
 
 @pytest.fixture(scope="session")
+def tiny_labs() -> LabConfig:
+    return TINY_LABS
+
+
+@pytest.fixture(scope="session")
 def results_dir(tmp_path_factory):
     """results/ with one report (and a figure) beside a secret file outside it."""
     base = tmp_path_factory.mktemp("served")

@@ -37,7 +37,18 @@ def test_page_served_with_strict_policy(client, path):
     assert "http://" not in r.text and "https://" not in r.text  # nothing from elsewhere
 
 
-@pytest.mark.parametrize("name", ["style.css", "common.js", "playground.js", "favicon.svg"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "style.css",
+        "common.js",
+        "playground.js",
+        "images.js",
+        "text.js",
+        "reports.js",
+        "favicon.svg",
+    ],
+)
 def test_static_file_served(client, name):
     assert client.get(f"/static/{name}").status_code == 200
 
@@ -272,4 +283,20 @@ def test_text_continue_returns_verdict(client):
 def test_text_unknown_topic_names_field(client):
     _error(
         client.post("/api/text/continue", json={"topic": "cooking"}), 422, "topic", "choose one of"
+    )
+
+
+def test_favicon_served(client):
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_server_keeps_serving_after_bad_requests(client):
+    for body in (b"[", b'{"X": 1}', b"\xff\xfe"):
+        client.post(
+            "/api/playground/fit", content=body, headers={"content-type": "application/json"}
+        )
+    assert (
+        client.post("/api/playground/fit", json={**_points(), "generative": "lda"}).status_code
+        == 200
     )
