@@ -1,0 +1,13 @@
+"""Generative models: p(x | y) p(y), classified by Bayes' rule, able to sample.
+
+One module per family, each with a ``SPECS`` list for the registry (which
+imports them lazily, so importing this package pulls in neither the
+families nor PyTorch):
+
+classical, on vectors (scikit-learn fits, generative half by hand)
+    :mod:`.naive_bayes` (``gaussian_nb``, ``bernoulli_nb``, ``multinomial_nb``,
+    which also takes raw text), :mod:`.gaussian` (``lda``, ``qda``),
+    :mod:`.mixture` (``gmm``), :mod:`.kde` (``kde``);
+deep (PyTorch)
+    :mod:`.vae`, :mod:`.diffusion`, :mod:`.ngram`, :mod:`.transformer_lm`.
+"""

@@ -115,7 +115,10 @@ class ClassMixture(GenerativeClassifier):
     random_state : int, RandomState or None, default=0
         Seeds the k-means starts (fixed by default: a fit is reproducible).
     unlabeled_weight : float in [0, 1], default=1.0
-        Weight of unlabeled rows in semi-supervised EM.
+        Weight of unlabeled rows in semi-supervised EM. The covariance floor
+        makes each M-step a regularised, not an exact, maximiser: the EM
+        objective (``em_log_likelihood_``) rises overall but may dip slightly
+        when the floor is heavy; with a negligible floor it never falls.
     em_max_iter : int, default=30
         Outer (semi-supervised) EM iterations.
 
@@ -123,6 +126,9 @@ class ClassMixture(GenerativeClassifier):
     ----------
     mixtures_ : list of K fitted mixtures (``weights``, ``means``, ``covariances``)
     n_components_ : ndarray (K,) of int
+    reg_covar_ : ndarray (K,)
+        Diagonal floor of each class in scaled units (``reg_covar``, or what
+        "auto" made of it from the class's labeled rows).
     n_iter_ : ndarray (K,) of int
         EM iterations of each class's mixture (the last M-step's fit when
         semi-supervised EM ran).
@@ -205,17 +211,21 @@ class ClassMixture(GenerativeClassifier):
     def _fit_weighted(self, X, R):
         """Fresh fit: k-means start and EM for each class, rows weighted by ``R[:, k]``."""
         rng = check_random_state(self.random_state)
+        # The floor is settled here, from the labeled rows, and kept through
+        # semi-supervised EM: a floor that thinned as unlabeled weight flowed in
+        # would let components collapse onto clusters that are not classes.
+        self.reg_covar_ = np.array([self._reg_units(X.shape[1], n) for n in R.sum(axis=0)])
         self.mixtures_ = []
         for k in range(R.shape[1]):
             rows = R[:, k] > 0
-            self.mixtures_.append(self._fit_class(X[rows], R[rows, k], rng))
+            self.mixtures_.append(self._fit_class(X[rows], R[rows, k], rng, self.reg_covar_[k]))
         self._set_priors(R)
 
     def _m_step(self, X, R):
         """Semi-supervised M-step: EM for each class warm-started from its current mixture."""
         for k in range(R.shape[1]):
             rows = R[:, k] > 0
-            self.mixtures_[k] = self._em(X[rows], R[rows, k], self.mixtures_[k])
+            self.mixtures_[k] = self._em(X[rows], R[rows, k], self.mixtures_[k], self.reg_covar_[k])
         self._set_priors(R)
 
     def _set_priors(self, R):
@@ -225,17 +235,17 @@ class ClassMixture(GenerativeClassifier):
         self.n_components_ = np.array([len(m.weights) for m in self.mixtures_])
         self.n_iter_ = np.array([m.n_iter for m in self.mixtures_])
 
-    def _fit_class(self, X, w, rng):
+    def _fit_class(self, X, w, rng, reg):
         n_distinct = len(np.unique(X, axis=0))
         if self.n_components == "bic":
             candidates = range(1, min(self.max_components, n_distinct) + 1)
-            fits = [self._em(X, w, self._start(X, w, c, rng)) for c in candidates]
+            fits = [self._em(X, w, self._start(X, w, c, rng, reg), reg) for c in candidates]
             return min(fits, key=lambda m: self._bic(m, w))
         by_rows = max(1, int(w.sum() // self.min_rows_per_component))
         n_comp = min(self.n_components, n_distinct, by_rows)
-        return self._em(X, w, self._start(X, w, n_comp, rng))
+        return self._em(X, w, self._start(X, w, n_comp, rng, reg), reg)
 
-    def _start(self, X, w, n_comp, rng):
+    def _start(self, X, w, n_comp, rng, reg):
         """Mixture from a weighted k-means partition (scikit-learn's KMeans, scaled units)."""
         if n_comp == 1:
             resp = w[:, None]
@@ -244,9 +254,9 @@ class ClassMixture(GenerativeClassifier):
             labels = km.fit(X / np.sqrt(self.scale_), sample_weight=w).labels_
             resp = np.zeros((len(X), n_comp))
             resp[np.arange(len(X)), labels] = w
-        return self._m(X, resp)
+        return self._m(X, resp, reg)
 
-    def _em(self, X, w, mix):
+    def _em(self, X, w, mix, reg):
         """Weighted EM from ``mix`` until the weighted mean log-likelihood settles."""
         total = w.sum()
         prev = -np.inf
@@ -257,15 +267,18 @@ class ClassMixture(GenerativeClassifier):
             if mix.log_likelihood - prev < self.tol:
                 break
             prev = mix.log_likelihood
-            mix = self._m(X, np.exp(log_joint - ll[:, None]) * w[:, None])
+            mix = self._m(X, np.exp(log_joint - ll[:, None]) * w[:, None], reg)
             mix.n_iter = it + 1
         return mix
 
-    def _m(self, X, resp):
-        """Weighted M-step from responsibilities ``resp`` (n, C) that already carry row weights."""
+    def _m(self, X, resp, reg):
+        """Weighted M-step from ``resp`` (n, C), which already carries row weights.
+
+        ``reg`` is the diagonal floor in scaled units.
+        """
         nk = resp.sum(axis=0) + 10 * np.finfo(float).eps
         means = (resp.T @ X) / nk[:, None]
-        reg = self._reg_units(X.shape[1], resp.sum()) * self.scale_
+        reg = reg * self.scale_
         kind = self.covariance_type
         if kind in ("full", "tied"):
             covs = np.empty((len(nk), X.shape[1], X.shape[1]))
@@ -285,7 +298,7 @@ class ClassMixture(GenerativeClassifier):
         return _Mixture(nk / nk.sum(), means, var + reg, None)
 
     def _reg_units(self, d, n):
-        """Diagonal floor in scaled units for a class of total weight ``n``."""
+        """Diagonal floor in scaled units for a class of (labeled) weight ``n``."""
         if self.reg_covar == "auto":  # heavier when features outnumber rows
             return 0.5 * min(1.0, d / max(n, 1.0))
         return float(self.reg_covar)
