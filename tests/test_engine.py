@@ -86,7 +86,7 @@ def test_local_cluster_same_numbers_as_in_process():
               experiments=["accuracy", "learning_curve", "missing", "unlabeled", "novelty"])  # fmt: skip
     here = compare(ds, **kw)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp://",
-                      host="127.0.0.1", dashboard_address=None) as cluster:  # fmt: skip
+                      host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster:  # fmt: skip
         with make_engine(scheduler=cluster.scheduler_address) as engine:
             there = compare(ds, engine=engine, **kw)
             assert engine.describe()["workers"] == 2

@@ -143,7 +143,9 @@ class DaskEngine:
                 n_workers=n,
                 threads_per_worker=1,
                 processes=processes,
-                dashboard_address=None,
+                # a free loopback port: the default 8787 may be taken (another
+                # cluster, a parallel test run) and the dashboard is not for the world
+                dashboard_address="127.0.0.1:0",
                 silence_logs=logging.ERROR,
             )
             address = self._cluster.scheduler_address
