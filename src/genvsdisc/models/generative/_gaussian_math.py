@@ -228,47 +228,67 @@ def _log_pdf_complete(X, means, chols):
     return out
 
 
-def _pattern_factor(cov, prec, logdet, obs):
-    """Factor the marginal over ``obs`` once: returns ``f(Z) -> (quad, logdet_obs)``.
+def _pattern_log_pdf(Z, V, q1, miss, cov, prec, logdet):
+    """(C', r) log-density of rows sharing the missing mask ``miss``, for components sharing one covariance.
 
+    ``Z`` (C', r, d): rows minus each component's mean, zero where missing;
+    ``V = Z @ prec`` and ``q1 = z' P z`` (only used on the precision route).
     Uses whichever factorisation is smaller: the observed block of the
-    covariance (|O|^3), or the missing block of the precision (|M|^3) with
-    Sigma_OO^-1 = P_OO - P_OM P_MM^-1 P_MO and
+    covariance (|O|^3), or the missing block of the precision (|M|^3), with
+    z_O' Sigma_OO^-1 z_O = z' P z - b' P_MM^-1 b (b = (P z)_M) and
     log det Sigma_OO = log det Sigma + log det P_MM.
     """
-    mis = ~obs
-    if mis.sum() < obs.sum():
-        La = safe_cholesky(prec[np.ix_(mis, mis)], "precision block")
-        P_oo, P_om = prec[np.ix_(obs, obs)], prec[np.ix_(obs, mis)]
-        ld = logdet + 2.0 * np.log(np.diag(La)).sum()
-
-        def via_precision(Z):
-            U = solve_triangular(La, (Z @ P_om).T, lower=True, check_finite=False)
-            quad = np.einsum("ij,ij->i", Z @ P_oo, Z) - np.einsum("ij,ij->j", U, U)
-            return quad, ld
-
-        return via_precision
-    L = safe_cholesky(cov[np.ix_(obs, obs)])
-    ld = 2.0 * np.log(np.diag(L)).sum()
-
-    def via_covariance(Z):
-        U = solve_triangular(L, Z.T, lower=True, check_finite=False)
-        return np.einsum("ij,ij->j", U, U), ld
-
-    return via_covariance
+    obs = ~miss
+    n_obs, n_mis = int(obs.sum()), int(miss.sum())
+    C, r = Z.shape[:2]
+    if n_mis < n_obs:
+        LA = safe_cholesky(prec[np.ix_(miss, miss)], "precision block")
+        W = solve_triangular(
+            LA, V[:, :, miss].reshape(C * r, n_mis).T, lower=True, check_finite=False
+        )
+        quad = q1 - np.einsum("ij,ij->j", W, W).reshape(C, r)
+        logdet_obs = logdet + 2.0 * np.log(np.diag(LA)).sum()
+    else:
+        L = safe_cholesky(cov[np.ix_(obs, obs)])
+        W = solve_triangular(
+            L, Z[:, :, obs].reshape(C * r, n_obs).T, lower=True, check_finite=False
+        )
+        quad = np.einsum("ij,ij->j", W, W).reshape(C, r)
+        logdet_obs = 2.0 * np.log(np.diag(L)).sum()
+    return -0.5 * (quad + logdet_obs + n_obs * LOG_2PI)
 
 
-def _log_pdf_pattern(Xo, obs, means, covs, precs, logdets):
-    """(r, C) log-density of observed sub-rows ``Xo`` (r, |O|) sharing the mask ``obs``."""
-    n_obs = int(obs.sum())
-    out = np.empty((len(Xo), len(means)))
-    factors = {}  # a tied model shares one covariance: factor it once
-    for c in range(len(means)):
-        key = id(covs[c])
-        if key not in factors:
-            factors[key] = _pattern_factor(covs[c], precs[c], logdets[c], obs)
-        quad, logdet = factors[key](Xo - means[c][obs])
-        out[:, c] = -0.5 * (quad + logdet + n_obs * LOG_2PI)
+def _missing_rows_log_pdf(X, miss, means, owner, covs, precs, logdets, chunk=256):
+    """(n, C) exact marginal log-densities of rows that each miss some feature.
+
+    Rows are sorted by missing pattern and taken in chunks; within a chunk,
+    ``Z @ P`` is one matrix product per covariance (each precision matrix is
+    read once per chunk, not once per row) and each pattern is factored once
+    per distinct covariance (a tied model factors it once for all classes).
+    """
+    patterns, inverse = np.unique(miss, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    order = np.argsort(inverse, kind="stable")
+    X0 = np.where(miss, 0.0, X)
+    owner = np.asarray(owner)
+    out = np.empty((len(X), len(means)))
+    for start in range(0, len(order), chunk):
+        rows = order[start : start + chunk]
+        pat = inverse[rows]
+        obs = ~patterns[pat]  # (r, d)
+        needs_prec = patterns[pat].sum(axis=1) < obs.sum(axis=1)
+        for u in range(len(covs)):
+            comps = np.flatnonzero(owner == u)
+            Z = X0[rows][None] - means[comps][:, None, :] * obs[None]  # (C', r, d)
+            V = np.zeros_like(Z)
+            if needs_prec.any():
+                V[:, needs_prec] = Z[:, needs_prec] @ precs[u]
+            q1 = np.einsum("crd,crd->cr", Z, V)
+            for p in np.unique(pat):
+                sel = pat == p
+                out[np.ix_(rows[sel], comps)] = _pattern_log_pdf(
+                    Z[:, sel], V[:, sel], q1[:, sel], patterns[p], covs[u], precs[u], logdets[u]
+                ).T
     return out
 
 
@@ -295,19 +315,21 @@ def gaussian_log_pdf(X, means, covs, chols):
     if (~rows_missing).any():
         out[~rows_missing] = _log_pdf_complete(X[~rows_missing], means, chols)
     if rows_missing.any():
-        idx = np.flatnonzero(rows_missing)
-        patterns, inverse = np.unique(miss[idx], axis=0, return_inverse=True)
-        precs, logdets, seen = [], [], {}
-        for L in chols:
-            if id(L) not in seen:  # tied: invert once
-                prec = cho_solve((L, True), np.eye(len(L)), check_finite=False)
-                seen[id(L)] = (prec, 2.0 * np.log(np.diag(L)).sum())
-            precs.append(seen[id(L)][0])
-            logdets.append(seen[id(L)][1])
-        for p, pattern in enumerate(patterns):
-            rows = idx[inverse.ravel() == p]
-            obs = ~pattern
-            out[rows] = _log_pdf_pattern(X[np.ix_(rows, obs)], obs, means, covs, precs, logdets)
+        first = {}  # id of each distinct covariance -> its index (a tied model has one)
+        owner = [first.setdefault(id(S), len(first)) for S in covs]
+        distinct = [owner.index(u) for u in range(len(first))]
+        eye = np.eye(X.shape[1])
+        precs = [cho_solve((chols[c], True), eye, check_finite=False) for c in distinct]
+        logdets = [2.0 * np.log(np.diag(chols[c])).sum() for c in distinct]
+        out[rows_missing] = _missing_rows_log_pdf(
+            X[rows_missing],
+            miss[rows_missing],
+            means,
+            owner,
+            [covs[c] for c in distinct],
+            precs,
+            logdets,
+        )
     return out
 
 
