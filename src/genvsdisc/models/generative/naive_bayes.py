@@ -198,6 +198,10 @@ class BernoulliNaiveBayes(_NaiveBayes):
         p = np.exp(self.feature_log_prob_[k])
         return (rng.random_sample((n, len(p))) < p).astype(float)
 
+    def _clip(self, X):
+        """Samples are binarized features (0/1), not values in the training range: kept as drawn."""
+        return X
+
 
 class MultinomialNaiveBayes(TextInputMixin, _NaiveBayes):
     """Multinomial naive Bayes over counts (word counts, or any non-negative features).
