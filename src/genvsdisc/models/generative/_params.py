@@ -12,7 +12,7 @@ import numbers
 
 from genvsdisc.exceptions import ParameterError
 
-__all__ = ["check_real", "check_int", "check_choice", "check_bool"]
+__all__ = ["check_real", "check_int", "check_choice"]
 
 
 def _fail(est, name, expected, value):
@@ -56,11 +56,4 @@ def check_choice(est, name, choices):
     value = getattr(est, name)
     if not isinstance(value, str) or value not in choices:
         _fail(est, name, "one of " + ", ".join(repr(c) for c in choices), value)
-    return value
-
-
-def check_bool(est, name):
-    value = getattr(est, name)
-    if not isinstance(value, bool):
-        _fail(est, name, "a bool", value)
     return value
