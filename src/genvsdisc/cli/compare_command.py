@@ -179,13 +179,15 @@ def compare(source, target, text_column, models, experiments, seeds, out, schedu
     from genvsdisc.experiments import compare as run_compare
 
     exp_names = select_experiments(_names(experiments))
-    settings = Settings.default(quick=quick, n_seeds=seeds)
     out = Path(out) if out is not None else default_out_dir(source)
     _check_out(out)
     command = shlex.join(["genvsdisc", "compare", *_argv(
         source, target, text_column, models, experiments, seeds, out, scheduler, workers,
         quick, deep)])  # fmt: skip
+    if seeds is not None and seeds < 1:
+        raise ParameterError(f"--seeds must be a positive integer; got {seeds}")
     ds = load(source, target=target, text_column=text_column)
+    settings = Settings.default(quick=quick, n_seeds=seeds, n_features=ds.n_features)
     if quick and workers is None and scheduler is None:
         workers = 0
 

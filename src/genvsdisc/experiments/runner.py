@@ -270,7 +270,7 @@ def compare(ds: Dataset, *, models=None, experiments=None, settings: Settings | 
     from genvsdisc.engine import InProcessEngine
 
     t0 = time.perf_counter()
-    settings = settings or Settings.default()
+    settings = settings or Settings.default(n_features=ds.n_features)
     engine = engine or InProcessEngine()
     names, info = select_models(ds.modality, models, deep=deep)
     exp_names = select_experiments(experiments)

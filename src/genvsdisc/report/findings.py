@@ -175,6 +175,12 @@ def _novelty(sec, ds):
             f"the best max-softmax score ({best['max_softmax'][1]}) {best['max_softmax'][0]:.2f}"
         )
     text = "Over the out-of-distribution sets, " + " and ".join(parts) + "."
+    fooled = [(a, r["model"], s) for r in rows for s, a in r["auroc"].get("max_softmax", {}).items()
+              if a < 0.5]  # fmt: skip
+    if fooled:
+        a, m, s = min(fooled)
+        text += (f" The detective's confidence is fooled on '{s}': {m} is surer of those "
+                 f"inputs than of real test rows (AUROC {a:.2f}).")  # fmt: skip
     fails = sec.get("likelihood_failures") or []
     if fails:
         worst = min(fails, key=lambda f: f["auroc"])

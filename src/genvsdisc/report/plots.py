@@ -66,6 +66,7 @@ def accuracy_figure(sec: dict, style: Style) -> Figure:
         a.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {v:.1%}", va="center",
                fontsize=8)  # fmt: skip
     a.set_xlim(max(0.0, min(vals) - 0.15) if vals else 0, 1.08)
+    a.set_xticks([t for t in a.get_xticks() if t <= 1.0])
     a.set_xlabel("test accuracy")
     a.set_title("accuracy (warm: generative, cool: discriminative)", fontsize=9)
     b.plot([0, 1], [0, 1], color="#999999", lw=1, ls=":")
@@ -162,7 +163,7 @@ def novelty_figure(sec: dict, style: Style) -> Figure:
     a.set_xticks(np.arange(len(sets)) + 0.4 - width / 2, sets, fontsize=8)
     a.set_ylim(0, 1.05)
     a.set_ylabel("AUROC (1 = perfect, 0.5 = chance)")
-    a.legend(fontsize=6)
+    a.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)
     gen = [r for r in rows if "log_px" in r["hist"]]
     if gen:
         best = max(gen, key=lambda r: np.mean(list(r["auroc"]["log_px"].values())))
