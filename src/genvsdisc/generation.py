@@ -145,7 +145,7 @@ def _class_indices(classes, wanted) -> list[int]:
     return out
 
 
-def _draw(model, idx, *, seed, modality, prompt, temperature, max_words):
+def _draw(model, idx, *, seed, modality, prompt, temperature, max_words, min_words=0, top_k=None):
     """Call ``model.sample`` with the options this model understands."""
     accepted = inspect.signature(model.sample).parameters
     kwargs = {"random_state": seed}
@@ -157,6 +157,13 @@ def _draw(model, idx, *, seed, modality, prompt, temperature, max_words):
         kwargs["prompt"] = prompt
     if "max_words" in accepted:
         kwargs["max_words"] = max_words
+        kwargs["min_words"] = min(min_words, max_words)
+    if top_k is not None:
+        if "top_k" not in accepted:
+            raise ParameterError(
+                f"--top-k: {type(model).__name__} draws no words; top-k is for text models."
+            )
+        kwargs["top_k"] = top_k
     if temperature != 1.0:
         if "temperature" not in accepted:
             raise ParameterError(
@@ -174,7 +181,9 @@ def generate(
     n_per_class: int = 8,
     prompt: str = "",
     temperature: float = 1.0,
+    top_k: int | None = None,
     max_words: int = 60,
+    min_words: int = 0,
     seed: int = 0,
     device="auto",
     params: dict | None = None,
@@ -193,7 +202,7 @@ def generate(
     classes : list of str or None
         Class names to draw; None draws every class.
     n_per_class : int, default=8
-    prompt, max_words : text models only
+    prompt, max_words, min_words, top_k : text models only
     temperature : float, default=1.0
         Only for models whose ``sample`` takes a temperature.
     seed : int, default=0
@@ -229,7 +238,8 @@ def generate(
         est = fitted
     t1 = time.perf_counter()
     X_new, _ = _draw(est, idx, seed=seed, modality=dataset.modality, prompt=prompt,
-                     temperature=temperature, max_words=max_words)  # fmt: skip
+                     temperature=temperature, max_words=max_words, min_words=min_words,
+                     top_k=top_k)  # fmt: skip
     t2 = time.perf_counter()
     result = GenerationResult(
         dataset=dataset.name, model=model, modality=dataset.modality,

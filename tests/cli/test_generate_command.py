@@ -114,6 +114,7 @@ def test_generate_save_then_load_gives_the_same_samples(tmp_path):
             "--temperature: GaussianNaiveBayes has no sampling",
         ),
         (["--model", "cvae", "--set", "epochs"], "--set epochs: expected KEY=VALUE"),
+        (["--model", "gaussian_nb", "--top-k", "3"], "--top-k: GaussianNaiveBayes draws no words"),
         (["--model", "cvae", "--set", "depth=3"], "model 'cvae' has no parameter 'depth'"),
         (
             ["--model", "gaussian_nb", "--device", "cuda"],

@@ -151,6 +151,21 @@ def test_ngram_low_temperature_picks_likely_words(ngram):
     assert all(t.startswith("the firm said shares") for t in cold)
 
 
+@pytest.mark.parametrize("model_name", ["ngram", "gpt"])
+def test_top_k_one_is_greedy(request, model_name):
+    model = request.getfixturevalue(model_name)
+    a, _ = model.sample(3, y="sport", random_state=0, prompt="the", top_k=1, max_words=5)
+    b, _ = model.sample(3, y="sport", random_state=9, prompt="the", top_k=1, max_words=5)
+    assert len(set(a) | set(b)) == 1  # the single most probable word each time
+
+
+@pytest.mark.parametrize("model_name", ["ngram", "gpt"])
+def test_min_words_keeps_the_text_going(request, model_name):
+    model = request.getfixturevalue(model_name)
+    texts, _ = model.sample(5, y="business", random_state=0, min_words=15, max_words=15)
+    assert all(len(tokenize(t)) == 15 for t in texts)
+
+
 def test_transformer_fit_is_repeatable(corpus):
     (X, y), (X_test, _) = corpus
     a = TransformerLMClassifier(**TINY_GPT).fit(X, y).predict_joint_log_proba(X_test)
@@ -182,6 +197,8 @@ def test_single_string_is_refused_with_a_hint(ngram):
         ({"prompt": 3}, "sample: prompt must be a str"),
         ({"max_words": 0}, "sample: max_words must be an int >= 1"),
         ({"temperature": -1}, r"sample: temperature must be a float in \(0, 100\]"),
+        ({"top_k": 0}, "sample: top_k must be an int >= 1. Got 0"),
+        ({"min_words": -1}, "sample: min_words must be an int >= 0. Got -1"),
         ({"y": "weather"}, "sample: unknown class 'weather'; the classes are business, sport"),
     ],
 )

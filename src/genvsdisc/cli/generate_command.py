@@ -76,11 +76,25 @@ def _default_out(source: str, model: str, modality: str) -> Path:
     help="Most words generated after the prompt (text models).",
 )
 @click.option(
+    "--min-words",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="The text may not end before this many words (text models).",
+)
+@click.option(
     "--temperature",
     type=click.FloatRange(min=0, min_open=True),
     default=1.0,
     show_default=True,
     help="Sampling temperature (< 1: safer, > 1: wilder).",
+)
+@click.option(
+    "--top-k",
+    "top_k",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Draw each word among the k most probable ones (text models; default: all).",
 )
 @click.option(
     "--seed",
@@ -136,8 +150,9 @@ def _default_out(source: str, model: str, modality: str) -> Path:
     default=None,
     help="Training progress bars (default: on a terminal).",
 )
-def generate(source, model, classes, n, prompt, max_words, temperature, seed, device, out, judge,
-             settings, load_path, save_path, target, text_column, progress):  # fmt: skip
+def generate(source, model, classes, n, prompt, max_words, min_words, temperature, top_k, seed,
+             device, out, judge, settings, load_path, save_path, target, text_column,
+             progress):  # fmt: skip
     """Train a generative MODEL on SOURCE and draw new examples of each class.
 
     Images become a PNG grid (one row per class), texts are printed and
@@ -172,7 +187,9 @@ def generate(source, model, classes, n, prompt, max_words, temperature, seed, de
     click.echo(f"genvsdisc: {ds.description}", err=True)
     result = run_generate(
         ds, model, classes=list(classes) or None, n_per_class=n, prompt=prompt,
-        temperature=temperature, max_words=max_words, seed=seed, device=device, params=params,
+        temperature=temperature, top_k=top_k, max_words=max_words, min_words=min_words,
+        seed=seed, device=device,
+        params=params,
         judge=None if judge == "none" else judge, fitted=fitted, verbose=progress,
     )  # fmt: skip
     if save_path is not None:

@@ -21,7 +21,13 @@ from collections import Counter
 import numpy as np
 import torch
 
-from genvsdisc.models.generative.text_lm import BOS, EOS, TextLMClassifier, Vocabulary, tokenize
+from genvsdisc.models.generative.text_lm import (
+    BOS,
+    EOS,
+    TextLMClassifier,
+    Vocabulary,
+    tokenize,
+)
 from genvsdisc.models.spec import ModelSpec
 from genvsdisc.models.torch_utils import check_positive_int
 
@@ -256,19 +262,11 @@ class NGramLMClassifier(TextLMClassifier):
             out[i] = self.lm_.log_prob_docs(self.vocabulary_.encode(tokenize(doc)) + [eos])
         return out + self.class_log_prior_
 
-    def _generate(self, k, prompt_tokens, max_words, temperature, rng):
-        vocab, lm = self.vocabulary_, self.lm_
-        context = [vocab.index[BOS]] * (lm.order - 1) + vocab.encode(prompt_tokens)
-        new = []
-        for _ in range(max_words):
-            p = lm.next_distribution(context, k)
-            p[vocab.index["<unk>"]] = 0.0  # never write "<unk>" into a text
-            w = int(rng.choice(len(p), p=_temper(p, temperature)))
-            if w == vocab.index[EOS]:
-                break
-            new.append(vocab.words[w])
-            context.append(w)
-        return new
+    def _start(self, prompt_ids):
+        return [self.vocabulary_.index[BOS]] * (self.lm_.order - 1) + list(prompt_ids)
+
+    def _next_probs(self, k, context):
+        return self.lm_.next_distribution(context, k)
 
     # -------------------------------------------------- save / load hooks
     def _export_state(self):
@@ -287,15 +285,6 @@ class NGramLMClassifier(TextLMClassifier):
             for k in range(len(self.classes_))
         ]
         self.lm_ = KneserNeyLM.from_arrays(arrays, V, bos)
-
-
-def _temper(p: np.ndarray, temperature: float) -> np.ndarray:
-    """p ** (1 / T), renormalised (zeros stay zero)."""
-    with np.errstate(divide="ignore"):
-        logp = np.log(p) / temperature
-    logp -= logp.max()
-    q = np.exp(logp)
-    return q / q.sum()
 
 
 SPECS = [

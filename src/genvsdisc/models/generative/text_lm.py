@@ -87,7 +87,10 @@ class TextLMClassifier(GenerativeClassifier):
     """Base of genvsdisc's class-conditional language models (raw text in, text out).
 
     Subclasses fill ``_fit_weighted(docs, R)``, ``_joint_log_likelihood(docs)``
-    and ``_generate(k, prompt_tokens, max_words, temperature, rng)``.
+    and the two generation hooks: ``_start(prompt_ids)`` (the context a text
+    starts from) and ``_next_probs(k, context)`` (p(next word | class k,
+    context) over the vocabulary, shape (V,)). The sampling loop is written
+    once, here.
     """
 
     _handles_missing = False
@@ -117,9 +120,22 @@ class TextLMClassifier(GenerativeClassifier):
 
     # ------------------------------------------------------------- sample
     def sample(
-        self, n_samples=1, y=None, random_state=None, *, prompt="", max_words=60, temperature=1.0
+        self,
+        n_samples=1,
+        y=None,
+        random_state=None,
+        *,
+        prompt="",
+        max_words=60,
+        min_words=0,
+        temperature=1.0,
+        top_k=None,
     ):
         """Generate texts that continue ``prompt``, one per row.
+
+        With the defaults every word is drawn from the model's own
+        distribution; ``min_words``, ``temperature`` < 1 and ``top_k`` trade
+        that faithfulness for longer, safer, more typical texts.
 
         Parameters
         ----------
@@ -131,8 +147,12 @@ class TextLMClassifier(GenerativeClassifier):
             Text to continue; it is the start of every returned text.
         max_words : int, default=60
             Most tokens generated after the prompt (fewer if the model ends the text).
+        min_words : int, default=0
+            The text may not end before this many tokens.
         temperature : float, default=1.0
             Divides the log-probabilities before sampling: < 1 is safer, > 1 wilder.
+        top_k : int or None, default=None
+            Draw each word among the ``top_k`` most probable ones only (None: all).
 
         Returns
         -------
@@ -140,30 +160,70 @@ class TextLMClassifier(GenerativeClassifier):
         y_new : ndarray (n,) of class labels
         """
         check_is_fitted(self)
-        if not isinstance(n_samples, numbers.Integral) or n_samples < 1:
-            raise ParameterError(
-                f"sample: n_samples must be a positive integer. Got {n_samples!r} instead."
-            )
+        _check_int("n_samples", n_samples, 1)
         if not isinstance(prompt, str):
             raise ParameterError(f"sample: prompt must be a str. Got {type(prompt).__name__}.")
-        if (
-            isinstance(max_words, bool)
-            or not isinstance(max_words, numbers.Integral)
-            or max_words < 1
-        ):
-            raise ParameterError(f"sample: max_words must be an int >= 1. Got {max_words!r}.")
+        _check_int("max_words", max_words, 1)
+        _check_int("min_words", min_words, 0)
         if not isinstance(temperature, numbers.Real) or not 0 < temperature <= 100:
             raise ParameterError(
                 f"sample: temperature must be a float in (0, 100]. Got {temperature!r}."
             )
+        if top_k is not None:
+            _check_int("top_k", top_k, 1)
         rng = check_random_state(random_state)
         idx = self._class_indices(y, int(n_samples), rng)
         prompt_tokens = tokenize(prompt)
         texts = np.empty(len(idx), dtype=object)
         for i, k in enumerate(idx):
-            new = self._generate(int(k), prompt_tokens, int(max_words), float(temperature), rng)
+            new = self._generate(
+                int(k), prompt_tokens, rng, max_words, min_words, temperature, top_k
+            )
             texts[i] = _join_prompt(prompt, detokenize(new))
         return texts, self.classes_[idx]
+
+    def _generate(self, k, prompt_tokens, rng, max_words, min_words, temperature, top_k):
+        """Draw words one by one after the prompt until ``</s>`` or ``max_words``."""
+        v = self.vocabulary_
+        context = self._start(v.encode(prompt_tokens))
+        new = []
+        for step in range(max_words):
+            p = np.array(self._next_probs(k, context), dtype=np.float64)
+            p[[v.index[UNK], v.index[BOS]]] = 0.0  # never write "<unk>", never restart
+            if step < min_words:
+                p[v.index[EOS]] = 0.0
+            w = int(rng.choice(len(p), p=_top_k(_temper(p, temperature), top_k)))
+            if w == v.index[EOS]:
+                break
+            new.append(v.words[w])
+            context.append(w)
+        return new
+
+
+def _check_int(name: str, value, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ParameterError(f"sample: {name} must be an int >= {minimum}. Got {value!r}.")
+
+
+def _temper(p: np.ndarray, temperature: float) -> np.ndarray:
+    """p ** (1 / T), renormalised (zeros stay zero)."""
+    if temperature == 1.0:
+        return p / p.sum()
+    with np.errstate(divide="ignore"):
+        logp = np.log(p) / temperature
+    logp -= logp.max()
+    q = np.exp(logp)
+    return q / q.sum()
+
+
+def _top_k(p: np.ndarray, top_k: int | None) -> np.ndarray:
+    """Keep the ``top_k`` largest probabilities of ``p`` (V,), renormalised; None keeps all."""
+    if top_k is None or top_k >= np.count_nonzero(p):
+        return p / p.sum()
+    keep = np.argpartition(p, -top_k)[-top_k:]
+    out = np.zeros_like(p)
+    out[keep] = p[keep]
+    return out / out.sum()
 
 
 def _join_prompt(prompt: str, continuation: str) -> str:

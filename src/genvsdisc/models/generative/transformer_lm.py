@@ -17,7 +17,6 @@ continues a prompt after a class token.
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -28,7 +27,6 @@ from torch import nn
 from genvsdisc.models.generative.text_lm import (
     BOS,
     EOS,
-    UNK,
     TextLMClassifier,
     Vocabulary,
     tokenize,
@@ -55,10 +53,11 @@ class TransformerConfig:
     n_embd: int = 96  # width of the residual stream; must divide by n_head
     block_size: int = 64  # context length in tokens, class token included
     dropout: float = 0.1  # dropout on attention weights and residual branches
-    max_vocab: int = 4000  # most frequent training words kept; the rest become <unk>
-    epochs: int = 2  # passes over the training tokens
+    max_vocab: int = 2000  # most frequent training words kept; the rest become <unk>
+    epochs: int = 4  # passes over the training tokens
     batch_size: int = 32  # windows per optimiser step
     lr: float = 3e-3  # peak AdamW learning rate (warm-up, cosine decay)
+    class_everywhere: bool = False  # EXPERIMENT
 
 
 class CausalSelfAttention(nn.Module):
@@ -98,11 +97,14 @@ class TinyGPT(nn.Module):
     """Token ids (B, T) -> next-token logits over the V words (B, T, V).
 
     Ids ``V .. V+K-1`` are the K class tokens: they can be read, never predicted.
+    Every sequence starts with one; if ``class_everywhere``, its embedding is
+    also added at every position (like BERT's segment embedding).
     """
 
     def __init__(self, vocab_size: int, n_classes: int, cfg: TransformerConfig):
         super().__init__()
         self.vocab_size, self.block_size = vocab_size, cfg.block_size
+        self.class_everywhere = cfg.class_everywhere
         self.tok_emb = nn.Embedding(vocab_size + n_classes, cfg.n_embd)
         self.pos_emb = nn.Embedding(cfg.block_size, cfg.n_embd)
         self.drop = nn.Dropout(cfg.dropout)
@@ -119,7 +121,10 @@ class TinyGPT(nn.Module):
 
     def forward(self, idx):
         T = idx.shape[1]
-        x = self.drop(self.tok_emb(idx) + self.pos_emb(torch.arange(T, device=idx.device)))
+        x = self.tok_emb(idx) + self.pos_emb(torch.arange(T, device=idx.device))  # (B, T, C)
+        if self.class_everywhere:  # idx[:, 0] is the class token
+            x = x + self.tok_emb(idx[:, :1])
+        x = self.drop(x)
         for block in self.blocks:
             x = block(x)  # (B, T, C)
         # Output weights tied to the word embeddings (rows 0..V-1), as in GPT-2.
@@ -163,6 +168,7 @@ class TransformerLMClassifier(TorchModelMixin, TextLMClassifier):
         epochs=TransformerConfig.epochs,
         batch_size=TransformerConfig.batch_size,
         lr=TransformerConfig.lr,
+        class_everywhere=TransformerConfig.class_everywhere,
         min_count=2,
         device="auto",
         random_state=0,
@@ -177,6 +183,7 @@ class TransformerLMClassifier(TorchModelMixin, TextLMClassifier):
         self.epochs = epochs
         self.batch_size = batch_size
         self.lr = lr
+        self.class_everywhere = class_everywhere
         self.min_count = min_count
         self.device = device
         self.random_state = random_state
@@ -193,6 +200,7 @@ class TransformerLMClassifier(TorchModelMixin, TextLMClassifier):
             epochs=check_positive_int(self, "epochs", self.epochs),
             batch_size=check_positive_int(self, "batch_size", self.batch_size),
             lr=check_positive_float(self, "lr", self.lr),
+            class_everywhere=bool(self.class_everywhere),
         )
         if cfg.n_embd % cfg.n_head:
             from genvsdisc.exceptions import ParameterError
@@ -288,25 +296,16 @@ class TransformerLMClassifier(TorchModelMixin, TextLMClassifier):
                 np.add.at(out[:, k], doc_of, ll)
         return out + self.class_log_prior_
 
+    def _start(self, prompt_ids):
+        return [self.vocabulary_.index[BOS], *prompt_ids]
+
     @torch.no_grad()
-    def _generate(self, k, prompt_tokens, max_words, temperature, rng):
+    def _next_probs(self, k, context):
+        """Softmax of the last position's logits after the class token, (V,)."""
         net, device = self.module_.eval(), self._device()
         B, V = self.arch_["config"]["block_size"], self.arch_["vocab_size"]
-        v = self.vocabulary_
-        seq = [v.index[BOS], *v.encode(prompt_tokens)]
-        banned = [v.index[UNK], v.index[BOS]]
-        new = []
-        for _ in range(max_words):
-            ctx = torch.tensor([[V + k, *seq[-(B - 1) :]]], device=device)
-            logits = net(ctx)[0, -1].double() / temperature
-            logits[banned] = -math.inf  # never write "<unk>", never restart a document
-            p = torch.softmax(logits, 0).cpu().numpy()
-            w = int(rng.choice(V, p=p / p.sum()))
-            if w == v.index[EOS]:
-                break
-            new.append(v.words[w])
-            seq.append(w)
-        return new
+        ctx = torch.tensor([[V + k, *context[-(B - 1) :]]], device=device)  # (1, <= B)
+        return torch.softmax(net(ctx)[0, -1].double(), 0).cpu().numpy()
 
     # -------------------------------------------------- save / load hooks
     def _export_state(self):
