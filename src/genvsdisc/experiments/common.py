@@ -115,15 +115,18 @@ class Settings:
             Any field.
         """
         base = cls()
-        if n_features is not None and n_features > LARGE_FEATURES:
+        large = n_features is not None and n_features > LARGE_FEATURES
+        if large:
             base = replace(base, costly_seeds=2, missing_max_rows=100, unlabeled_max_pool=1000,
-                           labels_per_class=(1, 10), em_max_iter=10)  # fmt: skip
+                           labels_per_class=(1, 10))  # fmt: skip
         if quick:
             base = replace(base, seeds=(0, 1), costly_seeds=1, n_sizes=5,
                            missing_fractions=(0.0, 0.5, 0.9), labels_per_class=(1, 5),
-                           missing_max_rows=min(base.missing_max_rows, 150),
-                           unlabeled_max_pool=400, em_max_iter=10, n_generate=30,
-                           max_train=600, max_test=300, quick=True)  # fmt: skip
+                           missing_max_rows=150, unlabeled_max_pool=400, em_max_iter=5,
+                           n_generate=30, max_train=600, max_test=300, quick=True)  # fmt: skip
+            if large:
+                base = replace(base, n_sizes=4, missing_max_rows=30, unlabeled_max_pool=150,
+                               labels_per_class=(1,), max_train=300, max_test=200)  # fmt: skip
         if n_seeds is not None:
             if n_seeds < 1:
                 raise ParameterError(f"--seeds must be a positive integer; got {n_seeds}")

@@ -16,7 +16,15 @@ import numpy as np
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401 - enables the import
 from sklearn.impute import IterativeImputer, SimpleImputer
 
-from genvsdisc.experiments.common import Settings, Skip, Task, make_model, mean_std, model_spec
+from genvsdisc.experiments.common import (
+    LARGE_FEATURES,
+    Settings,
+    Skip,
+    Task,
+    make_model,
+    mean_std,
+    model_spec,
+)
 
 __all__ = ["NAME", "TITLE", "plan", "combine", "remove_features", "methods_for", "evaluate"]
 
@@ -89,8 +97,32 @@ def scored_rows(test, settings: Settings) -> np.ndarray:
     return np.sort(keep)
 
 
-def evaluate(train, test, *, model: str, settings: Settings) -> dict:
+def impute(train, test, *, settings: Settings) -> dict:
+    """The masked test rows filled in by each imputer (one task shared by every model).
+
+    Both imputers are fitted on the complete training rows only.
+
+    Returns
+    -------
+    dict ``{"mean" | "iterative": [[X_filled per seed] per fraction]}``.
+    """
+    seed = settings.seeds[0]
+    X_test = test.X[scored_rows(test, settings)]
+    out = {}
+    for method in ("mean", "iterative"):
+        imputer = _imputer(method, train.X.shape[1], seed).fit(train.X)
+        out[method] = [
+            [imputer.transform(remove_features(X_test, f, s)) if f > 0 else X_test
+             for s in settings.grid_seeds]
+            for f in settings.missing_fractions
+        ]  # fmt: skip
+    return out
+
+
+def evaluate(train, test, *, model: str, settings: Settings, imputed: dict | None = None) -> dict:
     """Accuracy of one model per method, fraction and seed (one task).
+
+    ``imputed`` is the result of :func:`impute` (needed by models that impute).
 
     Returns
     -------
@@ -102,16 +134,14 @@ def evaluate(train, test, *, model: str, settings: Settings) -> dict:
     est = make_model(model, seed, settings).fit(train.X, train.y)
     out = {}
     for method in methods_for(est):
-        imputer = None
-        if method in ("mean", "iterative"):
-            imputer = _imputer(method, train.X.shape[1], seed).fit(train.X)
         table = []
-        for frac in settings.missing_fractions:
+        for i, frac in enumerate(settings.missing_fractions):
             accs = []
-            for s in settings.grid_seeds:
-                Xm = remove_features(X_test, frac, s)
-                if imputer is not None and frac > 0:
-                    Xm = imputer.transform(Xm)
+            for j, s in enumerate(settings.grid_seeds):
+                if method in ("mean", "iterative"):
+                    Xm = imputed[method][i][j]
+                else:
+                    Xm = remove_features(X_test, frac, s)
                 accs.append(float(np.mean(est.predict(Xm) == y_test)))
             table.append(accs)
         out[method] = table
@@ -119,8 +149,9 @@ def evaluate(train, test, *, model: str, settings: Settings) -> dict:
 
 
 #: The native-NaN baseline joins every run whose training side has at most this
-#: many cells (rows x features); above it (mnist5k: 3,500 x 784) one boosting fit
-#: takes minutes on 2 cores, and it runs only when named with --models.
+#: many cells (rows x features) and at most LARGE_FEATURES features; above that
+#: (mnist5k: 3,500 x 784) one boosting fit takes minutes on 2 cores, and it runs
+#: only when named with --models.
 NATIVE_BASELINE = "hgb"
 NATIVE_BASELINE_MAX_CELLS = 1_000_000
 
@@ -133,7 +164,9 @@ def baselines(train, models) -> list[str]:
     cells = train.n_samples * (train.n_features or 0)
     if NATIVE_BASELINE in models or NATIVE_BASELINE not in names:
         return []
-    return [NATIVE_BASELINE] if cells <= NATIVE_BASELINE_MAX_CELLS else []
+    # boosting builds a histogram per feature per tree: wide data is slow at any row count
+    cheap = cells <= NATIVE_BASELINE_MAX_CELLS and (train.n_features or 0) <= LARGE_FEATURES
+    return [NATIVE_BASELINE] if cheap else []
 
 
 def plan(train, test, models, settings: Settings) -> list[Task]:
@@ -144,10 +177,12 @@ def plan(train, test, models, settings: Settings) -> list[Task]:
         )
     if train.n_features < 2:
         raise Skip("one feature only: removing it would leave nothing to classify")
-    return [
-        Task(f"{NAME}/{m}", evaluate, {"model": m, "settings": settings}, cost=5)
-        for m in list(models) + baselines(train, models)
-    ]
+    tasks = [Task(f"{NAME}/impute", impute, {"settings": settings}, cost=6)]
+    for m in list(models) + baselines(train, models):
+        needs = any(x in ("mean", "iterative") for x in methods_for(make_model(m, 0)))
+        tasks.append(Task(f"{NAME}/{m}", evaluate, {"model": m, "settings": settings},
+                          deps={"imputed": f"{NAME}/impute"} if needs else {}, cost=5))  # fmt: skip
+    return tasks
 
 
 def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
@@ -176,8 +211,8 @@ def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
     note = None
     if NATIVE_BASELINE not in list(models) + extra:
         note = (
-            f"{NATIVE_BASELINE} (native NaN handling) was left out: {train.n_samples} x "
-            f"{train.n_features} training cells make one fit take minutes here; name it "
+            f"{NATIVE_BASELINE} (native NaN handling) was left out: on {train.n_samples} x "
+            f"{train.n_features} training cells one boosting fit takes minutes; name it "
             "with --models to include it"
         )
     return {
