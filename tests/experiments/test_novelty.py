@@ -31,7 +31,7 @@ def test_novelty_auroc_noise(tiny_images, quick):
     lr = next(r for r in out["rows"] if r["model"] == "logreg")
     assert set(nb["auroc"]) == {"log_px", "max_softmax"} and set(lr["auroc"]) == {"max_softmax"}
     assert nb["auroc"]["log_px"]["noise"] > 0.9
-    assert all(f["auroc"] < 0.5 for f in out["likelihood_failures"])
+    assert all(f["auroc"] < 0.6 for f in out["likelihood_failures"])
     assert sum(nb["hist"]["log_px"]["counts"]["test"]) == tiny_images[1].n_samples
 
 

@@ -125,7 +125,7 @@ class Settings:
                            missing_max_rows=150, unlabeled_max_pool=400, em_max_iter=5,
                            n_generate=30, max_train=600, max_test=300, quick=True)  # fmt: skip
             if large:
-                base = replace(base, n_sizes=4, missing_max_rows=30, unlabeled_max_pool=150,
+                base = replace(base, seeds=(0,), missing_max_rows=30, unlabeled_max_pool=150,
                                labels_per_class=(1,), max_train=300, max_test=200)  # fmt: skip
         if n_seeds is not None:
             if n_seeds < 1:

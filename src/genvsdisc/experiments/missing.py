@@ -119,32 +119,32 @@ def impute(train, test, *, settings: Settings) -> dict:
     return out
 
 
-def evaluate(train, test, *, model: str, settings: Settings, imputed: dict | None = None) -> dict:
-    """Accuracy of one model per method, fraction and seed (one task).
+def evaluate(train, test, *, model: str, mask_seed: int, settings: Settings,
+             imputed: dict | None = None) -> dict:  # fmt: skip
+    """Accuracy of one model per method and fraction, for the masks of one seed (one task).
 
-    ``imputed`` is the result of :func:`impute` (needed by models that impute).
+    The model itself is always fitted with the first seed, so every mask seed
+    scores the same model. ``imputed`` is the result of :func:`impute` (needed
+    by models that impute).
 
     Returns
     -------
-    dict ``{method: [[acc per seed] per fraction]}``.
+    dict ``{method: [acc per fraction]}``.
     """
-    seed = settings.seeds[0]
+    j = list(settings.grid_seeds).index(mask_seed)
     rows = scored_rows(test, settings)
     X_test, y_test = test.X[rows], test.y[rows]
-    est = make_model(model, seed, settings).fit(train.X, train.y)
+    est = make_model(model, settings.seeds[0], settings).fit(train.X, train.y)
     out = {}
     for method in methods_for(est):
-        table = []
+        accs = []
         for i, frac in enumerate(settings.missing_fractions):
-            accs = []
-            for j, s in enumerate(settings.grid_seeds):
-                if method in ("mean", "iterative"):
-                    Xm = imputed[method][i][j]
-                else:
-                    Xm = remove_features(X_test, frac, s)
-                accs.append(float(np.mean(est.predict(Xm) == y_test)))
-            table.append(accs)
-        out[method] = table
+            if method in ("mean", "iterative"):
+                Xm = imputed[method][i][j]
+            else:
+                Xm = remove_features(X_test, frac, mask_seed)
+            accs.append(float(np.mean(est.predict(Xm) == y_test)))
+        out[method] = accs
     return out
 
 
@@ -180,8 +180,10 @@ def plan(train, test, models, settings: Settings) -> list[Task]:
     tasks = [Task(f"{NAME}/impute", impute, {"settings": settings}, cost=6)]
     for m in list(models) + baselines(train, models):
         needs = any(x in ("mean", "iterative") for x in methods_for(make_model(m, 0)))
-        tasks.append(Task(f"{NAME}/{m}", evaluate, {"model": m, "settings": settings},
-                          deps={"imputed": f"{NAME}/impute"} if needs else {}, cost=5))  # fmt: skip
+        for s in settings.grid_seeds:
+            tasks.append(Task(f"{NAME}/{m}/{s}", evaluate,
+                              {"model": m, "mask_seed": s, "settings": settings},
+                              deps={"imputed": f"{NAME}/impute"} if needs else {}, cost=5))  # fmt: skip
     return tasks
 
 
@@ -190,11 +192,13 @@ def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
     rows, errors = [], {}
     extra = baselines(train, models)
     for m in list(models) + extra:
-        out = outputs[f"{NAME}/{m}"]
-        if out["error"]:
-            errors[m] = out["error"]
+        runs = [outputs[f"{NAME}/{m}/{s}"] for s in settings.grid_seeds]
+        failed = [r["error"] for r in runs if r["error"]]
+        if failed:
+            errors[m] = failed[0]
             continue
-        for method, table in out["result"].items():
+        for method in runs[0]["result"]:
+            table = np.array([r["result"][method] for r in runs]).T.tolist()  # (fractions, seeds)
             stats = [mean_std(accs) for accs in table]
             rows.append(
                 {

@@ -34,6 +34,8 @@ __all__ = ["NAME", "TITLE", "plan", "combine", "ood_sets", "evaluate", "HIST_BIN
 NAME = "novelty"
 TITLE = "Novelty: spotting inputs unlike the training data"
 HIST_BINS = 30
+#: log p(x) AUROC under this counts as a failure of the likelihood (0.5 = chance).
+FAIL_AUROC = 0.6
 
 OOD_TEXT = {
     "noise": "noise with the per-feature mean and spread",
@@ -144,11 +146,12 @@ def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
         rows.append({"model": m, "family": spec.family, "likelihood": spec.likelihood,
                      **out["result"]})  # fmt: skip
     sets = list(ood_sets(train, test.subset(np.arange(min(2, test.n_samples))), 0))
+    # below 0.5: OOD rows look *more* likely; below FAIL_AUROC: hardly better than chance
     failures = [
         {"model": r["model"], "set": s, "auroc": a}
         for r in rows
         for s, a in r["auroc"].get("log_px", {}).items()
-        if a < 0.5
+        if a < FAIL_AUROC and abs(a - 0.5) > 1e-9
     ]
     return {
         "sets": sets,

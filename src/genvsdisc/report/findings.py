@@ -100,11 +100,16 @@ def _learning_curve(sec, ds):
         f"against {pct(d[-1])}."
     )
     cross = sec.get("crossings") or []
-    if cross:
-        last = cross[-1]
+    if len(cross) == 1:
         text += (
-            f" The curves cross at about {last['size']:.0f} rows; above it the "
-            f"{last['after']} family leads."
+            f" The curves cross at about {cross[0]['size']:.0f} rows; above it the "
+            f"{cross[0]['after']} family leads."
+        )
+    elif cross:
+        text += (
+            f" The families trade the lead {len(cross)} times between about "
+            f"{cross[0]['size']:.0f} and {cross[-1]['size']:.0f} rows; from there on the "
+            f"{cross[-1]['after']} family leads."
         )
     else:
         lead = sec.get("leader_largest")
@@ -184,10 +189,19 @@ def _novelty(sec, ds):
     fails = sec.get("likelihood_failures") or []
     if fails:
         worst = min(fails, key=lambda f: f["auroc"])
+        if worst["auroc"] < 0.5:
+            how = "gives those inputs higher log p(x) than real test rows"
+        else:
+            how = "barely tells them from real test rows"
         text += (
-            f" The likelihood fails on '{worst['set']}': {worst['model']} gives those inputs "
-            f"higher log p(x) than real test rows (AUROC {worst['auroc']:.2f})."
+            f" The likelihood fails on '{worst['set']}': {worst['model']} {how} "
+            f"(AUROC {worst['auroc']:.2f})."
         )
+    blind = [s for s in sec["sets"] if all(
+        abs(a - 0.5) < 1e-9 for r in rows for a in [v[s] for v in r["auroc"].values()])]  # fmt: skip
+    if blind:
+        text += (f" No model can see '{blind[0]}' at all (AUROC 0.50 everywhere): bag-of-words "
+                 "inputs are unchanged by it.")  # fmt: skip
     return text
 
 
