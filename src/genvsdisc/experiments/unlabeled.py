@@ -4,7 +4,8 @@ Only ``k`` training rows per class keep their label; the rest of the training
 side becomes an unlabeled pool. A generative model can use the pool through
 EM: it guesses the missing labels with its own posterior, refits p(x|y) on
 all rows, and repeats. It is compared with the same model trained on the
-labeled rows alone, and with discriminative models trained on the labeled
+labeled rows alone (the unlabeled rows weighted 0: same features, same
+vocabulary for text), and with discriminative models trained on the labeled
 rows alone and through scikit-learn's ``SelfTrainingClassifier`` (which
 adds confidently predicted pool rows as pseudo-labels). Every variant is
 scored on the same held-out test side.
@@ -56,17 +57,17 @@ def variants_for(est) -> list[str]:
     return ["supervised"]
 
 
-def _self_training(est, train, y_semi):
-    """Self-train ``est``; raw text goes through the model's own vectorizer, fitted on
-    the whole training side (labeled + pool, never the test side), because
-    ``SelfTrainingClassifier`` checks X as a numeric matrix."""
-    X = train.X
-    transform = None
-    if not vector_data(train):
-        vec = est._make_vectorizer().fit(np.asarray(X, dtype=object))
-        X, transform = vec.transform(np.asarray(X, dtype=object)), vec.transform
-    clf = SelfTrainingClassifier(est, max_iter=SELF_TRAINING_ROUNDS).fit(X, y_semi)
-    return clf, transform
+def _text_vectors(est, part):
+    """The model's own vectorizer fitted on all training text (labeled + pool, never the
+    test side): the supervised and self-training variants then share EM's vocabulary,
+    and ``SelfTrainingClassifier``, which checks X as a numeric matrix, can run."""
+    docs = np.asarray(part.X, dtype=object)
+    vec = est._make_vectorizer().fit(docs)
+    return vec.transform(docs), vec.transform
+
+
+def _self_training(est, X, y_semi):
+    return SelfTrainingClassifier(est, max_iter=SELF_TRAINING_ROUNDS).fit(X, y_semi)
 
 
 def split_labels(y: np.ndarray, k: int, seed: int, max_pool: int) -> tuple[np.ndarray, np.ndarray]:
@@ -105,7 +106,7 @@ def evaluate(train, test, *, model: str, seed: int, ks: list[int], settings: Set
         for variant in variants_for(make_model(model, seed, settings)):
             est = make_model(model, seed, settings, **(em_params if variant == "em" else {}))
             try:
-                acc = _fit_variant(est, variant, train, test, labeled, part, y_semi)
+                acc = _fit_variant(est, variant, train, test, part, y_semi)
             except GenvsdiscError as err:  # e.g. too few labeled documents for a vocabulary
                 acc = float("nan")
                 errors.setdefault(variant, f"{k} per class: {err}")
@@ -113,16 +114,28 @@ def evaluate(train, test, *, model: str, seed: int, ks: list[int], settings: Set
     return {"accuracy": out, "errors": errors}
 
 
-def _fit_variant(est, variant, train, test, labeled, part, y_semi) -> float:
+def _fit_variant(est, variant, train, test, part, y_semi) -> float:
+    """Fit one variant and score it on the test side.
+
+    Every variant sees the same features: generative "labeled rows only" is the
+    EM model with the unlabeled rows weighted 0 (same vocabulary, no EM steps);
+    discriminative models on text use their vectorizer fitted on all training text.
+    """
     X_test = test.X
-    if variant == "supervised":
-        est.fit(train.X[labeled], train.y[labeled])
-    elif variant == "em":
+    if variant == "em":
         est.fit(part.X, y_semi)
+    elif variant == "supervised" and "unlabeled_weight" in est.get_params():
+        est.set_params(unlabeled_weight=0.0).fit(part.X, y_semi)
     else:
-        est, transform = _self_training(est, part, y_semi)
-        if transform is not None:
+        X, X_test = part.X, test.X
+        if not vector_data(train):
+            X, transform = _text_vectors(est, part)
             X_test = transform(np.asarray(test.X, dtype=object))
+        if variant == "supervised":
+            n_lab = int(np.sum(y_semi >= 0))  # labeled rows come first in ``part``
+            est.fit(X[:n_lab], y_semi[:n_lab])
+        else:
+            est = _self_training(est, X, y_semi)
     return float(np.mean(est.predict(X_test) == test.y))
 
 

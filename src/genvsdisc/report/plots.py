@@ -94,9 +94,15 @@ def learning_curve_figure(sec: dict, style: Style) -> Figure:
         st = style.of(name)
         a.plot(sizes, mean, label=f"{name} ({c['family'][:3]}.)", lw=1.8, ms=4, **st)
         a.fill_between(sizes, mean - std, mean + std, color=st["color"], alpha=0.15, lw=0)
-    for x in sec.get("crossings", []):
-        a.axvline(x["size"], color="#777777", ls="--", lw=1)
-        a.text(x["size"], a.get_ylim()[0], f" cross ~{x['size']:.0f}", fontsize=7, va="bottom")
+    cross = sec.get("crossings") or []
+    if len(cross) == 1:
+        a.axvline(cross[0]["size"], color="#777777", ls="--", lw=1)
+        a.text(cross[0]["size"], a.get_ylim()[0], f" cross ~{cross[0]['size']:.0f}", fontsize=7,
+               va="bottom")  # fmt: skip
+    elif cross:  # several: the families trade the lead within that span
+        a.axvspan(cross[0]["size"], cross[-1]["size"], color="#999999", alpha=0.15, lw=0)
+        a.text(cross[0]["size"], a.get_ylim()[0], " families trade the lead", fontsize=7,
+               va="bottom")  # fmt: skip
     a.set_xscale("log")
     a.set_xlabel("training rows")
     a.set_ylabel("test accuracy")
