@@ -69,8 +69,9 @@ class Settings:
     unlabeled_max_pool : int
         Unlabeled rows offered to EM / self-training (a seeded subsample of the rest).
     em_max_iter : int or None
-        EM iterations allowed in the unlabeled-data experiment (None: the model's own;
-        10 is where the observed-data likelihood has flattened on the built-ins).
+        EM iterations allowed in the unlabeled-data experiment to models whose M-step
+        is itself iterative (mixtures); None: the model's own limit. Models with
+        closed-form M-steps (naive Bayes, i.e. with ``partial_fit``) always use their own.
     n_generate : int
         Samples drawn per class for the judge, CAS and memorisation check.
     max_train, max_test : int or None
