@@ -102,14 +102,18 @@ def generate(train, test, *, model: str, seed: int, settings: Settings, judge: d
     est = make_model(model, seed, settings).fit(train.X, train.y)
     K, n = len(train.classes), settings.n_generate
     wanted = np.repeat(np.arange(K), n)
+    bag = False
     if train.modality == "text":
+        from genvsdisc.models.text import is_raw_text
+
         X_new, y_new = est.sample(len(wanted), y=wanted, random_state=seed)
+        bag = not is_raw_text(X_new)  # word counts: a bag-of-words model
         X_new = _as_documents(est, X_new, seed)
     else:
         X_new, y_new = est.sample(len(wanted), y=wanted, random_state=seed,
                                   clip=train.modality == "image")  # fmt: skip
     y_new = np.asarray(y_new, dtype=int)
-    out = {"n_per_class": n}
+    out = {"n_per_class": n, "bag_of_words": bag}
     if judge is not None:
         out["judge_agreement"] = float(np.mean(judge["model"].predict(X_new) == y_new))
         cas_model = make_model(judge["name"], seed, settings).fit(X_new, y_new)

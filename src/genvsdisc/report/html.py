@@ -164,7 +164,13 @@ def _sample_rows(sec) -> str:
         if sec.get("modality") == "text":
             docs = "".join(f'<blockquote><b>{escape(str(label(y)))}</b>: {escape(x)}…</blockquote>'
                            for x, y in pairs)  # fmt: skip
-            out.append(f"<h4>Documents drawn by {escape(r['model'])}</h4>{docs}")
+            bag = (
+                '<p class="note">A bag-of-words model draws word counts, not sentences: '
+                "the words come out in random order.</p>"
+                if r.get("bag_of_words")
+                else ""
+            )
+            out.append(f"<h4>Documents drawn by {escape(r['model'])}</h4>{bag}{docs}")
             continue
         d = min(8, len(pairs[0][0]) if pairs else 0)
         head = ["class"] + [names[j] if j < len(names) else f"x{j}" for j in range(d)]
