@@ -49,10 +49,13 @@ def label_counts(train, settings: Settings) -> list[int]:
     return [int(k) for k in settings.labels_per_class if k < smallest]
 
 
-def variants_for(est) -> list[str]:
+def variants_for(est, vector: bool = True) -> list[str]:
+    """Which variants ``est`` runs: EM for generative models that support it;
+    self-training for discriminative ones with probabilities (on text, only those
+    with their own vectorizer: ``SelfTrainingClassifier`` needs numeric rows)."""
     if getattr(est, "family", None) == "generative":
         return ["supervised", "em"] if getattr(est, "_supports_em", False) else ["supervised"]
-    if hasattr(est, "predict_proba"):
+    if hasattr(est, "predict_proba") and (vector or hasattr(est, "_make_vectorizer")):
         return ["supervised", "self_training"]
     return ["supervised"]
 
@@ -107,7 +110,7 @@ def evaluate(train, test, *, model: str, seed: int, ks: list[int], settings: Set
         part = train.subset(rows)
         y_semi = np.full(len(rows), -1, dtype=int)
         y_semi[: len(labeled)] = train.y[labeled]
-        for variant in variants_for(make_model(model, seed, settings)):
+        for variant in variants_for(probe, vector_data(train)):
             est = make_model(model, seed, settings, **(em_params if variant == "em" else {}))
             try:
                 acc = _fit_variant(est, variant, train, test, part, y_semi)
@@ -132,7 +135,7 @@ def _fit_variant(est, variant, train, test, part, y_semi) -> float:
         est.set_params(unlabeled_weight=0.0).fit(part.X, y_semi)
     else:
         X, X_test = part.X, test.X
-        if not vector_data(train):
+        if not vector_data(train) and hasattr(est, "_make_vectorizer"):
             X, transform = _text_vectors(est, part)
             X_test = transform(np.asarray(test.X, dtype=object))
         if variant == "supervised":
