@@ -171,7 +171,7 @@ def compare(source, target, text_column, models, experiments, seeds, out, schedu
       genvsdisc compare digits
       genvsdisc compare bbc_news --quick
       genvsdisc compare my.csv --target label --models gaussian_nb,logreg
-      genvsdisc compare mnist5k --scheduler tcp://10.0.0.5:8786
+      genvsdisc compare mnist5k --scheduler tcp://scheduler-host:8786
     """
     from genvsdisc.data import load
     from genvsdisc.engine import make_engine
