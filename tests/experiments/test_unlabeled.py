@@ -33,3 +33,10 @@ def test_unlabeled_same_seed_same_numbers(iris_split, quick):
     a = run_experiment("unlabeled", *iris_split, ["gaussian_nb"], quick)
     b = run_experiment("unlabeled", *iris_split, ["gaussian_nb"], quick)
     assert np.array_equal(a["rows"][1]["per_seed"], b["rows"][1]["per_seed"])
+
+
+def test_unlabeled_text_model_without_vectorizer(tiny_text, quick):
+    out = run_experiment("unlabeled", *tiny_text, ["ngram_lm"], quick)
+    assert [r["variant"] for r in out["rows"]] == ["supervised"]
+    row = out["rows"][0]
+    assert row["error"] is not None or 0 <= row["mean"][0] <= 1
