@@ -11,7 +11,7 @@ test row:
     each feature column permuted across test rows: the exact marginals, no
     relations;
 ``inverted`` / ``rotated`` (images)
-    ``min + max - x`` per pixel; rotated by 90 degrees (180 if not square);
+    ``min + max - x`` over the pixel range; rotated by 90 degrees (180 if not square);
 ``mixed_words`` / ``shuffled_order`` (text)
     words pooled over the test documents and dealt back at the same lengths
     (topics mixed); each document's own words in random order.
@@ -56,7 +56,10 @@ def _vector_ood(train, test, rng) -> dict:
         "shuffled": np.column_stack([rng.permutation(X[:, j]) for j in range(X.shape[1])]),
     }
     if train.modality == "image" and train.image_shape is not None:
-        sets["inverted"] = lo + hi - X
+        # invert within the global pixel range (a per-pixel range would push test pixels
+        # brighter than any training pixel outside it)
+        gmin, gmax = float(np.nanmin(lo)), float(np.nanmax(hi))
+        sets["inverted"] = np.clip(gmin + gmax - X, gmin, gmax)
         shape = (len(X), *train.image_shape)
         imgs = X.reshape(shape)
         turns = 1 if shape[1] == shape[2] else 2
