@@ -90,7 +90,7 @@ def _columns(record) -> list[tuple[str, str, callable]]:
         ("missing@50%", "missing",
          lambda s, m: _pct(max((r for r in s["rows"] if r["model"] == m),
                                key=lambda r: r["mean"][_half(s)])["mean"][_half(s)])),
-        ("1st k labels", "unlabeled",
+        ("fewest labels", "unlabeled",
          lambda s, m: _pct(max(r["mean"][0] for r in s["rows"] if r["model"] == m))),
         ("novelty AUROC", "novelty",
          lambda s, m: f"{max(sum(v.values()) / len(v) for v in next(r for r in s['rows'] if r['model'] == m)['auroc'].values()):.2f}"),
@@ -147,7 +147,10 @@ def summary_table(record: dict) -> str:
     default=None,
     help="Output folder (default ./genvsdisc-report/<source>-<timestamp>/).",
 )
-@click.option("--scheduler", help="Run on an existing Dask scheduler, e.g. tcp://HOST:8786.")
+@click.option(
+    "--scheduler",
+    help="Run on an existing Dask scheduler, e.g. tcp://HOST:8786 (its workers need genvsdisc installed).",
+)
 @click.option(
     "--workers",
     type=int,
