@@ -194,12 +194,32 @@ def test_pixels_outside_unit_range_are_refused(digits, name):
         ("cvae", "latent_dim", "8", "'latent_dim' parameter of CVAEClassifier must be an int"),
         ("diffusion", "sample_steps", 5000, "'sample_steps' parameter .* must be <= timesteps"),
         ("diffusion", "device", "tpu", "'device' parameter must be 'auto', 'cpu' or 'cuda'"),
+        (
+            "diffusion",
+            "eta",
+            2.0,
+            r"'eta' parameter of DiffusionClassifier must be a float in \[0, 1\]",
+        ),
     ],
 )
 def test_bad_parameters_are_refused(digits, name, param, value, match):
     X, y, _, _ = digits
     with pytest.raises(ParameterError, match=match):
         make(name, **{**TINY[name], param: value}).fit(X, y)
+
+
+def test_diffusion_takes_any_number_of_features():
+    X = np.random.default_rng(0).random((40, 10))
+    model = DiffusionClassifier(**TINY["diffusion"]).fit(X, np.arange(40) % 2)
+    assert model.sample(2, y=1, random_state=0)[0].shape == (2, 10)
+
+
+@pytest.mark.parametrize("eta", [0.0, 1.0])
+def test_diffusion_deterministic_and_ancestral_sampling(digits, eta):
+    X, y, _, _ = digits
+    model = DiffusionClassifier(**TINY["diffusion"], eta=eta).fit(X, y)
+    a, _ = model.sample(2, y=0, random_state=0)
+    assert a.shape == (2, 64) and np.isfinite(a).all()
 
 
 def test_cosine_schedule_is_monotone_and_ends_near_zero():

@@ -49,6 +49,7 @@ from genvsdisc.models.torch_utils import (
     check_positive_float,
     check_positive_int,
     configure_threads,
+    resolve_image_shape,
     run_epochs,
     seeded,
 )
@@ -63,13 +64,14 @@ class DiffusionConfig:
     hidden: int = 512  # width of the residual MLP denoiser
     n_blocks: int = 3  # residual blocks, each conditioned on (t, y) by a scale and shift
     timesteps: int = 1000  # T, steps of the forward (noising) process
-    epochs: int = 40  # passes over the training rows
+    epochs: int = 80  # passes over the training rows
     batch_size: int = 128  # rows per optimiser step
     lr: float = 1e-3  # peak AdamW learning rate (short warm-up, cosine decay)
-    ema: float = 0.999  # decay of the weight average used for sampling and scoring
+    ema: float = 0.995  # decay of the weight average used for sampling and scoring
     p_uncond: float = 0.1  # fraction of training rows with the class dropped
-    guidance: float = 2.0  # classifier-free guidance weight w at sampling (0 = plain conditional)
+    guidance: float = 1.0  # classifier-free guidance weight w at sampling (0 = plain conditional)
     sample_steps: int = 100  # reverse steps when sampling (strided over the T steps)
+    eta: float = 1.0  # reverse-step noise: 1 = ancestral DDPM, 0 = deterministic DDIM
     n_trials: int = 32  # (t, eps) pairs per row and class when classifying
 
 
@@ -148,10 +150,11 @@ class DiffusionClassifier(TorchModelMixin, GenerativeClassifier):
     Parameters
     ----------
     hidden, n_blocks, timesteps, epochs, batch_size, lr, ema, p_uncond, guidance,
-    sample_steps, n_trials
+    sample_steps, eta, n_trials
         See :class:`DiffusionConfig`.
     image_shape : tuple or None, default=None
-        Kept for the image grid; the denoiser sees flat rows.
+        (height, width[, channels]), checked and kept for showing samples; the
+        denoiser sees flat rows, so any number of features in [0, 1] works.
     device : {"auto", "cpu", "cuda"}, default="auto"
     random_state : int or None, default=0
         Seeds training and the fixed (t, eps) pairs used for scoring.
@@ -181,6 +184,7 @@ class DiffusionClassifier(TorchModelMixin, GenerativeClassifier):
         p_uncond=DiffusionConfig.p_uncond,
         guidance=DiffusionConfig.guidance,
         sample_steps=DiffusionConfig.sample_steps,
+        eta=DiffusionConfig.eta,
         n_trials=DiffusionConfig.n_trials,
         image_shape=None,
         device="auto",
@@ -197,6 +201,7 @@ class DiffusionClassifier(TorchModelMixin, GenerativeClassifier):
         self.p_uncond = p_uncond
         self.guidance = guidance
         self.sample_steps = sample_steps
+        self.eta = eta
         self.n_trials = n_trials
         self.image_shape = image_shape
         self.device = device
@@ -218,6 +223,7 @@ class DiffusionClassifier(TorchModelMixin, GenerativeClassifier):
             ),
             guidance=check_positive_float(self, "guidance", self.guidance, allow_zero=True),
             sample_steps=pos_int("sample_steps"),
+            eta=check_positive_float(self, "eta", self.eta, allow_zero=True, upper=1),
             n_trials=pos_int("n_trials"),
         )
         if cfg.sample_steps > cfg.timesteps:
@@ -246,6 +252,8 @@ class DiffusionClassifier(TorchModelMixin, GenerativeClassifier):
         self.class_log_prior_ = np.log(counts / counts.sum())
         device = self._device()
         configure_threads()
+        if self.image_shape is not None:
+            resolve_image_shape(self.image_shape, X.shape[1])  # a wrong shape fails now
         self.arch_ = {"n_features": X.shape[1], "n_classes": R.shape[1], "config": asdict(cfg)}
         with seeded(self.random_state, device) as gen:
             net = self._build_module(self.arch_).to(device)
@@ -265,6 +273,7 @@ class DiffusionClassifier(TorchModelMixin, GenerativeClassifier):
         )
         K = net.n_classes
         net.train()
+        done = [0]  # optimiser steps so far, for the EMA warm-up
 
         def step(idx):
             idx = idx.to(device)
@@ -279,9 +288,15 @@ class DiffusionClassifier(TorchModelMixin, GenerativeClassifier):
             loss.backward()
             opt.step()
             sched.step()
-            with torch.no_grad():  # exponential moving average of the weights
+            # Exponential moving average of the weights. Its memory of 1 / (1 - decay)
+            # steps must stay short against a CPU-sized run of a few thousand steps (an
+            # average over the whole run blends in the untrained start); the warm-up
+            # (1 + n) / (10 + n) lets it follow the fast early changes.
+            done[0] += 1
+            decay = min(cfg.ema, (1 + done[0]) / (10 + done[0]))
+            with torch.no_grad():
                 for p_ema, p in zip(self.module_.parameters(), net.parameters(), strict=True):
-                    p_ema.lerp_(p, 1 - cfg.ema)
+                    p_ema.lerp_(p, 1 - decay)
             return loss.item()
 
         return run_epochs(
@@ -357,8 +372,9 @@ class DiffusionClassifier(TorchModelMixin, GenerativeClassifier):
             a_t, a_s = abar[t].float(), abar[s].float()
             x0 = (a_t.sqrt() * x - (1 - a_t).sqrt() * v).clamp(-1, 1)
             eps = (x - a_t.sqrt() * x0) / (1 - a_t).sqrt()  # re-derived after clipping
-            # Ancestral (DDPM) step from t to s on the strided schedule (DDIM with eta = 1).
-            var = (1 - a_s) / (1 - a_t) * (1 - a_t / a_s)
+            # DDIM step from t to s (Song et al. 2021): eta = 1 is the ancestral DDPM
+            # step on the strided schedule, eta = 0 the deterministic one.
+            var = cfg["eta"] ** 2 * (1 - a_s) / (1 - a_t) * (1 - a_t / a_s)
             x = a_s.sqrt() * x0 + (1 - a_s - var).clamp(min=0).sqrt() * eps
             if s > 0:
                 x = x + var.sqrt() * noise()
