@@ -109,25 +109,26 @@ class Settings:
         n_seeds : int, optional
             ``--seeds``: repetitions of every grid (the costly ones included).
         n_features : int, optional
-            Feature count of the data; above :data:`LARGE_FEATURES` the
-            missing-features and unlabeled-data grids use fewer seeds, rows and
-            EM iterations.
+            Feature count of the data; above :data:`LARGE_FEATURES` every grid
+            uses fewer seeds, and the missing-features and unlabeled-data grids
+            fewer rows.
         **overrides
             Any field.
         """
         base = cls()
         large = n_features is not None and n_features > LARGE_FEATURES
         if large:
-            base = replace(base, costly_seeds=2, missing_max_rows=100, unlabeled_max_pool=1000,
-                           labels_per_class=(1, 10))  # fmt: skip
+            base = replace(base, seeds=(0, 1, 2), costly_seeds=2, missing_max_rows=60,
+                           unlabeled_max_pool=600, labels_per_class=(1, 10))  # fmt: skip
         if quick:
             base = replace(base, seeds=(0, 1), costly_seeds=1, n_sizes=5,
                            missing_fractions=(0.0, 0.5, 0.9), labels_per_class=(1, 5),
                            missing_max_rows=150, unlabeled_max_pool=400, em_max_iter=5,
                            n_generate=30, max_train=600, max_test=300, quick=True)  # fmt: skip
             if large:
-                base = replace(base, seeds=(0,), missing_max_rows=30, unlabeled_max_pool=150,
-                               labels_per_class=(1,), max_train=300, max_test=200)  # fmt: skip
+                base = replace(base, seeds=(0,), n_sizes=4, missing_max_rows=30,
+                               unlabeled_max_pool=150, labels_per_class=(1,), max_train=300,
+                               max_test=200)  # fmt: skip
         if n_seeds is not None:
             if n_seeds < 1:
                 raise ParameterError(f"--seeds must be a positive integer; got {n_seeds}")
