@@ -106,3 +106,16 @@ def test_installed_script_compare(tmp_path):
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert (out / "report.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_compare_bad_seeds_one_line(tmp_path):
+    result = run("compare", "iris", "--seeds", "0", "--out", tmp_path / "o", "--no-progress")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "genvsdisc: error: --seeds must be a positive integer; got 0"
+
+
+def test_summary_table_lists_skipped(moons_run):
+    _, out = moons_run
+    record = json.loads((out / "results.json").read_text())
+    record["experiments"]["regions"] = {"status": "skipped", "title": "x", "reason": "why not"}
+    assert compare_command.summary_table(record).splitlines()[-1] == "skipped regions: why not"

@@ -64,6 +64,10 @@ class Settings:
     missing_max_rows : int
         Test rows scored in the missing-features experiment (a stratified
         subsample, the same for every model; integrating features out costs per row).
+    iterative_impute : bool
+        Add scikit-learn's ``IterativeImputer`` to mean imputation for the
+        discriminative models (off only for ``--quick`` on wide data: one
+        regression per feature).
     labels_per_class : tuple of int
         k labeled rows per class in the unlabeled-data experiment.
     unlabeled_max_pool : int
@@ -89,6 +93,7 @@ class Settings:
     n_sizes: int = 8
     missing_fractions: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 0.9)
     missing_max_rows: int = 300
+    iterative_impute: bool = True
     labels_per_class: tuple[int, ...] = (1, 3, 10)
     unlabeled_max_pool: int = 1500
     em_max_iter: int | None = 10
@@ -127,8 +132,8 @@ class Settings:
                            n_generate=30, max_train=600, max_test=300, quick=True)  # fmt: skip
             if large:
                 base = replace(base, seeds=(0,), n_sizes=4, missing_max_rows=30,
-                               unlabeled_max_pool=150, labels_per_class=(1,), max_train=300,
-                               max_test=200)  # fmt: skip
+                               iterative_impute=False, unlabeled_max_pool=150,
+                               labels_per_class=(1,), max_train=300, max_test=200)  # fmt: skip
         if n_seeds is not None:
             if n_seeds < 1:
                 raise ParameterError(f"--seeds must be a positive integer; got {n_seeds}")

@@ -60,13 +60,14 @@ def remove_features(X: np.ndarray, fraction: float, seed: int) -> np.ndarray:
     return out
 
 
-def methods_for(model) -> list[str]:
-    """How ``model`` meets NaN: integrate (generative), native (hgb) or imputation."""
+def methods_for(model, iterative: bool = True) -> list[str]:
+    """How ``model`` meets NaN: integrate (generative), native (hgb) or imputation
+    (mean, and iterative unless ``iterative`` is False)."""
     if getattr(model, "family", None) == "generative" and getattr(model, "_handles_missing", False):
         return ["integrate"]
     if getattr(model, "handles_missing", False):
         return ["native", "mean"]
-    return ["mean", "iterative"]
+    return ["mean", "iterative"] if iterative else ["mean"]
 
 
 def _imputer(method: str, d: int, seed: int):
@@ -109,7 +110,7 @@ def impute(train, test, *, settings: Settings) -> dict:
     seed = settings.seeds[0]
     X_test = test.X[scored_rows(test, settings)]
     out = {}
-    for method in ("mean", "iterative"):
+    for method in ("mean", "iterative") if settings.iterative_impute else ("mean",):
         imputer = _imputer(method, train.X.shape[1], seed).fit(train.X)
         out[method] = [
             [imputer.transform(remove_features(X_test, f, s)) if f > 0 else X_test
@@ -136,7 +137,7 @@ def evaluate(train, test, *, model: str, mask_seed: int, settings: Settings,
     X_test, y_test = test.X[rows], test.y[rows]
     est = make_model(model, settings.seeds[0], settings).fit(train.X, train.y)
     out = {}
-    for method in methods_for(est):
+    for method in methods_for(est, settings.iterative_impute):
         accs = []
         for i, frac in enumerate(settings.missing_fractions):
             if method in ("mean", "iterative"):
