@@ -100,7 +100,7 @@ class TinyGPT(nn.Module):
     Every sequence starts with one, and its embedding is also added at every
     position (like BERT's segment embedding), so the class steers each word
     from the first layer on rather than only through attention to position 0.
-    On bbc_news, at the same training budget, this lowered the training loss
+    On bbc_news, at the same training budget (4 epochs), this lowered the training loss
     (4.11 against 4.15 nats per token) and raised the share of 200 samples
     that the tf-idf judge assigned to their intended class from 76 % to 81 %.
     """
