@@ -283,31 +283,50 @@ def compare(ds: Dataset, *, models=None, experiments=None, settings: Settings | 
         engine=engine.describe(),
         command=command,
     )
-    # Every model is fitted once on the whole training side (the accuracy
-    # experiment). Hyper-parameters it chose by itself there (C by
-    # cross-validation...) are then fixed for that model's grid tasks, which
-    # wait for that fit only: the other models' tasks start at once.
+    planned, skipped = _schedule(exp_names, train, test, names, settings)
+    outputs = _run(engine, planned, exp_names, train, test, progress)
+    settings = _with_tuned(settings, names, outputs)
+    record["settings"] = settings.to_dict()
+    _collect(record, exp_names, planned, skipped, outputs, (train, test, names, settings))
+    record["timings"]["total_s"] = time.perf_counter() - t0
+    return results_mod.to_jsonable(record)
+
+
+def _schedule(exp_names, train, test, names, settings):
+    """Every experiment's tasks, wired to the first fits; and the skipped ones with reasons.
+
+    Every model is fitted once on the whole training side (the accuracy
+    experiment). Hyper-parameters it chose by itself there (C by
+    cross-validation...) are then fixed for that model's grid tasks, which wait
+    for that fit only: the other models' tasks start at once.
+    """
     first = accuracy.plan(train, test, names, settings)
     rest = [n for n in exp_names if n != accuracy.NAME]
     planned, skipped = _plan_all(rest, train, test, names, settings)
     by_key = {t.key: t for t in first + [t for ts in planned.values() for t in ts]}
     planned = {name: [_wire(t, names, by_key) for t in ts] for name, ts in planned.items()}
-    planned = {accuracy.NAME: first, **planned}
-    shown = planned if accuracy.NAME in exp_names else {k: v for k, v in planned.items()
-                                                          if k != accuracy.NAME}  # fmt: skip
+    return {accuracy.NAME: first, **planned}, skipped
+
+
+def _run(engine, planned, exp_names, train, test, progress) -> dict:
+    """All tasks at once on ``engine``, one progress bar per experiment that was asked for."""
+    shown = {k: v for k, v in planned.items() if k in exp_names}
     bars = _progress_bars(shown, progress)
     owner = {t.key: name for name, tasks in planned.items() for t in tasks}
-    all_tasks = [t for tasks in planned.values() for t in tasks]
 
     def tick(task):
         if owner[task.key] in bars:
             bars[owner[task.key]].update()
 
-    outputs = engine.run(all_tasks, train, test, progress=tick)
+    outputs = engine.run([t for ts in planned.values() for t in ts], train, test, progress=tick)
     for bar in bars.values():
         bar.close()
-    settings = _with_tuned(settings, names, outputs)
-    record["settings"] = settings.to_dict()
+    return outputs
+
+
+def _collect(record, exp_names, planned, skipped, outputs, data) -> None:
+    """Each experiment's combined result, task times and warnings, into ``record``."""
+    train, test, names, settings = data
     warnings_seen = []
     for name in exp_names:
         module = EXPERIMENTS[name]
@@ -323,8 +342,6 @@ def compare(ds: Dataset, *, models=None, experiments=None, settings: Settings | 
             record["timings"]["tasks"][key] = out["seconds"]
             warnings_seen += [w for w in out["warnings"] if w not in warnings_seen]
     record["warnings"] = warnings_seen
-    record["timings"]["total_s"] = time.perf_counter() - t0
-    return results_mod.to_jsonable(record)
 
 
 def _tuned_call(train, test, *, _fn, _kwargs, **deps):
