@@ -99,7 +99,11 @@ def _missing_table(sec):
     head = ["model (method)"] + [f"{f:.0%} removed (%)" for f in sec["fractions"]]
     rows = [[r["label"]] + [_pm(m, s) for m, s in zip(r["mean"], r["std"], strict=True)]
             for r in sec["rows"]]  # fmt: skip
-    return _table(head, rows)
+    grid = (f'<p class="note">Mean ± spread over {len(sec["seeds"])} random mask(s) per '
+            f"fraction, on {sec['n_rows']} of the {sec['n_test']} test rows (a stratified "
+            "subsample, the same rows and masks for every model); imputers are fitted on the "
+            "training rows only.</p>")  # fmt: skip
+    return _table(head, rows) + grid
 
 
 def _unlabeled_table(sec):
@@ -108,7 +112,11 @@ def _unlabeled_table(sec):
             for r in sec["rows"]]  # fmt: skip
     notes = "".join(f'<p class="note">{escape(r["label"])}: n/a where it could not be fitted '
                     f"({escape(r['error'])})</p>" for r in sec["rows"] if r.get("error"))  # fmt: skip
-    return _table(head, rows) + notes
+    cap = (f"; EM of mixtures capped at {sec['em_max_iter']} iterations"
+           if sec.get("em_max_iter") else "")  # fmt: skip
+    grid = (f'<p class="note">Mean ± spread over {len(sec["seeds"])} draw(s) of the labeled '
+            f"rows; up to {sec['max_pool']} other training rows form the unlabeled pool{cap}.</p>")  # fmt: skip
+    return _table(head, rows) + notes + grid
 
 
 def _novelty_table(sec):
