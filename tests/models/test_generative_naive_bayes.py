@@ -219,6 +219,29 @@ def test_fit_equals_chunked_partial_fit(factory, fixture, attrs, request):
     np.testing.assert_allclose(chunked.predict_proba(X), full.predict_proba(X), atol=1e-9)
 
 
+def test_gaussian_nb_smoothing_is_the_same_for_chunks_and_one_fit(blobs):
+    # A large var_smoothing makes any chunk-dependent floor visible: the floor
+    # must come from the variance of all rows seen, as in one fit.
+    X, y = blobs
+    full = GaussianNaiveBayes(var_smoothing=0.3).fit(X, y)
+    chunked = GaussianNaiveBayes(var_smoothing=0.3)
+    for rows in np.array_split(np.random.RandomState(1).permutation(len(X)), 5):
+        chunked.partial_fit(X[rows], y[rows], classes=np.unique(y))
+    np.testing.assert_allclose(chunked.var_, full.var_, rtol=1e-10)
+    reference = GaussianNB(var_smoothing=0.3).fit(X, y)
+    np.testing.assert_allclose(full.var_, reference.var_, rtol=1e-10)
+
+
+def test_gaussian_nb_zero_variance_gives_finite_probabilities():
+    # Every training row is the same point: no variance to scale the floor by.
+    X, y = np.array([[1.0, 2.0]] * 6), np.array([0, 0, 0, 0, 1, 1])
+    model = GaussianNaiveBayes().fit(X, y)
+    proba = model.predict_proba(np.array([[1.0, 2.0], [1.5, 2.0]]))
+    assert np.all(np.isfinite(proba))
+    np.testing.assert_allclose(proba[0], [2 / 3, 1 / 3])
+    assert np.isfinite(model.score_samples(X[:1])).all()
+
+
 def test_partial_fit_unknown_label_raises(blobs):
     X, y = blobs
     model = GaussianNaiveBayes().partial_fit(X[y < 2], y[y < 2])

@@ -345,15 +345,35 @@ def diag_gaussian_log_pdf(X, means, variances):
     Returns
     -------
     ndarray (n, C)
+
+    Notes
+    -----
+    sum_j (x_j - mu_cj)^2 / var_cj expands into three matrix products
+    (x^2 @ (1/var).T - 2 x @ (mu/var).T + obs @ (mu^2/var).T), one BLAS call
+    each instead of a pass over the rows per class: about 10x faster on
+    images (learning curves score the test side at every point). Features
+    are first centred on the mean of the class means, which keeps the
+    expansion's cancellation error relative to the spread *between* classes
+    rather than to the features' offset; tiny negative results are clipped.
     """
     obs = ~np.isnan(X)
-    X0 = np.where(obs, X, 0.0)
-    n_obs = obs.sum(axis=1)
-    out = np.empty((len(X), len(means)))
-    for c, (mu, var) in enumerate(zip(means, variances, strict=True)):
-        diff = np.where(obs, X0 - mu, 0.0)  # (x - mu) directly: no cancellation at large offsets
-        out[:, c] = -0.5 * ((diff**2 / var).sum(axis=1) + obs @ np.log(var) + n_obs * LOG_2PI)
-    return out
+    complete = bool(obs.all())
+    shift = means.mean(axis=0)
+    Xc = X - shift if complete else np.where(obs, X - shift, 0.0)
+    mu = means - shift
+    prec = 1.0 / variances
+    mu_term = mu**2 * prec  # (C, d)
+    log_term = np.log(variances) + LOG_2PI  # (C, d)
+    sq = (Xc**2) @ prec.T - 2.0 * (Xc @ (mu * prec).T)  # (n, C)
+    if complete:  # obs @ term.T is the same row for every x
+        sq += mu_term.sum(axis=1)
+        logs = log_term.sum(axis=1)
+    else:
+        obs_f = obs.astype(float)
+        sq += obs_f @ mu_term.T
+        logs = obs_f @ log_term.T
+    # sq is a sum of squares: rounding in the expansion may take it below 0 by a hair
+    return -0.5 * (np.maximum(sq, 0.0) + logs)
 
 
 def feature_variances(X, weights=None):

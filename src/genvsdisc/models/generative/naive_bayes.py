@@ -84,7 +84,8 @@ class GaussianNaiveBayes(_NaiveBayes):
         Per-class feature means and variances.
     class_log_prior_ : ndarray (K,)
     nb_ : sklearn.naive_bayes.GaussianNB
-        The fitted scikit-learn model holding the statistics.
+        The fitted scikit-learn model holding the raw statistics (its
+        ``var_`` without the ``var_smoothing`` floor, which ``var_`` adds).
 
     Examples
     --------
@@ -106,11 +107,32 @@ class GaussianNaiveBayes(_NaiveBayes):
         check_real(self, "var_smoothing", 0.0)
 
     def _make_inner(self):
-        return GaussianNB(var_smoothing=self.var_smoothing)
+        # The inner model keeps raw statistics (no smoothing): scikit-learn's
+        # partial_fit recomputes its epsilon from each new chunk alone, so chunked
+        # fits would drift from one fit on all rows. The smoothing is added below.
+        return GaussianNB(var_smoothing=0.0)
 
     def _finalize(self):
         super()._finalize()
-        self.theta_, self.var_ = self.nb_.theta_, self.nb_.var_
+        self.theta_ = self.nb_.theta_
+        self.var_ = self.nb_.var_ + self._variance_floor()
+
+    def _variance_floor(self):
+        """var_smoothing times the largest feature variance of all rows seen so far.
+
+        That variance is pooled from the per-class statistics (within-class
+        variance plus the spread of the class means), so partial_fit over
+        chunks gives exactly what one fit on all rows gives, and it equals
+        scikit-learn's ``GaussianNB.epsilon_`` for unweighted rows. When every
+        row is the same point the variance is 0 and the floor falls back to
+        var_smoothing itself (unit scale), so densities stay finite.
+        """
+        counts = self.nb_.class_count_
+        n = counts.sum()
+        grand_mean = counts @ self.nb_.theta_ / n
+        pooled = counts @ (self.nb_.var_ + (self.nb_.theta_ - grand_mean) ** 2) / n
+        scale = float(pooled.max())
+        return self.var_smoothing * (scale if scale > 0 else 1.0)
 
     def _joint_log_likelihood(self, X):
         # sum over the observed j of log N(x_j; theta_kj, var_kj)
