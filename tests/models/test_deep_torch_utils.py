@@ -14,8 +14,10 @@ from genvsdisc.exceptions import DataError, ParameterError
 from genvsdisc.models import make
 from genvsdisc.models.generative.ngram import NGramLMClassifier
 from genvsdisc.models.torch_utils import (
+    check_unit_range,
     configure_threads,
     load_model,
+    optimiser_step,
     resolve_device,
     resolve_image_shape,
     save_model,
@@ -98,6 +100,28 @@ def test_seeded_bad_seed_is_refused():
     ):
         with seeded(-1):
             pass
+
+
+def test_optimiser_step_clips_the_gradient_norm():
+    w = torch.nn.Parameter(torch.tensor([3.0, 4.0]))
+    opt = torch.optim.SGD([w], lr=1.0)
+    loss = optimiser_step((w * w).sum(), opt, clip=1.0)  # gradient (6, 8), norm 10
+    assert loss == pytest.approx(25.0)
+    assert w.detach().numpy() == pytest.approx([3.0 - 0.6, 4.0 - 0.8], abs=1e-5)
+
+
+def test_optimiser_step_steps_the_schedule():
+    w = torch.nn.Parameter(torch.ones(2))
+    opt = torch.optim.SGD([w], lr=1.0)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    optimiser_step(w.sum(), opt, sched)
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.5)
+
+
+def test_check_unit_range_names_the_model_and_the_values():
+    check_unit_range(np.array([[0.0, np.nan, 1.0]]), "cvae", "predict")  # NaN is let through
+    with pytest.raises(DataError, match=r"X \(fit\): diffusion models pixel .* from -1 to 2"):
+        check_unit_range(np.array([[-1.0, 2.0]]), "diffusion", "fit")
 
 
 def test_resolve_image_shape_square_and_explicit():

@@ -17,12 +17,14 @@ training loop. This module keeps the parts they have in common:
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib
 import json
 import os
 import struct
 from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +46,11 @@ __all__ = [
     "random_affine",
     "run_epochs",
     "shuffled_batches",
+    "optimiser_step",
+    "fit_pixel_generator",
+    "check_unit_range",
     "TorchModelMixin",
+    "PixelGeneratorMixin",
     "save_model",
     "load_model",
     "LOADABLE_MODELS",
@@ -253,6 +259,72 @@ def run_epochs(
     return history
 
 
+def optimiser_step(loss: torch.Tensor, opt, sched=None, clip: float | None = None) -> float:
+    """Backpropagate the scalar ``loss``, step ``opt`` (and ``sched``); return the loss.
+
+    ``clip`` caps the global gradient norm of the optimiser's parameters.
+    """
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    if clip is not None:
+        params = [p for group in opt.param_groups for p in group["params"]]
+        torch.nn.utils.clip_grad_norm_(params, clip)
+    opt.step()
+    if sched is not None:
+        sched.step()
+    return loss.item()
+
+
+def fit_pixel_generator(model, X: np.ndarray, R: np.ndarray, train: Callable) -> None:
+    """The fit of genvsdisc's class-conditional pixel generators (``cvae``, ``diffusion``).
+
+    Records the class prior and the architecture, builds the network under
+    the model's seed and hands it to ``train``; afterwards ``model.module_``
+    (set by ``train``: the trained network itself, or an average of its
+    weights) is put in evaluation mode.
+
+    Parameters
+    ----------
+    model : TorchModelMixin
+        Has ``_config()``, ``_build_module(arch)``, ``image_shape``,
+        ``random_state`` and ``device``.
+    X : ndarray (n, d)
+        Training rows, pixels in [0, 1].
+    R : ndarray (n, K)
+        One-hot class responsibilities (these models run no EM).
+    train : callable
+        ``train(net, cfg, y_idx, gen) -> list of float``: trains ``net`` (the
+        freshly built module, already on the device) on the rows of class
+        ``y_idx`` (n,) with ``cfg`` (the model's config dataclass), draws
+        shuffles from ``gen`` (a seeded CPU ``torch.Generator``), sets
+        ``model.module_`` and returns the loss per epoch.
+
+    Sets ``class_log_prior_`` (K,), ``arch_`` and ``loss_curve_`` on ``model``.
+    """
+    cfg = model._config()
+    if model.image_shape is not None:
+        resolve_image_shape(model.image_shape, X.shape[1])  # a wrong shape fails now
+    counts = R.sum(0)
+    model.class_log_prior_ = np.log(counts / counts.sum())
+    device = model._device()
+    configure_threads()
+    model.arch_ = {"n_features": X.shape[1], "n_classes": R.shape[1], "config": asdict(cfg)}
+    with seeded(model.random_state, device) as gen:
+        net = model._build_module(model.arch_).to(device)
+        model.loss_curve_ = train(net, cfg, R.argmax(1), gen)
+    model.module_.eval()
+
+
+def check_unit_range(X: np.ndarray, model_name: str, where: str) -> None:
+    """Pixel models need X in [0, 1] (NaN, a missing pixel, is let through)."""
+    lo, hi = np.nanmin(X), np.nanmax(X)
+    if lo < 0 or hi > 1:
+        raise DataError(
+            f"X ({where}): {model_name} models pixel intensities in [0, 1]; found values from "
+            f"{lo:.4g} to {hi:.4g}. Scale the features to [0, 1] first."
+        )
+
+
 def check_positive_int(owner, name: str, value, minimum: int = 1) -> int:
     """Validate an integer hyper-parameter and return it as int."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
@@ -312,6 +384,41 @@ class TorchModelMixin:
 
 # ------------------------------------------------------------ save / load
 _ARRAY_ATTRS = ("class_log_prior_", "feature_min_", "feature_max_")
+
+
+class PixelGeneratorMixin(TorchModelMixin):
+    """What ``cvae`` and ``diffusion`` share: pixels in [0, 1], the fit, sampling temperature.
+
+    A subclass implements ``_train(X, R, net, cfg, y_idx, gen)`` (see
+    :func:`fit_pixel_generator`) and ``_sample_class(k, n, rng)``, which
+    reads the temperature from ``self._temperature``.
+    """
+
+    def _validate_fit_X(self, X, reset=True):
+        X = super()._validate_fit_X(X, reset=reset)
+        check_unit_range(X, self._registry_name, "fit")
+        return X
+
+    def _validate_predict_X(self, X):
+        X = super()._validate_predict_X(X)
+        check_unit_range(X, self._registry_name, "predict")
+        return X
+
+    def _fit_weighted(self, X, R):
+        """Train the network on ``X`` (n, d); ``R`` (n, K) is one-hot (these models run no EM)."""
+        fit_pixel_generator(self, X, R, functools.partial(self._train, X, R))
+
+    def sample(self, n_samples=1, y=None, random_state=None, *, clip=False, temperature=1.0):
+        """Draw images; see ``GenerativeClassifier.sample``.
+
+        ``temperature`` scales the model's noise (see the model's
+        ``_sample_class``): < 1 gives more typical, less varied images.
+        """
+        self._temperature = check_positive_float(self, "temperature", temperature, upper=10)
+        try:
+            return super().sample(n_samples, y=y, random_state=random_state, clip=clip)
+        finally:
+            del self._temperature
 
 
 def _json_safe(value):

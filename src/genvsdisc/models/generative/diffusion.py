@@ -40,22 +40,22 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from genvsdisc.exceptions import DataError, ParameterError
+from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.base import GenerativeClassifier
 from genvsdisc.models.spec import ModelSpec
 from genvsdisc.models.torch_utils import (
-    TorchModelMixin,
+    PixelGeneratorMixin,
     check_positive_float,
     check_positive_int,
     configure_threads,
-    resolve_image_shape,
+    optimiser_step,
     run_epochs,
     seeded,
 )
@@ -146,7 +146,7 @@ def cosine_alpha_bar(T: int) -> torch.Tensor:
     return torch.cat([torch.ones(1, dtype=torch.float64), torch.cumprod(1 - betas, 0)])
 
 
-class DiffusionClassifier(TorchModelMixin, GenerativeClassifier):
+class DiffusionClassifier(PixelGeneratorMixin, GenerativeClassifier):
     """Class-conditional DDPM with classifier-free guidance; classifies by denoising error.
 
     ``predict_joint_log_proba`` is an **unnormalised** score (see the module
@@ -246,28 +246,9 @@ class DiffusionClassifier(TorchModelMixin, GenerativeClassifier):
         return cosine_alpha_bar(self.arch_["config"]["timesteps"]).to(device)
 
     # ---------------------------------------------------------------- fit
-    def _validate_fit_X(self, X, reset=True):
-        X = super()._validate_fit_X(X, reset=reset)
-        _check_unit_range(X)
-        return X
-
-    def _fit_weighted(self, X, R):
-        """Train the denoiser; ``R`` (n, K) is one-hot (this model runs no EM)."""
-        cfg = self._config()
-        counts = R.sum(0)
-        self.class_log_prior_ = np.log(counts / counts.sum())
-        device = self._device()
-        configure_threads()
-        if self.image_shape is not None:
-            resolve_image_shape(self.image_shape, X.shape[1])  # a wrong shape fails now
-        self.arch_ = {"n_features": X.shape[1], "n_classes": R.shape[1], "config": asdict(cfg)}
-        with seeded(self.random_state, device) as gen:
-            net = self._build_module(self.arch_).to(device)
-            self.module_ = copy.deepcopy(net).requires_grad_(False)  # the EMA weights
-            self.loss_curve_ = self._train(net, X, R.argmax(1), cfg, gen)
-        self.module_.eval()
-
-    def _train(self, net, X, y_idx, cfg: DiffusionConfig, gen) -> list[float]:
+    def _train(self, X, R, net, cfg: DiffusionConfig, y_idx, gen) -> list[float]:
+        """Train ``net`` on ``X`` (n, d) of classes ``y_idx`` (n,); ``module_`` is its EMA."""
+        self.module_ = copy.deepcopy(net).requires_grad_(False)  # the EMA weights
         device = next(net.parameters()).device
         x0_all = torch.as_tensor(X * 2 - 1, dtype=torch.float32, device=device)  # [-1, 1]
         y_all = torch.as_tensor(y_idx, dtype=torch.long, device=device)
@@ -289,11 +270,9 @@ class DiffusionClassifier(TorchModelMixin, GenerativeClassifier):
             eps = torch.randn_like(x0)
             a = abar[t][:, None]
             v = a.sqrt() * eps - (1 - a).sqrt() * x0
-            loss = F.mse_loss(net(a.sqrt() * x0 + (1 - a).sqrt() * eps, t, y), v)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
+            loss = optimiser_step(
+                F.mse_loss(net(a.sqrt() * x0 + (1 - a).sqrt() * eps, t, y), v), opt, sched
+            )
             # Exponential moving average of the weights. Its memory of 1 / (1 - decay)
             # steps must stay short against a CPU-sized run of a few thousand steps (an
             # average over the whole run blends in the untrained start); the warm-up
@@ -303,7 +282,7 @@ class DiffusionClassifier(TorchModelMixin, GenerativeClassifier):
             with torch.no_grad():
                 for p_ema, p in zip(self.module_.parameters(), net.parameters(), strict=True):
                     p_ema.lerp_(p, 1 - decay)
-            return loss.item()
+            return loss
 
         return run_epochs(
             step, len(X), epochs=cfg.epochs, batch_size=cfg.batch_size,
@@ -311,11 +290,6 @@ class DiffusionClassifier(TorchModelMixin, GenerativeClassifier):
         )  # fmt: skip
 
     # ------------------------------------------------------------ predict
-    def _validate_predict_X(self, X):
-        X = super()._validate_predict_X(X)
-        _check_unit_range(X)
-        return X
-
     @torch.no_grad()
     def _joint_log_likelihood(self, X):
         """Unnormalised score log p(y) - 1/2 mean_j ||eps_j - eps(x_tj, t_j, y)||^2, (n, K)."""
@@ -347,20 +321,13 @@ class DiffusionClassifier(TorchModelMixin, GenerativeClassifier):
         return out + self.class_log_prior_
 
     # ------------------------------------------------------------- sample
-    def sample(self, n_samples=1, y=None, random_state=None, *, clip=False, temperature=1.0):
-        """Draw images by the guided reverse process; see ``GenerativeClassifier.sample``.
-
-        ``temperature`` scales the noise of the starting point and of each
-        reverse step (< 1: cleaner, less varied images).
-        """
-        self._temperature = check_positive_float(self, "temperature", temperature, upper=10)
-        try:
-            return super().sample(n_samples, y=y, random_state=random_state, clip=clip)
-        finally:
-            del self._temperature
-
     @torch.no_grad()
     def _sample_class(self, k, n, rng):
+        """Images of class k by the guided reverse process, shape (n, D).
+
+        ``temperature`` (of ``sample``) scales the noise of the starting point
+        and of each reverse step (< 1: cleaner, less varied images).
+        """
         net, device = self.module_.eval(), self._device()
         configure_threads()
         cfg = self.arch_["config"]
@@ -385,15 +352,6 @@ class DiffusionClassifier(TorchModelMixin, GenerativeClassifier):
             if s > 0:
                 x = x + var.sqrt() * noise()
         return ((x.clamp(-1, 1) + 1) / 2).double().cpu().numpy()
-
-
-def _check_unit_range(X) -> None:
-    lo, hi = np.nanmin(X), np.nanmax(X)
-    if lo < 0 or hi > 1:
-        raise DataError(
-            f"X: diffusion models pixel intensities in [0, 1]; found values from {lo:.4g} "
-            f"to {hi:.4g}. Scale the features to [0, 1] first."
-        )
 
 
 SPECS = [

@@ -34,22 +34,21 @@ score of a partly observed image is therefore a bound on log p(x_obs | y).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from genvsdisc.exceptions import DataError
 from genvsdisc.models.base import GenerativeClassifier
 from genvsdisc.models.spec import ModelSpec
 from genvsdisc.models.torch_utils import (
-    TorchModelMixin,
+    PixelGeneratorMixin,
     check_positive_float,
     check_positive_int,
     configure_threads,
-    resolve_image_shape,
+    optimiser_step,
     run_epochs,
     seeded,
 )
@@ -134,7 +133,7 @@ class ClassVAE(nn.Module):
         return kl - rec
 
 
-class CVAEClassifier(TorchModelMixin, GenerativeClassifier):
+class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
     """Class-conditional VAE: a generative classifier with a bound on log p(x|y).
 
     ``predict_joint_log_proba`` / ``score_samples`` are importance-weighted
@@ -207,32 +206,12 @@ class CVAEClassifier(TorchModelMixin, GenerativeClassifier):
         return ClassVAE(arch["n_features"], arch["n_classes"], CVAEConfig(**arch["config"]))
 
     # ---------------------------------------------------------------- fit
-    def _validate_fit_X(self, X, reset=True):
-        X = super()._validate_fit_X(X, reset=reset)
-        _check_unit_range(X, "fit")
-        return X
-
-    def _fit_weighted(self, X, R):
-        """Train one VAE per class; ``R`` (n, K) is one-hot (this model runs no EM)."""
-        cfg = self._config()
-        if self.image_shape is not None:
-            resolve_image_shape(self.image_shape, X.shape[1])  # a wrong shape fails now
-        counts = R.sum(0)
-        self.class_log_prior_ = np.log(counts / counts.sum())
-        y_idx = R.argmax(1)
+    def _train(self, X, R, net, cfg: CVAEConfig, y_idx, gen) -> list[float]:
+        """Train ``net`` on the rows ``X`` (n, d) of one-hot classes ``R`` (n, K)."""
         # Per-class mean image: fills missing pixels for the encoder's proposal.
-        self.class_mean_ = (R.T @ X) / np.maximum(counts[:, None], 1e-12)
-        device = self._device()
-        configure_threads()
-        self.arch_ = {"n_features": X.shape[1], "n_classes": R.shape[1], "config": asdict(cfg)}
-        with seeded(self.random_state, device) as gen:
-            self.module_ = self._build_module(self.arch_).to(device)
-            self.loss_curve_ = self._train(X, y_idx, cfg, gen)
-        self.module_.eval()
-
-    def _train(self, X, y_idx, cfg: CVAEConfig, gen) -> list[float]:
-        device = next(self.module_.parameters()).device
-        net = self.module_.train()
+        self.class_mean_ = (R.T @ X) / np.maximum(R.sum(0)[:, None], 1e-12)
+        device = next(net.parameters()).device
+        self.module_ = net.train()
         K = net.n_classes
         x_all = torch.as_tensor(X, dtype=torch.float32, device=device)
         per_class = max(1, cfg.batch_size // K)
@@ -243,11 +222,7 @@ class CVAEClassifier(TorchModelMixin, GenerativeClassifier):
 
         def step(idx):  # idx (K, b): b rows of every class
             loss = net(x_all[idx.to(device)]).sum(0).mean()  # sum over classes: each its own model
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            return loss.item() / K
+            return optimiser_step(loss, opt, sched) / K
 
         return run_epochs(
             step, len(X), epochs=cfg.epochs, batch_size=per_class * K,
@@ -255,11 +230,6 @@ class CVAEClassifier(TorchModelMixin, GenerativeClassifier):
         )  # fmt: skip
 
     # ------------------------------------------------------------ predict
-    def _validate_predict_X(self, X):
-        X = super()._validate_predict_X(X)
-        _check_unit_range(X, "predict")
-        return X
-
     @torch.no_grad()
     def _joint_log_likelihood(self, X):
         """Importance-weighted bound on log p(x, y=k), shape (n, K); NaN pixels integrated out."""
@@ -293,23 +263,15 @@ class CVAEClassifier(TorchModelMixin, GenerativeClassifier):
         return (torch.logsumexp(log_w, 0) - math.log(S)).double().cpu().numpy()
 
     # ------------------------------------------------------------- sample
-    def sample(self, n_samples=1, y=None, random_state=None, *, clip=False, temperature=1.0):
-        """Draw images; see ``GenerativeClassifier.sample``.
-
-        Each row is the decoder's mean image E[x | z, y] for a fresh
-        z ~ N(0, temperature^2 I): the usual way to show VAE samples (drawing
-        every pixel independently on top would only add salt-and-pepper noise).
-        ``temperature`` < 1 keeps z near the centre: more typical, less varied.
-        """
-        self._temperature = check_positive_float(self, "temperature", temperature, upper=10)
-        try:
-            return super().sample(n_samples, y=y, random_state=random_state, clip=clip)
-        finally:
-            del self._temperature
-
     @torch.no_grad()
     def _sample_class(self, k, n, rng):
-        """Mean images E[x | z, y=k] for z ~ N(0, T^2 I), shape (n, D)."""
+        """Mean images E[x | z, y=k] for z ~ N(0, T^2 I), shape (n, D).
+
+        Each row is the decoder's mean image for a fresh z (T = ``temperature``
+        of ``sample``): the usual way to show VAE samples (drawing every pixel
+        independently on top would only add salt-and-pepper noise). T < 1
+        keeps z near the centre: more typical, less varied.
+        """
         net, device = self.module_.eval(), self._device()
         gen = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
         z = torch.randn(n, net.latent_dim, generator=gen).to(device) * getattr(
@@ -349,16 +311,6 @@ def _balanced_batches(y_idx, K: int, per_class: int, gen: torch.Generator):
         return [torch.stack([take(k) for k in range(K)]) for _ in range(n_batches)]
 
     return epoch
-
-
-def _check_unit_range(X, where: str) -> None:
-    """The pixel model needs X in [0, 1] (NaN allowed at predict time)."""
-    lo, hi = np.nanmin(X), np.nanmax(X)
-    if lo < 0 or hi > 1:
-        raise DataError(
-            f"X ({where}): cvae models pixel intensities in [0, 1]; found values from "
-            f"{lo:.4g} to {hi:.4g}. Scale the features to [0, 1] first."
-        )
 
 
 SPECS = [
