@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from scipy.special import logsumexp
@@ -210,7 +213,8 @@ def test_bad_sample_arguments_are_refused(ngram, kwargs, match):
 def test_bad_constructor_parameters_are_refused(corpus):
     (X, y), _ = corpus
     with pytest.raises(
-        ParameterError, match="'order' parameter of NGramLMClassifier must be an int >= 1"
+        ParameterError,
+        match=r"'order' parameter of NGramLMClassifier must be an int in the range \[1, inf\]",
     ):
         NGramLMClassifier(order=0).fit(X, y)
     with pytest.raises(ParameterError, match="'min_count' parameter .* must be an int >= 1"):
@@ -225,3 +229,10 @@ def test_registry_builds_the_text_models():
     assert isinstance(make("ngram_lm", order=2), NGramLMClassifier)
     assert isinstance(make("transformer_lm"), TransformerLMClassifier)
     assert KneserNeyLM(2, 10, 2).order == 2
+
+
+def test_ngram_module_imports_without_torch():
+    # A Dask worker that unpickles an ngram_lm imports only its module; torch costs ~2 s there.
+    code = "import sys, genvsdisc.models.generative.ngram; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
-import torch
 
+from genvsdisc.models.generative._params import check_int
 from genvsdisc.models.generative.text_lm import (
     BOS,
     EOS,
@@ -29,7 +29,6 @@ from genvsdisc.models.generative.text_lm import (
     tokenize,
 )
 from genvsdisc.models.spec import ModelSpec
-from genvsdisc.models.torch_utils import check_positive_int
 
 __all__ = ["KneserNeyLM", "NGramLMClassifier", "SPECS"]
 
@@ -244,7 +243,7 @@ class NGramLMClassifier(TextLMClassifier):
 
     def _fit_weighted(self, docs, R):
         """Count n-grams per class; ``R`` (n, K) is one-hot (this model runs no EM)."""
-        order = check_positive_int(self, "order", self.order)
+        order = check_int(self, "order")
         tokens = [tokenize(d) for d in docs]
         self.vocabulary_ = Vocabulary.fit(tokens, min_count=self._check_min_count())
         counts = R.sum(0)
@@ -270,6 +269,9 @@ class NGramLMClassifier(TextLMClassifier):
 
     # -------------------------------------------------- save / load hooks
     def _export_state(self):
+        """The n-gram counts as int64 tensors, for :func:`~genvsdisc.models.save_model`."""
+        import torch  # only to save: the model itself needs no torch (Dask workers start faster)
+
         tensors = {
             f"ngram.{k}.{m}": torch.from_numpy(np.ascontiguousarray(a))
             for k, per in enumerate(self.lm_.to_arrays())
