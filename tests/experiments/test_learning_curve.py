@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -62,3 +64,11 @@ def test_warm_start_curve_matches_refit(iris_split):
     assert fast["strategy"] == "warm_start"
     # same convex optimum, reached from another start: equal up to a test row or two
     np.testing.assert_allclose(fast["accuracy"], slow["accuracy"], atol=2.5 / test.n_samples)
+
+
+def test_learning_curve_notes_hyper_parameters_fixed_for_every_size(iris_split, quick):
+    fixed = replace(quick, seeds=(0,), model_params={"logreg": {"C": 1.0}})
+    out = run_experiment("learning_curve", *iris_split, ["gaussian_nb", "logreg"], fixed)
+    assert out["note"].startswith("logreg: every size uses the hyper-parameters chosen once")
+    plain = run_experiment("learning_curve", *iris_split, ["gaussian_nb"], quick)
+    assert "note" not in plain
