@@ -47,14 +47,26 @@ __all__ = ["TransformerConfig", "TinyGPT", "TransformerLMClassifier", "SPECS"]
 
 @dataclass
 class TransformerConfig:
-    """Hyper-parameters of :class:`TransformerLMClassifier` (defaults: bbc_news in minutes on CPU)."""
+    """Hyper-parameters of :class:`TransformerLMClassifier` (defaults: bbc_news in minutes on CPU).
+
+    Why no dropout and 3,000 words: on bbc_news (stratified 70/30 split,
+    seed 0, 8 epochs) dropping dropout 0.1 makes a training step about 20 %
+    cheaper on CPU, and the model, a few hundred thousand weights against
+    ~650k training tokens, does not overfit in 8 epochs; the saved time pays
+    for 3,000 instead of 2,000 words, so fewer topic words become ``<unk>``
+    (which is never generated). The share of 500 samples (60 words, no
+    prompt, temperature 1) that the tf-idf ``logreg`` judge assigns to the
+    intended class rose from 89.6 % to 91.2 % at about the same training
+    time; test accuracy 97.6 % -> 98.2 %. Dropout 0 with 2,000 words and 10
+    epochs gave 91.0 %; 4,000 words and 7 epochs 89.8 %.
+    """
 
     n_layer: int = 2  # transformer blocks
     n_head: int = 4  # attention heads per block
     n_embd: int = 96  # width of the residual stream; must divide by n_head
     block_size: int = 64  # context length in tokens, class token included
-    dropout: float = 0.1  # dropout on attention weights and residual branches
-    max_vocab: int = 2000  # most frequent training words kept; the rest become <unk>
+    dropout: float = 0.0  # dropout on attention weights and residual branches
+    max_vocab: int = 3000  # most frequent training words kept; the rest become <unk>
     epochs: int = 8  # passes over the training tokens
     batch_size: int = 32  # windows per optimiser step
     lr: float = 3e-3  # peak AdamW learning rate (warm-up, cosine decay)
