@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 
 import numpy as np
@@ -69,11 +70,20 @@ def test_fit_pair_model_failure_names_role():
     assert info.value.field == "discriminative"
 
 
-def test_fit_view_unusable_probabilities_names_model():
-    # every point in one spot: Gaussian naive Bayes gets zero variance and no usable density
+def test_fit_view_all_points_in_one_spot_still_draws():
+    # every point in one spot: Gaussian naive Bayes has zero variance, floored to stay finite
     fit = pg.fit_pair([[0, 0]] * 4, [0, 0, 1, 1], "gaussian_nb", "logreg")
+    view = pg.fit_view(fit, "gaussian_nb", "logreg", domain=[-1, 1, -1, 1], grid_size=10)
+    assert np.isfinite(view["generative"]["confidence"]).all()
+
+
+def test_fit_view_unusable_probabilities_names_model(fitted):
+    # A density that breaks down (variances forced to 0, e.g. a hand-edited model)
+    # must give the one clear error, not NaN cells.
+    broken = copy.deepcopy(fitted)
+    broken.generative.var_ = np.zeros_like(broken.generative.var_)
     with pytest.raises(ParameterError, match="'gaussian_nb' gives no usable probabilities") as info:
-        pg.fit_view(fit, "gaussian_nb", "logreg", domain=[-1, 1, -1, 1], grid_size=10)
+        pg.fit_view(broken, "gaussian_nb", "logreg", grid_size=10)
     assert info.value.field == "generative"
 
 
