@@ -164,7 +164,7 @@ def generate(source, model, classes, n, prompt, max_words, min_words, temperatur
     Examples:
       genvsdisc generate digits --model gmm
       genvsdisc generate mnist5k --model cvae --class 3 -n 16
-      genvsdisc generate bbc_news --model ngram_lm --class sport --prompt "The match"
+      genvsdisc generate bbc_news --model ngram_lm --class sports --prompt "The match"
       genvsdisc generate mnist5k --model diffusion --save diffusion.safetensors
     """
     from genvsdisc.data import load
