@@ -89,23 +89,30 @@ def _judge_and_cas(judge, judge_name, X_new, y_new, test, judge_params):
     return agree, cas
 
 
-def image_rows(models, grid_dir):
+def _fit_discriminative(data, name):
+    """Split ``data`` 70/30 (seed 0), fit ``name`` on the training side and print its row.
+
+    Returns ``(train, test, model, row)``; ``row`` holds test accuracy % and fit seconds.
+    """
     from genvsdisc.data import load, train_test_split
+    from genvsdisc.models import make
+
+    train, test = train_test_split(load(data), test_size=0.3, random_state=0)
+    model, fit_s = _timed(make(name).fit, train.X, train.y)
+    accuracy = 100 * float(np.mean(model.predict(test.X) == test.y))
+    row = dict(model=name, data=data, accuracy=accuracy, fit=fit_s)
+    print(_fmt(row), flush=True)
+    return train, test, model, row
+
+
+def image_rows(models, grid_dir):
     from genvsdisc.generation import GenerationResult, memorisation_check, save_image_grid
     from genvsdisc.models import make
 
-    rows = []
-    train, test = train_test_split(load("mnist5k"), test_size=0.3, random_state=0)
-    judge, fit_s = _timed(make("cnn").fit, train.X, train.y)
-    judge_acc = 100 * float(np.mean(judge.predict(test.X) == test.y))
-    rows.append(dict(model="cnn", data="mnist5k", accuracy=judge_acc, fit=fit_s))
-    print(_fmt(rows[-1]), flush=True)
+    train, test, judge, judge_row = _fit_discriminative("mnist5k", "cnn")
+    judge_acc, rows = judge_row["accuracy"], [judge_row]
     if "cnn" in models:
-        d_train, d_test = train_test_split(load("digits"), test_size=0.3, random_state=0)
-        cnn_d, fit_d = _timed(make("cnn").fit, d_train.X, d_train.y)
-        rows.append(dict(model="cnn", data="digits", fit=fit_d,
-                         accuracy=100 * float(np.mean(cnn_d.predict(d_test.X) == d_test.y))))  # fmt: skip
-        print(_fmt(rows[-1]), flush=True)
+        rows.append(_fit_discriminative("digits", "cnn")[3])
     wanted = np.repeat(np.arange(10), PER_CLASS)
     for name in [m for m in IMAGE_GENERATIVE if m in models]:
         model, fit_s = _timed(make(name).fit, train.X, train.y)
@@ -142,16 +149,11 @@ def _missing_accuracy(model, test):
 
 
 def text_rows(models):
-    from genvsdisc.data import load, train_test_split
     from genvsdisc.generation import text_memorisation_check
     from genvsdisc.models import make
 
-    rows = []
-    train, test = train_test_split(load("bbc_news"), test_size=0.3, random_state=0)
-    judge, fit_s = _timed(make("logreg").fit, train.X, train.y)
-    judge_acc = 100 * float(np.mean(judge.predict(test.X) == test.y))
-    rows.append(dict(model="logreg", data="bbc_news", accuracy=judge_acc, fit=fit_s))
-    print(_fmt(rows[-1]), flush=True)
+    train, test, judge, judge_row = _fit_discriminative("bbc_news", "logreg")
+    judge_acc, rows = judge_row["accuracy"], [judge_row]
     wanted = np.repeat(np.arange(len(train.classes)), PER_CLASS)
     for name in [m for m in TEXT_GENERATIVE if m in models]:
         model, fit_s = _timed(make(name).fit, train.X, train.y)
