@@ -350,8 +350,8 @@ def diag_gaussian_log_pdf(X, means, variances):
     -----
     sum_j (x_j - mu_cj)^2 / var_cj expands into three matrix products
     (x^2 @ (1/var).T - 2 x @ (mu/var).T + obs @ (mu^2/var).T), one BLAS call
-    each instead of a pass over the rows per class: about 10x faster on
-    images (learning curves score the test side at every point). Features
+    each instead of a pass over the rows per class (learning curves score
+    the test side at every point). Features
     are first centred on the mean of the class means, which keeps the
     expansion's cancellation error relative to the spread *between* classes
     rather than to the features' offset; tiny negative results are clipped.
