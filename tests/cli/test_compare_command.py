@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -111,7 +112,17 @@ def test_installed_script_compare(tmp_path):
 def test_compare_bad_seeds_one_line(tmp_path):
     result = run("compare", "iris", "--seeds", "0", "--out", tmp_path / "o", "--no-progress")
     assert result.exit_code == 2
-    assert result.stderr.strip() == "genvsdisc: error: --seeds must be a positive integer; got 0"
+    assert result.stderr.strip() == (
+        "genvsdisc: error: Invalid value for '--seeds': 0 is not in the range x>=1. "
+        "(see 'cli compare --help')"
+    )
+
+
+def test_compare_records_command_as_typed(moons_run):
+    _, out = moons_run
+    record = json.loads((out / "results.json").read_text())
+    args = ["compare", "moons", "--models", "gaussian_nb,logreg", "--out", str(out), *QUICK]
+    assert record["command"] == shlex.join(["genvsdisc", *args])
 
 
 def test_summary_table_lists_skipped(moons_run):

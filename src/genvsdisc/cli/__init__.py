@@ -30,7 +30,31 @@ def _one_line_warning(show_default):
 
 
 class _Group(click.Group):
-    """A click group that turns genvsdisc errors into one clean line."""
+    """A click group that turns genvsdisc errors and click's usage errors into one clean line.
+
+    It also keeps the arguments it was given (``ctx.meta["genvsdisc.argv"]``) so that
+    results.json records the command line as typed.
+    """
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        argv = list(args)
+        ctx = super().make_context(info_name, args, parent=parent, **extra)
+        ctx.meta["genvsdisc.argv"] = argv
+        return ctx
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as err:  # a bad option value, a missing argument...
+            hint = f" (see '{err.ctx.command_path} --help')" if getattr(err, "ctx", None) else ""
+            click.echo(f"genvsdisc: error: {err.format_message()}{hint}", err=True)
+            sys.exit(err.exit_code)
+        except click.Abort:  # Ctrl-C
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx):
         try:

@@ -9,8 +9,6 @@ temporary folder is removed, so nothing half-written is left behind.
 from __future__ import annotations
 
 import os
-import re
-import shlex
 import shutil
 import tempfile
 import time
@@ -18,23 +16,23 @@ from pathlib import Path
 
 import click
 
+from genvsdisc.cli.options import (
+    command_line,
+    data_options,
+    load_source,
+    names,
+    progress_option,
+    safe_stem,
+    show_progress,
+)
 from genvsdisc.exceptions import ParameterError
 
 __all__ = ["COMMANDS", "compare", "summary_table", "default_out_dir", "write_outputs"]
 
 
-def _names(value: str | None) -> list[str] | None:
-    if value is None:
-        return None
-    names = [v.strip() for v in value.split(",") if v.strip()]
-    return names or None
-
-
 def default_out_dir(source: str) -> Path:
     """``./genvsdisc-report/<source>-<timestamp>/`` (source reduced to a safe file name)."""
-    stem = Path(str(source).rstrip("/\\")).stem or "data"
-    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem)
-    return Path("genvsdisc-report") / f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+    return Path("genvsdisc-report") / f"{safe_stem(source)}-{time.strftime('%Y%m%d-%H%M%S')}"
 
 
 def _check_out(out: Path) -> None:
@@ -131,13 +129,12 @@ def summary_table(record: dict) -> str:
 
 @click.command()
 @click.argument("source")
-@click.option("--target", help="Class column of a table.")
-@click.option("--text-column", help="Column of a table holding documents (text data).")
+@data_options
 @click.option("--models", help="Comma-separated registry names (default: picked for the data).")
 @click.option("--experiments", help="Comma-separated experiments (default: all that apply).")
 @click.option(
     "--seeds",
-    type=int,
+    type=click.IntRange(min=1),
     default=None,
     help="Repetitions per grid point (default 5; 2 with --quick).",
 )
@@ -153,15 +150,15 @@ def summary_table(record: dict) -> str:
 )
 @click.option(
     "--workers",
-    type=int,
+    type=click.IntRange(min=0),
     default=None,
     help="Local Dask worker processes (default one per core; 0 runs in-process).",
 )
 @click.option("--quick", is_flag=True, help="A small grid on a subsample: seconds, not minutes.")
 @click.option("--deep", is_flag=True, help="Add the deep (PyTorch) models of this modality.")
-@click.option("--progress/--no-progress", default=True, help="Progress bars on stderr.")
-def compare(source, target, text_column, models, experiments, seeds, out, scheduler, workers,
-            quick, deep, progress):  # fmt: skip
+@progress_option
+def compare(source, target, text_column, encoding, models, experiments, seeds, out, scheduler,
+            workers, quick, deep, progress):  # fmt: skip
     """Measure every difference between generative and discriminative models on SOURCE.
 
     SOURCE is a built-in name (see `genvsdisc datasets`) or a CSV / Parquet
@@ -176,47 +173,29 @@ def compare(source, target, text_column, models, experiments, seeds, out, schedu
       genvsdisc compare my.csv --target label --models gaussian_nb,logreg
       genvsdisc compare mnist5k --scheduler tcp://scheduler-host:8786
     """
-    from genvsdisc.data import load
     from genvsdisc.engine import make_engine
     from genvsdisc.experiments import Settings, select_experiments, select_models
     from genvsdisc.experiments import compare as run_compare
 
-    exp_names = select_experiments(_names(experiments))
+    exp_names = select_experiments(names(experiments))
     out = Path(out) if out is not None else default_out_dir(source)
     _check_out(out)
-    command = shlex.join(["genvsdisc", "compare", *_argv(
-        source, target, text_column, models, experiments, seeds, out, scheduler, workers,
-        quick, deep)])  # fmt: skip
-    if seeds is not None and seeds < 1:
-        raise ParameterError(f"--seeds must be a positive integer; got {seeds}")
-    ds = load(source, target=target, text_column=text_column)
+    ds = load_source(source, target=target, text_column=text_column, encoding=encoding)
     settings = Settings.default(quick=quick, n_seeds=seeds, n_features=ds.n_features)
     if quick and workers is None and scheduler is None:
         workers = 0
 
-    names, _ = select_models(ds.modality, _names(models), deep=deep)
+    picked, _ = select_models(ds.modality, names(models), deep=deep)
     click.echo(f"genvsdisc: {ds.description}", err=True)
-    click.echo(f"genvsdisc: models: {', '.join(names)}"
+    click.echo(f"genvsdisc: models: {', '.join(picked)}"
                f"{' (picked for ' + ds.modality + ' data)' if not models else ''}", err=True)  # fmt: skip
     with make_engine(workers=workers, scheduler=scheduler) as engine:
-        record = run_compare(ds, models=names if models else None, experiments=exp_names,
-                             settings=settings, engine=engine, deep=deep, progress=progress,
-                             command=command)  # fmt: skip
+        record = run_compare(ds, models=picked if models else None, experiments=exp_names,
+                             settings=settings, engine=engine, deep=deep,
+                             progress=show_progress(progress), command=command_line())  # fmt: skip
     write_outputs(record, out)
     click.echo(summary_table(record))
     click.echo(f"\nreport: {out / 'report.html'}  ({record['timings']['total_s']:.1f} s)")
-
-
-def _argv(source, target, text_column, models, experiments, seeds, out, scheduler, workers,
-          quick, deep) -> list[str]:  # fmt: skip
-    args = [str(source)]
-    for flag, value in (("--target", target), ("--text-column", text_column),
-                        ("--models", models), ("--experiments", experiments),
-                        ("--seeds", seeds), ("--out", out), ("--scheduler", scheduler),
-                        ("--workers", workers)):  # fmt: skip
-        if value is not None:
-            args += [flag, str(value)]
-    return args + (["--quick"] if quick else []) + (["--deep"] if deep else [])
 
 
 COMMANDS = [compare]

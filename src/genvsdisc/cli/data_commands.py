@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from genvsdisc.cli.options import data_options, load_source
+
 __all__ = ["COMMANDS", "datasets", "inspect", "format_table"]
 
 
@@ -89,9 +91,7 @@ def _report(ds) -> str:
 
 @click.command()
 @click.argument("source")
-@click.option("--target", help="Class column of a CSV / Parquet file.")
-@click.option("--text-column", help="Column of documents: load the table as text.")
-@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of text files.")
+@data_options
 def inspect(source, target, text_column, encoding):
     """Show what genvsdisc understood from SOURCE: a built-in name, a file or a folder.
 
@@ -106,10 +106,7 @@ def inspect(source, target, text_column, encoding):
       genvsdisc inspect reviews.csv --target stars --text-column review
       genvsdisc inspect photos/          (one sub-folder per class)
     """
-    from genvsdisc.data import BUILTINS, load
-
-    params = {} if source in BUILTINS else {"encoding": encoding}
-    ds = load(source, target=target, text_column=text_column, **params)
+    ds = load_source(source, target=target, text_column=text_column, encoding=encoding)
     click.echo(_report(ds))
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
 
+from genvsdisc.cli.options import data_options, load_source, progress_option, safe_stem
 from genvsdisc.exceptions import ParameterError
 
 __all__ = ["COMMANDS", "generate", "parse_params"]
@@ -43,9 +43,8 @@ def _value(raw: str):
 
 
 def _default_out(source: str, model: str, modality: str) -> Path:
-    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(str(source).rstrip("/\\")).stem or "data")
     ext = {"image": ".png", "text": ".txt"}.get(modality, ".csv")
-    return Path(f"generated-{stem}-{model}{ext}")
+    return Path(f"generated-{safe_stem(source)}-{model}{ext}")
 
 
 @click.command()
@@ -143,15 +142,10 @@ def _default_out(source: str, model: str, modality: str) -> Path:
     default=None,
     help="Save the trained model (.safetensors, deep and n-gram models).",
 )
-@click.option("--target", help="Class column of a table.")
-@click.option("--text-column", help="Column of a table holding documents.")
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Training progress bars (default: on a terminal).",
-)
+@data_options
+@progress_option
 def generate(source, model, classes, n, prompt, max_words, min_words, temperature, top_k, seed,
-             device, out, judge, settings, load_path, save_path, target, text_column,
+             device, out, judge, settings, load_path, save_path, target, text_column, encoding,
              progress):  # fmt: skip
     """Train a generative MODEL on SOURCE and draw new examples of each class.
 
@@ -167,13 +161,12 @@ def generate(source, model, classes, n, prompt, max_words, min_words, temperatur
       genvsdisc generate bbc_news --model ngram_lm --class sports --prompt "The match"
       genvsdisc generate mnist5k --model diffusion --save diffusion.safetensors
     """
-    from genvsdisc.data import load
     from genvsdisc.generation import format_texts, write_samples
     from genvsdisc.generation import generate as run_generate
     from genvsdisc.models.torch_utils import load_model, save_model
 
     params = parse_params(settings)
-    ds = load(source, target=target, text_column=text_column)
+    ds = load_source(source, target=target, text_column=text_column, encoding=encoding)
     fitted = None
     if load_path is not None:
         if params:

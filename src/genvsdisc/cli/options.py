@@ -1,0 +1,89 @@
+"""Options that several commands share, declared once.
+
+Every command that reads data takes the same reading options
+(:func:`data_options`, :func:`load_source`); every command that trains shows
+progress the same way (:func:`progress_option`). Range checks are click's own
+types, so a bad value gets click's message, printed as one line by the group.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import sys
+from pathlib import Path
+
+import click
+
+__all__ = [
+    "data_options",
+    "load_source",
+    "progress_option",
+    "show_progress",
+    "safe_stem",
+    "command_line",
+    "names",
+]
+
+
+def data_options(command):
+    """``--target``, ``--text-column`` and ``--encoding``: how SOURCE is read."""
+    for option in reversed(
+        (
+            click.option("--target", help="Class column of a CSV / Parquet file."),
+            click.option(
+                "--text-column",
+                help="Column of a CSV / Parquet file holding documents: read the table as text.",
+            ),
+            click.option(
+                "--encoding",
+                default="utf-8",
+                show_default=True,
+                help="Encoding of CSV and .txt files (built-in data sets ignore it).",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+def load_source(source: str, *, target, text_column, encoding):
+    """The Dataset behind SOURCE, read with the options of :func:`data_options`."""
+    from genvsdisc.data import BUILTINS, load
+
+    # built-ins are not files: they take no encoding
+    params = {} if source in BUILTINS else {"encoding": encoding}
+    return load(source, target=target, text_column=text_column, **params)
+
+
+def progress_option(command):
+    """``--progress/--no-progress``: bars on stderr; by default only on a terminal."""
+    return click.option(
+        "--progress/--no-progress",
+        default=None,
+        help="Progress bars on stderr (default: when stderr is a terminal).",
+    )(command)
+
+
+def show_progress(progress: bool | None) -> bool:
+    """The value of ``--progress``: unset means 'when stderr is a terminal'."""
+    return sys.stderr.isatty() if progress is None else progress
+
+
+def safe_stem(source) -> str:
+    """The last part of SOURCE reduced to a safe file name (``my data.csv`` -> ``my_data``)."""
+    stem = Path(str(source).rstrip("/\\")).stem or "data"
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", stem)
+
+
+def command_line() -> str:
+    """The command line as the user typed it (the group records its arguments)."""
+    argv = click.get_current_context().find_root().meta.get("genvsdisc.argv", sys.argv[1:])
+    return shlex.join(["genvsdisc", *argv])
+
+
+def names(value: str | None) -> list[str] | None:
+    """A comma-separated option (``--models a,b``) as a list; None when not given."""
+    if value is None:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()] or None
