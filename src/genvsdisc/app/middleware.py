@@ -105,13 +105,22 @@ class BodyLimitMiddleware:
         self.max_bytes = max_bytes
 
     async def _reject(self, send, size_text: str) -> None:
-        body = json.dumps({
-            "error": f"body: request body of {size_text} is over the {self.max_bytes:,}-byte cap",
-            "field": "body",
-        }).encode()  # fmt: skip
-        await send({"type": "http.response.start", "status": 413, "headers": [
-            (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-        ]})  # fmt: skip
+        body = json.dumps(
+            {
+                "error": f"body: request body of {size_text} is over the {self.max_bytes:,}-byte cap",
+                "field": "body",
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     async def __call__(self, scope, receive, send):

@@ -45,8 +45,12 @@ from genvsdisc.app.schemas import (
 __all__ = ["create_app", "STATIC_DIR"]
 
 STATIC_DIR = Path(__file__).parent / "static"
-PAGES = {"/": "playground.html", "/images": "images.html", "/text": "text.html",
-         "/reports": "reports.html"}  # fmt: skip
+PAGES = {
+    "/": "playground.html",
+    "/images": "images.html",
+    "/text": "text.html",
+    "/reports": "reports.html",
+}
 
 
 def _one_math_thread() -> None:
@@ -65,8 +69,9 @@ class _State:
         self.fits = pg.FitCache()
         # Playground work runs here, under the time cap. Two workers: a job
         # past its cap keeps one busy until it ends (threads cannot be killed).
-        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="genvsdisc-fit",
-                                       initializer=_one_math_thread)  # fmt: skip
+        self.pool = ThreadPoolExecutor(
+            max_workers=2, thread_name_prefix="genvsdisc-fit", initializer=_one_math_thread
+        )
 
     def run(self, fn, *args, **kwargs):
         """``fn(*args, **kwargs)`` in the compute pool; 422 if it passes the fit-time cap."""
@@ -75,10 +80,11 @@ class _State:
             return job.result(timeout=self.caps.fit_seconds)
         except FitTimeout:
             raise ApiError(
-                422, "X",
+                422,
+                "X",
                 f"fitting took longer than the {self.caps.fit_seconds:g} s cap; "
                 "use fewer points or a simpler model",
-            ) from None  # fmt: skip
+            ) from None
 
 
 def _fit_key(req: FitRequest) -> str:
@@ -98,8 +104,14 @@ def _fitted(state: _State, req: FitRequest) -> pg.PlaygroundFit:
 
 def _refit(state: _State, req: FitRequest) -> dict:
     fit = _fitted(state, req)
-    return pg.fit_view(fit, req.generative, req.discriminative, hide_x2=req.hide_x2,
-                       domain=req.domain, grid_size=state.caps.grid_size)  # fmt: skip
+    return pg.fit_view(
+        fit,
+        req.generative,
+        req.discriminative,
+        hide_x2=req.hide_x2,
+        domain=req.domain,
+        grid_size=state.caps.grid_size,
+    )
 
 
 def _api(state: _State) -> APIRouter:
@@ -149,13 +161,16 @@ def _api(state: _State) -> APIRouter:
 
     @api.post("/text/continue")
     def text_continue(req: TextRequest):
-        return state.text_lab.continue_prompt(req.topic, req.prompt, req.n_words,
-                                              req.temperature, req.seed)  # fmt: skip
+        return state.text_lab.continue_prompt(
+            req.topic, req.prompt, req.n_words, req.temperature, req.seed
+        )
 
     @api.get("/reports")
     def reports():
-        return {"results_dir": str(state.results_dir) if state.results_dir else None,
-                "reports": list_reports(state.results_dir)}  # fmt: skip
+        return {
+            "results_dir": str(state.results_dir) if state.results_dir else None,
+            "reports": list_reports(state.results_dir),
+        }
 
     return api
 
@@ -175,17 +190,20 @@ def _pages(app: FastAPI, state: _State) -> None:
 
     @app.get("/reports/files/{relative:path}", include_in_schema=False)
     def report_file(relative: str):
-        target = None if state.results_dir is None else resolve_inside(state.results_dir,
-                                                                       relative)  # fmt: skip
+        target = None if state.results_dir is None else resolve_inside(state.results_dir, relative)
         if target is None:
             raise ApiError(404, "path", "no such report file")
         return FileResponse(target)
 
 
 def create_app(
-    results_dir=None, *, caps: Caps | None = None, labs: LabConfig | None = None,
-    warm_labs: bool = False, single_thread_math: bool = True,
-) -> FastAPI:  # fmt: skip
+    results_dir=None,
+    *,
+    caps: Caps | None = None,
+    labs: LabConfig | None = None,
+    warm_labs: bool = False,
+    single_thread_math: bool = True,
+) -> FastAPI:
     """Build the genvsdisc web app.
 
     Parameters
@@ -225,8 +243,9 @@ def create_app(
             if limiter is not None:
                 limiter.restore_original_limits()
 
-    app = FastAPI(title="genvsdisc", version=__version__, lifespan=lifespan,
-                  docs_url=None, redoc_url=None)  # fmt: skip
+    app = FastAPI(
+        title="genvsdisc", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.genvsdisc = state
     install_error_handlers(app)
     app.add_middleware(SecurityHeadersMiddleware)

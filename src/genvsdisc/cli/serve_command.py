@@ -35,7 +35,7 @@ __all__ = ["COMMANDS", "serve"]
 @click.option(
     "--no-warm", is_flag=True, help="Do not train the lab models in the background at start-up."
 )
-def serve(host, port, results, no_warm):  # fmt: skip
+def serve(host, port, results, no_warm):
     """Start the web app: watch the detective and the artist learn, live.
 
     Open the printed address in a browser. Pages: the 2-D playground, the
@@ -55,8 +55,9 @@ def serve(host, port, results, no_warm):  # fmt: skip
     if results is not None and not results.is_dir():
         raise ParameterError(f"--results: '{results}' is not a folder")
     if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"genvsdisc: warning: serving on {host}: other machines can reach the app",
-                   err=True)  # fmt: skip
+        click.echo(
+            f"genvsdisc: warning: serving on {host}: other machines can reach the app", err=True
+        )
     app = create_app(results_dir=results, warm_labs=not no_warm)
     click.echo(f"genvsdisc: serving on http://{host}:{port}/  (Ctrl+C stops)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

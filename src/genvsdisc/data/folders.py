@@ -81,10 +81,16 @@ def _load_text(path: Path, files, notes, *, encoding: str) -> Dataset:
     X = np.empty(len(texts), dtype=object)
     X[:] = texts
     return Dataset(
-        name=path.name, X=X, y=y, classes=classes, modality="text", feature_names=["text"],
+        name=path.name,
+        X=X,
+        y=y,
+        classes=classes,
+        modality="text",
+        feature_names=["text"],
         description=f"{path.name}: {len(y)} .txt documents in {len(classes)} class folders",
-        notes=notes, info={"source": str(path), "kinds": {"text": 1}, "missing": {}},
-    )  # fmt: skip
+        notes=notes,
+        info={"source": str(path), "kinds": {"text": 1}, "missing": {}},
+    )
 
 
 def load_folder(path: Path, *, encoding: str = "utf-8", image_size=None, max_side: int = 64):

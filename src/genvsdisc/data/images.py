@@ -91,11 +91,15 @@ def load_images(
                 images.append(img)
                 labels.append(label)
     if skipped:
-        message = (f"{path}: skipped {len(skipped)} unreadable or truncated image(s) "
-                   f"(e.g. {', '.join(skipped[:3])})")  # fmt: skip
+        message = (
+            f"{path}: skipped {len(skipped)} unreadable or truncated image(s) "
+            f"(e.g. {', '.join(skipped[:3])})"
+        )
         if not images:
-            raise DataError(f"{path}: no usable images; all {len(skipped)} could not be decoded "
-                            f"(e.g. {', '.join(skipped[:3])})")  # fmt: skip
+            raise DataError(
+                f"{path}: no usable images; all {len(skipped)} could not be decoded "
+                f"(e.g. {', '.join(skipped[:3])})"
+            )
         warn(message)
         notes.append(message)
     size, size_note = _target_size([im.size for im in images], image_size, max_side)
@@ -110,11 +114,22 @@ def load_images(
     X = np.stack(arrays).reshape(len(arrays), -1)
     shape = arrays[0].shape
     return Dataset(
-        name=path.name, X=X, y=y, classes=classes, modality="image",
+        name=path.name,
+        X=X,
+        y=y,
+        classes=classes,
+        modality="image",
         feature_names=[f"px_{i}" for i in range(X.shape[1])],
-        description=(f"{path.name}: {len(y)} images, {'x'.join(map(str, shape))} "
-                     f"{'colour' if colour else 'grey'}, {len(classes)} class folders"),
-        image_shape=tuple(int(v) for v in shape), notes=notes,
-        info={"source": str(path), "kinds": {"pixels": X.shape[1]}, "missing": {},
-              "skipped": len(skipped)},
-    )  # fmt: skip
+        description=(
+            f"{path.name}: {len(y)} images, {'x'.join(map(str, shape))} "
+            f"{'colour' if colour else 'grey'}, {len(classes)} class folders"
+        ),
+        image_shape=tuple(int(v) for v in shape),
+        notes=notes,
+        info={
+            "source": str(path),
+            "kinds": {"pixels": X.shape[1]},
+            "missing": {},
+            "skipped": len(skipped),
+        },
+    )

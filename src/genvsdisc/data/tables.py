@@ -110,8 +110,10 @@ def _tabular(frame, target, keep, *, where, name, notes, line_offset) -> Dataset
         else:
             kinds[column] = kind
     if not kinds:
-        raise DataError(f"{where}: no feature columns besides target '{target}'; columns are: "
-                        f"{_columns_hint(frame)}")  # fmt: skip
+        raise DataError(
+            f"{where}: no feature columns besides target '{target}'; columns are: "
+            f"{_columns_hint(frame)}"
+        )
     y, classes = _labels(frame, target, keep, where=where, notes=notes)
     rows = frame[keep].reset_index(drop=True)
     encoder = TableEncoder(
@@ -121,16 +123,27 @@ def _tabular(frame, target, keep, *, where, name, notes, line_offset) -> Dataset
     X = encoder.transform(rows)
     counts = {k: sum(v == k for v in kinds.values()) for k in ("numeric", "categorical")}
     return Dataset(
-        name=name, X=X, y=y, classes=classes, modality="tabular",
+        name=name,
+        X=X,
+        y=y,
+        classes=classes,
+        modality="tabular",
         feature_names=list(encoder.feature_names_out_),
-        description=(f"{Path(where).name}: {len(y)} rows, {counts['numeric']} numeric and "
-                     f"{counts['categorical']} categorical columns -> {X.shape[1]} features, "
-                     f"target '{target}' with {len(classes)} classes"),
-        encoder=encoder, notes=notes,
-        info={"source": where, "target": target, "columns": kinds,
-              "kinds": {k: v for k, v in counts.items() if v},
-              "missing": {c: int(frame[c][keep].isna().sum()) for c in kinds}},
-    )  # fmt: skip
+        description=(
+            f"{Path(where).name}: {len(y)} rows, {counts['numeric']} numeric and "
+            f"{counts['categorical']} categorical columns -> {X.shape[1]} features, "
+            f"target '{target}' with {len(classes)} classes"
+        ),
+        encoder=encoder,
+        notes=notes,
+        info={
+            "source": where,
+            "target": target,
+            "columns": kinds,
+            "kinds": {k: v for k, v in counts.items() if v},
+            "missing": {c: int(frame[c][keep].isna().sum()) for c in kinds},
+        },
+    )
 
 
 def _text(frame, target, text_column, keep, *, where, name, notes) -> Dataset:
@@ -150,13 +163,25 @@ def _text(frame, target, text_column, keep, *, where, name, notes) -> Dataset:
     X = np.empty(int(keep.sum()), dtype=object)
     X[:] = [str(v) for v in text[keep]]
     return Dataset(
-        name=name, X=X, y=y, classes=classes, modality="text", feature_names=["text"],
-        description=(f"{Path(where).name}: {len(y)} documents from column '{text_column}', "
-                     f"target '{target}' with {len(classes)} classes"),
+        name=name,
+        X=X,
+        y=y,
+        classes=classes,
+        modality="text",
+        feature_names=["text"],
+        description=(
+            f"{Path(where).name}: {len(y)} documents from column '{text_column}', "
+            f"target '{target}' with {len(classes)} classes"
+        ),
         notes=notes,
-        info={"source": where, "target": target, "columns": {text_column: "text"},
-              "kinds": {"text": 1}, "missing": {}},
-    )  # fmt: skip
+        info={
+            "source": where,
+            "target": target,
+            "columns": {text_column: "text"},
+            "kinds": {"text": 1},
+            "missing": {},
+        },
+    )
 
 
 def load_table(path: Path, *, target=None, text_column=None, encoding="utf-8") -> Dataset:
@@ -192,5 +217,6 @@ def load_table(path: Path, *, target=None, text_column=None, encoding="utf-8") -
     line_offset = None if path.suffix.lower() in PARQUET_SUFFIXES else 1
     if text_column is not None:
         return _text(frame, target, text_column, keep, where=where, name=path.stem, notes=notes)
-    return _tabular(frame, target, keep, where=where, name=path.stem, notes=notes,
-                    line_offset=line_offset)  # fmt: skip
+    return _tabular(
+        frame, target, keep, where=where, name=path.stem, notes=notes, line_offset=line_offset
+    )
