@@ -157,8 +157,8 @@ def summary_table(record: dict) -> str:
 @click.option("--quick", is_flag=True, help="A small grid on a subsample: seconds, not minutes.")
 @click.option("--deep", is_flag=True, help="Add the deep (PyTorch) models of this modality.")
 @progress_option
-def compare(source, target, text_column, encoding, models, experiments, seeds, out, scheduler,
-            workers, quick, deep, progress):  # fmt: skip
+def compare(source, target, text_column, encoding, max_file_mb, models, experiments, seeds,
+            out, scheduler, workers, quick, deep, progress):  # fmt: skip
     """Measure every difference between generative and discriminative models on SOURCE.
 
     SOURCE is a built-in name (see `genvsdisc datasets`) or a CSV / Parquet
@@ -180,7 +180,13 @@ def compare(source, target, text_column, encoding, models, experiments, seeds, o
     exp_names = select_experiments(names(experiments))
     out = Path(out) if out is not None else default_out_dir(source)
     _check_out(out)
-    ds = load_source(source, target=target, text_column=text_column, encoding=encoding)
+    ds = load_source(
+        source,
+        target=target,
+        text_column=text_column,
+        encoding=encoding,
+        max_file_mb=max_file_mb,
+    )
     settings = Settings.default(quick=quick, n_seeds=seeds, n_features=ds.n_features)
     if quick and workers is None and scheduler is None:
         workers = 0

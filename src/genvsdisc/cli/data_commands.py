@@ -97,7 +97,7 @@ def _report(ds) -> str:
 @click.command()
 @click.argument("source")
 @data_options
-def inspect(source, target, text_column, encoding):
+def inspect(source, target, text_column, encoding, max_file_mb):
     """Show what genvsdisc understood from SOURCE: a built-in name, a file or a folder.
 
     Prints rows, features by kind (numeric / categorical / text / pixels),
@@ -111,7 +111,13 @@ def inspect(source, target, text_column, encoding):
       genvsdisc inspect reviews.csv --target stars --text-column review
       genvsdisc inspect photos/          (one sub-folder per class)
     """
-    ds = load_source(source, target=target, text_column=text_column, encoding=encoding)
+    ds = load_source(
+        source,
+        target=target,
+        text_column=text_column,
+        encoding=encoding,
+        max_file_mb=max_file_mb,
+    )
     click.echo(_report(ds))
 
 

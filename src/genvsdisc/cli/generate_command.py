@@ -146,7 +146,7 @@ def _default_out(source: str, model: str, modality: str) -> Path:
 @progress_option
 def generate(source, model, classes, n, prompt, max_words, min_words, temperature, top_k, seed,
              device, out, judge, settings, load_path, save_path, target, text_column, encoding,
-             progress):  # fmt: skip
+             max_file_mb, progress):  # fmt: skip
     """Train a generative MODEL on SOURCE and draw new examples of each class.
 
     Images become a PNG grid (one row per class), texts are printed and
@@ -166,7 +166,13 @@ def generate(source, model, classes, n, prompt, max_words, min_words, temperatur
     from genvsdisc.models.torch_utils import load_model, save_model
 
     params = parse_params(settings)
-    ds = load_source(source, target=target, text_column=text_column, encoding=encoding)
+    ds = load_source(
+        source,
+        target=target,
+        text_column=text_column,
+        encoding=encoding,
+        max_file_mb=max_file_mb,
+    )
     fitted = None
     if load_path is not None:
         if params:

@@ -15,6 +15,10 @@ from pathlib import Path
 
 import click
 
+#: Default of --max-file-mb: genvsdisc.data's MAX_FILE_BYTES in MB, written out so
+#: that the CLI starts without importing pandas (a test checks the two agree).
+DEFAULT_MAX_FILE_MB = 2048
+
 __all__ = [
     "data_options",
     "load_source",
@@ -27,7 +31,7 @@ __all__ = [
 
 
 def data_options(command):
-    """``--target``, ``--text-column`` and ``--encoding``: how SOURCE is read."""
+    """``--target``, ``--text-column``, ``--encoding``, ``--max-file-mb``: how SOURCE is read."""
     for option in reversed(
         (
             click.option("--target", help="Class column of a CSV / Parquet file."),
@@ -39,7 +43,14 @@ def data_options(command):
                 "--encoding",
                 default="utf-8",
                 show_default=True,
-                help="Encoding of CSV and .txt files (built-in data sets ignore it).",
+                help="Encoding of CSV and .txt files; a byte-order mark wins (built-ins ignore it).",
+            ),
+            click.option(
+                "--max-file-mb",
+                type=click.IntRange(min=1),
+                default=DEFAULT_MAX_FILE_MB,
+                show_default=True,
+                help="Largest single file read, in MB (a guard against reading a device or a dump).",
             ),
         )
     ):
@@ -47,12 +58,14 @@ def data_options(command):
     return command
 
 
-def load_source(source: str, *, target, text_column, encoding):
+def load_source(source: str, *, target, text_column, encoding, max_file_mb):
     """The Dataset behind SOURCE, read with the options of :func:`data_options`."""
     from genvsdisc.data import BUILTINS, load
 
-    # built-ins are not files: they take no encoding
-    params = {} if source in BUILTINS else {"encoding": encoding}
+    # built-ins are not files: they take no reading options
+    params = {}
+    if source not in BUILTINS:
+        params = {"encoding": encoding, "max_bytes": max_file_mb * 1024**2}
     return load(source, target=target, text_column=text_column, **params)
 
 

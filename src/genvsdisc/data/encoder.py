@@ -12,6 +12,11 @@ from genvsdisc.exceptions import DataError
 __all__ = ["TableEncoder", "parse_numeric"]
 
 
+#: Largest magnitude a numeric cell may have. Models square differences and sum
+#: them over rows; numbers much above 1e100 overflow float64 (inf, then NaN) there.
+MAX_ABS_VALUE = 1e100
+
+
 def parse_numeric(column: pd.Series, *, name: str, where: str, line_offset: int | None = None):
     """Parse a column of numbers (str or numeric dtype) into float64, NaN kept.
 
@@ -50,6 +55,15 @@ def parse_numeric(column: pd.Series, *, name: str, where: str, line_offset: int 
         raise DataError(
             f"{where}: column '{name}' has an infinite value at {_row(pos, line_offset)} "
             f"({values[pos]}); expected finite numbers (leave the cell empty for missing)"
+        )
+    with np.errstate(invalid="ignore"):  # NaN compares False: missing cells pass
+        huge = np.abs(values) > MAX_ABS_VALUE
+    if huge.any():
+        pos = int(np.argmax(huge))
+        raise DataError(
+            f"{where}: column '{name}' holds {values[pos]:g} at {_row(pos, line_offset)}; "
+            f"expected values within ±{MAX_ABS_VALUE:g} (squares and variances of larger "
+            "numbers overflow float64): rescale the column"
         )
     return values
 

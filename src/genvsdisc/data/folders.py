@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from genvsdisc.data._checks import encode_labels
-from genvsdisc.data._read import decode_text
+from genvsdisc.data._checks import encode_labels, warn
+from genvsdisc.data._read import MAX_FILE_BYTES, decode_text, read_bytes
 from genvsdisc.data.dataset import Dataset
 from genvsdisc.exceptions import DataError
 
@@ -41,6 +41,9 @@ def scan_folder(path: Path) -> tuple[str, dict[str, list[Path]], list[str]]:
             f"found no sub-folders ({found} file(s))"
         )
     listing = {d.name: [p for p in _visible(d.iterdir()) if p.is_file()] for d in subfolders}
+    deeper = [
+        f"{d.name}/{p.name}/" for d in subfolders for p in _visible(d.iterdir()) if p.is_dir()
+    ]
     all_files = [p for files in listing.values() for p in files]
     n_image = sum(p.suffix.lower() in IMAGE_SUFFIXES for p in all_files)
     n_text = sum(p.suffix.lower() in TEXT_SUFFIXES for p in all_files)
@@ -52,6 +55,15 @@ def scan_folder(path: Path) -> tuple[str, dict[str, list[Path]], list[str]]:
     modality, suffixes = ("image", IMAGE_SUFFIXES) if n_image >= n_text else ("text", TEXT_SUFFIXES)
     files = {c: [p for p in fs if p.suffix.lower() in suffixes] for c, fs in listing.items()}
     notes = []
+    if deeper:
+        nested = sum(1 for d in deeper for p in (path / d).rglob("*") if p.is_file())
+        message = (
+            f"{path}: ignored {nested} file(s) in {len(deeper)} folder(s) below the class "
+            f"folders (e.g. {', '.join(deeper[:3])}); each class's files must sit directly in "
+            "its folder"
+        )
+        warn(message)
+        notes.append(message)
     other = [
         f"{c}/{p.name}" for c, fs in listing.items() for p in fs if p.suffix.lower() not in suffixes
     ]
@@ -71,11 +83,12 @@ def scan_folder(path: Path) -> tuple[str, dict[str, list[Path]], list[str]]:
     return modality, files, notes
 
 
-def _load_text(path: Path, files, notes, *, encoding: str) -> Dataset:
+def _load_text(path: Path, files, notes, *, encoding: str, max_bytes: int) -> Dataset:
     texts, labels = [], []
     for label, paths in files.items():
         for p in paths:
-            texts.append(decode_text(p.read_bytes(), where=str(p), encoding=encoding))
+            raw = read_bytes(p, max_bytes=max_bytes)
+            texts.append(decode_text(raw, where=str(p), encoding=encoding))
             labels.append(label)
     y, classes = encode_labels(labels, where=str(path), what="class folders", notes=notes)
     X = np.empty(len(texts), dtype=object)
@@ -93,7 +106,14 @@ def _load_text(path: Path, files, notes, *, encoding: str) -> Dataset:
     )
 
 
-def load_folder(path: Path, *, encoding: str = "utf-8", image_size=None, max_side: int = 64):
+def load_folder(
+    path: Path,
+    *,
+    encoding: str = "utf-8",
+    image_size=None,
+    max_side: int = 64,
+    max_bytes: int = MAX_FILE_BYTES,
+):
     """Load a class-per-sub-folder directory of images or .txt files.
 
     Parameters
@@ -105,6 +125,8 @@ def load_folder(path: Path, *, encoding: str = "utf-8", image_size=None, max_sid
         Size every image is brought to; default the most common size, shrunk (keeping
         its aspect ratio) so neither side exceeds ``max_side``.
     max_side : int, default 64
+    max_bytes : int, default 2 GiB
+        Largest single file read.
 
     Returns
     -------
@@ -113,7 +135,7 @@ def load_folder(path: Path, *, encoding: str = "utf-8", image_size=None, max_sid
     """
     modality, files, notes = scan_folder(path)
     if modality == "text":
-        return _load_text(path, files, notes, encoding=encoding)
+        return _load_text(path, files, notes, encoding=encoding, max_bytes=max_bytes)
     from genvsdisc.data.images import load_images
 
     return load_images(path, files, notes, image_size=image_size, max_side=max_side)

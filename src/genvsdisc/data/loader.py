@@ -12,7 +12,7 @@ from genvsdisc.exceptions import DataError, ParameterError, UnknownNameError
 
 __all__ = ["load"]
 
-_FILE_PARAMS = {"encoding", "image_size", "max_side"}
+_FILE_PARAMS = {"encoding", "image_size", "max_side", "max_bytes"}
 
 
 def _looks_like_name(source: str) -> bool:
@@ -36,7 +36,8 @@ def load(source, *, target=None, text_column=None, random_state=0, **params) -> 
         Seed of the generated toys (moons, circles, blobs, spirals, xor).
     **params
         Toys: ``n_samples`` (500), ``noise``, ``n_classes`` (blobs, spirals).
-        Files: ``encoding`` ("utf-8"); image folders: ``image_size`` (int or
+        Files: ``encoding`` ("utf-8"; a byte-order mark wins), ``max_bytes`` (2 GiB,
+        the largest file read); image folders: ``image_size`` (int or
         (height, width)), ``max_side`` (64).
 
     Returns
@@ -97,5 +98,5 @@ def load(source, *, target=None, text_column=None, random_state=0, **params) -> 
         return load_folder(path, **params)
     from genvsdisc.data.tables import load_table
 
-    encoding = params.get("encoding", "utf-8")
-    return load_table(path, target=target, text_column=text_column, encoding=encoding)
+    table_params = {k: v for k, v in params.items() if k in ("encoding", "max_bytes")}
+    return load_table(path, target=target, text_column=text_column, **table_params)

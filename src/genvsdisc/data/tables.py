@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from genvsdisc.data._checks import encode_labels, warn
-from genvsdisc.data._read import PARQUET_SUFFIXES, read_table
+from genvsdisc.data._read import MAX_FILE_BYTES, PARQUET_SUFFIXES, read_table
 from genvsdisc.data.dataset import Dataset
 from genvsdisc.data.encoder import TableEncoder, parse_numeric
 from genvsdisc.exceptions import DataError
@@ -184,7 +184,9 @@ def _text(frame, target, text_column, keep, *, where, name, notes) -> Dataset:
     )
 
 
-def load_table(path: Path, *, target=None, text_column=None, encoding="utf-8") -> Dataset:
+def load_table(
+    path: Path, *, target=None, text_column=None, encoding="utf-8", max_bytes=MAX_FILE_BYTES
+) -> Dataset:
     """Load a CSV / TSV / Parquet file with a target column.
 
     Parameters
@@ -195,6 +197,8 @@ def load_table(path: Path, *, target=None, text_column=None, encoding="utf-8") -
     text_column : str or None
         Give it for a text data set: that column becomes X (raw strings).
     encoding : str, default "utf-8"
+    max_bytes : int, default 2 GiB
+        Largest file read.
 
     Returns
     -------
@@ -204,7 +208,7 @@ def load_table(path: Path, *, target=None, text_column=None, encoding="utf-8") -
         a cell is empty. ``text``: X (n,) of str.
     """
     where = str(path)
-    frame = read_table(path, encoding=encoding)
+    frame = read_table(path, encoding=encoding, max_bytes=max_bytes)
     target = _require_column(frame, target, where=where, role="target")
     if text_column is not None:
         text_column = _require_column(frame, text_column, where=where, role="text")
