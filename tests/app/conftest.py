@@ -62,7 +62,8 @@ def app(results_dir):
 
 @pytest.fixture(scope="package")
 def client(app):
-    with TestClient(app) as c:
+    # the app answers only the host names of this machine (DNS-rebinding guard)
+    with TestClient(app, base_url="http://localhost") as c:
         yield c
 
 

@@ -8,6 +8,8 @@ from fastapi.testclient import TestClient
 from genvsdisc.app import Caps, create_app
 from genvsdisc.app.config import CAPS
 
+LOCAL = "http://localhost"  # the app answers only the host names of this machine
+
 
 def _points(n=60, seed=0):
     """Two separable clusters of n points in total, as the playground sends them."""
@@ -89,7 +91,7 @@ def test_body_over_cap_streamed_is_413(app):
         for _ in range(5):
             yield b" " * 1000
 
-    with TestClient(create_app(caps=Caps(max_body_bytes=3000))) as c:
+    with TestClient(create_app(caps=Caps(max_body_bytes=3000)), base_url=LOCAL) as c:
         r = c.post(
             "/api/playground/fit", content=chunks(), headers={"content-type": "application/json"}
         )
@@ -218,7 +220,7 @@ def test_fit_one_class_names_y(client):
 
 
 def test_fit_over_time_cap_is_422_and_server_keeps_serving():
-    with TestClient(create_app(caps=Caps(fit_seconds=0.0))) as c:
+    with TestClient(create_app(caps=Caps(fit_seconds=0.0)), base_url=LOCAL) as c:
         r = c.post("/api/playground/fit", json=_points(600))
         _error(r, 422, "X", "cap")
         assert c.get("/api/health").status_code == 200

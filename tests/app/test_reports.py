@@ -99,6 +99,6 @@ def test_report_file_literal_dotdot_is_404(live_server):
 def test_report_file_without_results_dir_is_404():
     from fastapi.testclient import TestClient
 
-    with TestClient(create_app()) as c:
+    with TestClient(create_app(), base_url="http://localhost") as c:
         assert c.get("/reports/files/report.html").status_code == 404
         assert c.get("/api/reports").json() == {"results_dir": None, "reports": []}

@@ -32,8 +32,13 @@ class Caps:
     max_prompt_chars: int = 300
     #: Words a text model may add to a prompt.
     max_words: int = 120
-    #: Seconds one playground fit may take before the request gets a 422.
+    #: Seconds one playground fit may take once it has started (time spent queued
+    #: behind other fits does not count) before the request gets a 422.
     fit_seconds: float = 10.0
+    #: Playground fits running or waiting at once; one more gets a 503 "busy, retry".
+    max_queued_fits: int = 8
+    #: Seconds a fit may wait in the queue for a free worker before it gets a 503.
+    queue_seconds: float = 30.0
     #: Cells per side of the playground's prediction grid.
     grid_size: int = 60
     #: Coordinates of playground points must lie within [-max_abs, max_abs].

@@ -23,8 +23,8 @@ log = logging.getLogger("genvsdisc.app")
 class ApiError(StarletteHTTPException):
     """An HTTP error that names the request field at fault."""
 
-    def __init__(self, status_code: int, field: str | None, message: str):
-        super().__init__(status_code=status_code, detail=message)
+    def __init__(self, status_code: int, field: str | None, message: str, headers=None):
+        super().__init__(status_code=status_code, detail=message, headers=headers)
         self.field = field
 
 
@@ -63,7 +63,7 @@ async def _on_http(request: Request, exc: StarletteHTTPException) -> JSONRespons
     message = str(exc.detail)
     if exc.status_code == 413 and field is None:
         field = "body"
-    return JSONResponse(_body(field, message), status_code=exc.status_code)
+    return JSONResponse(_body(field, message), status_code=exc.status_code, headers=exc.headers)
 
 
 async def _on_genvsdisc(request: Request, exc: GenvsdiscError) -> JSONResponse:

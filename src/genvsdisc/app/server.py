@@ -20,6 +20,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from threadpoolctl import ThreadpoolController, threadpool_limits
 
 from genvsdisc import __version__
@@ -45,6 +46,9 @@ from genvsdisc.app.schemas import (
 __all__ = ["create_app", "STATIC_DIR"]
 
 STATIC_DIR = Path(__file__).parent / "static"
+#: Host names a browser on this machine uses for the app. Requests naming any other
+#: host are refused, so a page elsewhere cannot reach the app by DNS rebinding.
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 PAGES = {
     "/": "playground.html",
     "/images": "images.html",
@@ -72,12 +76,36 @@ class _State:
         self.pool = ThreadPoolExecutor(
             max_workers=2, thread_name_prefix="genvsdisc-fit", initializer=_one_math_thread
         )
+        # Fits running or queued; a request that finds none free is told to retry
+        # instead of waiting behind an unbounded queue.
+        self.slots = threading.BoundedSemaphore(caps.max_queued_fits)
 
     def run(self, fn, *args, **kwargs):
-        """``fn(*args, **kwargs)`` in the compute pool; 422 if it passes the fit-time cap."""
-        job = self.pool.submit(fn, *args, **kwargs)
+        """``fn(*args, **kwargs)`` in the compute pool.
+
+        503 when ``max_queued_fits`` are already running or waiting, or when no
+        worker frees up within ``queue_seconds``; 422 when the fit itself runs
+        past ``fit_seconds`` (timed from its start, not from the request).
+        """
+        if not self.slots.acquire(blocking=False):
+            raise _busy(f"{self.caps.max_queued_fits} fits are already running or waiting")
+        started = threading.Event()
+
+        def job():
+            started.set()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.slots.release()
+
+        future = self.pool.submit(job)
+        if not started.wait(timeout=self.caps.queue_seconds):
+            if future.cancel():  # never started: its slot is still ours to give back
+                self.slots.release()
+                raise _busy(f"no worker was free within {self.caps.queue_seconds:g} s")
+            started.wait()
         try:
-            return job.result(timeout=self.caps.fit_seconds)
+            return future.result(timeout=self.caps.fit_seconds)
         except FitTimeout:
             raise ApiError(
                 422,
@@ -85,6 +113,10 @@ class _State:
                 f"fitting took longer than the {self.caps.fit_seconds:g} s cap; "
                 "use fewer points or a simpler model",
             ) from None
+
+
+def _busy(why: str) -> ApiError:
+    return ApiError(503, None, f"busy, retry in a moment ({why})", headers={"Retry-After": "2"})
 
 
 def _fit_key(req: FitRequest) -> str:
@@ -203,6 +235,7 @@ def create_app(
     labs: LabConfig | None = None,
     warm_labs: bool = False,
     single_thread_math: bool = True,
+    allowed_hosts=LOCAL_HOSTS,
 ) -> FastAPI:
     """Build the genvsdisc web app.
 
@@ -219,6 +252,9 @@ def create_app(
     single_thread_math : bool, default True
         While the app runs (its lifespan), limit BLAS and OpenMP to one thread
         each, process-wide; the previous limits come back at shutdown.
+    allowed_hosts : sequence of str, default :data:`LOCAL_HOSTS`
+        Values of the ``Host`` header the app answers (``"*"``: any); other
+        requests get 400. ``genvsdisc serve`` adds the address it binds.
 
     Returns
     -------
@@ -251,6 +287,7 @@ def create_app(
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=caps.max_body_bytes)
     app.add_middleware(ServerTimingMiddleware)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.include_router(_api(state))
     _pages(app, state)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

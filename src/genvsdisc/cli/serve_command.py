@@ -51,14 +51,24 @@ def serve(host, port, results, no_warm):
     import uvicorn
 
     from genvsdisc.app import create_app
+    from genvsdisc.app.server import LOCAL_HOSTS
 
     if results is not None and not results.is_dir():
         raise ParameterError(f"--results: '{results}' is not a folder")
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    hosts = (*LOCAL_HOSTS, host)
+    if host in ("0.0.0.0", "::", ""):
+        # every address of this machine answers; which names reach it is unknown here
+        hosts = ("*",)
+        click.echo(
+            f"genvsdisc: warning: serving on every address ({host or '*'}): other machines can "
+            "reach the app, and any Host header is accepted",
+            err=True,
+        )
+    elif host not in LOCAL_HOSTS:
         click.echo(
             f"genvsdisc: warning: serving on {host}: other machines can reach the app", err=True
         )
-    app = create_app(results_dir=results, warm_labs=not no_warm)
+    app = create_app(results_dir=results, warm_labs=not no_warm, allowed_hosts=hosts)
     click.echo(f"genvsdisc: serving on http://{host}:{port}/  (Ctrl+C stops)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
