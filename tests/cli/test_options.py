@@ -56,5 +56,13 @@ def test_encoding_reaches_the_loader(tmp_path):
 def test_safe_stem_and_names():
     assert safe_stem("data/my data.csv") == "my_data"
     assert safe_stem("photos/") == "photos"
-    assert names(" a, b ,,") == ["a", "b"]
-    assert names(None) is None
+    assert names(" a, b ,,", "--models") == ["a", "b"]
+    assert names(None, "--models") is None
+
+
+def test_models_option_naming_nothing_is_refused():
+    result = run("compare", "iris", "--models", ",", "--no-progress")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "genvsdisc: error: --models ',': expected comma-separated names, got none"
+    )

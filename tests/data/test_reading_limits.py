@@ -99,3 +99,13 @@ def test_cli_default_file_limit_matches_the_reader():
     from genvsdisc.data._read import MAX_FILE_BYTES
 
     assert DEFAULT_MAX_FILE_MB * 1024**2 == MAX_FILE_BYTES
+
+
+def test_no_features_left_names_the_dropped_column(write_file):
+    body = "".join(f"row{i},{'ab'[i % 2]}\n" for i in range(30))
+    with pytest.raises(
+        DataError,
+        match=r"no feature columns besides target 'label' \(column 'key': a different value in "
+        r"every row \(an identifier\)\)",
+    ):
+        load(write_file("ids.csv", "key,label\n" + body), target="label")

@@ -177,7 +177,7 @@ def compare(source, target, text_column, encoding, max_file_mb, models, experime
     from genvsdisc.experiments import Settings, select_experiments, select_models
     from genvsdisc.experiments import compare as run_compare
 
-    exp_names = select_experiments(names(experiments))
+    exp_names = select_experiments(names(experiments, "--experiments"))
     out = Path(out) if out is not None else default_out_dir(source)
     _check_out(out)
     ds = load_source(
@@ -191,7 +191,7 @@ def compare(source, target, text_column, encoding, max_file_mb, models, experime
     if quick and workers is None and scheduler is None:
         workers = 0
 
-    picked, _ = select_models(ds.modality, names(models), deep=deep)
+    picked, _ = select_models(ds.modality, names(models, "--models"), deep=deep)
     click.echo(f"genvsdisc: {ds.description}", err=True)
     click.echo(f"genvsdisc: models: {', '.join(picked)}"
                f"{' (picked for ' + ds.modality + ' data)' if not models else ''}", err=True)  # fmt: skip

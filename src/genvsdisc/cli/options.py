@@ -15,6 +15,8 @@ from pathlib import Path
 
 import click
 
+from genvsdisc.exceptions import ParameterError
+
 #: Default of --max-file-mb: genvsdisc.data's MAX_FILE_BYTES in MB, written out so
 #: that the CLI starts without importing pandas (a test checks the two agree).
 DEFAULT_MAX_FILE_MB = 2048
@@ -95,8 +97,15 @@ def command_line() -> str:
     return shlex.join(["genvsdisc", *argv])
 
 
-def names(value: str | None) -> list[str] | None:
-    """A comma-separated option (``--models a,b``) as a list; None when not given."""
+def names(value: str | None, option: str) -> list[str] | None:
+    """A comma-separated option (``--models a,b``) as a list; None when not given.
+
+    Raises ParameterError when the option is given but names nothing (``--models ,``):
+    silently falling back to the defaults would run something the user did not ask for.
+    """
     if value is None:
         return None
-    return [v.strip() for v in value.split(",") if v.strip()] or None
+    listed = [v.strip() for v in value.split(",") if v.strip()]
+    if not listed:
+        raise ParameterError(f"{option} {value!r}: expected comma-separated names, got none")
+    return listed

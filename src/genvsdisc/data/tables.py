@@ -110,8 +110,10 @@ def _tabular(frame, target, keep, *, where, name, notes, line_offset) -> Dataset
         else:
             kinds[column] = kind
     if not kinds:
+        dropped = [n.removeprefix("dropped ") for n in notes if n.startswith("dropped column")]
+        why = f" ({'; '.join(dropped)})" if dropped else ""
         raise DataError(
-            f"{where}: no feature columns besides target '{target}'; columns are: "
+            f"{where}: no feature columns besides target '{target}'{why}; columns are: "
             f"{_columns_hint(frame)}"
         )
     y, classes = _labels(frame, target, keep, where=where, notes=notes)
