@@ -12,6 +12,9 @@ are: sepal_length, sepal_width, petal_length, petal_width, species"``.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 __all__ = [
     "GenvsdiscError",
     "DataError",
@@ -20,6 +23,7 @@ __all__ = [
     "MissingValuesError",
     "UnknownNameError",
     "DataWarning",
+    "unknown_name_error",
 ]
 
 
@@ -61,3 +65,21 @@ class DataWarning(UserWarning):
     The CLI prints each as one line on stderr; the test suite turns it into an error
     unless a test expects it.
     """
+
+
+def unknown_name_error(kind: str, name, valid: Iterable[str]) -> UnknownNameError:
+    """The one-line error for an unknown ``kind`` name, listing the valid ones.
+
+    Adds "Did you mean ...?" when one valid name is close to ``name``.
+
+    Examples
+    --------
+    >>> print(unknown_name_error("model", "logrg", ["logreg", "knn"]))
+    unknown model 'logrg'; valid models are: logreg, knn. Did you mean 'logreg'?
+    """
+    valid = [str(v) for v in valid]
+    close = difflib.get_close_matches(str(name), valid, n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return UnknownNameError(
+        f"unknown {kind} {name!r}; valid {kind}s are: {', '.join(valid)}.{hint}"
+    )

@@ -197,11 +197,14 @@ def test_single_string_is_refused_with_a_hint(ngram):
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"prompt": 3}, "sample: prompt must be a str"),
-        ({"max_words": 0}, "sample: max_words must be an int >= 1"),
-        ({"temperature": -1}, r"sample: temperature must be a float in \(0, 100\]"),
-        ({"top_k": 0}, "sample: top_k must be an int >= 1. Got 0"),
-        ({"min_words": -1}, "sample: min_words must be an int >= 0. Got -1"),
+        (
+            {"prompt": 3},
+            "'prompt' parameter of NGramLMClassifier.sample must be an instance of 'str'",
+        ),
+        ({"max_words": 0}, r"'max_words' .* must be an int in the range \[1, inf\)"),
+        ({"temperature": -1}, r"'temperature' .* must be a float in the range \(0.0, 100.0\]"),
+        ({"top_k": 0}, r"'top_k' .* must be an int in the range \[1, inf\) or None. Got 0"),
+        ({"min_words": -1}, r"'min_words' .* must be an int in the range \[0, inf\)\. Got -1"),
         ({"y": "weather"}, "sample: unknown class 'weather'; the classes are business, sport"),
     ],
 )
@@ -214,10 +217,12 @@ def test_bad_constructor_parameters_are_refused(corpus):
     (X, y), _ = corpus
     with pytest.raises(
         ParameterError,
-        match=r"'order' parameter of NGramLMClassifier must be an int in the range \[1, inf\]",
+        match=r"'order' parameter of NGramLMClassifier must be an int in the range \[1, inf\)",
     ):
         NGramLMClassifier(order=0).fit(X, y)
-    with pytest.raises(ParameterError, match="'min_count' parameter .* must be an int >= 1"):
+    with pytest.raises(
+        ParameterError, match=r"'min_count' .* must be an int in the range \[1, inf\)"
+    ):
         NGramLMClassifier(min_count=0).fit(X, y)
     with pytest.raises(
         ParameterError, match="'n_embd' parameter .* must be a multiple of 'n_head'"

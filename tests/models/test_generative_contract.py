@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.model_selection import cross_val_score
 
 from genvsdisc.exceptions import MissingValuesError, ParameterError
-from genvsdisc.models.generative import gaussian, kde, mixture, naive_bayes
+from genvsdisc.models import available
 
 NAMES = ["gaussian_nb", "bernoulli_nb", "multinomial_nb", "lda", "qda", "gmm", "kde"]
 
@@ -28,7 +28,7 @@ def fitted(request, make_generative):
 
 
 def test_specs_name_every_model_once():
-    specs = [s for m in (naive_bayes, gaussian, mixture, kde) for s in m.SPECS]
+    specs = [s for s in available(family="generative", deep=False) if "tabular" in s.modalities]
     assert sorted(s.name for s in specs) == sorted(NAMES)
     for s in specs:
         assert s.family == "generative" and s.likelihood == "exact"
@@ -86,7 +86,8 @@ def test_sample_unknown_class_raises(fitted):
 
 def test_sample_bad_count_raises(fitted):
     _, model, _, _ = fitted
-    with pytest.raises(ParameterError, match="n_samples must be a positive integer. Got 0"):
+    match = r"'n_samples' parameter of \w+\.sample must be an int in the range \[1, inf\)\. Got 0"
+    with pytest.raises(ParameterError, match=match):
         model.sample(0)
 
 
@@ -137,20 +138,26 @@ def test_kde_ignores_unlabeled_rows(make_generative, make_blobs):
 @pytest.mark.parametrize(
     ("name", "param", "value", "match"),
     [
-        ("gaussian_nb", "var_smoothing", -1.0, "'var_smoothing' parameter of GaussianNaiveBayes"),
-        ("bernoulli_nb", "alpha", 0.0, r"'alpha' .* must be a float in the range \(0.0, inf\]"),
-        ("multinomial_nb", "stop_words", "french", "'stop_words' .* 'english' or None"),
-        ("multinomial_nb", "max_df", 0.0, "'max_df' parameter"),
-        ("lda", "shrinkage", "big", "'shrinkage' .* 'auto', 'oas', None or a float"),
+        (
+            "gaussian_nb",
+            "var_smoothing",
+            -1.0,
+            r"^The 'var_smoothing' parameter of GaussianNaiveBayes must be a float in the "
+            r"range \[0.0, inf\)\. Got -1.0 instead\.$",
+        ),
+        ("bernoulli_nb", "alpha", 0.0, r"'alpha' .* must be a float in the range \(0.0, inf\)"),
+        ("multinomial_nb", "stop_words", "french", r"'stop_words' .* \{'english'\} or None"),
+        ("multinomial_nb", "max_df", 0.0, r"'max_df' .* float in the range \(0.0, 1.0\]"),
+        ("lda", "shrinkage", "big", r"'shrinkage' .* among \{'auto', 'oas'\}, a float .* or None"),
         ("qda", "reg_covar", -0.1, "'reg_covar' parameter of QuadraticDiscriminant"),
         ("qda", "standardize", "yes", "'standardize' parameter"),
-        ("gmm", "n_components", 0, "'n_components' .* int >= 1 or 'bic'"),
-        ("gmm", "covariance_type", "round", "'covariance_type' .* one of 'full'"),
+        ("gmm", "n_components", 0, r"'n_components' .* int in the range \[1, inf\) or a str"),
+        ("gmm", "covariance_type", "round", "'covariance_type' .* among .*'full'"),
         ("gmm", "reg_covar", 0.0, "'reg_covar' parameter of ClassMixture"),
-        ("kde", "bandwidth", -1.0, "'bandwidth' .* 'cv', 'scott', 'silverman' or a float"),
-        ("kde", "cv", 1, r"'cv' .* int in the range \[2, inf\]"),
-        ("gaussian_nb", "unlabeled_weight", 2.0, r"'unlabeled_weight' .* float in \[0, 1\]"),
-        ("gmm", "em_max_iter", -1, "'em_max_iter' .* int >= 0"),
+        ("kde", "bandwidth", -1.0, r"'bandwidth' .* \{'cv', 'scott', 'silverman'\} or a float"),
+        ("kde", "cv", 1, r"'cv' .* int in the range \[2, inf\)"),
+        ("gaussian_nb", "unlabeled_weight", 2.0, r"'unlabeled_weight' .* float in .*\[0.0, 1.0\]"),
+        ("gmm", "em_max_iter", -1, r"'em_max_iter' .* int in the range \[0, inf\)"),
     ],
 )
 def test_bad_parameter_raises_at_fit(name, param, value, match, blobs, make_generative):

@@ -123,7 +123,7 @@ def test_nan_score_equals_model_restricted_to_observed_features(factory, make_bl
 
 def test_nan_to_a_model_that_cannot_integrate_it_raises(blobs):
     class NoMissing(GaussianNaiveBayes):
-        _handles_missing = False
+        handles_missing = False
 
     X, y = blobs
     model = NoMissing().fit(X, y)

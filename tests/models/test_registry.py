@@ -1,17 +1,19 @@
-"""The model registry: names, specs, make() and its errors."""
+"""The model registry: names, catalog entries, make() and its errors."""
 
 from __future__ import annotations
 
-import importlib
+import subprocess
+import sys
 
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from genvsdisc.exceptions import ParameterError, UnknownNameError
-from genvsdisc.models import ModelSpec, available, get_spec, make
-from genvsdisc.models.registry import FAMILIES, MODALITIES, SPEC_MODULES
+from genvsdisc.exceptions import CannotGenerateError, ParameterError, UnknownNameError
+from genvsdisc.models import ModelSpec, available, get_spec, make, model_names
+from genvsdisc.models.base import DiscriminativeClassifier, GenerativeClassifier
+from genvsdisc.models.registry import FAMILIES, MODALITIES, spec_of
 
 #: The classical models issue 3 asks for, by family.
 CLASSICAL = {
@@ -91,7 +93,58 @@ def test_make_unknown_parameter_lists_valid_ones():
         make("knn", k=3)
 
 
-@pytest.mark.parametrize("path", SPEC_MODULES)
-def test_every_registry_module_exposes_specs(path):
-    specs = importlib.import_module(path).SPECS
-    assert specs and all(isinstance(s, ModelSpec) for s in specs)
+def test_model_names_filter_by_capability():
+    assert model_names(family="discriminative", handles_missing=True) == ["hgb"]
+    assert "gmm" in model_names(family="generative", semi_supervised=True)
+    assert "kde" not in model_names(semi_supervised=True)
+
+
+@pytest.mark.parametrize("spec", available(), ids=lambda s: s.name)
+def test_catalog_entry_agrees_with_its_class(spec):
+    """Each capability field of the catalog says what the class does, so the table cannot drift."""
+    cls = spec.estimator_class
+    assert spec_of(cls) is spec
+    base = GenerativeClassifier if spec.family == "generative" else DiscriminativeClassifier
+    assert issubclass(cls, base) and cls.family == spec.family
+    assert spec.handles_missing == cls.handles_missing
+    assert spec.semi_supervised == (spec.family == "generative" and cls.semi_supervised)
+    assert spec.partial_fit == hasattr(cls, "partial_fit")
+    assert spec.saveable == hasattr(cls, "_export_state")
+    assert spec.can_sample == (cls.sample is not DiscriminativeClassifier.sample)
+    assert getattr(cls, "_registry_name", spec.name) == spec.name
+    if spec.semi_supervised:
+        assert {"unlabeled_weight", "em_max_iter"} <= set(make(spec.name).get_params())
+
+
+@pytest.mark.parametrize("name", model_names(family="discriminative", deep=False))
+def test_discriminative_models_refuse_to_sample(name):
+    with pytest.raises(CannotGenerateError, match=r"Use a generative model instead, e\.g\. "):
+        make(name).sample(1)
+
+
+def _modules_after(code: str) -> set[str]:
+    """Top modules of interest loaded by ``code`` run in a fresh interpreter."""
+    probe = (
+        f"{code}\nimport sys\n"
+        "print(' '.join(m for m in sys.modules if m in ('torch', 'sklearn') "
+        "or m.startswith(('genvsdisc.models.generative.', 'genvsdisc.models.discriminative.'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_reading_the_registry_imports_no_model_and_no_torch():
+    code = (
+        "import genvsdisc.models as m\n"
+        "m.available(); m.get_spec('cnn').handles_missing; m.model_names(deep=True)"
+    )
+    assert _modules_after(code) == set()
+
+
+def test_make_imports_only_that_models_module():
+    loaded = _modules_after("from genvsdisc.models import make; make('knn')")
+    assert "torch" not in loaded
+    assert {m for m in loaded if m.startswith("genvsdisc.models.")} == {
+        "genvsdisc.models.discriminative.neighbors",
+        "genvsdisc.models.discriminative._wrapper",
+    }

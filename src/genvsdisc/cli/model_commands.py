@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from genvsdisc.cli.data_commands import format_table
+from genvsdisc.models import available
 
 __all__ = ["COMMANDS", "models"]
 
@@ -35,8 +36,6 @@ def models(family, modality):
       genvsdisc models
       genvsdisc models --family generative --modality image
     """
-    from genvsdisc.models import available
-
     rows = [
         {
             "name": s.name,

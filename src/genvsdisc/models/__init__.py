@@ -4,10 +4,13 @@
 >>> model = make("logreg")          # an unfitted scikit-learn estimator
 >>> [s.name for s in available(family="discriminative", modality="text")][:1]
 ['logreg']
+
+What a model can do is a field of its registry entry::
+
+    get_spec("hgb").handles_missing     # True
 """
 
-from genvsdisc.models.base import DiscriminativeClassifier, GenerativeClassifier
-from genvsdisc.models.registry import available, get_spec, make
+from genvsdisc.models.registry import available, get_spec, make, model_names
 from genvsdisc.models.spec import ModelSpec
 
 __all__ = [
@@ -17,4 +20,15 @@ __all__ = [
     "available",
     "get_spec",
     "make",
+    "model_names",
 ]
+
+
+def __getattr__(name):
+    # The two bases import scikit-learn; loaded on first use so that reading the
+    # registry (``genvsdisc models``) imports neither scikit-learn nor PyTorch.
+    if name in ("GenerativeClassifier", "DiscriminativeClassifier"):
+        from genvsdisc.models import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

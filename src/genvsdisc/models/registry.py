@@ -1,53 +1,27 @@
-"""The model registry: every genvsdisc model by name.
+"""The model registry: every genvsdisc model by name, read from :mod:`.catalog`.
 
-Each family module exposes ``SPECS: list[ModelSpec]``; the registry imports
-the modules listed in :data:`SPEC_MODULES` the first time it is asked, so
-importing :mod:`genvsdisc.models` loads no model module (and no PyTorch) and
-``genvsdisc --help`` stays quick. A new family adds one line there.
+Reading the registry imports no model module (and no PyTorch), so
+``genvsdisc models`` stays quick; :func:`make` imports only the module of
+the model it builds. What a model can do is a field of its entry::
+
+    get_spec("gaussian_nb").handles_missing   # True: NaN is integrated out
 """
 
 from __future__ import annotations
 
-import difflib
-import functools
-import importlib
-
-from genvsdisc.exceptions import ParameterError, UnknownNameError
+from genvsdisc.exceptions import ParameterError, unknown_name_error
+from genvsdisc.models.catalog import CATALOG
 from genvsdisc.models.spec import ModelSpec
 
-__all__ = ["SPEC_MODULES", "available", "get_spec", "make", "FAMILIES", "MODALITIES"]
-
-#: Modules whose ``SPECS`` make up the registry, in the order ``available()`` lists them.
-SPEC_MODULES = (
-    "genvsdisc.models.generative.naive_bayes",
-    "genvsdisc.models.generative.gaussian",
-    "genvsdisc.models.generative.mixture",
-    "genvsdisc.models.generative.kde",
-    "genvsdisc.models.generative.ngram",
-    "genvsdisc.models.generative.vae",
-    "genvsdisc.models.generative.diffusion",
-    "genvsdisc.models.generative.transformer_lm",
-    "genvsdisc.models.discriminative.linear",
-    "genvsdisc.models.discriminative.mlp",
-    "genvsdisc.models.discriminative.boosting",
-    "genvsdisc.models.discriminative.neighbors",
-    "genvsdisc.models.discriminative.cnn",
-)
+__all__ = ["available", "get_spec", "make", "model_names", "spec_of", "FAMILIES", "MODALITIES"]
 
 FAMILIES = ("generative", "discriminative")
 MODALITIES = ("tabular", "image", "text")
 
-
-@functools.cache
-def _registry() -> dict[str, ModelSpec]:
-    """name -> spec for every module in SPEC_MODULES (imported once)."""
-    specs: dict[str, ModelSpec] = {}
-    for path in SPEC_MODULES:
-        for spec in importlib.import_module(path).SPECS:
-            if spec.name in specs:  # a programming error in genvsdisc, not a user's
-                raise RuntimeError(f"model name {spec.name!r} registered twice ({path})")
-            specs[spec.name] = spec
-    return specs
+#: name -> entry, in catalog order.
+_SPECS: dict[str, ModelSpec] = {spec.name: spec for spec in CATALOG}
+#: "module:Class" -> entry, for a model that looks itself up (:func:`spec_of`).
+_BY_CLASS: dict[str, ModelSpec] = {spec.estimator: spec for spec in CATALOG}
 
 
 def available(family=None, modality=None, *, deep=None) -> list[ModelSpec]:
@@ -63,7 +37,7 @@ def available(family=None, modality=None, *, deep=None) -> list[ModelSpec]:
 
     Returns
     -------
-    list of ModelSpec, generative families first, in registration order.
+    list of ModelSpec, generative families first, in catalog order.
     """
     if family is not None and family not in FAMILIES:
         raise ParameterError(
@@ -75,21 +49,41 @@ def available(family=None, modality=None, *, deep=None) -> list[ModelSpec]:
         )
     return [
         s
-        for s in _registry().values()
+        for s in _SPECS.values()
         if (family is None or s.family == family)
         and (modality is None or modality in s.modalities)
         and (deep is None or s.deep == deep)
     ]
 
 
+def model_names(family=None, modality=None, *, deep=None, **capabilities) -> list[str]:
+    """Names of the models :func:`available` lists whose capability fields match.
+
+    For messages that point the user to the models that can do something.
+
+    Examples
+    --------
+    >>> model_names(family="discriminative", handles_missing=True)
+    ['hgb']
+    """
+    return [
+        s.name
+        for s in available(family, modality, deep=deep)
+        if all(getattr(s, field) == value for field, value in capabilities.items())
+    ]
+
+
 def get_spec(name: str) -> ModelSpec:
     """The registry entry called ``name``; UnknownNameError lists the valid names."""
-    specs = _registry()
-    if name in specs:
-        return specs[name]
-    close = difflib.get_close_matches(str(name), list(specs), n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise UnknownNameError(f"unknown model {name!r}; valid models are: {', '.join(specs)}.{hint}")
+    if name in _SPECS:
+        return _SPECS[name]
+    raise unknown_name_error("model", name, _SPECS)
+
+
+def spec_of(estimator) -> ModelSpec | None:
+    """The registry entry of ``estimator``'s class (an instance or a class); None if unlisted."""
+    cls = estimator if isinstance(estimator, type) else type(estimator)
+    return _BY_CLASS.get(f"{cls.__module__}:{cls.__qualname__}")
 
 
 def make(name: str, **params):
@@ -101,8 +95,7 @@ def make(name: str, **params):
     >>> make("logreg", C=0.5).C
     0.5
     """
-    spec = get_spec(name)
-    model = spec.factory()
+    model = get_spec(name).factory()
     valid = model.get_params(deep=False)
     unknown = sorted(set(params) - set(valid))
     if unknown:

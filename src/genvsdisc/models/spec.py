@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -11,14 +13,16 @@ __all__ = ["ModelSpec"]
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """One registry entry.
+    """One registry entry: a model's name, where its class lives and what it can do.
+
+    Every field is plain data, so the registry is read without importing any
+    model (and so without PyTorch); ``factory`` and ``estimator_class`` import
+    the model's module when they are used.
 
     Attributes
     ----------
     name : str
         Registry name used on the command line (``gaussian_nb``, ``logreg``...).
-    factory : callable
-        ``factory(**params)`` returns a fresh, unfitted estimator.
     family : {"generative", "discriminative"}
     modalities : tuple of str
         Which of ``tabular``, ``image``, ``text`` the model accepts.
@@ -26,19 +30,66 @@ class ModelSpec:
         How ``score_samples`` relates to log p(x); "none" for discriminative models.
     description : str
         One line for ``genvsdisc models``.
-    deep : bool
+    estimator : str
+        Where the estimator class lives, as ``"module:Class"``.
+    handles_missing : bool, default=False
+        NaN features are accepted at predict time: integrated out by a
+        generative model, routed natively by a discriminative one (hgb).
+    semi_supervised : bool, default=False
+        ``fit`` runs EM over rows labeled ``-1`` / ``None`` (Nigam et al. 2000).
+    partial_fit : bool, default=False
+        The estimator has ``partial_fit`` (fit == chunked partial_fit).
+    deep : bool, default=False
         PyTorch models, only run by ``compare`` when named or with ``--deep``.
+    saveable : bool, default=False
+        ``genvsdisc generate --save`` / ``--load`` can store the fitted model.
     test_params : mapping
         Constructor parameters that keep the model small and fast for the
         scikit-learn estimator checks (``tests/models/test_estimator_checks.py``);
         empty for models that are fast enough as they are. Never used outside tests.
+    factory : callable
+        ``factory(**params)`` returns a fresh, unfitted estimator. Built from
+        ``estimator`` when not given; given a class, ``estimator`` is read from it.
     """
 
     name: str
-    factory: Callable
     family: Literal["generative", "discriminative"]
     modalities: tuple[str, ...]
     likelihood: Literal["exact", "bound", "unnormalised", "none"]
     description: str
+    estimator: str = ""
+    handles_missing: bool = False
+    semi_supervised: bool = False
+    partial_fit: bool = False
     deep: bool = False
+    saveable: bool = False
     test_params: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    factory: Callable[..., Any] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.factory is None:
+            object.__setattr__(self, "factory", functools.partial(_build, self.estimator))
+        elif not self.estimator:
+            path = f"{self.factory.__module__}:{self.factory.__qualname__}"
+            object.__setattr__(self, "estimator", path)
+
+    @property
+    def can_sample(self) -> bool:
+        """True for generative models: they learned p(x|y), so they can draw new x."""
+        return self.family == "generative"
+
+    @property
+    def estimator_class(self) -> type:
+        """The estimator class (imports its module: PyTorch for deep models)."""
+        return _load_class(self.estimator)
+
+
+def _load_class(path: str) -> type:
+    """The class named by ``"module:Class"``."""
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _build(path: str, **params):
+    """A fresh estimator of the class named by ``path``."""
+    return _load_class(path)(**params)

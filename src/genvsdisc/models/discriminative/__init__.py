@@ -1,12 +1,8 @@
 """Discriminative models (the detectives): they learn p(y|x) only.
 
-Each wraps one scikit-learn classifier: LogReg (logreg), LinearSVM (linear_svm),
-MLP (mlp), HGB (hgb) and KNN (knn). CNN (cnn, PyTorch) lives in :mod:`.cnn`.
+Each classical one wraps one scikit-learn classifier: :mod:`.linear` (logreg,
+linear_svm), :mod:`.mlp` (mlp), :mod:`.boosting` (hgb), :mod:`.neighbors`
+(knn); :mod:`.cnn` is the PyTorch one. Nothing is imported here: the
+registry (:mod:`genvsdisc.models.catalog`) names each class by its module, so
+building one model loads only that model's module.
 """
-
-from genvsdisc.models.discriminative.boosting import HGB
-from genvsdisc.models.discriminative.linear import LinearSVM, LogReg
-from genvsdisc.models.discriminative.mlp import MLP
-from genvsdisc.models.discriminative.neighbors import KNN
-
-__all__ = ["LogReg", "LinearSVM", "MLP", "HGB", "KNN"]

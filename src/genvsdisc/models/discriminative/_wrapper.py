@@ -9,8 +9,6 @@ honest refusal to ``sample`` inherited from the base.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import StandardScaler
@@ -19,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from genvsdisc.exceptions import DataError, MissingValuesError, ParameterError
 from genvsdisc.models.base import DiscriminativeClassifier
+from genvsdisc.models.registry import model_names
 from genvsdisc.models.text import TextInputMixin, is_raw_text
 
 __all__ = ["WrappedClassifier", "n_cv_splits"]
@@ -27,26 +26,23 @@ __all__ = ["WrappedClassifier", "n_cv_splits"]
 def n_cv_splits(model, y) -> int:
     """Folds for ``model``'s internal stratified CV on labels ``y`` (n,).
 
-    ``model.cv`` folds, fewer when a class has fewer rows than that; 1 when
-    some class has a single row (no stratified split is possible).
+    ``model.cv`` folds (an int >= 2, checked by ``fit``), fewer when a class has
+    fewer rows than that; 1 when some class has a single row (no stratified
+    split is possible).
     """
-    cv = model.cv
-    if not isinstance(cv, numbers.Integral) or isinstance(cv, bool) or cv < 2:
-        raise ParameterError(
-            f"The 'cv' parameter of {type(model).__name__} must be an integer >= 2. "
-            f"Got {cv!r} instead."
-        )
     smallest = int(np.unique(y, return_counts=True)[1].min())
-    return min(cv, smallest)
+    return min(model.cv, smallest)
 
 
 class WrappedClassifier(DiscriminativeClassifier):
     """A discriminative model around one fitted scikit-learn classifier, ``estimator_``.
 
     Subclasses fill one hook, ``_make_estimator(y)``, returning the unfitted
-    scikit-learn classifier for training labels ``y``. A subclass with a
-    ``standardize`` parameter (True, False, or "auto": only when some training
-    value lies outside [0, 1]) gets dense features standardised, fitted on the
+    scikit-learn classifier for training labels ``y``, and declare their
+    ``_parameter_constraints`` (checked at the start of ``fit``). Every
+    subclass has a ``standardize`` parameter (True, False, or "auto": only when
+    some training value lies outside [0, 1]) unless it overrides
+    ``_wants_scaling``: dense features are then standardised, fitted on the
     training rows only and kept in ``scaler_``; sparse input is never centred,
     which would densify it, and is passed on unchanged.
 
@@ -55,9 +51,6 @@ class WrappedClassifier(DiscriminativeClassifier):
     ``vectorizer_`` for text-capable models.
     """
 
-    #: True when NaN features are accepted and handled by the model itself
-    #: (read by the missing-features experiment). Others raise MissingValuesError.
-    handles_missing = False
     #: True when scipy sparse matrices are accepted without densifying.
     _accept_sparse = False
 
@@ -70,9 +63,10 @@ class WrappedClassifier(DiscriminativeClassifier):
         if isinstance(self, TextInputMixin):
             return self._text_features(X, fit=fit)
         if is_raw_text(X):
+            text_models = ", ".join(model_names(modality="text", deep=False))
             raise DataError(
                 f"{type(self).__name__} takes numeric features, got raw text; use a "
-                "text-capable model (logreg, linear_svm, multinomial_nb) or vectorise first."
+                f"text-capable model ({text_models}) or vectorise first."
             )
         return X
 
@@ -82,10 +76,12 @@ class WrappedClassifier(DiscriminativeClassifier):
         if np.isinf(values).any():
             raise ParameterError("X contains inf; only finite values are allowed.")
         if not self.handles_missing and np.isnan(values).any():
+            native = " or ".join(model_names(family="discriminative", handles_missing=True))
+            generative = model_names(family="generative", deep=False, handles_missing=True)
             raise MissingValuesError(
                 f"X contains NaN, and {type(self).__name__} cannot handle missing "
-                "features; impute them first, or use hgb (handles NaN natively) or a "
-                "generative model that integrates them out (gaussian_nb, lda, qda, gmm)."
+                f"features; impute them first, or use {native} (handles NaN natively) or a "
+                f"generative model that integrates them out ({', '.join(generative)})."
             )
         return X
 
@@ -99,13 +95,8 @@ class WrappedClassifier(DiscriminativeClassifier):
         return self.scaler_.transform(X.toarray() if sp.issparse(X) else X)
 
     def _wants_scaling(self, X) -> bool:
-        mode = getattr(self, "standardize", False)
-        if mode not in (True, False, "auto"):
-            raise ParameterError(
-                f"The 'standardize' parameter of {type(self).__name__} must be True, False "
-                f"or 'auto'. Got {mode!r} instead."
-            )
-        if mode is False or sp.issparse(X):
+        mode = self.standardize
+        if not mode or sp.issparse(X):
             return False
         if mode == "auto":
             # Features already on one common [0, 1] scale (pixels, shares) are kept:
@@ -116,6 +107,7 @@ class WrappedClassifier(DiscriminativeClassifier):
     # -------------------------------------------------------------- fit
     def fit(self, X, y):
         """Fit on rows ``X`` (n, d) -- or n raw strings for text models -- and labels ``y`` (n,)."""
+        self._check_params()
         X = self._features(X, fit=True)
         X, y = validate_data(
             self,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from genvsdisc.models.discriminative._wrapper import WrappedClassifier
-from genvsdisc.models.spec import ModelSpec
+from genvsdisc.models.params import sklearn_constraints
 
-__all__ = ["HGB", "SPECS"]
+__all__ = ["HGB"]
 
 
 class HGB(WrappedClassifier):
@@ -49,6 +49,15 @@ class HGB(WrappedClassifier):
     """
 
     handles_missing = True
+    _parameter_constraints = sklearn_constraints(
+        HistGradientBoostingClassifier,
+        "learning_rate",
+        "max_iter",
+        "max_leaf_nodes",
+        "l2_regularization",
+        "early_stopping",
+        "random_state",
+    )
 
     def __init__(
         self,
@@ -67,6 +76,10 @@ class HGB(WrappedClassifier):
         self.early_stopping = early_stopping
         self.random_state = random_state
 
+    def _wants_scaling(self, X) -> bool:
+        """Never: trees split on thresholds, which scaling leaves where they are."""
+        return False
+
     def _make_estimator(self, y):
         return HistGradientBoostingClassifier(
             learning_rate=self.learning_rate,
@@ -76,16 +89,3 @@ class HGB(WrappedClassifier):
             early_stopping=self.early_stopping,
             random_state=self.random_state,
         )
-
-
-SPECS = [
-    ModelSpec(
-        name="hgb",
-        factory=HGB,
-        family="discriminative",
-        modalities=("tabular", "image"),
-        likelihood="none",
-        description="histogram gradient-boosted trees; handles NaN natively",
-        test_params={"max_iter": 10},
-    ),
-]

@@ -7,20 +7,23 @@ a TF-IDF vectorizer inside the model, fitted on the training text only.
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.class_weight import compute_sample_weight
 
 from genvsdisc.exceptions import DataError
 from genvsdisc.models.discriminative._wrapper import WrappedClassifier, n_cv_splits
-from genvsdisc.models.spec import ModelSpec
+from genvsdisc.models.params import STANDARDIZE, sklearn_constraints
 from genvsdisc.models.text import TextInputMixin
 
-__all__ = ["LogReg", "LinearSVM", "SPECS"]
+__all__ = ["LogReg", "LinearSVM"]
 
 #: Grid for the automatic choice of C: decades, wide enough for standardised tables
 #: and pixels (best C ~0.01-10) and for TF-IDF text (best C ~10-100).
@@ -29,6 +32,13 @@ DEFAULT_CS = (0.01, 0.1, 1.0, 10.0, 100.0)
 
 class _TfidfText(TextInputMixin):
     """TF-IDF for raw-text input, from the model's ``ngram_range``/``min_df``/``sublinear_tf``."""
+
+    #: The parameters both linear models share: folds, scaling and the TF-IDF settings.
+    _parameter_constraints = {
+        "cv": [Interval(Integral, 2, None, closed="left")],
+        "standardize": STANDARDIZE,
+        **sklearn_constraints(TfidfVectorizer, "ngram_range", "min_df", "sublinear_tf"),
+    }
 
     def _make_vectorizer(self):
         return TfidfVectorizer(
@@ -95,6 +105,15 @@ class LogReg(_TfidfText, WrappedClassifier):
     >>> model.predict(X[:2])
     array([0, 0])
     """
+
+    _parameter_constraints = {
+        **_TfidfText._parameter_constraints,
+        "C": [*LogisticRegression._parameter_constraints["C"], None],
+        "Cs": ["array-like"],
+        **sklearn_constraints(
+            LogisticRegression, "max_iter", "tol", "class_weight", "random_state", "warm_start"
+        ),
+    }
 
     def __init__(
         self,
@@ -206,6 +225,12 @@ class LinearSVM(_TfidfText, WrappedClassifier):
     (1, 3)
     """
 
+    _parameter_constraints = {
+        **_TfidfText._parameter_constraints,
+        **sklearn_constraints(LinearSVC, "C", "max_iter", "class_weight"),
+        "random_state": ["random_state"],
+    }
+
     def __init__(
         self,
         *,
@@ -253,24 +278,3 @@ class LinearSVM(_TfidfText, WrappedClassifier):
     def _n_iter(self):
         # ensemble=False: one calibrated classifier around the SVM fitted on all rows.
         return self.estimator_.calibrated_classifiers_[0].estimator.n_iter_
-
-
-SPECS = [
-    ModelSpec(
-        name="logreg",
-        factory=LogReg,
-        family="discriminative",
-        modalities=("tabular", "image", "text"),
-        likelihood="none",
-        description="logistic regression; C by cross-validated log-loss; TF-IDF for text",
-        test_params={"Cs": (0.1, 1.0, 10.0), "cv": 3},
-    ),
-    ModelSpec(
-        name="linear_svm",
-        factory=LinearSVM,
-        family="discriminative",
-        modalities=("tabular", "image", "text"),
-        likelihood="none",
-        description="linear SVM with Platt-calibrated probabilities; TF-IDF for text",
-    ),
-]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sklearn.neural_network import MLPClassifier
 
 from genvsdisc.models.discriminative._wrapper import WrappedClassifier
-from genvsdisc.models.spec import ModelSpec
+from genvsdisc.models.params import STANDARDIZE, sklearn_constraints
 
-__all__ = ["MLP", "SPECS"]
+__all__ = ["MLP"]
 
 
 class MLP(WrappedClassifier):
@@ -47,6 +47,19 @@ class MLP(WrappedClassifier):
     True
     """
 
+    _parameter_constraints = {
+        **sklearn_constraints(
+            MLPClassifier,
+            "hidden_layer_sizes",
+            "alpha",
+            "learning_rate_init",
+            "max_iter",
+            "early_stopping",
+            "random_state",
+        ),
+        "standardize": STANDARDIZE,
+    }
+
     def __init__(
         self,
         *,
@@ -77,16 +90,3 @@ class MLP(WrappedClassifier):
             early_stopping=self.early_stopping,
             random_state=self.random_state,
         )
-
-
-SPECS = [
-    ModelSpec(
-        name="mlp",
-        factory=MLP,
-        family="discriminative",
-        modalities=("tabular", "image"),
-        likelihood="none",
-        description="multi-layer perceptron (one hidden ReLU layer of 100, Adam)",
-        test_params={"hidden_layer_sizes": (10,), "max_iter": 300},
-    ),
-]

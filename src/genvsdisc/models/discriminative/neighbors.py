@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
-
 from sklearn.neighbors import KNeighborsClassifier
 
 from genvsdisc.models.discriminative._wrapper import WrappedClassifier
-from genvsdisc.models.spec import ModelSpec
+from genvsdisc.models.params import POSITIVE_INT, STANDARDIZE, sklearn_constraints
 
-__all__ = ["KNN", "SPECS"]
+__all__ = ["KNN"]
 
 
 class KNN(WrappedClassifier):
@@ -45,6 +43,12 @@ class KNN(WrappedClassifier):
     array([0, 0])
     """
 
+    _parameter_constraints = {
+        "n_neighbors": POSITIVE_INT,
+        **sklearn_constraints(KNeighborsClassifier, "weights", "p"),
+        "standardize": STANDARDIZE,
+    }
+
     def __init__(self, *, n_neighbors=5, weights="uniform", p=2, standardize=False):
         self.n_neighbors = n_neighbors
         self.weights = weights
@@ -56,18 +60,5 @@ class KNN(WrappedClassifier):
     def _make_estimator(self, y):
         # With fewer training rows than k (tiny learning-curve sizes), use them all
         # rather than fail at predict time as scikit-learn would.
-        k = self.n_neighbors
-        self.n_neighbors_ = min(k, len(y)) if isinstance(k, numbers.Integral) else k
+        self.n_neighbors_ = min(self.n_neighbors, len(y))
         return KNeighborsClassifier(n_neighbors=self.n_neighbors_, weights=self.weights, p=self.p)
-
-
-SPECS = [
-    ModelSpec(
-        name="knn",
-        factory=KNN,
-        family="discriminative",
-        modalities=("tabular", "image"),
-        likelihood="none",
-        description="k-nearest neighbours (k=5, Euclidean)",
-    ),
-]

@@ -15,11 +15,11 @@ singular there, its shrunk version is not.
 
 from __future__ import annotations
 
-import numbers
+from numbers import Real
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
 
-from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.base import GenerativeClassifier, SufficientStatsMixin
 from genvsdisc.models.generative._gaussian_math import (
     ClassMoments,
@@ -30,10 +30,9 @@ from genvsdisc.models.generative._gaussian_math import (
     shrink,
     variance_units,
 )
-from genvsdisc.models.generative._params import check_real
-from genvsdisc.models.spec import ModelSpec
+from genvsdisc.models.params import EM_CONSTRAINTS, STANDARDIZE
 
-__all__ = ["LinearDiscriminant", "QuadraticDiscriminant", "SPECS"]
+__all__ = ["LinearDiscriminant", "QuadraticDiscriminant"]
 
 
 class _GaussianDiscriminant(SufficientStatsMixin, GenerativeClassifier):
@@ -47,25 +46,14 @@ class _GaussianDiscriminant(SufficientStatsMixin, GenerativeClassifier):
     The model itself stays in the user's units.
     """
 
-    _handles_missing = True
-    _supports_em = True
-
-    def _check_params(self):
-        self._check_unlabeled_params()
-        s = self.shrinkage
-        ok = s is None or s in ("auto", "oas")
-        ok = ok or (isinstance(s, numbers.Real) and not isinstance(s, bool) and 0 <= s <= 1)
-        if not ok:
-            raise ParameterError(
-                f"The 'shrinkage' parameter of {type(self).__name__} must be 'auto', 'oas', "
-                f"None or a float in [0, 1]. Got {s!r} instead."
-            )
-        check_real(self, "reg_covar", 0.0)
-        if self.standardize not in ("auto", True, False):
-            raise ParameterError(
-                f"The 'standardize' parameter of {type(self).__name__} must be 'auto', True "
-                f"or False. Got {self.standardize!r} instead."
-            )
+    handles_missing = True
+    semi_supervised = True
+    _parameter_constraints = {
+        **EM_CONSTRAINTS,
+        "shrinkage": [StrOptions({"auto", "oas"}), Interval(Real, 0, 1, closed="both"), None],
+        "reg_covar": [Interval(Real, 0, None, closed="left")],
+        "standardize": STANDARDIZE,
+    }
 
     # ---------------------------------------------------------- statistics
     def _reset_stats(self, n_features, n_classes):
@@ -272,23 +260,3 @@ class QuadraticDiscriminant(_GaussianDiscriminant):
             intensities.append(s)
         self.covariances_ = np.stack(covs)
         return list(self.covariances_), np.array(intensities)
-
-
-SPECS = [
-    ModelSpec(
-        name="lda",
-        factory=LinearDiscriminant,
-        family="generative",
-        modalities=("tabular", "image"),
-        likelihood="exact",
-        description="Gaussian per class with one shared, shrunk covariance (linear boundaries).",
-    ),
-    ModelSpec(
-        name="qda",
-        factory=QuadraticDiscriminant,
-        family="generative",
-        modalities=("tabular", "image"),
-        likelihood="exact",
-        description="Gaussian per class, each with its own covariance, Ledoit-Wolf shrunk.",
-    ),
-]

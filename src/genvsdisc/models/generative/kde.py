@@ -16,20 +16,19 @@ masked distance computation.
 
 from __future__ import annotations
 
-import numbers
+from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import logsumexp
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.neighbors import KernelDensity
+from sklearn.utils._param_validation import Interval, StrOptions
 
-from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.base import GenerativeClassifier
 from genvsdisc.models.generative._gaussian_math import LOG_2PI, feature_variances, variance_units
-from genvsdisc.models.generative._params import check_int
-from genvsdisc.models.spec import ModelSpec
+from genvsdisc.models.params import STANDARDIZE
 
-__all__ = ["ClassKernelDensity", "SPECS"]
+__all__ = ["ClassKernelDensity"]
 
 #: Bandwidths tried by "cv", in scaled units times sqrt(d) (distances grow like sqrt(d)).
 _GRID = np.logspace(-2.5, 0, 16)
@@ -79,29 +78,22 @@ class ClassKernelDensity(GenerativeClassifier):
     (2, 4)
     """
 
-    _handles_missing = True
+    handles_missing = True
+    _parameter_constraints = {
+        "bandwidth": [
+            StrOptions({"cv", "scott", "silverman"}),
+            Interval(Real, 0, None, closed="neither"),
+        ],
+        "standardize": STANDARDIZE,
+        "cv": [Interval(Integral, 2, None, closed="left")],
+        "random_state": ["random_state"],
+    }
 
     def __init__(self, *, bandwidth="cv", standardize="auto", cv=5, random_state=0):
         self.bandwidth = bandwidth
         self.standardize = standardize
         self.cv = cv
         self.random_state = random_state
-
-    def _check_params(self):
-        bw = self.bandwidth
-        ok = bw in ("cv", "scott", "silverman") if isinstance(bw, str) else False
-        ok = ok or (isinstance(bw, numbers.Real) and not isinstance(bw, bool) and bw > 0)
-        if not ok:
-            raise ParameterError(
-                "The 'bandwidth' parameter of ClassKernelDensity must be 'cv', 'scott', "
-                f"'silverman' or a float > 0. Got {bw!r} instead."
-            )
-        if self.standardize not in ("auto", True, False):
-            raise ParameterError(
-                "The 'standardize' parameter of ClassKernelDensity must be 'auto', True or "
-                f"False. Got {self.standardize!r} instead."
-            )
-        check_int(self, "cv", 2)
 
     def _fit_weighted(self, X, R):
         std = self.standardize
@@ -170,15 +162,3 @@ def _gaussian_kde_log_density(Z, train, h, chunk=256):
             - n_obs * (np.log(h) + 0.5 * LOG_2PI)
         )
     return out
-
-
-SPECS = [
-    ModelSpec(
-        name="kde",
-        factory=ClassKernelDensity,
-        family="generative",
-        modalities=("tabular", "image"),
-        likelihood="exact",
-        description="Gaussian kernel density per class, bandwidth by cross-validated likelihood.",
-    ),
-]

@@ -17,15 +17,15 @@ serves pixels and tables with columns in different units.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
+from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import logsumexp
 from sklearn.cluster import KMeans
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 
-from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.base import GenerativeClassifier
 from genvsdisc.models.generative._gaussian_math import (
     diag_gaussian_log_pdf,
@@ -34,10 +34,9 @@ from genvsdisc.models.generative._gaussian_math import (
     safe_cholesky,
     variance_units,
 )
-from genvsdisc.models.generative._params import check_choice, check_int, check_real
-from genvsdisc.models.spec import ModelSpec
+from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT, STANDARDIZE
 
-__all__ = ["ClassMixture", "SPECS"]
+__all__ = ["ClassMixture"]
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 
@@ -146,8 +145,20 @@ class ClassMixture(GenerativeClassifier):
     ((4, 64), [7, 7, 7, 7])
     """
 
-    _handles_missing = True
-    _supports_em = True
+    handles_missing = True
+    semi_supervised = True
+    _parameter_constraints = {
+        **EM_CONSTRAINTS,
+        "n_components": [Interval(Integral, 1, None, closed="left"), StrOptions({"bic"})],
+        "covariance_type": [StrOptions(set(COVARIANCE_TYPES))],
+        "reg_covar": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
+        "standardize": STANDARDIZE,
+        "min_rows_per_component": POSITIVE_INT,
+        "max_components": POSITIVE_INT,
+        "max_iter": POSITIVE_INT,
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+    }
 
     def __init__(
         self,
@@ -175,28 +186,6 @@ class ClassMixture(GenerativeClassifier):
         self.random_state = random_state
         self.unlabeled_weight = unlabeled_weight
         self.em_max_iter = em_max_iter
-
-    # ------------------------------------------------------------- checks
-    def _check_params(self):
-        self._check_unlabeled_params()
-        nc = self.n_components
-        if nc != "bic" and (not isinstance(nc, numbers.Integral) or isinstance(nc, bool) or nc < 1):
-            raise ParameterError(
-                f"The 'n_components' parameter of ClassMixture must be an int >= 1 or "
-                f"'bic'. Got {nc!r} instead."
-            )
-        check_choice(self, "covariance_type", COVARIANCE_TYPES)
-        if self.reg_covar != "auto":
-            check_real(self, "reg_covar", 0.0, low_open=True)
-        if self.standardize not in ("auto", True, False):
-            raise ParameterError(
-                "The 'standardize' parameter of ClassMixture must be 'auto', True or False. "
-                f"Got {self.standardize!r} instead."
-            )
-        check_int(self, "min_rows_per_component", 1)
-        check_int(self, "max_components", 1)
-        check_int(self, "max_iter", 1)
-        check_real(self, "tol", 0.0)
 
     def _validate_fit_X(self, X, reset=True):
         X = super()._validate_fit_X(X, reset=reset)
@@ -335,15 +324,3 @@ class ClassMixture(GenerativeClassifier):
             else:
                 out[rows] = mix.means[c] + z @ mix.chols[c].T
         return out
-
-
-SPECS = [
-    ModelSpec(
-        name="gmm",
-        factory=ClassMixture,
-        family="generative",
-        modalities=("tabular", "image"),
-        likelihood="exact",
-        description="Gaussian mixture per class (components settable or chosen by BIC).",
-    ),
-]

@@ -14,34 +14,36 @@ feature out just drops its factor: exact for all three models.
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import gammaln
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.naive_bayes import BernoulliNB, GaussianNB, MultinomialNB
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from genvsdisc.exceptions import DataError, ParameterError
 from genvsdisc.models.base import GenerativeClassifier, SufficientStatsMixin
 from genvsdisc.models.generative._gaussian_math import diag_gaussian_log_pdf
-from genvsdisc.models.generative._params import check_int, check_real
-from genvsdisc.models.spec import ModelSpec
+from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT
 from genvsdisc.models.text import TextInputMixin
 
-__all__ = ["GaussianNaiveBayes", "BernoulliNaiveBayes", "MultinomialNaiveBayes", "SPECS"]
+__all__ = ["GaussianNaiveBayes", "BernoulliNaiveBayes", "MultinomialNaiveBayes"]
+
+#: Additive smoothing: > 0, so that no word or pixel has probability 0.
+_ALPHA = [Interval(Real, 0, None, closed="neither")]
 
 
 class _NaiveBayes(SufficientStatsMixin, GenerativeClassifier):
     """Shared machinery: an inner scikit-learn NB (``nb_``) holds the statistics."""
 
-    _handles_missing = True
-    _supports_em = True
+    handles_missing = True
+    semi_supervised = True
 
     def _make_inner(self):  # pragma: no cover - each model defines it
         raise NotImplementedError
-
-    def _check_params(self):
-        self._check_unlabeled_params()
 
     def _reset_stats(self, n_features, n_classes):
         self.nb_ = self._make_inner()
@@ -97,14 +99,15 @@ class GaussianNaiveBayes(_NaiveBayes):
     (3, 4)
     """
 
+    _parameter_constraints = {
+        **EM_CONSTRAINTS,
+        "var_smoothing": [Interval(Real, 0, None, closed="left")],
+    }
+
     def __init__(self, *, var_smoothing=1e-9, unlabeled_weight=1.0, em_max_iter=30):
         self.var_smoothing = var_smoothing
         self.unlabeled_weight = unlabeled_weight
         self.em_max_iter = em_max_iter
-
-    def _check_params(self):
-        super()._check_params()
-        check_real(self, "var_smoothing", 0.0)
 
     def _make_inner(self):
         # The inner model keeps raw statistics (no smoothing): scikit-learn's
@@ -175,16 +178,17 @@ class BernoulliNaiveBayes(_NaiveBayes):
     (2, 2)
     """
 
+    _parameter_constraints = {
+        **EM_CONSTRAINTS,
+        "alpha": _ALPHA,
+        "binarize": [Interval(Real, None, None, closed="neither")],
+    }
+
     def __init__(self, *, alpha=1.0, binarize=0.5, unlabeled_weight=1.0, em_max_iter=30):
         self.alpha = alpha
         self.binarize = binarize
         self.unlabeled_weight = unlabeled_weight
         self.em_max_iter = em_max_iter
-
-    def _check_params(self):
-        super()._check_params()
-        check_real(self, "alpha", 0.0, low_open=True)
-        check_real(self, "binarize")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -273,6 +277,13 @@ class MultinomialNaiveBayes(TextInputMixin, _NaiveBayes):
     """
 
     _accept_sparse = True
+    _parameter_constraints = {
+        **EM_CONSTRAINTS,
+        "alpha": _ALPHA,
+        "min_df": POSITIVE_INT,
+        "max_df": [Interval(Real, 0, 1, closed="right")],
+        "stop_words": [StrOptions({"english"}), None],
+    }
 
     def __init__(
         self,
@@ -296,17 +307,6 @@ class MultinomialNaiveBayes(TextInputMixin, _NaiveBayes):
         tags.input_tags.positive_only = True
         tags.classifier_tags.poor_score = True  # as scikit-learn's MultinomialNB
         return tags
-
-    def _check_params(self):
-        super()._check_params()
-        check_real(self, "alpha", 0.0, low_open=True)
-        check_int(self, "min_df", 1)
-        check_real(self, "max_df", 0.0, 1.0, low_open=True)
-        if self.stop_words not in ("english", None):
-            raise ParameterError(
-                f"The 'stop_words' parameter of {type(self).__name__} must be 'english' or "
-                f"None. Got {self.stop_words!r} instead."
-            )
 
     def _make_vectorizer(self):
         return CountVectorizer(min_df=self.min_df, max_df=self.max_df, stop_words=self.stop_words)
@@ -428,31 +428,3 @@ def _log_multinomial_coef_sparse(X):
     total = np.asarray(X.sum(axis=1)).ravel()
     per_entry = sp.csr_matrix((gammaln(X.data + 1.0), X.indices, X.indptr), shape=X.shape)
     return gammaln(total + 1.0) - np.asarray(per_entry.sum(axis=1)).ravel()
-
-
-SPECS = [
-    ModelSpec(
-        name="gaussian_nb",
-        factory=GaussianNaiveBayes,
-        family="generative",
-        modalities=("tabular", "image"),
-        likelihood="exact",
-        description="Gaussian naive Bayes: one independent normal per feature and class.",
-    ),
-    ModelSpec(
-        name="bernoulli_nb",
-        factory=BernoulliNaiveBayes,
-        family="generative",
-        modalities=("tabular", "image"),
-        likelihood="exact",
-        description="Bernoulli naive Bayes: binarized features (pixels on/off), independent per class.",
-    ),
-    ModelSpec(
-        name="multinomial_nb",
-        factory=MultinomialNaiveBayes,
-        family="generative",
-        modalities=("tabular", "image", "text"),
-        likelihood="exact",
-        description="Multinomial naive Bayes: word counts per class; takes raw text.",
-    ),
-]

@@ -20,7 +20,6 @@ from collections import Counter
 
 import numpy as np
 
-from genvsdisc.models.generative._params import check_int
 from genvsdisc.models.generative.text_lm import (
     BOS,
     EOS,
@@ -28,9 +27,9 @@ from genvsdisc.models.generative.text_lm import (
     Vocabulary,
     tokenize,
 )
-from genvsdisc.models.spec import ModelSpec
+from genvsdisc.models.params import POSITIVE_INT
 
-__all__ = ["KneserNeyLM", "NGramLMClassifier", "SPECS"]
+__all__ = ["KneserNeyLM", "NGramLMClassifier"]
 
 
 class KneserNeyLM:
@@ -236,6 +235,7 @@ class NGramLMClassifier(TextLMClassifier):
     """
 
     _registry_name = "ngram_lm"
+    _parameter_constraints = {**TextLMClassifier._parameter_constraints, "order": POSITIVE_INT}
 
     def __init__(self, *, order=3, min_count=2):
         self.order = order
@@ -243,15 +243,14 @@ class NGramLMClassifier(TextLMClassifier):
 
     def _fit_weighted(self, docs, R):
         """Count n-grams per class; ``R`` (n, K) is one-hot (this model runs no EM)."""
-        order = check_int(self, "order")
         tokens = [tokenize(d) for d in docs]
-        self.vocabulary_ = Vocabulary.fit(tokens, min_count=self._check_min_count())
+        self.vocabulary_ = Vocabulary.fit(tokens, min_count=self.min_count)
         counts = R.sum(0)
         self.class_log_prior_ = np.log(counts / counts.sum())
         y_idx = R.argmax(1)
         ids = [self.vocabulary_.encode(t) + [self.vocabulary_.index[EOS]] for t in tokens]
         bos = self.vocabulary_.index[BOS]
-        self.lm_ = KneserNeyLM(order, len(self.vocabulary_), bos).fit(ids, y_idx, R.shape[1])
+        self.lm_ = KneserNeyLM(self.order, len(self.vocabulary_), bos).fit(ids, y_idx, R.shape[1])
 
     def _joint_log_likelihood(self, docs):
         """log p(doc, y=k) for every document and class, shape (n, K)."""
@@ -287,16 +286,3 @@ class NGramLMClassifier(TextLMClassifier):
             for k in range(len(self.classes_))
         ]
         self.lm_ = KneserNeyLM.from_arrays(arrays, V, bos)
-
-
-SPECS = [
-    ModelSpec(
-        name="ngram_lm",
-        factory=NGramLMClassifier,
-        family="generative",
-        modalities=("text",),
-        likelihood="exact",
-        description="class-conditional word n-gram language model, Kneser-Ney smoothed; continues prompts",
-        deep=False,
-    )
-]

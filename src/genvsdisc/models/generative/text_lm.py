@@ -11,16 +11,18 @@ or unseen word counts as the one token ``<unk>``.
 
 from __future__ import annotations
 
-import numbers
 import re
 from collections import Counter
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from genvsdisc.exceptions import DataError, ParameterError
+from genvsdisc.exceptions import DataError
 from genvsdisc.models.base import GenerativeClassifier
+from genvsdisc.models.params import POSITIVE_INT, check_arguments
 from genvsdisc.models.text import is_raw_text
 
 __all__ = ["tokenize", "detokenize", "Vocabulary", "TextLMClassifier", "BOS", "EOS", "UNK"]
@@ -32,6 +34,16 @@ BOS, EOS, UNK = "<s>", "</s>", "<unk>"
 _TOKEN = re.compile(r"[a-z0-9\u00c0-\u024f]+(?:['.\-][a-z0-9\u00c0-\u024f]+)*|[^\sa-z0-9]")
 _NO_SPACE_BEFORE = set(".,;:!?)]}%'")
 _NO_SPACE_AFTER = set("([{$")
+
+#: What ``TextLMClassifier.sample`` accepts for each of its arguments.
+_SAMPLE_ARGUMENTS = {
+    "n_samples": POSITIVE_INT,
+    "prompt": [str],
+    "max_words": POSITIVE_INT,
+    "min_words": [Interval(Integral, 0, None, closed="left")],
+    "temperature": [Interval(Real, 0, 100, closed="right")],
+    "top_k": [*POSITIVE_INT, None],
+}
 
 
 def tokenize(text: str) -> list[str]:
@@ -93,7 +105,7 @@ class TextLMClassifier(GenerativeClassifier):
     once, here.
     """
 
-    _handles_missing = False
+    _parameter_constraints = {"min_count": POSITIVE_INT}
 
     # -------------------------------------------------------------- input
     def _validate_fit_X(self, X, reset=True):
@@ -110,13 +122,12 @@ class TextLMClassifier(GenerativeClassifier):
         return _as_docs(X, "predict")
 
     def _check_min_count(self) -> int:
-        m = self.min_count
-        if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 1:
-            raise ParameterError(
-                f"The 'min_count' parameter of {type(self).__name__} must be an int >= 1. "
-                f"Got {m!r} instead."
-            )
-        return int(m)
+        """``min_count`` as an int (``fit`` has checked it against ``_parameter_constraints``).
+
+        Kept for ``transformer_lm``, which reads it here until it moves to
+        ``genvsdisc.models.torch`` and reads ``self.min_count`` itself.
+        """
+        return int(self.min_count)
 
     # ------------------------------------------------------------- sample
     def sample(
@@ -160,17 +171,16 @@ class TextLMClassifier(GenerativeClassifier):
         y_new : ndarray (n,) of class labels
         """
         check_is_fitted(self)
-        _check_int("n_samples", n_samples, 1)
-        if not isinstance(prompt, str):
-            raise ParameterError(f"sample: prompt must be a str. Got {type(prompt).__name__}.")
-        _check_int("max_words", max_words, 1)
-        _check_int("min_words", min_words, 0)
-        if not isinstance(temperature, numbers.Real) or not 0 < temperature <= 100:
-            raise ParameterError(
-                f"sample: temperature must be a float in (0, 100]. Got {temperature!r}."
-            )
-        if top_k is not None:
-            _check_int("top_k", top_k, 1)
+        check_arguments(
+            f"{type(self).__name__}.sample",
+            _SAMPLE_ARGUMENTS,
+            n_samples=n_samples,
+            prompt=prompt,
+            max_words=max_words,
+            min_words=min_words,
+            temperature=temperature,
+            top_k=top_k,
+        )
         rng = check_random_state(random_state)
         idx = self._class_indices(y, int(n_samples), rng)
         prompt_tokens = tokenize(prompt)
@@ -198,11 +208,6 @@ class TextLMClassifier(GenerativeClassifier):
             new.append(v.words[w])
             context.append(w)
         return new
-
-
-def _check_int(name: str, value, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ParameterError(f"sample: {name} must be an int >= {minimum}. Got {value!r}.")
 
 
 def _temper(p: np.ndarray, temperature: float) -> np.ndarray:
