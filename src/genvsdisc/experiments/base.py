@@ -89,7 +89,7 @@ class RunContext:
     test: Dataset
     models: list[str]
     settings: Settings
-    data: tuple = ()
+    data: tuple
     fits: dict[str, Delayed] = field(default_factory=dict)
 
     def settings_for(self, *models: str | None) -> Settings | Delayed:
@@ -143,7 +143,10 @@ class ExperimentResult:
         return cls(**{f.name: section[f.name] for f in fields(cls) if f.name in section})
 
     def has_rows(self) -> bool:
-        """Whether any model produced a number (else the table and figure are left out)."""
+        """Whether any model produced a number (else the table and figure are left out).
+
+        A result whose numbers are not in a ``rows`` field overrides this.
+        """
         return bool(getattr(self, "rows", None))
 
     def footnote(self) -> str | None:

@@ -20,7 +20,6 @@ __all__ = [
     "Settings",
     "make_model",
     "model_spec",
-    "is_generative",
     "timed",
     "tuned_params",
     "expected_calibration_error",
@@ -151,10 +150,6 @@ def model_spec(name: str):
     from genvsdisc.models import get_spec
 
     return get_spec(name)
-
-
-def is_generative(name: str) -> bool:
-    return model_spec(name).family == "generative"
 
 
 def make_model(name: str, seed: int, settings: Settings | None = None, **params):

@@ -76,9 +76,10 @@ def _section(
 
 def _header(record) -> str:
     ds = record["dataset"]
-    models = table(["model", "family", "likelihood", "why it is here"],
-                    [[m["name"], m["family"], m["likelihood"], m["picked"]]
-                     for m in record["models"]])  # fmt: skip
+    models = table(
+        ["model", "family", "likelihood", "why it is here"],
+        [[m["name"], m["family"], m["likelihood"], m["picked"]] for m in record["models"]],
+    )
     notes = "".join(f"<li>{escape(n)}</li>" for n in ds.get("notes", []))
     tuned = {m: p for m, p in record["settings"].get("model_params", {}).items() if p}
     tuned_txt = "; ".join(f"{m}: " + ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else
