@@ -1,13 +1,13 @@
-"""The engine: in-process and Dask give the same numbers for the same seeds."""
+"""The engine: a Dask graph of tasks; in-process and Dask give the same numbers for the same seeds."""
 
 import warnings
 
 import pytest
 
 from genvsdisc.data import load, train_test_split
-from genvsdisc.engine import DaskEngine, InProcessEngine, execute, make_engine
+from genvsdisc.engine import DaskEngine, InProcessEngine, TaskOutput, execute, make_engine, task
 from genvsdisc.exceptions import ParameterError
-from genvsdisc.experiments import Settings, Task, compare
+from genvsdisc.experiments import Settings, compare
 
 
 def _add(train, test, *, a, b=0):
@@ -16,6 +16,10 @@ def _add(train, test, *, a, b=0):
 
 def _plus(train, test, *, a, prev):
     return {"sum": a + prev["sum"]}
+
+
+def _echo(train, test, *, prev):
+    return {"prev": prev}
 
 
 def _fail(train, test):
@@ -34,24 +38,34 @@ def split():
 
 
 def test_execute_records_error_and_warnings(split):
-    out = execute(_fail, *split, {}, {})
-    assert out["result"] is None and "one-line reason" in out["error"]
-    assert execute(_warn, *split, {}, {})["warnings"] == ["UserWarning: something odd"]
+    out = execute(_fail, *split, {})
+    assert out.result is None and "one-line reason" in out.error
+    assert execute(_warn, *split, {}).warnings == ["UserWarning: something odd"]
+
+
+def test_execute_passes_a_dependency_result():
+    out = execute(_echo, None, None, {"prev": TaskOutput(result={"sum": 1})})
+    assert out.result == {"prev": {"sum": 1}} and out.error is None
 
 
 def test_in_process_dependencies_first(split):
-    tasks = [
-        Task("b", _plus, {"a": 1}, deps={"prev": "a"}, cost=9),
-        Task("a", _add, {"a": 2, "b": 3}),
-    ]
-    out = InProcessEngine().run(tasks, *split)
-    assert out["a"]["result"] == {"sum": 5, "rows": 105}
-    assert out["b"]["result"] == {"sum": 6}
+    engine = InProcessEngine()
+    train, test = engine.data(*split)
+    first = task(_add, train, test, a=2, b=3)
+    tasks = {"b": task(_plus, train, test, a=1, prev=first, cost=9), "a": first}
+    seen = []
+    out = engine.run(tasks, progress=seen.append)
+    assert out["a"].result == {"sum": 5, "rows": 105}
+    assert out["b"].result == {"sum": 6}
+    assert sorted(seen) == ["a", "b"] and list(out) == ["b", "a"]
 
 
-def test_unknown_dependency_named(split):
-    with pytest.raises(ParameterError, match=r"unknown task keys: \['nope'\]"):
-        InProcessEngine().run([Task("a", _add, {"a": 1}, deps={"b": "nope"})], *split)
+def test_failed_dependency_gives_none(split):
+    engine = InProcessEngine()
+    train, test = engine.data(*split)
+    failed = task(_fail, train, test)
+    out = engine.run({"failed": failed, "after": task(_echo, train, test, prev=failed)})
+    assert out["failed"].error and out["after"].result == {"prev": None}
 
 
 def test_make_engine_bad_arguments():

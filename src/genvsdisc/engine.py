@@ -1,9 +1,12 @@
-"""Run a grid of experiment tasks in-process or on a Dask cluster.
+"""Run a graph of experiment tasks in-process or on a Dask cluster.
 
-Three engines, one contract (:meth:`run`): the same tasks with the same seeds
-give the same numbers on every one of them.
+The graph is Dask's own: every task is a :func:`dask.delayed` call of
+:func:`execute`, and a task that needs another task's output (or a model's
+self-chosen hyper-parameters) receives that delayed object as an argument.
+Three engines compute it, with one contract (:meth:`run`): the same tasks
+with the same seeds give the same numbers on every one of them.
 
-- ``workers=0``: :class:`InProcessEngine`, one task after the other here.
+- ``workers=0``: :class:`InProcessEngine`, Dask's synchronous scheduler here.
 - default: :class:`DaskEngine` on a ``dask.distributed.LocalCluster`` sized to
   the machine (one single-threaded worker process per core).
 - ``scheduler="tcp://HOST:PORT"``: :class:`DaskEngine` on an existing cluster.
@@ -12,20 +15,36 @@ Every task runs under :func:`execute`, which limits BLAS / OpenMP to one
 thread (so results do not depend on how many threads a worker has, and
 workers do not fight over cores), records warnings instead of printing them,
 times the task, and turns a :class:`~genvsdisc.exceptions.GenvsdiscError`
-(a model's honest refusal) into an ``{"error": ...}`` result for the report.
+(a model's honest refusal) into a :class:`TaskOutput` with an ``error``.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 import uuid
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import dask
+from dask.callbacks import Callback
+from dask.delayed import Delayed
+from threadpoolctl import threadpool_limits
 
 from genvsdisc.exceptions import GenvsdiscError, ParameterError
 
-__all__ = ["InProcessEngine", "DaskEngine", "make_engine", "execute", "available_cores"]
+__all__ = [
+    "TaskOutput",
+    "InProcessEngine",
+    "DaskEngine",
+    "make_engine",
+    "execute",
+    "task",
+    "available_cores",
+]
 
 
 def available_cores() -> int:
@@ -36,26 +55,42 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def execute(fn: Callable, train, test, kwargs: dict, deps: dict) -> dict:
-    """Run one task: ``fn(train, test, **kwargs, **deps)`` with one BLAS thread.
+@dataclass(frozen=True)
+class TaskOutput:
+    """What one task left behind.
 
-    Returns
-    -------
-    dict
-        ``result`` (what ``fn`` returned, or None), ``error`` (message of a
-        GenvsdiscError, or None), ``warnings`` (unique messages) and
-        ``seconds``.
+    Attributes
+    ----------
+    result : object or None
+        What the task's function returned (None when it raised an error).
+    error : str or None
+        Message of the :class:`~genvsdisc.exceptions.GenvsdiscError` it raised.
+    warnings : list of str
+        Unique warnings, ``"Category: first line"``, in the order first raised.
+    seconds : float
+        Wall-clock time of the task.
     """
-    import time
 
-    from threadpoolctl import threadpool_limits
+    result: Any = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
 
+
+def execute(fn: Callable, train, test, kwargs: Mapping[str, Any]) -> TaskOutput:
+    """Run one task, ``fn(train, test, **kwargs)``, with one BLAS thread.
+
+    A keyword whose value is another task's :class:`TaskOutput` receives that
+    task's ``result`` (None when it failed): this is how a task depends on
+    another in the graph.
+    """
+    arguments = {k: v.result if isinstance(v, TaskOutput) else v for k, v in kwargs.items()}
     t0 = time.perf_counter()
     result, error = None, None
     with warnings.catch_warnings(record=True) as caught, threadpool_limits(limits=1):
         warnings.simplefilter("always")
         try:
-            result = fn(train, test, **kwargs, **deps)
+            result = fn(train, test, **arguments)
         except GenvsdiscError as err:
             error = str(err)
     messages = []
@@ -63,48 +98,24 @@ def execute(fn: Callable, train, test, kwargs: dict, deps: dict) -> dict:
         text = f"{w.category.__name__}: {str(w.message).splitlines()[0]}"
         if text not in messages:
             messages.append(text)
-    return {
-        "result": result,
-        "error": error,
-        "warnings": messages,
-        "seconds": time.perf_counter() - t0,
-    }
+    return TaskOutput(result, error, messages, time.perf_counter() - t0)
 
 
-def _ordered(tasks):
-    """Tasks whose dependencies come first; among the ready ones, costly first."""
-    done, out, pending = set(), [], sorted(tasks, key=lambda t: -t.cost)
-    while pending:
-        ready = [t for t in pending if set(t.deps.values()) <= done]
-        if not ready:
-            missing = (
-                {k for t in pending for k in t.deps.values()} - done - {t.key for t in pending}
-            )
-            raise ParameterError(f"tasks depend on unknown task keys: {sorted(missing)}")
-        for t in ready:
-            out.append(t)
-            done.add(t.key)
-        pending = [t for t in pending if t.key not in done]
-    return out
+def task(fn: Callable, train, test, *, cost: float = 1.0, **kwargs) -> Delayed:
+    """One delayed task, ``execute(fn, train, test, kwargs)``.
+
+    ``fn`` must be a module-level function (so Dask can pickle it); a value in
+    ``kwargs`` may be another delayed object (another task, or a delayed
+    :class:`~genvsdisc.experiments.common.Settings`): Dask computes it first.
+    ``cost`` is a rough relative weight: on a cluster costly tasks start first.
+    ``train`` and ``test`` are the engine's data handles (:meth:`InProcessEngine.data`).
+    """
+    with dask.annotate(priority=cost):
+        return dask.delayed(execute, pure=False)(fn, train, test, dict(kwargs))
 
 
-class InProcessEngine:
-    """Runs every task here, one after the other (``--workers 0``)."""
-
-    kind = "in-process"
-
-    def describe(self) -> dict:
-        return {"kind": self.kind, "workers": 0, "address": None}
-
-    def run(self, tasks: Iterable, train, test, progress: Callable | None = None) -> dict:
-        """Run ``tasks``; returns ``{task.key: execute(...) dict}``. ``progress(task)`` per task."""
-        results: dict = {}
-        for task in _ordered(list(tasks)):
-            deps = {name: results[key]["result"] for name, key in task.deps.items()}
-            results[task.key] = execute(task.fn, train, test, task.kwargs, deps)
-            if progress:
-                progress(task)
-        return results
+class _Engine:
+    """What both engines share: the context-manager protocol."""
 
     def close(self) -> None:
         pass
@@ -116,8 +127,40 @@ class InProcessEngine:
         self.close()
 
 
-class DaskEngine:
-    """Runs tasks on a dask.distributed cluster: a new LocalCluster or an existing scheduler.
+class InProcessEngine(_Engine):
+    """Computes the graph here with Dask's synchronous scheduler (``--workers 0``)."""
+
+    kind = "in-process"
+
+    def describe(self) -> dict:
+        return {"kind": self.kind, "workers": 0, "address": None}
+
+    def data(self, train, test) -> tuple[Delayed, Delayed]:
+        """``train`` and ``test`` as graph nodes every task can take as arguments."""
+        run_id = uuid.uuid4().hex[:8]
+        # traverse=False: a Dataset is a dataclass, which Dask would otherwise rebuild
+        return (
+            dask.delayed(train, traverse=False, name=f"train-{run_id}"),
+            dask.delayed(test, traverse=False, name=f"test-{run_id}"),
+        )
+
+    def run(
+        self, tasks: Mapping[Hashable, Delayed], progress: Callable[[Hashable], None] | None = None
+    ) -> dict:
+        """Compute ``tasks``; returns ``{label: TaskOutput}``; ``progress(label)`` per task."""
+        labels = {t.key: label for label, t in tasks.items()}
+
+        def done(key, result, dsk, state, worker_id):
+            if progress and key in labels:
+                progress(labels[key])
+
+        with Callback(posttask=done):
+            outputs = dask.compute(*tasks.values(), scheduler="synchronous")
+        return dict(zip(tasks, outputs, strict=True))
+
+
+class DaskEngine(_Engine):
+    """Computes the graph on a dask.distributed cluster: a new LocalCluster or an existing one.
 
     Parameters
     ----------
@@ -134,6 +177,7 @@ class DaskEngine:
 
     def __init__(self, scheduler: str | None = None, workers: int | None = None, processes=True,
                  connect_timeout="10s"):  # fmt: skip
+        # distributed takes about a second to import: in-process runs never pay for it
         from distributed import Client, LocalCluster
 
         self._cluster = None
@@ -166,54 +210,33 @@ class DaskEngine:
         n = len(self.client.scheduler_info().get("workers", {}))
         return {"kind": self.kind, "workers": n, "address": self.address}
 
-    def run(self, tasks: Iterable, train, test, progress: Callable | None = None) -> dict:
-        """Submit every task at once (data scattered once) and gather the results."""
+    def data(self, train, test) -> tuple:
+        """``train`` and ``test`` scattered once to every worker (futures the tasks take)."""
+        train_f, test_f = self.client.scatter([train, test], broadcast=True, hash=False)
+        return train_f, test_f
+
+    def run(
+        self, tasks: Mapping[Hashable, Delayed], progress: Callable[[Hashable], None] | None = None
+    ) -> dict:
+        """Submit every task at once and gather ``{label: TaskOutput}`` as they finish."""
         from distributed import as_completed
 
-        tasks = _ordered(list(tasks))
         if not tasks:
             return {}
-        train_f, test_f = self.client.scatter([train, test], broadcast=True, hash=False)
-        run_id = uuid.uuid4().hex[:8]
-        futures, by_future = {}, {}
-        for rank, task in enumerate(tasks):
-            deps = {name: futures[key] for name, key in task.deps.items()}
-            fut = self.client.submit(
-                _execute_unwrapping,
-                task.fn,
-                train_f,
-                test_f,
-                task.kwargs,
-                deps,
-                key=f"{task.key}-{run_id}",
-                priority=-rank,
-                pure=False,
-            )
-            futures[task.key] = fut
-            by_future[fut.key] = task
-        results = {}
-        for fut in as_completed(list(futures.values())):
-            task = by_future[fut.key]
-            results[task.key] = fut.result()
+        # optimize_graph=False keeps each task's key and its priority annotation
+        futures = self.client.compute(list(tasks.values()), optimize_graph=False)
+        labels = {f.key: label for f, label in zip(futures, tasks, strict=True)}
+        outputs = {}
+        for fut in as_completed(futures):
+            outputs[labels[fut.key]] = fut.result()
             if progress:
-                progress(task)
-        return results
+                progress(labels[fut.key])
+        return {label: outputs[label] for label in tasks}
 
     def close(self) -> None:
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-
-def _execute_unwrapping(fn, train, test, kwargs, deps):
-    """:func:`execute` on a worker; dependency results arrive as execute() dicts."""
-    return execute(fn, train, test, kwargs, {k: v["result"] for k, v in deps.items()})
 
 
 def make_engine(workers: int | None = None, scheduler: str | None = None):

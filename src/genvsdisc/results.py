@@ -22,7 +22,11 @@ Schema (version :data:`SCHEMA_VERSION`), top-level keys:
 ``engine``
     kind (in-process, dask-local, dask-scheduler), workers, address.
 ``experiments``
-    ``{name: {"status": "ok" | "skipped", "title", "reason" (skipped), ...}}``.
+    ``{name: {"status": "ok" | "skipped", "title", "reason" (skipped), ...}}``,
+    one entry per registered experiment that was asked for; the keys of an
+    ``ok`` entry beyond status and title are the fields of that experiment's
+    result dataclass (``AccuracyResult``, ``LearningCurveResult``, ... in
+    :mod:`genvsdisc.experiments`), whose docstring documents them.
 ``timings``
     ``total_s``, per experiment seconds and per task seconds.
 ``warnings``

@@ -15,6 +15,6 @@ def test_accuracy_matches_model(iris_split, quick):
 
 def test_accuracy_rows_sorted_with_family_best(iris_split, quick):
     out = run_experiment("accuracy", *iris_split, ["gaussian_nb", "logreg"], quick)
-    accs = [r["accuracy"] for r in out["rows"]]
+    accs = [r["accuracy"] for r in out.rows]
     assert accs == sorted(accs, reverse=True)
-    assert set(out["best"]) == {"generative", "discriminative"}
+    assert set(out.best) == {"generative", "discriminative"}

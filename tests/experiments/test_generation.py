@@ -21,9 +21,9 @@ def test_memorisation_fresh_samples_look_like_test_rows():
 
 def test_generation_rows(iris_split, quick):
     out = run_experiment("generation", *iris_split, ["gaussian_nb", "logreg"], quick)
-    nb = next(r for r in out["rows"] if r["model"] == "gaussian_nb")
-    lr = next(r for r in out["rows"] if r["model"] == "logreg")
-    assert out["judge"]["accuracy"] > 0.8
+    nb = next(r for r in out.rows if r["model"] == "gaussian_nb")
+    lr = next(r for r in out.rows if r["model"] == "logreg")
+    assert out.judge["accuracy"] > 0.8
     assert nb["judge_agreement"] > 0.7 and nb["cas"] > 0.7
     assert len(nb["shown"]["y"]) == 3 * 3
     assert "cannot generate" in lr["cannot_generate"]

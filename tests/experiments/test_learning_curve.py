@@ -47,11 +47,11 @@ def test_partial_fit_curve_equals_refit(iris_split, quick):
 
 def test_learning_curve_combined(iris_split, quick):
     out = run_experiment("learning_curve", *iris_split, ["gaussian_nb", "logreg"], quick)
-    assert list(out["curves"]) == ["gaussian_nb", "logreg"]
-    c = out["curves"]["logreg"]
-    assert np.shape(c["per_seed"]) == (2, len(out["sizes"]))
+    assert list(out.curves) == ["gaussian_nb", "logreg"]
+    c = out.curves["logreg"]
+    assert np.shape(c["per_seed"]) == (2, len(out.sizes))
     assert c["mean"][-1] == pytest.approx(np.mean(np.array(c["per_seed"])[:, -1]))
-    assert out["leader_largest"] in ("generative", "discriminative", "tie")
+    assert out.leader_largest in ("generative", "discriminative", "tie")
 
 
 def test_warm_start_curve_matches_refit(iris_split):
@@ -69,6 +69,6 @@ def test_warm_start_curve_matches_refit(iris_split):
 def test_learning_curve_notes_hyper_parameters_fixed_for_every_size(iris_split, quick):
     fixed = replace(quick, seeds=(0,), model_params={"logreg": {"C": 1.0}})
     out = run_experiment("learning_curve", *iris_split, ["gaussian_nb", "logreg"], fixed)
-    assert out["note"].startswith("logreg: every size uses the hyper-parameters chosen once")
+    assert out.note.startswith("logreg: every size uses the hyper-parameters chosen once")
     plain = run_experiment("learning_curve", *iris_split, ["gaussian_nb"], quick)
-    assert "note" not in plain
+    assert plain.note is None and "note" not in plain.to_dict()

@@ -29,9 +29,9 @@ def test_missing_zero_fraction_is_plain_accuracy(iris_split, quick):
     train, test = iris_split
     out = run_experiment("missing", train, test, ["gaussian_nb", "logreg"], quick)
     acc = np.mean(make("gaussian_nb").fit(train.X, train.y).predict(test.X) == test.y)
-    nb = next(r for r in out["rows"] if r["model"] == "gaussian_nb")
+    nb = next(r for r in out.rows if r["model"] == "gaussian_nb")
     assert nb["method"] == "integrate" and nb["mean"][0] == pytest.approx(acc)
-    assert {r["method"] for r in out["rows"] if r["model"] == "logreg"} == {"mean", "iterative"}
+    assert {r["method"] for r in out.rows if r["model"] == "logreg"} == {"mean", "iterative"}
 
 
 def test_missing_skips_text(tiny_text, quick):

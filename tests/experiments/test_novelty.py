@@ -27,16 +27,16 @@ def test_ood_sets_text_keep_the_words(tiny_text):
 
 def test_novelty_auroc_noise(tiny_images, quick):
     out = run_experiment("novelty", *tiny_images, ["gaussian_nb", "logreg"], quick)
-    nb = next(r for r in out["rows"] if r["model"] == "gaussian_nb")
-    lr = next(r for r in out["rows"] if r["model"] == "logreg")
+    nb = next(r for r in out.rows if r["model"] == "gaussian_nb")
+    lr = next(r for r in out.rows if r["model"] == "logreg")
     assert set(nb["auroc"]) == {"log_px", "max_softmax"} and set(lr["auroc"]) == {"max_softmax"}
     assert nb["auroc"]["log_px"]["noise"] > 0.9
-    assert all(f["auroc"] < 0.6 for f in out["likelihood_failures"])
+    assert all(f["auroc"] < 0.6 for f in out.likelihood_failures)
     assert sum(nb["hist"]["log_px"]["counts"]["test"]) == tiny_images[1].n_samples
 
 
 def test_novelty_text(tiny_text, quick):
     out = run_experiment("novelty", *tiny_text, ["multinomial_nb", "logreg"], quick)
-    assert out["sets"] == ["mixed_words", "shuffled_order"]
-    nb = next(r for r in out["rows"] if r["model"] == "multinomial_nb")
+    assert out.sets == ["mixed_words", "shuffled_order"]
+    nb = next(r for r in out.rows if r["model"] == "multinomial_nb")
     assert 0 <= nb["auroc"]["log_px"]["mixed_words"] <= 1

@@ -7,7 +7,7 @@ from genvsdisc.experiments.regions import GRID
 
 def test_regions_grid_and_density(moons_split, quick):
     out = run_experiment("regions", *moons_split, ["gaussian_nb", "logreg"], quick)
-    nb, lr = out["rows"]
+    nb, lr = out.rows
     assert np.shape(nb["label"]) == (GRID, GRID) and np.shape(nb["log_density"]) == (2, GRID, GRID)
     assert "log_density" not in lr and nb["accuracy"] > 0.7
     assert len(nb["samples"]["y"]) == 2 * 60

@@ -12,16 +12,16 @@ def test_label_counts_leave_a_pool(iris_split):
 
 def test_unlabeled_variants(iris_split, quick):
     out = run_experiment("unlabeled", *iris_split, ["gaussian_nb", "logreg"], quick)
-    variants = {(r["model"], r["variant"]) for r in out["rows"]}
+    variants = {(r["model"], r["variant"]) for r in out.rows}
     assert ("gaussian_nb", "em") in variants and ("logreg", "self_training") in variants
-    assert all(len(r["mean"]) == len(out["labels_per_class"]) for r in out["rows"])
+    assert all(len(r["mean"]) == len(out.labels_per_class) for r in out.rows)
 
 
 def test_unlabeled_text_em_and_self_training(tiny_text, quick):
     out = run_experiment("unlabeled", *tiny_text, ["multinomial_nb", "logreg"], quick)
-    em = next(r for r in out["rows"] if r["variant"] == "em")
+    em = next(r for r in out.rows if r["variant"] == "em")
     assert 0 <= em["mean"][0] <= 1
-    assert any(r["variant"] == "self_training" for r in out["rows"])
+    assert any(r["variant"] == "self_training" for r in out.rows)
 
 
 def test_unlabeled_skips_without_pool(iris_split):
@@ -32,11 +32,11 @@ def test_unlabeled_skips_without_pool(iris_split):
 def test_unlabeled_same_seed_same_numbers(iris_split, quick):
     a = run_experiment("unlabeled", *iris_split, ["gaussian_nb"], quick)
     b = run_experiment("unlabeled", *iris_split, ["gaussian_nb"], quick)
-    assert np.array_equal(a["rows"][1]["per_seed"], b["rows"][1]["per_seed"])
+    assert np.array_equal(a.rows[1]["per_seed"], b.rows[1]["per_seed"])
 
 
 def test_unlabeled_text_model_without_vectorizer(tiny_text, quick):
     out = run_experiment("unlabeled", *tiny_text, ["ngram_lm"], quick)
-    assert [r["variant"] for r in out["rows"]] == ["supervised"]
-    row = out["rows"][0]
+    assert [r["variant"] for r in out.rows] == ["supervised"]
+    row = out.rows[0]
     assert row["error"] is not None or 0 <= row["mean"][0] <= 1

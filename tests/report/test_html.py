@@ -1,8 +1,10 @@
 import base64
 import re
 
+from genvsdisc.experiments import get_experiment, registered
+from genvsdisc.experiments.accuracy import AccuracyResult
 from genvsdisc.report import render
-from genvsdisc.report.findings import WHY, finding, recommendation
+from genvsdisc.report.findings import recommendation
 
 
 def test_report_files(report_dir):
@@ -40,9 +42,9 @@ def test_report_lists_skipped_with_reason(record_images):
 
 
 def test_finding_names_models_and_numbers(record_moons):
-    sec = record_moons["experiments"]["accuracy"]
-    text = finding("accuracy", sec, "moons")
-    top = sec["rows"][0]
+    result = AccuracyResult.from_dict(record_moons["experiments"]["accuracy"])
+    text = get_experiment("accuracy").finding(result, "moons")
+    top = result.rows[0]
     assert text.startswith("On moons, the most accurate model was " + top["model"])
     assert f"{100 * top['accuracy']:.1f} %" in text
 
@@ -55,7 +57,8 @@ def test_recommendation_covers_questions(record_moons):
 
 
 def test_why_for_every_experiment(record_moons):
-    assert set(WHY) >= set(record_moons["experiments"])
+    why = {e.name: e.why for e in registered()}
+    assert set(why) >= set(record_moons["experiments"]) and all(why.values())
 
 
 def test_generation_image_grid(record_images):

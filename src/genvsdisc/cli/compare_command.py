@@ -64,64 +64,30 @@ def write_outputs(record: dict, out: Path) -> Path:
     return out
 
 
-def _cell(sec, model, pick):
-    try:
-        v = pick(sec, model)
-    except (KeyError, IndexError, StopIteration, TypeError):
-        return "-"
-    return "-" if v is None else v
-
-
-def _pct(x):
-    return f"{100 * x:.1f}%"
-
-
-def _columns(record) -> list[tuple[str, str, callable]]:
-    """(header, experiment, pick(section, model) -> str) for the summary table."""
-    cols = [
-        ("accuracy", "accuracy",
-         lambda s, m: _pct(next(r for r in s["rows"] if r["model"] == m)["accuracy"])),
-        ("curve@smallest", "learning_curve",
-         lambda s, m: _pct(s["curves"][m]["mean"][0])),
-        ("curve@full", "learning_curve",
-         lambda s, m: _pct(s["curves"][m]["mean"][-1])),
-        ("missing@50%", "missing",
-         lambda s, m: _pct(max((r for r in s["rows"] if r["model"] == m),
-                               key=lambda r: r["mean"][_half(s)])["mean"][_half(s)])),
-        ("fewest labels", "unlabeled",
-         lambda s, m: _pct(max(r["mean"][0] for r in s["rows"] if r["model"] == m))),
-        ("novelty AUROC", "novelty",
-         lambda s, m: f"{max(sum(v.values()) / len(v) for v in next(r for r in s['rows'] if r['model'] == m)['auroc'].values()):.2f}"),
-        ("generation CAS", "generation",
-         lambda s, m: _gen_cell(next(r for r in s["rows"] if r["model"] == m))),
-    ]  # fmt: skip
-    ran = {n for n, s in record["experiments"].items() if s.get("status") == "ok"}
-    return [c for c in cols if c[1] in ran]
-
-
-def _half(sec) -> int:
-    return min(range(len(sec["fractions"])), key=lambda j: abs(sec["fractions"][j] - 0.5))
-
-
-def _gen_cell(row) -> str:
-    if "cannot_generate" in row:
-        return "cannot"
-    return _pct(row["cas"]) if row.get("cas") is not None else "-"
-
-
 def summary_table(record: dict) -> str:
-    """One line per model with the headline number of each experiment that ran."""
-    from genvsdisc.cli.data_commands import format_table
+    """One line per model with the headline numbers of each experiment that ran.
 
-    cols = _columns(record)
+    The columns are the registered experiments' own (``Experiment.summary``),
+    in report order.
+    """
+    from genvsdisc.cli.data_commands import format_table
+    from genvsdisc.experiments import registered  # lazy: `genvsdisc --help` stays instant
+
+    sections = record["experiments"]
+    ran = [
+        (e, e.result_type.from_dict(sections[e.name]))
+        for e in registered()
+        if sections.get(e.name, {}).get("status") == "ok"
+    ]
     rows = []
     for m in record["models"]:
         row = {"model": m["name"], "family": m["family"]}
-        for head, exp, pick in cols:
-            row[head] = _cell(record["experiments"][exp], m["name"], pick)
+        for experiment, result in ran:
+            row.update(experiment.summary(result, m["name"]))
         rows.append(row)
-    lines = [format_table(rows, ["model", "family"] + [c[0] for c in cols])]
-    for name, sec in record["experiments"].items():
+    heads = [h for experiment, _ in ran for h in experiment.summary_headers]
+    lines = [format_table(rows, ["model", "family", *heads])]
+    for name, sec in sections.items():
         if sec.get("status") == "skipped":
             lines.append(f"skipped {name}: {sec['reason']}")
     return "\n".join(lines)

@@ -7,12 +7,14 @@ error with its reliability diagram, and fit / predict wall-clock time.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from sklearn.metrics import accuracy_score, f1_score, log_loss
 
+from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext
 from genvsdisc.experiments.common import (
     Settings,
-    Task,
     expected_calibration_error,
     make_model,
     model_spec,
@@ -20,11 +22,10 @@ from genvsdisc.experiments.common import (
     timed,
     tuned_params,
 )
+from genvsdisc.report.plots import Style, new_figure
+from genvsdisc.report.tables import num, pct, summary_pct, table
 
-__all__ = ["NAME", "TITLE", "plan", "combine", "fit_score", "full_proba"]
-
-NAME = "accuracy"
-TITLE = "Accuracy and calibration"
+__all__ = ["Accuracy", "AccuracyResult", "fit_score", "full_proba"]
 
 
 def full_proba(model, proba: np.ndarray, n_classes: int) -> np.ndarray:
@@ -62,34 +63,154 @@ def fit_score(train, test, *, model: str, seed: int, settings: Settings) -> dict
     }
 
 
-def plan(train, test, models, settings: Settings) -> list[Task]:
-    seed = settings.seeds[0]
-    return [
-        Task(f"{NAME}/{m}", fit_score, {"model": m, "seed": seed, "settings": settings}, cost=9)
-        for m in models
-    ]
+@dataclass
+class AccuracyResult(ExperimentResult):
+    """The ``accuracy`` section of results.json.
+
+    Attributes
+    ----------
+    seed : int
+        The seed every model was fitted with.
+    rows : list of dict
+        One per model, scored ones first by accuracy, then the failed ones.
+        Keys: ``model``, ``family``, and either ``error`` (message) or
+        ``accuracy``, ``macro_f1``, ``log_loss``, ``ece`` (float),
+        ``reliability`` (see :func:`~.common.reliability_bins`), ``tuned``
+        (``{param: value}`` the model chose by itself), ``fit_s``, ``predict_s``.
+    best : dict
+        ``{family: {"model", "accuracy"}}`` of the most accurate model per family.
+    """
+
+    seed: int
+    rows: list[dict]
+    best: dict
+
+    def scored(self) -> list[dict]:
+        return [r for r in self.rows if "accuracy" in r]
 
 
-def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
-    """Rows per model, best first by accuracy, plus which family is ahead."""
-    rows = []
-    for m in models:
-        out = outputs[f"{NAME}/{m}"]
-        row = {"model": m, "family": model_spec(m).family}
-        if out["error"]:
-            row["error"] = out["error"]
-        else:
-            row.update(out["result"])
-        rows.append(row)
-    ok = [r for r in rows if "accuracy" in r]
-    ok.sort(key=lambda r: -r["accuracy"])
-    best = {}
-    for fam in ("generative", "discriminative"):
-        fam_rows = [r for r in ok if r["family"] == fam]
-        if fam_rows:
-            best[fam] = {"model": fam_rows[0]["model"], "accuracy": fam_rows[0]["accuracy"]}
-    return {
-        "seed": settings.seeds[0],
-        "rows": ok + [r for r in rows if "accuracy" not in r],
-        "best": best,
-    }
+class Accuracy(Experiment):
+    """Every model fitted once on the whole training side, scored on the test side.
+
+    These fits are also the run's first fits: the hyper-parameters a model
+    chooses here are fixed for its tasks in every other experiment.
+    """
+
+    name = "accuracy"
+    title = "Accuracy and calibration"
+    why = (
+        "The detective spends all its effort on the boundary between classes, so with "
+        "enough rows it is usually the sharper classifier. The artist models how every "
+        "class looks, feature by feature; when that picture is simpler than the truth "
+        "(naive Bayes assumes features independent) its boundary suffers, but when the "
+        "picture is good it classifies as well and gets everything else below for free."
+    )
+    result_type = AccuracyResult
+    summary_headers = ("accuracy",)
+
+    def plan(self, ctx: RunContext) -> dict:
+        """``{model: task}``: one whole-training-side fit per model."""
+        seed = ctx.settings.seeds[0]
+        return {
+            m: ctx.task(fit_score, model=m, seed=seed, settings=ctx.settings, cost=9)
+            for m in ctx.models
+        }
+
+    def combine(self, ctx: RunContext, outputs: dict) -> AccuracyResult:
+        """Rows per model, best first by accuracy, plus which family is ahead."""
+        rows = []
+        for m in ctx.models:
+            out = outputs[m]
+            row = {"model": m, "family": model_spec(m).family}
+            if out.error:
+                row["error"] = out.error
+            else:
+                row.update(out.result)
+            rows.append(row)
+        ok = [r for r in rows if "accuracy" in r]
+        ok.sort(key=lambda r: -r["accuracy"])
+        best = {}
+        for fam in ("generative", "discriminative"):
+            fam_rows = [r for r in ok if r["family"] == fam]
+            if fam_rows:
+                best[fam] = {"model": fam_rows[0]["model"], "accuracy": fam_rows[0]["accuracy"]}
+        return AccuracyResult(
+            seed=ctx.settings.seeds[0],
+            rows=ok + [r for r in rows if "accuracy" not in r],
+            best=best,
+        )
+
+    def finding(self, result: AccuracyResult, dataset: str) -> str:
+        rows = result.scored()
+        if not rows:
+            return "No model could be scored."
+        top = max(rows, key=lambda r: r["accuracy"])
+        other = "discriminative" if top["family"] == "generative" else "generative"
+        rivals = [r for r in rows if r["family"] == other]
+        text = (
+            f"On {dataset}, the most accurate model was {top['model']} ({top['family']}, "
+            f"{pct(top['accuracy'])})"
+        )
+        if rivals:
+            rival = max(rivals, key=lambda r: r["accuracy"])
+            text += f"; the best {other} model, {rival['model']}, reached {pct(rival['accuracy'])}"
+        cal = min(rows, key=lambda r: r["ece"])
+        return text + f". Best calibrated: {cal['model']} (ECE {cal['ece']:.3f})."
+
+    def table(self, result: AccuracyResult) -> str:
+        rows = [
+            [
+                r["model"],
+                r["family"],
+                pct(r["accuracy"]),
+                num(r["macro_f1"]),
+                num(r["log_loss"]),
+                num(r["ece"]),
+                num(r["fit_s"], "{:.2f}"),
+                num(r["predict_s"], "{:.3f}"),
+            ]
+            for r in result.scored()
+        ]
+        head = ["model", "family", "accuracy", "macro-F1", "log-loss", "ECE", "fit s", "predict s"]
+        return table(head, rows)
+
+    def figure(self, result: AccuracyResult, style: Style, classes: list[str]):
+        """Test accuracy per model (bars) and the reliability diagram (lines)."""
+        rows = result.scored()
+        fig, ax = new_figure(ncols=2, w=9.0)
+        a, b = ax[0]
+        names = [r["model"] for r in rows]
+        vals = [r["accuracy"] for r in rows]
+        bars = a.barh(names[::-1], vals[::-1], color=[style.of(n)["color"] for n in names[::-1]])
+        for bar, v in zip(bars, vals[::-1], strict=True):
+            a.text(
+                bar.get_width(),
+                bar.get_y() + bar.get_height() / 2,
+                f" {v:.1%}",
+                va="center",
+                fontsize=8,
+            )
+        a.set_xlim(max(0.0, min(vals) - 0.15) if vals else 0, 1.08)
+        a.set_xticks([t for t in a.get_xticks() if t <= 1.0])
+        a.set_xlabel("test accuracy")
+        a.set_title("accuracy (warm: generative, cool: discriminative)", fontsize=9)
+        b.plot([0, 1], [0, 1], color="#999999", lw=1, ls=":")
+        for r in rows:
+            rel = r["reliability"]
+            pts = [
+                (c, y)
+                for c, y in zip(rel["confidence"], rel["accuracy"], strict=True)
+                if c is not None
+            ]
+            if pts:
+                xs, ys = zip(*pts, strict=True)
+                b.plot(xs, ys, label=r["model"], lw=1.5, ms=4, **style.of(r["model"]))
+        b.set_xlabel("confidence (top-class probability)")
+        b.set_ylabel("accuracy in the bin")
+        b.set_title("reliability: on the dotted line = well calibrated", fontsize=9)
+        b.legend(fontsize=7)
+        return fig
+
+    def summary(self, result: AccuracyResult, model: str) -> dict[str, str]:
+        row = next((r for r in result.scored() if r["model"] == model), None)
+        return {"accuracy": "-" if row is None else summary_pct(row["accuracy"])}

@@ -1,16 +1,14 @@
-"""What every experiment shares: settings, tasks, model set-up and metrics.
+"""What every experiment shares: settings, model set-up and metrics.
 
-An experiment is planned as a list of :class:`Task` s -- plain, picklable
-function calls ``fn(train, test, **kwargs) -> dict`` -- that the engine runs
-in-process or on Dask, then ``combine`` turns their results into one plain
-dict for ``results.json``. Each task derives every random choice from the
-seed it is given, so the same seed gives the same numbers on every engine.
+An experiment's tasks are plain, picklable function calls
+``fn(train, test, **kwargs) -> dict`` (see :mod:`genvsdisc.experiments.base`).
+Each task derives every random choice from the seed it is given, so the same
+seed gives the same numbers on every engine.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
@@ -20,11 +18,8 @@ from genvsdisc.exceptions import ParameterError
 
 __all__ = [
     "Settings",
-    "Task",
-    "Skip",
     "make_model",
     "model_spec",
-    "is_generative",
     "timed",
     "tuned_params",
     "expected_calibration_error",
@@ -149,37 +144,12 @@ class Settings:
         return asdict(self)
 
 
-@dataclass
-class Task:
-    """One unit of work for the engine.
-
-    ``fn(train, test, **kwargs, **{name: result of task key})`` must be a
-    module-level function (so Dask can pickle it) returning a plain dict.
-    ``deps`` maps a keyword of ``fn`` to the key of another task whose result
-    it receives. ``cost`` is a rough relative weight: costly tasks start first.
-    """
-
-    key: str
-    fn: Callable
-    kwargs: dict = field(default_factory=dict)
-    deps: dict[str, str] = field(default_factory=dict)
-    cost: float = 1.0
-
-
-class Skip(Exception):
-    """Raised by an experiment's ``plan`` when it does not apply; the message is the reason."""
-
-
 # ---------------------------------------------------------------- models
 def model_spec(name: str):
     """The registry entry of ``name`` (raises UnknownNameError listing valid names)."""
     from genvsdisc.models import get_spec
 
     return get_spec(name)
-
-
-def is_generative(name: str) -> bool:
-    return model_spec(name).family == "generative"
 
 
 def make_model(name: str, seed: int, settings: Settings | None = None, **params):

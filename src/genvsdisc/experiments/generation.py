@@ -20,26 +20,25 @@ Discriminative models appear with the reason they cannot generate.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
 from genvsdisc.exceptions import CannotGenerateError
-from genvsdisc.experiments.common import Settings, Skip, Task, make_model, model_spec
+from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext, Skip
+from genvsdisc.experiments.common import Settings, make_model, model_spec
+from genvsdisc.experiments.generation_report import GenerationReport
 
 __all__ = [
-    "NAME",
-    "TITLE",
-    "plan",
-    "combine",
+    "Generation",
+    "GenerationResult",
     "judge_name",
     "fit_judge",
     "generate",
     "memorisation_check",
     "JUDGES",
 ]
-
-NAME = "generation"
-TITLE = "Generation: drawing new examples"
 
 #: The judge per modality, first available wins: strong, and quick to fit on 2 cores.
 JUDGES = {"image": ("knn", "logreg"), "tabular": ("hgb", "logreg"), "text": ("logreg",)}
@@ -163,59 +162,96 @@ def _judge_task(train, test, *, model, seed, settings):
     return out
 
 
-def plan(train, test, models, settings: Settings) -> list[Task]:
-    gen = [m for m in models if model_spec(m).family == "generative"]
-    if not gen:
-        raise Skip(
-            "no generative model in this run: discriminative models learn p(y|x) only "
-            "and cannot draw new examples"
-        )
-    seed = settings.seeds[0]
-    tasks = []
-    judge = judge_name(train.modality)
-    deps = {}
-    if judge is not None:
-        tasks.append(Task(f"{NAME}/judge", _judge_task,
-                          {"model": judge, "seed": seed, "settings": settings}, cost=3))  # fmt: skip
-        deps = {"judge": f"{NAME}/judge"}
-    for m in gen:
-        tasks.append(
-            Task(
-                f"{NAME}/{m}",
+@dataclass
+class GenerationResult(ExperimentResult):
+    """The ``generation`` section of results.json.
+
+    Attributes
+    ----------
+    seed : int
+    judge : dict or None
+        ``{"model", "accuracy"}``: the judge and its accuracy on the real test rows.
+    rows : list of dict
+        One per model: ``model``, ``family``, and ``cannot_generate`` (the
+        model's own reason; discriminative), ``error`` (message), or
+        ``likelihood``, ``n_per_class``, ``bag_of_words``, ``judge_agreement``
+        and ``cas`` (with a judge), ``memorisation`` (see
+        :func:`memorisation_check`) and ``shown`` (``{"X", "y"}`` of a few samples).
+    modality : str
+    classes : list of str
+    image_shape : list of int or None
+    feature_names : list of str
+    """
+
+    seed: int
+    judge: dict | None
+    rows: list[dict]
+    modality: str
+    classes: list[str]
+    image_shape: list[int] | None
+    feature_names: list[str]
+
+
+class Generation(GenerationReport, Experiment):
+    """Samples of every generative model, judged, used for training and checked for copies."""
+
+    name = "generation"
+    title = "Generation: drawing new examples"
+    result_type = GenerationResult
+
+    def plan(self, ctx: RunContext) -> dict:
+        """``{"judge": task, model: task}``; every generative model's task waits for the judge."""
+        gen = [m for m in ctx.models if model_spec(m).family == "generative"]
+        if not gen:
+            raise Skip(
+                "no generative model in this run: discriminative models learn p(y|x) only "
+                "and cannot draw new examples"
+            )
+        seed = ctx.settings.seeds[0]
+        judge = judge_name(ctx.train.modality)
+        tasks = {}
+        if judge is not None:
+            tasks["judge"] = ctx.task(
+                _judge_task, model=judge, seed=seed, settings=ctx.settings_for(judge), cost=3
+            )
+        for m in gen:
+            # the task also trains the judge's model on the samples (CAS): its tuned
+            # hyper-parameters too
+            tasks[m] = ctx.task(
                 generate,
-                {"model": m, "seed": seed, "settings": settings},
-                deps=deps,
+                model=m,
+                seed=seed,
+                judge=tasks.get("judge"),
+                settings=ctx.settings_for(m, judge),
                 cost=2,
-            )  # fmt: skip
+            )
+        return tasks
+
+    def combine(self, ctx: RunContext, outputs: dict) -> GenerationResult:
+        train = ctx.train
+        judge_out = outputs.get("judge")
+        judge = None
+        if judge_out is not None and judge_out.result is not None:
+            judge = {"model": judge_out.result["name"], "accuracy": judge_out.result["accuracy"]}
+        rows = []
+        for m in ctx.models:
+            spec = model_spec(m)
+            if spec.family != "generative":
+                rows.append({"model": m, "family": spec.family, "cannot_generate": _why_not(m)})
+                continue
+            out = outputs[m]
+            row = {"model": m, "family": spec.family, "likelihood": spec.likelihood}
+            row.update({"error": out.error} if out.error else out.result)
+            rows.append(row)
+        return GenerationResult(
+            seed=ctx.settings.seeds[0],
+            judge=judge,
+            rows=rows,
+            modality=train.modality,
+            classes=list(train.classes),
+            image_shape=list(train.image_shape) if train.image_shape else None,
+            feature_names=list(train.feature_names),
         )
-    return tasks
-
-
-def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
-    judge_out = outputs.get(f"{NAME}/judge")
-    judge = None
-    if judge_out is not None and judge_out["result"] is not None:
-        judge = {"model": judge_out["result"]["name"],
-                 "accuracy": judge_out["result"]["accuracy"]}  # fmt: skip
-    rows = []
-    for m in models:
-        spec = model_spec(m)
-        if spec.family != "generative":
-            rows.append({"model": m, "family": spec.family, "cannot_generate": _why_not(m)})
-            continue
-        out = outputs[f"{NAME}/{m}"]
-        row = {"model": m, "family": spec.family, "likelihood": spec.likelihood}
-        row.update({"error": out["error"]} if out["error"] else out["result"])
-        rows.append(row)
-    return {
-        "seed": settings.seeds[0],
-        "judge": judge,
-        "rows": rows,
-        "modality": train.modality,
-        "classes": list(train.classes),
-        "image_shape": list(train.image_shape) if train.image_shape else None,
-        "feature_names": list(train.feature_names),
-    }
 
 
 def _why_not(model: str) -> str:

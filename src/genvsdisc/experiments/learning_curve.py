@@ -30,22 +30,30 @@ of being searched again on every prefix.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext
 from genvsdisc.experiments.common import (
     Settings,
-    Task,
     make_model,
     mean_std,
     model_spec,
     stratified_order,
     vector_data,
 )
+from genvsdisc.report.plots import Style, new_figure
+from genvsdisc.report.tables import pct, pm, summary_pct, table
 
-__all__ = ["NAME", "TITLE", "plan", "combine", "curve", "training_sizes", "strategy", "crossings"]
-
-NAME = "learning_curve"
-TITLE = "Data efficiency: learning curves"
+__all__ = [
+    "LearningCurve",
+    "LearningCurveResult",
+    "curve",
+    "training_sizes",
+    "strategy",
+    "crossings",
+]
 
 
 def training_sizes(n_train: int, n_classes: int, n_sizes: int) -> list[int]:
@@ -98,20 +106,6 @@ def curve(train, test, *, model: str, seed: int, sizes: list[int], settings: Set
     return {"accuracy": accuracy, "strategy": how}
 
 
-def plan(train, test, models, settings: Settings) -> list[Task]:
-    sizes = training_sizes(train.n_samples, len(train.classes), settings.n_sizes)
-    return [
-        Task(
-            f"{NAME}/{m}/{s}",
-            curve,
-            {"model": m, "seed": s, "sizes": sizes, "settings": settings},
-            cost=2,
-        )
-        for m in models
-        for s in settings.seeds
-    ]
-
-
 def crossings(sizes, gen_mean, disc_mean) -> list[dict]:
     """Where ``gen_mean - disc_mean`` changes sign, interpolated in log(size).
 
@@ -136,45 +130,203 @@ def _best_per_size(curves: dict, names: list[str]) -> list[float] | None:
     return np.max(means, axis=0).tolist() if means else None
 
 
-def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
-    """Mean and spread per size and model; where the family curves cross."""
-    sizes = training_sizes(train.n_samples, len(train.classes), settings.n_sizes)
-    curves, errors = {}, {}
-    for m in models:
-        runs = [outputs[f"{NAME}/{m}/{s}"] for s in settings.seeds]
-        failed = [r["error"] for r in runs if r["error"]]
-        if failed:
-            errors[m] = failed[0]
-            continue
-        acc = np.array([r["result"]["accuracy"] for r in runs])  # (seeds, sizes)
-        stats = [mean_std(acc[:, j]) for j in range(len(sizes))]
-        curves[m] = {
-            "family": model_spec(m).family,
-            "strategy": runs[0]["result"]["strategy"],
-            "per_seed": acc.tolist(),
-            "mean": [s[0] for s in stats],
-            "std": [s[1] for s in stats],
-        }
-    gen = [m for m in curves if curves[m]["family"] == "generative"]
-    disc = [m for m in curves if curves[m]["family"] == "discriminative"]
-    out = {"sizes": sizes, "seeds": list(settings.seeds), "curves": curves, "errors": errors}
-    fixed = [m for m in curves if settings.model_params.get(m)]
-    if fixed:
-        out["note"] = (
-            f"{', '.join(fixed)}: every size uses the hyper-parameters chosen once on the full "
-            "training side (see the header), not a new search on each prefix; that keeps "
-            "the curves fast, but a small prefix's own search could choose differently"
-        )
-    gen_best, disc_best = _best_per_size(curves, gen), _best_per_size(curves, disc)
-    if gen_best and disc_best:
-        out["family_best"] = {"generative": gen_best, "discriminative": disc_best}
-        out["crossings"] = crossings(sizes, gen_best, disc_best)
-        out["leader_smallest"] = _leader(gen_best[0], disc_best[0])
-        out["leader_largest"] = _leader(gen_best[-1], disc_best[-1])
-    return out
-
-
 def _leader(gen: float, disc: float) -> str:
     if gen > disc:
         return "generative"
     return "discriminative" if disc > gen else "tie"
+
+
+@dataclass
+class LearningCurveResult(ExperimentResult):
+    """The ``learning_curve`` section of results.json.
+
+    Attributes
+    ----------
+    sizes : list of int
+        Training sizes of the curve points.
+    seeds : list of int
+        One shuffled order per seed.
+    curves : dict
+        ``{model: {"family", "strategy", "per_seed" (seeds, sizes), "mean", "std"}}``
+        (accuracy in [0, 1]); failed models are left out.
+    errors : dict
+        ``{model: message}`` of the models that failed.
+    note : str, optional
+        Which models used hyper-parameters fixed on the full training side.
+    family_best : dict, optional
+        ``{"generative" | "discriminative": best mean accuracy per size}``
+        (both families present only).
+    crossings : list of dict, optional
+        Where the family curves cross, ``{"size", "after"}`` (see :func:`crossings`).
+    leader_smallest, leader_largest : str, optional
+        ``generative``, ``discriminative`` or ``tie`` at the smallest / largest size.
+    """
+
+    OPTIONAL = ("note", "family_best", "crossings", "leader_smallest", "leader_largest")
+
+    sizes: list[int]
+    seeds: list[int]
+    curves: dict
+    errors: dict
+    note: str | None = None
+    family_best: dict | None = None
+    crossings: list[dict] | None = None
+    leader_smallest: str | None = None
+    leader_largest: str | None = None
+
+    def has_rows(self) -> bool:
+        return bool(self.curves)
+
+    def footnote(self) -> str | None:
+        return self.note
+
+    def model_errors(self) -> dict[str, str]:
+        return self.errors
+
+
+class LearningCurve(Experiment):
+    """Test accuracy against training size, per model and seed (Ng & Jordan 2001)."""
+
+    name = "learning_curve"
+    title = "Data efficiency: learning curves"
+    why = (
+        "Ng & Jordan (2001): an artist with a simple model of p(x|y) needs few rows to "
+        "estimate it, so it reaches its (lower) ceiling fast; the detective has less "
+        "structure to lean on and needs more rows, but climbs higher. Curves that cross "
+        "show exactly that trade."
+    )
+    result_type = LearningCurveResult
+    summary_headers = ("curve@smallest", "curve@full")
+
+    def plan(self, ctx: RunContext) -> dict:
+        """``{(model, seed): task}``: one curve per model and seed."""
+        sizes = training_sizes(ctx.train.n_samples, len(ctx.train.classes), ctx.settings.n_sizes)
+        return {
+            (m, s): ctx.task(
+                curve, model=m, seed=s, sizes=sizes, settings=ctx.settings_for(m), cost=2
+            )
+            for m in ctx.models
+            for s in ctx.settings.seeds
+        }
+
+    def combine(self, ctx: RunContext, outputs: dict) -> LearningCurveResult:
+        """Mean and spread per size and model; where the family curves cross."""
+        settings = ctx.settings
+        sizes = training_sizes(ctx.train.n_samples, len(ctx.train.classes), settings.n_sizes)
+        curves, errors = {}, {}
+        for m in ctx.models:
+            runs = [outputs[m, s] for s in settings.seeds]
+            failed = [r.error for r in runs if r.error]
+            if failed:
+                errors[m] = failed[0]
+                continue
+            acc = np.array([r.result["accuracy"] for r in runs])  # (seeds, sizes)
+            stats = [mean_std(acc[:, j]) for j in range(len(sizes))]
+            curves[m] = {
+                "family": model_spec(m).family,
+                "strategy": runs[0].result["strategy"],
+                "per_seed": acc.tolist(),
+                "mean": [s[0] for s in stats],
+                "std": [s[1] for s in stats],
+            }
+        out = LearningCurveResult(
+            sizes=sizes, seeds=list(settings.seeds), curves=curves, errors=errors
+        )
+        fixed = [m for m in curves if settings.model_params.get(m)]
+        if fixed:
+            out.note = (
+                f"{', '.join(fixed)}: every size uses the hyper-parameters chosen once on the "
+                "full training side (see the header), not a new search on each prefix; that "
+                "keeps the curves fast, but a small prefix's own search could choose differently"
+            )
+        gen = [m for m in curves if curves[m]["family"] == "generative"]
+        disc = [m for m in curves if curves[m]["family"] == "discriminative"]
+        gen_best, disc_best = _best_per_size(curves, gen), _best_per_size(curves, disc)
+        if gen_best and disc_best:
+            out.family_best = {"generative": gen_best, "discriminative": disc_best}
+            out.crossings = crossings(sizes, gen_best, disc_best)
+            out.leader_smallest = _leader(gen_best[0], disc_best[0])
+            out.leader_largest = _leader(gen_best[-1], disc_best[-1])
+        return out
+
+    def finding(self, result: LearningCurveResult, dataset: str) -> str:
+        fb, sizes = result.family_best, result.sizes
+        if not fb:
+            return f"Learning curves on {dataset} for one family only."
+        g, d = fb["generative"], fb["discriminative"]
+        text = (
+            f"With {sizes[0]} training rows the best generative model scored {pct(g[0])} and "
+            f"the best discriminative {pct(d[0])}; with all {sizes[-1]} rows, {pct(g[-1])} "
+            f"against {pct(d[-1])}."
+        )
+        cross = result.crossings or []
+        if len(cross) == 1:
+            text += (
+                f" The curves cross at about {cross[0]['size']:.0f} rows; above it the "
+                f"{cross[0]['after']} family leads."
+            )
+        elif cross:
+            text += (
+                f" The families trade the lead {len(cross)} times between about "
+                f"{cross[0]['size']:.0f} and {cross[-1]['size']:.0f} rows; from there on the "
+                f"{cross[-1]['after']} family leads."
+            )
+        elif result.leader_largest == result.leader_smallest != "tie":
+            text += (
+                f" The curves do not cross: the {result.leader_largest} family leads at every "
+                "size tried."
+            )
+        return text
+
+    def table(self, result: LearningCurveResult) -> str:
+        sizes = result.sizes
+        picks = sorted({0, len(sizes) // 2, len(sizes) - 1})
+        head = ["model", "family", "fitting"] + [f"{sizes[j]} rows (%)" for j in picks]
+        rows = [
+            [m, c["family"], c["strategy"]] + [pm(c["mean"][j], c["std"][j]) for j in picks]
+            for m, c in result.curves.items()
+        ]
+        return table(head, rows)
+
+    def figure(self, result: LearningCurveResult, style: Style, classes: list[str]):
+        """Mean test accuracy against training size (log axis), with a band across seeds."""
+        fig, ax = new_figure()
+        a = ax[0][0]
+        sizes = result.sizes
+        for name, c in result.curves.items():
+            mean, std = np.asarray(c["mean"], float), np.asarray(c["std"], float)
+            st = style.of(name)
+            a.plot(sizes, mean, label=f"{name} ({c['family'][:3]}.)", lw=1.8, ms=4, **st)
+            a.fill_between(sizes, mean - std, mean + std, color=st["color"], alpha=0.15, lw=0)
+        cross = result.crossings or []
+        if len(cross) == 1:
+            a.axvline(cross[0]["size"], color="#777777", ls="--", lw=1)
+            a.text(
+                cross[0]["size"],
+                a.get_ylim()[0],
+                f" cross ~{cross[0]['size']:.0f}",
+                fontsize=7,
+                va="bottom",
+            )
+        elif cross:  # several: the families trade the lead within that span
+            a.axvspan(cross[0]["size"], cross[-1]["size"], color="#999999", alpha=0.15, lw=0)
+            a.text(
+                cross[0]["size"],
+                a.get_ylim()[0],
+                " families trade the lead",
+                fontsize=7,
+                va="bottom",
+            )
+        a.set_xscale("log")
+        a.set_xlabel("training rows")
+        a.set_ylabel("test accuracy")
+        a.legend(fontsize=8)
+        a.grid(alpha=0.3)
+        return fig
+
+    def summary(self, result: LearningCurveResult, model: str) -> dict[str, str]:
+        c = result.curves.get(model)
+        return {
+            "curve@smallest": "-" if c is None else summary_pct(c["mean"][0]),
+            "curve@full": "-" if c is None else summary_pct(c["mean"][-1]),
+        }

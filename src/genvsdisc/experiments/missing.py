@@ -12,24 +12,31 @@ filled first -- with the training mean, or by scikit-learn's
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401 - enables the import
 from sklearn.impute import IterativeImputer, SimpleImputer
 
+from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext, Skip
 from genvsdisc.experiments.common import (
     LARGE_FEATURES,
     Settings,
-    Skip,
-    Task,
     make_model,
     mean_std,
     model_spec,
 )
+from genvsdisc.report.plots import Style, new_figure
+from genvsdisc.report.tables import note, pct, pm, rank_value, summary_pct, table
 
-__all__ = ["NAME", "TITLE", "plan", "combine", "remove_features", "methods_for", "evaluate"]
-
-NAME = "missing"
-TITLE = "Missing features"
+__all__ = [
+    "Missing",
+    "MissingResult",
+    "remove_features",
+    "methods_for",
+    "evaluate",
+    "half_index",
+]
 
 #: Neighbouring features each iterative-imputation regression uses: all of them
 #: for small tables, a bounded number for images (784 regressions on all 783
@@ -170,63 +177,180 @@ def baselines(train, models) -> list[str]:
     return [NATIVE_BASELINE] if cheap else []
 
 
-def plan(train, test, models, settings: Settings) -> list[Task]:
-    if train.modality == "text":
-        raise Skip(
-            "text has no fixed feature columns to remove; the missing-features "
-            "experiment applies to tables and images"
-        )
-    if train.n_features < 2:
-        raise Skip("one feature only: removing it would leave nothing to classify")
-    tasks = [Task(f"{NAME}/impute", impute, {"settings": settings}, cost=6)]
-    for m in list(models) + baselines(train, models):
-        needs = any(x in ("mean", "iterative") for x in methods_for(make_model(m, 0)))
-        for s in settings.grid_seeds:
-            tasks.append(Task(f"{NAME}/{m}/{s}", evaluate,
-                              {"model": m, "mask_seed": s, "settings": settings},
-                              deps={"imputed": f"{NAME}/impute"} if needs else {}, cost=5))  # fmt: skip
-    return tasks
+def half_index(fractions) -> int:
+    """Index of the fraction nearest to one half (the headline point)."""
+    return int(np.argmin(np.abs(np.asarray(fractions) - 0.5)))
 
 
-def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
-    """One curve per (model, method): mean and spread of accuracy over seeds per fraction."""
-    rows, errors = [], {}
-    extra = baselines(train, models)
-    for m in list(models) + extra:
-        runs = [outputs[f"{NAME}/{m}/{s}"] for s in settings.grid_seeds]
-        failed = [r["error"] for r in runs if r["error"]]
-        if failed:
-            errors[m] = failed[0]
-            continue
-        for method in runs[0]["result"]:
-            table = np.array([r["result"][method] for r in runs]).T.tolist()  # (fractions, seeds)
-            stats = [mean_std(accs) for accs in table]
-            rows.append(
-                {
-                    "model": m,
-                    "family": model_spec(m).family,
-                    "method": method,
-                    "label": f"{m} ({METHOD_TEXT[method]})",
-                    "baseline": m in extra,
-                    "mean": [s[0] for s in stats],
-                    "std": [s[1] for s in stats],
-                    "per_seed": table,
-                }
+@dataclass
+class MissingResult(ExperimentResult):
+    """The ``missing`` section of results.json.
+
+    Attributes
+    ----------
+    baselines : list of str
+        Models added to this experiment only (``hgb``'s native NaN handling).
+    note : str or None
+        Why the native baseline was left out, if it was.
+    fractions : list of float
+        Shares of test features removed.
+    seeds : list of int
+        Mask seeds.
+    n_rows, n_test : int
+        Test rows scored, of all test rows.
+    rows : list of dict
+        One per (model, method): ``model``, ``family``, ``method`` (integrate,
+        native, mean, iterative), ``label``, ``baseline`` (bool), ``mean`` and
+        ``std`` (per fraction), ``per_seed`` (fractions, seeds).
+    errors : dict
+        ``{model: message}`` of the models that failed.
+    """
+
+    baselines: list[str]
+    note: str | None
+    fractions: list[float]
+    seeds: list[int]
+    n_rows: int
+    n_test: int
+    rows: list[dict]
+    errors: dict
+
+    def footnote(self) -> str | None:
+        return self.note
+
+    def model_errors(self) -> dict[str, str]:
+        return self.errors
+
+
+class Missing(Experiment):
+    """Accuracy as a growing share of test features is removed."""
+
+    name = "missing"
+    title = "Missing features"
+    why = (
+        "The artist knows p(x|y) for every feature, so a missing feature is simply summed "
+        "out of the picture: it classifies with what is there. The detective learned "
+        "p(y|x) for complete x only, so the gaps must be guessed first (imputation), and "
+        "every wrong guess pushes x somewhere it was never trained on."
+    )
+    result_type = MissingResult
+    summary_headers = ("missing@50%",)
+
+    def plan(self, ctx: RunContext) -> dict:
+        """``{"impute": task, (model, mask seed): task}``; models that impute wait for
+        the shared imputation task."""
+        train, settings = ctx.train, ctx.settings
+        if train.modality == "text":
+            raise Skip(
+                "text has no fixed feature columns to remove; the missing-features "
+                "experiment applies to tables and images"
             )
-    note = None
-    if NATIVE_BASELINE not in list(models) + extra:
-        note = (
-            f"{NATIVE_BASELINE} (native NaN handling) was left out: on {train.n_samples} x "
-            f"{train.n_features} training cells one boosting fit takes minutes; name it "
-            "with --models to include it"
+        if train.n_features < 2:
+            raise Skip("one feature only: removing it would leave nothing to classify")
+        imputed = ctx.task(impute, settings=settings, cost=6)
+        tasks = {"impute": imputed}
+        for m in list(ctx.models) + baselines(train, ctx.models):
+            needs = any(x in ("mean", "iterative") for x in methods_for(make_model(m, 0)))
+            extra = {"imputed": imputed} if needs else {}
+            for s in settings.grid_seeds:
+                tasks[m, s] = ctx.task(
+                    evaluate, model=m, mask_seed=s, settings=ctx.settings_for(m), cost=5, **extra
+                )
+        return tasks
+
+    def combine(self, ctx: RunContext, outputs: dict) -> MissingResult:
+        """One curve per (model, method): mean and spread of accuracy over seeds per fraction."""
+        train, test, settings = ctx.train, ctx.test, ctx.settings
+        rows, errors = [], {}
+        extra = baselines(train, ctx.models)
+        for m in list(ctx.models) + extra:
+            runs = [outputs[m, s] for s in settings.grid_seeds]
+            failed = [r.error for r in runs if r.error]
+            if failed:
+                errors[m] = failed[0]
+                continue
+            for method in runs[0].result:
+                per_seed = np.array(
+                    [r.result[method] for r in runs]
+                ).T.tolist()  # (fractions, seeds)
+                stats = [mean_std(accs) for accs in per_seed]
+                rows.append(
+                    {
+                        "model": m,
+                        "family": model_spec(m).family,
+                        "method": method,
+                        "label": f"{m} ({METHOD_TEXT[method]})",
+                        "baseline": m in extra,
+                        "mean": [s[0] for s in stats],
+                        "std": [s[1] for s in stats],
+                        "per_seed": per_seed,
+                    }
+                )
+        left_out = None
+        if NATIVE_BASELINE not in list(ctx.models) + extra:
+            left_out = (
+                f"{NATIVE_BASELINE} (native NaN handling) was left out: on {train.n_samples} x "
+                f"{train.n_features} training cells one boosting fit takes minutes; name it "
+                "with --models to include it"
+            )
+        return MissingResult(
+            baselines=extra,
+            note=left_out,
+            fractions=list(settings.missing_fractions),
+            seeds=list(settings.grid_seeds),
+            n_rows=int(len(scored_rows(test, settings))),
+            n_test=int(test.n_samples),
+            rows=rows,
+            errors=errors,
         )
-    return {
-        "baselines": extra,
-        "note": note,
-        "fractions": list(settings.missing_fractions),
-        "seeds": list(settings.grid_seeds),
-        "n_rows": int(len(scored_rows(test, settings))),
-        "n_test": int(test.n_samples),
-        "rows": rows,
-        "errors": errors,
-    }
+
+    def finding(self, result: MissingResult, dataset: str) -> str:
+        fr, rows = result.fractions, result.rows
+        j = half_index(fr)
+        if not rows:
+            return "No model could be scored."
+        parts = []
+        for fam in ("generative", "discriminative"):
+            mine = [r for r in rows if r["family"] == fam]
+            if mine:
+                r = max(mine, key=lambda r: rank_value(r["mean"][j]))
+                parts.append(f"{r['label']} kept {pct(r['mean'][j])} (from {pct(r['mean'][0])})")
+        return f"With {fr[j]:.0%} of the features removed, " + "; ".join(parts) + "."
+
+    def table(self, result: MissingResult) -> str:
+        head = ["model (method)"] + [f"{f:.0%} removed (%)" for f in result.fractions]
+        rows = [
+            [r["label"]] + [pm(m, s) for m, s in zip(r["mean"], r["std"], strict=True)]
+            for r in result.rows
+        ]
+        grid = note(
+            f"Mean ± spread over {len(result.seeds)} random mask(s) per fraction, on "
+            f"{result.n_rows} of the {result.n_test} test rows (a stratified subsample, the "
+            "same rows and masks for every model); imputers are fitted on the training rows only."
+        )
+        return table(head, rows) + grid
+
+    def figure(self, result: MissingResult, style: Style, classes: list[str]):
+        """Test accuracy against the share of features removed, per model and method."""
+        fig, ax = new_figure()
+        a = ax[0][0]
+        fr = np.array(result.fractions)
+        styles = {"integrate": "-", "native": "-.", "mean": "--", "iterative": ":"}
+        for r in result.rows:
+            st = style.of(r["model"])
+            mean, std = np.asarray(r["mean"], float), np.asarray(r["std"], float)
+            a.plot(fr, mean, ls=styles[r["method"]], label=r["label"], lw=1.8, ms=4, **st)
+            a.fill_between(fr, mean - std, mean + std, color=st["color"], alpha=0.12, lw=0)
+        a.set_xlabel("share of test features removed")
+        a.set_ylabel("test accuracy")
+        a.legend(fontsize=7)
+        a.grid(alpha=0.3)
+        return fig
+
+    def summary(self, result: MissingResult, model: str) -> dict[str, str]:
+        """The model's best method with half the features removed."""
+        j = half_index(result.fractions)
+        values = [r["mean"][j] for r in result.rows if r["model"] == model]
+        if not values or any(v is None for v in values):
+            return {"missing@50%": "-"}
+        return {"missing@50%": summary_pct(max(values))}

@@ -24,15 +24,18 @@ means the score ranks the OOD rows as *more* typical (Nalisnick et al. 2019).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from genvsdisc.experiments.common import Settings, Task, make_model, model_spec, vector_data
+from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext
+from genvsdisc.experiments.common import Settings, make_model, model_spec, vector_data
+from genvsdisc.report.plots import CLASS_COLORS, Style, new_figure
+from genvsdisc.report.tables import table
 
-__all__ = ["NAME", "TITLE", "plan", "combine", "ood_sets", "evaluate", "HIST_BINS"]
+__all__ = ["Novelty", "NoveltyResult", "ood_sets", "evaluate", "HIST_BINS"]
 
-NAME = "novelty"
-TITLE = "Novelty: spotting inputs unlike the training data"
 HIST_BINS = 30
 #: log p(x) AUROC under this counts as a failure of the likelihood (0.5 = chance).
 FAIL_AUROC = 0.6
@@ -132,35 +135,209 @@ def _histograms(scores: dict) -> dict:
     return {"edges": edges.tolist(), "counts": counts}
 
 
-def plan(train, test, models, settings: Settings) -> list[Task]:
-    return [
-        Task(f"{NAME}/{m}", evaluate, {"model": m, "settings": settings}, cost=1) for m in models
-    ]
+def _mean_auroc(values: dict) -> float:
+    return float(np.mean(list(values.values())))
 
 
-def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
-    rows, errors = [], {}
-    for m in models:
-        out = outputs[f"{NAME}/{m}"]
-        if out["error"]:
-            errors[m] = out["error"]
-            continue
-        spec = model_spec(m)
-        rows.append({"model": m, "family": spec.family, "likelihood": spec.likelihood,
-                     **out["result"]})  # fmt: skip
-    sets = list(ood_sets(train, test.subset(np.arange(min(2, test.n_samples))), 0))
-    # below 0.5: OOD rows look *more* likely; below FAIL_AUROC: hardly better than chance
-    failures = [
-        {"model": r["model"], "set": s, "auroc": a}
-        for r in rows
-        for s, a in r["auroc"].get("log_px", {}).items()
-        if a < FAIL_AUROC and abs(a - 0.5) > 1e-9
-    ]
-    return {
-        "sets": sets,
-        "set_text": {s: OOD_TEXT[s] for s in sets},
-        "seed": settings.seeds[0],
-        "rows": rows,
-        "likelihood_failures": failures,
-        "errors": errors,
-    }
+@dataclass
+class NoveltyResult(ExperimentResult):
+    """The ``novelty`` section of results.json.
+
+    Attributes
+    ----------
+    sets : list of str
+        The out-of-distribution sets, built from the data itself.
+    set_text : dict
+        ``{set: plain description}``.
+    seed : int
+    rows : list of dict
+        One per scored model: ``model``, ``family``, ``likelihood``, ``auroc``
+        (``{"log_px" (generative only) | "max_softmax": {set: AUROC}}``) and
+        ``hist`` (``{score kind: {"edges", "counts": {"test" | set: counts}}}``).
+    likelihood_failures : list of dict
+        ``{"model", "set", "auroc"}`` where log p(x) scored under the failure line.
+    errors : dict
+        ``{model: message}`` of the models that failed.
+    """
+
+    sets: list[str]
+    set_text: dict
+    seed: int
+    rows: list[dict]
+    likelihood_failures: list[dict]
+    errors: dict
+
+    def model_errors(self) -> dict[str, str]:
+        return self.errors
+
+
+class Novelty(Experiment):
+    """log p(x) against max-softmax as a detector of out-of-distribution inputs."""
+
+    name = "novelty"
+    title = "Novelty: spotting inputs unlike the training data"
+    why = (
+        "Only the artist has log p(x), a score of how typical an input is under the data "
+        "it learned; the detective can only say how sure it is between known classes, "
+        "which may be very sure about nonsense. But likelihood is not a guarantee: a model "
+        "can give higher p(x) to strange inputs that are simple (Nalisnick et al. 2019)."
+    )
+    result_type = NoveltyResult
+    summary_headers = ("novelty AUROC",)
+
+    def plan(self, ctx: RunContext) -> dict:
+        """``{model: task}``."""
+        return {
+            m: ctx.task(evaluate, model=m, settings=ctx.settings_for(m), cost=1) for m in ctx.models
+        }
+
+    def combine(self, ctx: RunContext, outputs: dict) -> NoveltyResult:
+        train, test = ctx.train, ctx.test
+        rows, errors = [], {}
+        for m in ctx.models:
+            out = outputs[m]
+            if out.error:
+                errors[m] = out.error
+                continue
+            spec = model_spec(m)
+            rows.append(
+                {"model": m, "family": spec.family, "likelihood": spec.likelihood, **out.result}
+            )
+        sets = list(ood_sets(train, test.subset(np.arange(min(2, test.n_samples))), 0))
+        # below 0.5: OOD rows look *more* likely; below FAIL_AUROC: hardly better than chance
+        failures = [
+            {"model": r["model"], "set": s, "auroc": a}
+            for r in rows
+            for s, a in r["auroc"].get("log_px", {}).items()
+            if a < FAIL_AUROC and abs(a - 0.5) > 1e-9
+        ]
+        return NoveltyResult(
+            sets=sets,
+            set_text={s: OOD_TEXT[s] for s in sets},
+            seed=ctx.settings.seeds[0],
+            rows=rows,
+            likelihood_failures=failures,
+            errors=errors,
+        )
+
+    def finding(self, result: NoveltyResult, dataset: str) -> str:
+        rows = result.rows
+        if not rows:
+            return "No model could be scored."
+        best = {}
+        for kind in ("log_px", "max_softmax"):
+            cands = [
+                (_mean_auroc(r["auroc"][kind]), r["model"]) for r in rows if kind in r["auroc"]
+            ]
+            if cands:
+                best[kind] = max(cands)
+        parts = []
+        if "log_px" in best:
+            parts.append(
+                f"log p(x) of {best['log_px'][1]} reached a mean AUROC of {best['log_px'][0]:.2f}"
+            )
+        if "max_softmax" in best:
+            parts.append(
+                f"the best max-softmax score ({best['max_softmax'][1]}) "
+                f"{best['max_softmax'][0]:.2f}"
+            )
+        text = "Over the out-of-distribution sets, " + " and ".join(parts) + "."
+        fooled = [
+            (a, r["model"], s)
+            for r in rows
+            for s, a in r["auroc"].get("max_softmax", {}).items()
+            if a < 0.5
+        ]
+        if fooled:
+            a, m, s = min(fooled)
+            text += (
+                f" The detective's confidence is fooled on '{s}': {m} is surer of those "
+                f"inputs than of real test rows (AUROC {a:.2f})."
+            )
+        if result.likelihood_failures:
+            worst = min(result.likelihood_failures, key=lambda f: f["auroc"])
+            if worst["auroc"] < 0.5:
+                how = "gives those inputs higher log p(x) than real test rows"
+            else:
+                how = "barely tells them from real test rows"
+            text += (
+                f" The likelihood fails on '{worst['set']}': {worst['model']} {how} "
+                f"(AUROC {worst['auroc']:.2f})."
+            )
+        blind = [
+            s
+            for s in result.sets
+            if all(abs(v[s] - 0.5) < 1e-9 for r in rows for v in r["auroc"].values())
+        ]
+        if blind:
+            text += (
+                f" No model can see '{blind[0]}' at all (AUROC 0.50 everywhere): "
+                "bag-of-words inputs are unchanged by it."
+            )
+        return text
+
+    def table(self, result: NoveltyResult) -> str:
+        head = ["model", "score"] + [result.set_text[s] for s in result.sets]
+        rows = []
+        for r in result.rows:
+            for kind, vals in r["auroc"].items():
+                label = "log p(x)" if kind == "log_px" else "max softmax"
+                if kind == "log_px" and r.get("likelihood") == "bound":
+                    label += " (a bound)"
+                rows.append([r["model"], label] + [f"{vals[s]:.3f}" for s in result.sets])
+        return table(head, rows)
+
+    def figure(self, result: NoveltyResult, style: Style, classes: list[str]):
+        """AUROC per model, score and OOD set (bars); histogram of log p(x) for the best artist."""
+        rows, sets = result.rows, result.sets
+        fig, ax = new_figure(ncols=2, w=10.0, h=4.2)
+        a, b = ax[0]
+        entries = [(r, kind) for r in rows for kind in r["auroc"]]
+        width = 0.8 / max(1, len(entries))
+        for i, (row, kind) in enumerate(entries):
+            vals = [row["auroc"][kind][s] for s in sets]
+            a.bar(
+                np.arange(len(sets)) + i * width,
+                vals,
+                width,
+                color=style.of(row["model"])["color"],
+                hatch="" if kind == "log_px" else "///",
+                edgecolor="white",
+                label=f"{row['model']}: {'log p(x)' if kind == 'log_px' else 'max softmax'}",
+            )
+        a.axhline(0.5, color="#777777", ls=":", lw=1)
+        a.set_xticks(np.arange(len(sets)) + 0.4 - width / 2, sets, fontsize=8)
+        a.set_ylim(0, 1.05)
+        a.set_ylabel("AUROC (1 = perfect, 0.5 = chance)")
+        a.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)
+        gen = [r for r in rows if "log_px" in r["hist"]]
+        if gen:
+            best = max(gen, key=lambda r: _mean_auroc(r["auroc"]["log_px"]))
+            h = best["hist"]["log_px"]
+            edges = np.array(h["edges"])
+            centers = (edges[:-1] + edges[1:]) / 2
+            for j, (name, counts) in enumerate(h["counts"].items()):
+                c = np.array(counts, dtype=float)
+                b.step(
+                    centers,
+                    c / max(c.sum(), 1),
+                    where="mid",
+                    lw=2 if name == "test" else 1.2,
+                    color="black" if name == "test" else CLASS_COLORS[j % 10],
+                    label=name,
+                )
+            b.set_xlabel(f"log p(x) under {best['model']} (clipped to 1st-99th percentile)")
+            b.set_ylabel("share of rows")
+            b.legend(fontsize=7)
+        else:
+            b.axis("off")
+            b.text(0.5, 0.5, "no generative model:\nno log p(x) to show", ha="center", va="center")
+        return fig
+
+    def summary(self, result: NoveltyResult, model: str) -> dict[str, str]:
+        """The model's best score, as mean AUROC over the OOD sets."""
+        row = next((r for r in result.rows if r["model"] == model), None)
+        if row is None:
+            return {"novelty AUROC": "-"}
+        best = max(sum(v.values()) / len(v) for v in row["auroc"].values())
+        return {"novelty AUROC": f"{best:.2f}"}

@@ -8,14 +8,18 @@ them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+from matplotlib.colors import ListedColormap
 
-from genvsdisc.experiments.common import Settings, Skip, Task, make_model, model_spec
+from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext, Skip
+from genvsdisc.experiments.common import Settings, make_model, model_spec
+from genvsdisc.report.plots import CLASS_COLORS, Style, new_figure
+from genvsdisc.report.tables import pct, table
 
-__all__ = ["NAME", "TITLE", "plan", "combine", "grid_axes", "paint"]
+__all__ = ["Regions", "RegionsResult", "grid_axes", "paint"]
 
-NAME = "regions"
-TITLE = "Decision regions and class densities (2-D)"
 GRID = 80
 SAMPLES_PER_CLASS = 60
 
@@ -56,28 +60,172 @@ def paint(train, test, *, model: str, settings: Settings, xs: list, ys: list) ->
     return out
 
 
-def plan(train, test, models, settings: Settings) -> list[Task]:
-    if train.modality != "tabular" or train.n_features != 2:
-        d = train.n_features if train.n_features is not None else "raw text"
-        raise Skip(f"the data has {d} features; decision regions are drawn for 2-D data only")
-    xs, ys = grid_axes(np.vstack([train.X, test.X]))
-    kwargs = {"settings": settings, "xs": xs.tolist(), "ys": ys.tolist()}
-    return [Task(f"{NAME}/{m}", paint, {"model": m, **kwargs}) for m in models]
+@dataclass
+class RegionsResult(ExperimentResult):
+    """The ``regions`` section of results.json.
+
+    Attributes
+    ----------
+    xs, ys : list of float
+        Grid coordinates (GRID each).
+    train : dict
+        ``{"X": (n, 2), "y": (n,)}``: the training points drawn under the regions.
+    rows : list of dict
+        One per painted model: ``model``, ``family``, ``accuracy``, ``label`` and
+        ``confidence`` (GRID, GRID); generative models also ``log_density``
+        (K, GRID, GRID), ``density_classes`` and ``samples`` (``{"X", "y"}``).
+    errors : dict
+        ``{model: message}`` of the models that failed.
+    """
+
+    xs: list[float]
+    ys: list[float]
+    train: dict
+    rows: list[dict]
+    errors: dict
+
+    def model_errors(self) -> dict[str, str]:
+        return self.errors
 
 
-def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
-    xs, ys = grid_axes(np.vstack([train.X, test.X]))
-    rows, errors = [], {}
-    for m in models:
-        out = outputs[f"{NAME}/{m}"]
-        if out["error"]:
-            errors[m] = out["error"]
-            continue
-        rows.append({"model": m, "family": model_spec(m).family, **out["result"]})
-    return {
-        "xs": xs.tolist(),
-        "ys": ys.tolist(),
-        "train": {"X": np.round(train.X, 4).tolist(), "y": train.y.tolist()},
-        "rows": rows,
-        "errors": errors,
-    }
+class Regions(Experiment):
+    """Decision regions of every model over the plane; class densities of the artists."""
+
+    name = "regions"
+    title = "Decision regions and class densities (2-D)"
+    why = (
+        "Both kinds draw a boundary, but only the artist also holds a density for each "
+        "class: where the data lives, and where it does not."
+    )
+    result_type = RegionsResult
+
+    def plan(self, ctx: RunContext) -> dict:
+        """``{model: task}`` on one grid over the training and test points."""
+        train = ctx.train
+        if train.modality != "tabular" or train.n_features != 2:
+            d = train.n_features if train.n_features is not None else "raw text"
+            raise Skip(f"the data has {d} features; decision regions are drawn for 2-D data only")
+        xs, ys = grid_axes(np.vstack([train.X, ctx.test.X]))
+        return {
+            m: ctx.task(
+                paint, model=m, settings=ctx.settings_for(m), xs=xs.tolist(), ys=ys.tolist()
+            )
+            for m in ctx.models
+        }
+
+    def combine(self, ctx: RunContext, outputs: dict) -> RegionsResult:
+        train = ctx.train
+        xs, ys = grid_axes(np.vstack([train.X, ctx.test.X]))
+        rows, errors = [], {}
+        for m in ctx.models:
+            out = outputs[m]
+            if out.error:
+                errors[m] = out.error
+                continue
+            rows.append({"model": m, "family": model_spec(m).family, **out.result})
+        return RegionsResult(
+            xs=xs.tolist(),
+            ys=ys.tolist(),
+            train={"X": np.round(train.X, 4).tolist(), "y": train.y.tolist()},
+            rows=rows,
+            errors=errors,
+        )
+
+    def finding(self, result: RegionsResult, dataset: str) -> str:
+        if not result.rows:
+            return "No model could be drawn."
+        best = max(result.rows, key=lambda r: r["accuracy"])
+        return (
+            f"On {dataset}, {best['model']} drew the most accurate regions "
+            f"({pct(best['accuracy'])}); the generative panels show where each class's "
+            "density lies and samples drawn from it."
+        )
+
+    def table(self, result: RegionsResult) -> str:
+        return table(
+            ["model", "family", "test accuracy"],
+            [[r["model"], r["family"], pct(r["accuracy"])] for r in result.rows],
+        )
+
+    def figure(self, result: RegionsResult, style: Style, classes: list[str]):
+        """Per model: decision regions; for generative models also class densities and samples."""
+        rows = result.rows
+        panels = [(r, "regions") for r in rows] + [
+            (r, "density") for r in rows if "log_density" in r
+        ]
+        ncols = min(4, len(panels))
+        nrows = int(np.ceil(len(panels) / ncols))
+        fig, ax = new_figure(w=3.0 * ncols, h=2.9 * nrows, ncols=ncols, nrows=nrows)
+        xs, ys = np.array(result.xs), np.array(result.ys)
+        Xtr, ytr = np.array(result.train["X"]), np.array(result.train["y"])
+        K = len(classes)
+        cmap = ListedColormap(CLASS_COLORS[:K])
+        flat = [a for row in ax for a in row]
+        for a, (r, kind) in zip(flat, panels, strict=False):
+            if kind == "regions":
+                label = np.array(r["label"])
+                conf = np.array(r["confidence"])
+                a.imshow(
+                    label,
+                    origin="lower",
+                    extent=(xs[0], xs[-1], ys[0], ys[-1]),
+                    cmap=cmap,
+                    vmin=-0.5,
+                    vmax=K - 0.5,
+                    alpha=0.25 + 0.5 * (conf - conf.min()) / max(np.ptp(conf), 1e-9),
+                    aspect="auto",
+                    interpolation="nearest",
+                )
+                a.scatter(
+                    Xtr[:, 0],
+                    Xtr[:, 1],
+                    c=ytr,
+                    cmap=cmap,
+                    vmin=-0.5,
+                    vmax=K - 0.5,
+                    s=6,
+                    edgecolors="k",
+                    linewidths=0.2,
+                )
+                a.set_title(
+                    f"{r['model']}: decision regions ({r['accuracy']:.0%})",
+                    fontsize=8,
+                    color=style.of(r["model"])["color"],
+                )
+            else:
+                for j, dens in enumerate(r["log_density"]):
+                    k = r["density_classes"][j]
+                    d = np.array(dens)
+                    levels = np.max(d) - np.array([6.0, 4.0, 2.0, 1.0, 0.0])
+                    a.contour(
+                        xs,
+                        ys,
+                        d,
+                        levels=np.unique(levels),
+                        colors=[CLASS_COLORS[k % 10]],
+                        linestyles="solid",
+                        linewidths=0.8,
+                    )
+                S, sy = np.array(r["samples"]["X"]), np.array(r["samples"]["y"])
+                a.scatter(
+                    S[:, 0],
+                    S[:, 1],
+                    c=sy,
+                    cmap=cmap,
+                    vmin=-0.5,
+                    vmax=K - 0.5,
+                    s=7,
+                    marker="x",
+                    linewidths=0.7,
+                )
+                a.set_xlim(xs[0], xs[-1])
+                a.set_ylim(ys[0], ys[-1])
+                a.set_title(
+                    f"{r['model']}: p(x|y)p(y) and samples (x)",
+                    fontsize=8,
+                    color=style.of(r["model"])["color"],
+                )
+            a.tick_params(labelsize=6)
+        for a in flat[len(panels) :]:
+            a.axis("off")
+        return fig

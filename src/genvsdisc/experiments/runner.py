@@ -1,9 +1,10 @@
-"""Pick the models and experiments, run every task on an engine, build the record.
+"""Pick the models and experiments, run their task graph on an engine, build the record.
 
 :func:`compare` is what ``genvsdisc compare`` calls: split the data, plan
-every experiment (or note why it is skipped), hand all tasks at once to the
-engine (so a cluster stays busy), show one progress bar per experiment, then
-combine the task outputs into the plain-data record of :mod:`genvsdisc.results`.
+every registered experiment (or note why it is skipped) into one Dask graph,
+hand it at once to the engine (so a cluster stays busy), show one progress
+bar per experiment, then combine each experiment's task outputs into its
+typed result, and those into the plain-data record of :mod:`genvsdisc.results`.
 """
 
 from __future__ import annotations
@@ -14,23 +15,24 @@ import time
 from dataclasses import replace
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from genvsdisc import results as results_mod
 from genvsdisc.data.dataset import Dataset
+from genvsdisc.engine import InProcessEngine
 from genvsdisc.exceptions import ParameterError, UnknownNameError
-from genvsdisc.experiments import (
-    accuracy,
-    generation,
-    learning_curve,
-    missing,
-    novelty,
-    regions,
-    unlabeled,
+from genvsdisc.experiments.accuracy import Accuracy
+from genvsdisc.experiments.base import (
+    ExperimentResult,
+    RunContext,
+    Skip,
+    fix_tuned,
+    get_experiment,
+    registered,
 )
-from genvsdisc.experiments.common import Settings, Skip
+from genvsdisc.experiments.common import Settings
 
 __all__ = [
-    "EXPERIMENTS",
     "DEFAULT_MODELS",
     "select_models",
     "select_experiments",
@@ -38,11 +40,6 @@ __all__ = [
     "run_experiment",
     "compare",
 ]
-
-#: Every experiment, in report order.
-EXPERIMENTS = {
-    m.NAME: m for m in (accuracy, learning_curve, missing, unlabeled, novelty, generation, regions)
-}
 
 #: Default models per modality, with the reason each is there. The first
 #: available generative / discriminative entry of each role is taken.
@@ -133,13 +130,15 @@ def select_models(modality: str, names=None, *, deep: bool = False) -> tuple[lis
 
 
 def select_experiments(names=None) -> list[str]:
-    """``--experiments`` checked against :data:`EXPERIMENTS`, in report order; None: all."""
+    """``--experiments`` checked against the registered experiments, in report order;
+    None: all."""
+    valid = [e.name for e in registered()]
     if not names:
-        return list(EXPERIMENTS)
+        return valid
     for n in names:
-        if n not in EXPERIMENTS:
-            raise UnknownNameError(_valid("experiment", n, list(EXPERIMENTS)))
-    return [n for n in EXPERIMENTS if n in names]
+        if n not in valid:
+            raise UnknownNameError(_valid("experiment", n, valid))
+    return [n for n in valid if n in names]
 
 
 def _subsample(ds: Dataset, n: int | None, seed: int) -> Dataset:
@@ -202,22 +201,9 @@ def prepare(ds: Dataset, settings: Settings):
     return train, test, notes
 
 
-def _plan_all(names, train, test, models, settings):
-    planned, skipped = {}, {}
-    for name in names:
-        module = EXPERIMENTS[name]
-        try:
-            planned[name] = module.plan(train, test, models, settings)
-        except Skip as why:
-            skipped[name] = str(why)
-    return planned, skipped
-
-
-def _progress_bars(planned: dict, enabled: bool):
+def _progress_bars(planned: dict, enabled: bool) -> dict:
     """``{experiment: tqdm bar}`` on stderr: one bar per experiment on a terminal; one
     shared bar when stderr is a file or pipe (stacked bars would repeat every line)."""
-    from tqdm.auto import tqdm
-
     common = dict(file=sys.stderr, disable=not enabled, unit="task", dynamic_ncols=True)
     if not sys.stderr.isatty():
         total = sum(len(t) for t in planned.values())
@@ -229,19 +215,23 @@ def _progress_bars(planned: dict, enabled: bool):
     }
 
 
-def run_experiment(name: str, train, test, models, settings: Settings | None = None, engine=None):
-    """Run one experiment and return its combined plain-data result.
+def run_experiment(
+    name: str, train, test, models, settings: Settings | None = None, engine=None
+) -> ExperimentResult:
+    """Run one experiment alone and return its typed result.
 
-    Raises :class:`~.common.Skip` when it does not apply. ``engine`` defaults
-    to in-process.
+    Raises :class:`~.base.Skip` when it does not apply. ``engine`` defaults
+    to in-process. Models are not fitted first: each task searches its own
+    hyper-parameters where the model does.
     """
-    from genvsdisc.engine import InProcessEngine
-
-    settings = settings or Settings.default()
-    module = EXPERIMENTS[select_experiments([name])[0]]
-    tasks = module.plan(train, test, list(models), settings)
-    outputs = (engine or InProcessEngine()).run(tasks, train, test)
-    return module.combine(train, test, list(models), settings, outputs)
+    experiment = get_experiment(select_experiments([name])[0])
+    engine = engine or InProcessEngine()
+    ctx = RunContext(
+        train, test, list(models), settings or Settings.default(), engine.data(train, test)
+    )
+    tasks = experiment.plan(ctx)
+    outputs = engine.run(tasks)
+    return experiment.combine(ctx, outputs)
 
 
 def compare(ds: Dataset, *, models=None, experiments=None, settings: Settings | None = None,
@@ -267,8 +257,6 @@ def compare(ds: Dataset, *, models=None, experiments=None, settings: Settings | 
     dict
         The record described in :mod:`genvsdisc.results`.
     """
-    from genvsdisc.engine import InProcessEngine
-
     t0 = time.perf_counter()
     settings = settings or Settings.default(n_features=ds.n_features)
     engine = engine or InProcessEngine()
@@ -283,109 +271,87 @@ def compare(ds: Dataset, *, models=None, experiments=None, settings: Settings | 
         engine=engine.describe(),
         command=command,
     )
-    planned, skipped = _schedule(exp_names, train, test, names, settings)
-    outputs = _run(engine, planned, exp_names, train, test, progress)
-    settings = _with_tuned(settings, names, outputs)
-    record["settings"] = settings.to_dict()
-    _collect(record, exp_names, planned, skipped, outputs, (train, test, names, settings))
+    ctx = RunContext(train, test, names, settings, engine.data(train, test))
+    planned, skipped = _schedule(exp_names, ctx)
+    outputs = _run(engine, planned, exp_names, progress)
+    first = outputs[Accuracy.name]
+    ctx = replace(ctx, settings=fix_tuned(settings, first), fits={})
+    record["settings"] = ctx.settings.to_dict()
+    _collect(record, exp_names, skipped, outputs, ctx)
     record["timings"]["total_s"] = time.perf_counter() - t0
     return results_mod.to_jsonable(record)
 
 
-def _schedule(exp_names, train, test, names, settings):
-    """Every experiment's tasks, wired to the first fits; and the skipped ones with reasons.
+def _schedule(exp_names, ctx: RunContext) -> tuple[dict, dict]:
+    """Every experiment's tasks, and the skipped experiments with their reasons.
 
     Every model is fitted once on the whole training side (the accuracy
-    experiment). Hyper-parameters it chose by itself there (C by
-    cross-validation...) are then fixed for that model's grid tasks, which wait
-    for that fit only: the other models' tasks start at once.
+    experiment, planned even when not asked for). Hyper-parameters it chose by
+    itself there (C by cross-validation...) are then fixed for that model's
+    grid tasks: each takes a settings value that waits for that fit only
+    (:meth:`RunContext.settings_for`), so the other models' tasks start at once.
+
+    Returns
+    -------
+    planned : dict ``{experiment: {task key: Delayed}}``, accuracy first
+    skipped : dict ``{experiment: reason}``
     """
-    first = accuracy.plan(train, test, names, settings)
-    rest = [n for n in exp_names if n != accuracy.NAME]
-    planned, skipped = _plan_all(rest, train, test, names, settings)
-    by_key = {t.key: t for t in first + [t for ts in planned.values() for t in ts]}
-    planned = {name: [_wire(t, names, by_key) for t in ts] for name, ts in planned.items()}
-    return {accuracy.NAME: first, **planned}, skipped
+    first = get_experiment(Accuracy.name).plan(ctx)
+    grid = replace(ctx, fits=first)
+    planned, skipped = {Accuracy.name: first}, {}
+    for name in exp_names:
+        if name == Accuracy.name:
+            continue
+        try:
+            planned[name] = get_experiment(name).plan(grid)
+        except Skip as why:
+            skipped[name] = str(why)
+    return planned, skipped
 
 
-def _run(engine, planned, exp_names, train, test, progress) -> dict:
-    """All tasks at once on ``engine``, one progress bar per experiment that was asked for."""
+def _run(engine, planned: dict, exp_names, progress: bool) -> dict:
+    """The whole graph on ``engine``, one progress bar per experiment that was asked for.
+
+    Returns ``{experiment: {task key: TaskOutput}}``.
+    """
     shown = {k: v for k, v in planned.items() if k in exp_names}
     bars = _progress_bars(shown, progress)
-    owner = {t.key: name for name, tasks in planned.items() for t in tasks}
+    graph = {(name, key): t for name, tasks in planned.items() for key, t in tasks.items()}
 
-    def tick(task):
-        if owner[task.key] in bars:
-            bars[owner[task.key]].update()
+    def tick(label):
+        if label[0] in bars:
+            bars[label[0]].update()
 
-    outputs = engine.run([t for ts in planned.values() for t in ts], train, test, progress=tick)
+    done = engine.run(graph, progress=tick)
     for bar in bars.values():
         bar.close()
+    outputs = {name: {} for name in planned}
+    for (name, key), out in done.items():
+        outputs[name][key] = out
     return outputs
 
 
-def _collect(record, exp_names, planned, skipped, outputs, data) -> None:
-    """Each experiment's combined result, task times and warnings, into ``record``."""
-    train, test, names, settings = data
+def _collect(record, exp_names, skipped, outputs, ctx: RunContext) -> None:
+    """Each experiment's typed result, task times and warnings, into ``record``."""
     warnings_seen = []
     for name in exp_names:
-        module = EXPERIMENTS[name]
+        experiment = get_experiment(name)
         if name in skipped:
-            record["experiments"][name] = {"status": "skipped", "title": module.TITLE,
+            record["experiments"][name] = {"status": "skipped", "title": experiment.title,
                                            "reason": skipped[name]}  # fmt: skip
             continue
-        mine = {t.key: outputs[t.key] for t in planned[name]}
-        data = module.combine(train, test, names, settings, mine)
-        record["experiments"][name] = {"status": "ok", "title": module.TITLE, **data}
-        record["timings"]["experiments"][name] = sum(o["seconds"] for o in mine.values())
+        mine = outputs[name]
+        result = experiment.combine(ctx, mine)
+        record["experiments"][name] = {
+            "status": "ok",
+            "title": experiment.title,
+            **result.to_dict(),
+        }
+        record["timings"]["experiments"][name] = sum(o.seconds for o in mine.values())
         for key, out in mine.items():
-            record["timings"]["tasks"][key] = out["seconds"]
-            warnings_seen += [w for w in out["warnings"] if w not in warnings_seen]
+            record["timings"]["tasks"][experiment.task_label(key)] = out.seconds
+            warnings_seen += [w for w in out.warnings if w not in warnings_seen]
     record["warnings"] = warnings_seen
-
-
-def _tuned_call(train, test, *, _fn, _kwargs, **deps):
-    """Run ``_fn`` with each model's self-chosen hyper-parameters fixed in its settings.
-
-    ``deps`` holds the accuracy results of the models involved (keys
-    ``_fit_<model>``) and ``_fn``'s own dependencies (other keys).
-    """
-    settings = _kwargs["settings"]
-    params = {m: dict(p) for m, p in settings.model_params.items()}
-    for key, res in deps.items():
-        if key.startswith("_fit_") and res and res.get("tuned"):
-            m = key[len("_fit_") :]
-            params[m] = {**res["tuned"], **params.get(m, {})}
-    own = {k: v for k, v in deps.items() if not k.startswith("_fit_")}
-    return _fn(train, test, **{**_kwargs, "settings": replace(settings, model_params=params)},
-               **own)  # fmt: skip
-
-
-def _wire(task, names, by_key):
-    """``task`` made to wait for the accuracy fit of every model it builds (its own,
-    and the judge whose model it also trains), receiving their tuned parameters."""
-    from genvsdisc.experiments.common import Task
-
-    if "settings" not in task.kwargs:
-        return task
-    wanted = {task.kwargs.get("model")} | {
-        by_key[k].kwargs.get("model") for k in task.deps.values()
-    }
-    fits = {f"_fit_{m}": f"{accuracy.NAME}/{m}" for m in sorted(wanted - {None}) if m in names}
-    if not fits:
-        return task
-    return Task(task.key, _tuned_call, {"_fn": task.fn, "_kwargs": task.kwargs},
-                deps={**task.deps, **fits}, cost=task.cost)  # fmt: skip
-
-
-def _with_tuned(settings: Settings, names, outputs) -> Settings:
-    """``settings`` with each model's self-chosen hyper-parameters fixed in ``model_params``."""
-    params = {m: dict(p) for m, p in settings.model_params.items()}
-    for m in names:
-        result = outputs[f"{accuracy.NAME}/{m}"]["result"]
-        if result and result.get("tuned"):
-            params[m] = {**result["tuned"], **params.get(m, {})}
-    return replace(settings, model_params=params)
 
 
 def _dataset_info(ds, train, test, settings, notes) -> dict:

@@ -13,25 +13,26 @@ scored on the same held-out test side.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from html import escape
+
 import numpy as np
 from sklearn.semi_supervised import SelfTrainingClassifier
 
 from genvsdisc.exceptions import GenvsdiscError
+from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext, Skip
 from genvsdisc.experiments.common import (
     Settings,
-    Skip,
-    Task,
     make_model,
     mean_std,
     model_spec,
     per_class_subset,
     vector_data,
 )
+from genvsdisc.report.plots import Style, new_figure
+from genvsdisc.report.tables import note, pct, pm, rank_value, summary_pct, table
 
-__all__ = ["NAME", "TITLE", "plan", "combine", "label_counts", "evaluate", "variants_for"]
-
-NAME = "unlabeled"
-TITLE = "Unlabeled data"
+__all__ = ["Unlabeled", "UnlabeledResult", "label_counts", "evaluate", "variants_for"]
 
 VARIANT_TEXT = {
     "supervised": "labeled rows only",
@@ -146,60 +147,174 @@ def _fit_variant(est, variant, train, test, part, y_semi) -> float:
     return float(np.mean(est.predict(X_test) == test.y))
 
 
-def plan(train, test, models, settings: Settings) -> list[Task]:
-    ks = label_counts(train, settings)
-    if not ks:
-        raise Skip(
-            f"every class has at most {min(settings.labels_per_class)} training rows; "
-            "no unlabeled pool would be left"
-        )
-    return [
-        Task(
-            f"{NAME}/{m}/{s}",
-            evaluate,
-            {"model": m, "seed": s, "ks": ks, "settings": settings},
-            cost=4,
-        )
-        for m in models
-        for s in settings.grid_seeds
-    ]
+@dataclass
+class UnlabeledResult(ExperimentResult):
+    """The ``unlabeled`` section of results.json.
+
+    Attributes
+    ----------
+    labels_per_class : list of int
+        The k labeled rows per class tried.
+    n_pool : int
+        Unlabeled rows offered at the smallest k.
+    max_pool : int
+        Cap on the unlabeled pool.
+    em_max_iter : int or None
+        EM iterations allowed to mixtures.
+    seeds : list of int
+        Label draws.
+    rows : list of dict
+        One per (model, variant): ``model``, ``family``, ``variant`` (supervised,
+        em, self_training), ``label``, ``mean`` and ``std`` (per k; None where it
+        could not be fitted), ``per_seed`` (seeds, ks), ``error`` (first message or None).
+    errors : dict
+        ``{model: message}`` of the models that failed.
+    """
+
+    labels_per_class: list[int]
+    n_pool: int
+    max_pool: int
+    em_max_iter: int | None
+    seeds: list[int]
+    rows: list[dict]
+    errors: dict
+
+    def model_errors(self) -> dict[str, str]:
+        return self.errors
 
 
-def combine(train, test, models, settings: Settings, outputs: dict) -> dict:
-    ks = label_counts(train, settings)
-    rows, errors = [], {}
-    for m in models:
-        runs = [outputs[f"{NAME}/{m}/{s}"] for s in settings.grid_seeds]
-        failed = [r["error"] for r in runs if r["error"]]
-        if failed:
-            errors[m] = failed[0]
-            continue
-        for variant in runs[0]["result"]["accuracy"]:
-            acc = np.array([r["result"]["accuracy"][variant] for r in runs])  # (seeds, ks)
-            stats = [mean_std(acc[:, j]) for j in range(len(ks))]
-            msgs = [
-                r["result"]["errors"][variant] for r in runs if variant in r["result"]["errors"]
-            ]
-            rows.append(
-                {
-                    "model": m,
-                    "family": model_spec(m).family,
-                    "variant": variant,
-                    "label": f"{m} ({VARIANT_TEXT[variant]})",
-                    "mean": [s[0] for s in stats],
-                    "std": [s[1] for s in stats],
-                    "per_seed": acc.tolist(),
-                    "error": msgs[0] if msgs else None,
-                }
+class Unlabeled(Experiment):
+    """k labels per class plus an unlabeled pool: EM against self-training."""
+
+    name = "unlabeled"
+    title = "Unlabeled data"
+    why = (
+        "Rows without labels still show what the data looks like, which is exactly what "
+        "the artist models: EM guesses their labels, refits p(x|y) on them, and repeats "
+        "(Nigam et al. 2000). The detective only models labels given x, so unlabeled rows "
+        "tell it nothing directly; self-training feeds it its own confident guesses."
+    )
+    result_type = UnlabeledResult
+    summary_headers = ("fewest labels",)
+
+    def plan(self, ctx: RunContext) -> dict:
+        """``{(model, seed): task}``, every k of one label draw in one task."""
+        ks = label_counts(ctx.train, ctx.settings)
+        if not ks:
+            raise Skip(
+                f"every class has at most {min(ctx.settings.labels_per_class)} training rows; "
+                "no unlabeled pool would be left"
             )
-    return {
-        "labels_per_class": ks,
-        "n_pool": int(
-            min(train.n_samples - ks[0] * len(train.classes), settings.unlabeled_max_pool)
-        ),
-        "max_pool": settings.unlabeled_max_pool,
-        "em_max_iter": settings.em_max_iter,
-        "seeds": list(settings.grid_seeds),
-        "rows": rows,
-        "errors": errors,
-    }
+        return {
+            (m, s): ctx.task(evaluate, model=m, seed=s, ks=ks, settings=ctx.settings_for(m), cost=4)
+            for m in ctx.models
+            for s in ctx.settings.grid_seeds
+        }
+
+    def combine(self, ctx: RunContext, outputs: dict) -> UnlabeledResult:
+        train, settings = ctx.train, ctx.settings
+        ks = label_counts(train, settings)
+        rows, errors = [], {}
+        for m in ctx.models:
+            runs = [outputs[m, s] for s in settings.grid_seeds]
+            failed = [r.error for r in runs if r.error]
+            if failed:
+                errors[m] = failed[0]
+                continue
+            for variant in runs[0].result["accuracy"]:
+                acc = np.array([r.result["accuracy"][variant] for r in runs])  # (seeds, ks)
+                stats = [mean_std(acc[:, j]) for j in range(len(ks))]
+                msgs = [r.result["errors"][variant] for r in runs if variant in r.result["errors"]]
+                rows.append(
+                    {
+                        "model": m,
+                        "family": model_spec(m).family,
+                        "variant": variant,
+                        "label": f"{m} ({VARIANT_TEXT[variant]})",
+                        "mean": [s[0] for s in stats],
+                        "std": [s[1] for s in stats],
+                        "per_seed": acc.tolist(),
+                        "error": msgs[0] if msgs else None,
+                    }
+                )
+        return UnlabeledResult(
+            labels_per_class=ks,
+            n_pool=int(
+                min(train.n_samples - ks[0] * len(train.classes), settings.unlabeled_max_pool)
+            ),
+            max_pool=settings.unlabeled_max_pool,
+            em_max_iter=settings.em_max_iter,
+            seeds=list(settings.grid_seeds),
+            rows=rows,
+            errors=errors,
+        )
+
+    def finding(self, result: UnlabeledResult, dataset: str) -> str:
+        ks, rows = result.labels_per_class, result.rows
+        em = [r for r in rows if r["variant"] == "em"]
+        disc = [r for r in rows if r["family"] == "discriminative"]
+        text = []
+        if em:
+            r = max(em, key=lambda r: rank_value(r["mean"][0]))
+            sup = next(x for x in rows if x["model"] == r["model"] and x["variant"] == "supervised")
+            text.append(
+                f"With {ks[0]} label(s) per class, {r['model']} with EM over the unlabeled rows "
+                f"reached {pct(r['mean'][0])} against {pct(sup['mean'][0])} from the labeled "
+                "rows alone"
+            )
+        if disc:
+            r = max(disc, key=lambda r: rank_value(r["mean"][0]))
+            text.append(
+                f"the best discriminative variant, {r['label']}, reached {pct(r['mean'][0])}"
+            )
+        return ("; ".join(text) + ".") if text else "No model could be scored."
+
+    def table(self, result: UnlabeledResult) -> str:
+        head = ["model (variant)"] + [f"{k} per class (%)" for k in result.labels_per_class]
+        rows = [
+            [r["label"]] + [pm(m, s) for m, s in zip(r["mean"], r["std"], strict=True)]
+            for r in result.rows
+        ]
+        notes = "".join(
+            f'<p class="note">{escape(r["label"])}: n/a where it could not be fitted '
+            f"({escape(r['error'])})</p>"
+            for r in result.rows
+            if r.get("error")
+        )
+        cap = (
+            f"; EM of mixtures capped at {result.em_max_iter} iterations"
+            if result.em_max_iter
+            else ""
+        )
+        grid = note(
+            f"Mean ± spread over {len(result.seeds)} draw(s) of the labeled rows; up to "
+            f"{result.max_pool} other training rows form the unlabeled pool{cap}."
+        )
+        return table(head, rows) + notes + grid
+
+    def figure(self, result: UnlabeledResult, style: Style, classes: list[str]):
+        """Test accuracy against labeled rows per class, per model and variant."""
+        fig, ax = new_figure()
+        a = ax[0][0]
+        ks = result.labels_per_class
+        styles = {"supervised": ":", "em": "-", "self_training": "--"}
+        for r in result.rows:
+            st = style.of(r["model"])
+            mean, std = np.asarray(r["mean"], float), np.asarray(r["std"], float)
+            a.plot(ks, mean, ls=styles[r["variant"]], label=r["label"], lw=1.8, ms=4, **st)
+            a.fill_between(ks, mean - std, mean + std, color=st["color"], alpha=0.12, lw=0)
+        if len(ks) > 1:
+            a.set_xscale("log")
+        a.set_xticks(ks, [str(k) for k in ks])
+        a.set_xlabel(f"labeled rows per class (plus {result.n_pool} unlabeled training rows)")
+        a.set_ylabel("test accuracy")
+        a.legend(fontsize=7)
+        a.grid(alpha=0.3)
+        return fig
+
+    def summary(self, result: UnlabeledResult, model: str) -> dict[str, str]:
+        """The model's best variant with the fewest labels."""
+        values = [r["mean"][0] for r in result.rows if r["model"] == model]
+        if not values or any(v is None for v in values):
+            return {"fewest labels": "-"}
+        return {"fewest labels": summary_pct(max(values))}

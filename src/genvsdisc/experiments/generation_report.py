@@ -1,0 +1,170 @@
+"""How the generation experiment shows its result: figure, table, finding, summary cell.
+
+Kept beside :mod:`genvsdisc.experiments.generation` (which plans, computes and
+combines) so each module stays short; :class:`GenerationReport` is the half of
+:class:`~genvsdisc.experiments.generation.Generation` that reads only its result.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+
+from genvsdisc.report.plots import Style, new_figure
+from genvsdisc.report.tables import note, pct, summary_pct, table
+
+__all__ = ["GenerationReport"]
+
+
+def _mosaic(X: np.ndarray, y: np.ndarray, shape, K: int, per: int) -> np.ndarray:
+    """One image of ``per`` samples per class (rows), 1-pixel white gaps between them."""
+    h, w = shape[0], shape[1]
+    out = np.full((K * (h + 1), per * (w + 1)), 0.8)  # light grey gaps
+    for k in range(K):
+        for j, img in enumerate(X[y == k][:per]):
+            block = img.reshape(shape)
+            block = block.mean(axis=2) if block.ndim == 3 else block  # colour shown as grey
+            out[k * (h + 1) : k * (h + 1) + h, j * (w + 1) : j * (w + 1) + w] = 1 - block
+    return out
+
+
+def _sample_rows(result) -> str:
+    """Tables: a few sampled rows per generative model; text: a few generated documents."""
+    if result.image_shape:
+        return ""
+    names, classes = result.feature_names or [], result.classes or []
+
+    def label(y):
+        return classes[y] if y < len(classes) else y
+
+    out = []
+    for r in result.rows:
+        if "shown" not in r:
+            continue
+        pairs = list(zip(r["shown"]["X"], r["shown"]["y"], strict=True))
+        if result.modality == "text":
+            docs = "".join(
+                f"<blockquote><b>{escape(str(label(y)))}</b>: {escape(x)}…</blockquote>"
+                for x, y in pairs
+            )
+            bag = (
+                note(
+                    "A bag-of-words model draws word counts, not sentences: the words come "
+                    "out in random order."
+                )
+                if r.get("bag_of_words")
+                else ""
+            )
+            out.append(f"<h4>Documents drawn by {escape(r['model'])}</h4>{bag}{docs}")
+            continue
+        d = min(8, len(pairs[0][0]) if pairs else 0)
+        head = ["class"] + [names[j] if j < len(names) else f"x{j}" for j in range(d)]
+        rows = [[label(y)] + [f"{v:.3g}" for v in x[:d]] for x, y in pairs]
+        out.append(f"<h4>Rows drawn by {escape(r['model'])}</h4>" + table(head, rows, "small"))
+    return "".join(out)
+
+
+class GenerationReport:
+    """Figure, table, finding and summary cell of a ``GenerationResult``."""
+
+    why = (
+        "Drawing an example needs a picture of what an x looks like: the artist has "
+        "p(x|y) and can sample from it; the detective learned p(y|x) only and has nothing "
+        "to draw from. Good samples are recognised by a judge, train a classifier that "
+        "works on real data (CAS), and are not copies of training rows."
+    )
+    summary_headers = ("generation CAS",)
+
+    def finding(self, result, dataset: str) -> str:
+        rows = [r for r in result.rows if r["family"] == "generative" and "memorisation" in r]
+        if not rows:
+            return "No generative model produced samples."
+        judge = result.judge
+        if judge and any("judge_agreement" in r for r in rows):
+            top = max(rows, key=lambda r: r.get("cas", 0))
+            text = (
+                f"The judge ({judge['model']}, {pct(judge['accuracy'])} on real test rows) "
+                f"recognised the intended class in {pct(top['judge_agreement'])} of "
+                f"{top['model']}'s samples; trained on those samples alone it scored "
+                f"{pct(top['cas'])} on the real test rows (CAS)"
+            )
+        else:
+            top = rows[0]
+            text = f"{top['model']} drew samples"
+        ratio = top["memorisation"]["ratio"]
+        copying = "no sign of copying" if ratio > 0.5 else "they may copy training rows"
+        return text + (
+            f". Its samples lie {ratio:.2f}x as far from their nearest training row as real "
+            f"test rows do: {copying}."
+        )
+
+    def table(self, result) -> str:
+        head = [
+            "model",
+            "judge agreement",
+            "CAS (train on samples)",
+            "distance ratio",
+            "closer than 95 % of test rows",
+            "exact copies",
+        ]
+        rows = []
+        for r in result.rows:
+            if "cannot_generate" in r:
+                rows.append([r["model"], "cannot generate", "—", "—", "—", "—"])
+            elif "error" in r:
+                rows.append([r["model"], f"error: {r['error']}", "", "", "", ""])
+            else:
+                mem = r["memorisation"]
+                rows.append(
+                    [
+                        r["model"],
+                        pct(r.get("judge_agreement")),
+                        pct(r.get("cas")),
+                        f"{mem['ratio']:.2f}",
+                        pct(mem["closer_than_test_p5"]),
+                        mem["copies"],
+                    ]
+                )
+        out = table(head, rows)
+        if result.judge:
+            j = result.judge
+            out += note(
+                f"Judge: {j['model']} trained on the real training rows, "
+                f"{pct(j['accuracy'])} on the real test rows — the ceiling for CAS."
+            )
+        refusals = [r for r in result.rows if "cannot_generate" in r]
+        if refusals:
+            out += note(refusals[0]["cannot_generate"])
+        return out + _sample_rows(result)
+
+    def figure(self, result, style: Style, classes: list[str]):
+        """Image grids of samples per generative model (images), or None for other data.
+
+        Each model's samples are tiled into one mosaic (one ``imshow``), which draws
+        far faster than an axes per sample.
+        """
+        shape = result.image_shape
+        rows = [r for r in result.rows if "shown" in r]
+        if not shape or not rows:
+            return None
+        K = len(classes)
+        per = max(1, len(rows[0]["shown"]["y"]) // max(K, 1))
+        fig, ax = new_figure(w=min(3.2 * len(rows), 12), h=0.6 + 0.32 * K, ncols=len(rows))
+        h = shape[0]
+        for a, r in zip(ax[0], rows, strict=True):
+            X, y = np.asarray(r["shown"]["X"]), np.asarray(r["shown"]["y"])
+            a.imshow(
+                _mosaic(X, y, shape, K, per), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
+            )
+            a.set_xticks([])
+            a.set_yticks([k * (h + 1) + h / 2 for k in range(K)], classes, fontsize=7)
+            a.set_title(r["model"], fontsize=9, color=style.of(r["model"])["color"])
+        return fig
+
+    def summary(self, result, model: str) -> dict[str, str]:
+        """CAS of the model's samples; "cannot" for a model that cannot generate."""
+        row = next((r for r in result.rows if r["model"] == model), None)
+        if row is not None and "cannot_generate" in row:
+            return {"generation CAS": "cannot"}
+        return {"generation CAS": "-" if row is None else summary_pct(row.get("cas"))}
