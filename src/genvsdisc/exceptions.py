@@ -67,6 +67,12 @@ class DataWarning(UserWarning):
     """
 
 
+def closest(name, valid: Iterable[str]) -> str | None:
+    """The one valid name close enough to ``name`` to suggest ("did you mean"), or None."""
+    close = difflib.get_close_matches(str(name), [str(v) for v in valid], n=1)
+    return close[0] if close else None
+
+
 def unknown_name_error(kind: str, name, valid: Iterable[str]) -> UnknownNameError:
     """The one-line error for an unknown ``kind`` name, listing the valid ones.
 
@@ -78,8 +84,8 @@ def unknown_name_error(kind: str, name, valid: Iterable[str]) -> UnknownNameErro
     unknown model 'logrg'; valid models are: logreg, knn. Did you mean 'logreg'?
     """
     valid = [str(v) for v in valid]
-    close = difflib.get_close_matches(str(name), valid, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
+    close = closest(name, valid)
+    hint = f" Did you mean {close!r}?" if close else ""
     return UnknownNameError(
         f"unknown {kind} {name!r}; valid {kind}s are: {', '.join(valid)}.{hint}"
     )

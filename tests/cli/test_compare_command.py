@@ -58,7 +58,7 @@ def test_compare_unknown_model_lists_valid(tmp_path):
     result = run("compare", "iris", "--models", "bayes", "--out", tmp_path / "o", *QUICK)
     assert result.exit_code == 2
     assert result.stderr.startswith("genvsdisc: error: unknown model 'bayes'")
-    assert "valid models: " in result.stderr and "gaussian_nb" in result.stderr
+    assert "valid models are: " in result.stderr and "gaussian_nb" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "o").exists()
 
 

@@ -24,7 +24,7 @@ def test_select_models_default_has_both_families(modality):
 def test_select_models_unknown_lists_valid():
     with pytest.raises(
         UnknownNameError,
-        match="unknown model 'logregg'.*did you mean 'logreg'.*valid models: .*gaussian_nb",
+        match="unknown model 'logregg'; valid models are: .*gaussian_nb.*Did you mean 'logreg'",
     ):
         select_models("tabular", ["logregg"])
 
@@ -40,7 +40,7 @@ def test_select_models_wrong_modality():
 def test_select_experiments_unknown_lists_valid():
     with pytest.raises(
         UnknownNameError,
-        match="unknown experiment 'acuracy'.*valid experiments: accuracy, learning_curve",
+        match="unknown experiment 'acuracy'; valid experiments are: accuracy, learning_curve",
     ):
         select_experiments(["acuracy"])
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from pathlib import Path
 
 from genvsdisc.data.builtins import BUILTINS, load_builtin
 from genvsdisc.data.dataset import Dataset
-from genvsdisc.exceptions import DataError, ParameterError, UnknownNameError
+from genvsdisc.exceptions import DataError, ParameterError, UnknownNameError, closest
 
 __all__ = ["load"]
 
@@ -73,8 +72,8 @@ def load(source, *, target=None, text_column=None, random_state=0, **params) -> 
     path = Path(source)
     if not path.exists():
         if isinstance(source, str) and _looks_like_name(source):
-            close = difflib.get_close_matches(source, list(BUILTINS), n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            close = closest(source, BUILTINS)
+            hint = f"did you mean '{close}'? " if close else ""
             raise UnknownNameError(
                 f"unknown data set '{source}' and no such file; {hint}"
                 f"built-ins are: {', '.join(BUILTINS)}"

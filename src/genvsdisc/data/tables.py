@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from genvsdisc.data._checks import encode_labels, warn
 from genvsdisc.data._read import MAX_FILE_BYTES, PARQUET_SUFFIXES, read_table
 from genvsdisc.data.dataset import Dataset
 from genvsdisc.data.encoder import TableEncoder, parse_numeric
-from genvsdisc.exceptions import DataError
+from genvsdisc.exceptions import DataError, closest
 
 __all__ = ["load_table"]
 
@@ -36,8 +35,8 @@ def _require_column(frame: pd.DataFrame, column, *, where: str, role: str) -> st
             f"{where}: no {role} column given (target=, --target); columns are: {_columns_hint(frame)}"
         )
     if column not in frame.columns:
-        close = difflib.get_close_matches(str(column), list(map(str, frame.columns)), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        close = closest(column, frame.columns)
+        hint = f" (did you mean '{close}'?)" if close else ""
         raise DataError(
             f"{where}: {role} column '{column}' not found{hint}; columns are: {_columns_hint(frame)}"
         )

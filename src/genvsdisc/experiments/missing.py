@@ -26,6 +26,7 @@ from genvsdisc.experiments.common import (
     mean_std,
     model_spec,
 )
+from genvsdisc.models import get_spec
 from genvsdisc.report.plots import Style, new_figure
 from genvsdisc.report.tables import note, pct, pm, rank_value, summary_pct, table
 
@@ -67,13 +68,13 @@ def remove_features(X: np.ndarray, fraction: float, seed: int) -> np.ndarray:
     return out
 
 
-def methods_for(model, iterative: bool = True) -> list[str]:
-    """How ``model`` meets NaN: integrate (generative), native (hgb) or imputation
-    (mean, and iterative unless ``iterative`` is False)."""
-    if getattr(model, "family", None) == "generative" and getattr(model, "_handles_missing", False):
-        return ["integrate"]
-    if getattr(model, "handles_missing", False):
-        return ["native", "mean"]
+def methods_for(model: str, iterative: bool = True) -> list[str]:
+    """How registry model ``model`` meets NaN, read from its registry entry: integrate
+    (generative), native (hgb) or imputation (mean, and iterative unless ``iterative``
+    is False)."""
+    spec = get_spec(model)
+    if spec.handles_missing:
+        return ["integrate"] if spec.family == "generative" else ["native", "mean"]
     return ["mean", "iterative"] if iterative else ["mean"]
 
 
@@ -144,7 +145,7 @@ def evaluate(train, test, *, model: str, mask_seed: int, settings: Settings,
     X_test, y_test = test.X[rows], test.y[rows]
     est = make_model(model, settings.seeds[0], settings).fit(train.X, train.y)
     out = {}
-    for method in methods_for(est, settings.iterative_impute):
+    for method in methods_for(model, settings.iterative_impute):
         accs = []
         for i, frac in enumerate(settings.missing_fractions):
             if method in ("mean", "iterative"):
@@ -250,7 +251,7 @@ class Missing(Experiment):
         imputed = ctx.task(impute, settings=settings, cost=6)
         tasks = {"impute": imputed}
         for m in list(ctx.models) + baselines(train, ctx.models):
-            needs = any(x in ("mean", "iterative") for x in methods_for(make_model(m, 0)))
+            needs = any(x in ("mean", "iterative") for x in methods_for(m))
             extra = {"imputed": imputed} if needs else {}
             for s in settings.grid_seeds:
                 tasks[m, s] = ctx.task(

@@ -9,7 +9,6 @@ typed result, and those into the plain-data record of :mod:`genvsdisc.results`.
 
 from __future__ import annotations
 
-import difflib
 import sys
 import time
 from dataclasses import replace
@@ -20,7 +19,7 @@ from tqdm.auto import tqdm
 from genvsdisc import results as results_mod
 from genvsdisc.data.dataset import Dataset
 from genvsdisc.engine import InProcessEngine
-from genvsdisc.exceptions import ParameterError, UnknownNameError
+from genvsdisc.exceptions import ParameterError, unknown_name_error
 from genvsdisc.experiments.accuracy import Accuracy
 from genvsdisc.experiments.base import (
     ExperimentResult,
@@ -65,12 +64,6 @@ DEFAULT_MODELS = {
 }  # fmt: skip
 
 
-def _valid(kind: str, name: str, valid: list[str]) -> str:
-    close = difflib.get_close_matches(name, valid, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"unknown {kind} '{name}'{hint}; valid {kind}s: {', '.join(valid)}"
-
-
 def select_models(modality: str, names=None, *, deep: bool = False) -> tuple[list[str], list[dict]]:
     """The models of a run and, for each, why it is there.
 
@@ -102,7 +95,7 @@ def select_models(modality: str, names=None, *, deep: bool = False) -> tuple[lis
         picked = {}
         for n in names:
             if n not in specs:
-                raise UnknownNameError(_valid("model", n, sorted(specs)))
+                raise unknown_name_error("model", n, sorted(specs))
             if modality not in specs[n].modalities:
                 raise ParameterError(
                     f"--models: '{n}' does not accept {modality} data; models for "
@@ -137,7 +130,7 @@ def select_experiments(names=None) -> list[str]:
         return valid
     for n in names:
         if n not in valid:
-            raise UnknownNameError(_valid("experiment", n, valid))
+            raise unknown_name_error("experiment", n, valid)
     return [n for n in valid if n in names]
 
 

@@ -29,6 +29,7 @@ from genvsdisc.experiments.common import (
     per_class_subset,
     vector_data,
 )
+from genvsdisc.models import get_spec
 from genvsdisc.report.plots import Style, new_figure
 from genvsdisc.report.tables import note, pct, pm, rank_value, summary_pct, table
 
@@ -50,12 +51,14 @@ def label_counts(train, settings: Settings) -> list[int]:
     return [int(k) for k in settings.labels_per_class if k < smallest]
 
 
-def variants_for(est, vector: bool = True) -> list[str]:
-    """Which variants ``est`` runs: EM for generative models that support it;
-    self-training for discriminative ones with probabilities (on text, only those
-    with their own vectorizer: ``SelfTrainingClassifier`` needs numeric rows)."""
-    if getattr(est, "family", None) == "generative":
-        return ["supervised", "em"] if getattr(est, "_supports_em", False) else ["supervised"]
+def variants_for(model: str, est, vector: bool = True) -> list[str]:
+    """Which variants registry model ``model`` (an unfitted ``est``) runs: EM for
+    generative models whose registry entry says semi_supervised; self-training for
+    discriminative ones with probabilities (on text, only those with their own
+    vectorizer: ``SelfTrainingClassifier`` needs numeric rows)."""
+    spec = get_spec(model)
+    if spec.family == "generative":
+        return ["supervised", "em"] if spec.semi_supervised else ["supervised"]
     if hasattr(est, "predict_proba") and (vector or hasattr(est, "_make_vectorizer")):
         return ["supervised", "self_training"]
     return ["supervised"]
@@ -103,7 +106,7 @@ def evaluate(train, test, *, model: str, seed: int, ks: list[int], settings: Set
     # Closed-form M-steps (sufficient statistics: the models with partial_fit) are cheap:
     # EM runs to the model's own limit. Iterative M-steps (mixtures) are capped.
     if (settings.em_max_iter is not None and "em_max_iter" in probe.get_params()
-            and not hasattr(probe, "partial_fit")):  # fmt: skip
+            and not get_spec(model).partial_fit):  # fmt: skip
         em_params = {"em_max_iter": settings.em_max_iter}
     for k in ks:
         labeled, pool = split_labels(train.y, k, seed, settings.unlabeled_max_pool)
@@ -111,7 +114,7 @@ def evaluate(train, test, *, model: str, seed: int, ks: list[int], settings: Set
         part = train.subset(rows)
         y_semi = np.full(len(rows), -1, dtype=int)
         y_semi[: len(labeled)] = train.y[labeled]
-        for variant in variants_for(probe, vector_data(train)):
+        for variant in variants_for(model, probe, vector_data(train)):
             est = make_model(model, seed, settings, **(em_params if variant == "em" else {}))
             try:
                 acc = _fit_variant(est, variant, train, test, part, y_semi)
