@@ -24,14 +24,14 @@ SPEC_MODULES = (
     "genvsdisc.models.generative.mixture",
     "genvsdisc.models.generative.kde",
     "genvsdisc.models.generative.ngram",
-    "genvsdisc.models.generative.vae",
-    "genvsdisc.models.generative.diffusion",
-    "genvsdisc.models.generative.transformer_lm",
+    "genvsdisc.models.torch.vae",
+    "genvsdisc.models.torch.diffusion",
+    "genvsdisc.models.torch.transformer_lm",
     "genvsdisc.models.discriminative.linear",
     "genvsdisc.models.discriminative.mlp",
     "genvsdisc.models.discriminative.boosting",
     "genvsdisc.models.discriminative.neighbors",
-    "genvsdisc.models.discriminative.cnn",
+    "genvsdisc.models.torch.cnn",
 )
 
 FAMILIES = ("generative", "discriminative")

@@ -1,7 +1,8 @@
 """Discriminative models (the detectives): they learn p(y|x) only.
 
 Each wraps one scikit-learn classifier: LogReg (logreg), LinearSVM (linear_svm),
-MLP (mlp), HGB (hgb) and KNN (knn). CNN (cnn, PyTorch) lives in :mod:`.cnn`.
+MLP (mlp), HGB (hgb) and KNN (knn). CNN (cnn, PyTorch) lives in
+:mod:`genvsdisc.models.torch.cnn`.
 """
 
 from genvsdisc.models.discriminative.boosting import HGB
