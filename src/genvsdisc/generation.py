@@ -212,7 +212,7 @@ def generate(
     judge : str, "auto" or None
         Registry name of the judge; "auto" picks :data:`JUDGES`; None skips judging.
     fitted : estimator or None
-        An already fitted model (e.g. from :func:`~genvsdisc.models.torch_utils.load_model`).
+        An already fitted model (e.g. from :func:`~genvsdisc.models.torch.load_model`).
         It is used as is; the split still provides the judge's and the
         memorisation check's rows, so a model fitted on other rows may look
         like it memorised test rows.

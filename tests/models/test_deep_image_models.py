@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 from scipy.special import logsumexp
@@ -10,9 +12,9 @@ from sklearn.datasets import load_digits
 
 from genvsdisc.exceptions import CannotGenerateError, DataError, MissingValuesError, ParameterError
 from genvsdisc.models import make
-from genvsdisc.models.discriminative.cnn import CNNClassifier
-from genvsdisc.models.generative.diffusion import DiffusionClassifier, cosine_alpha_bar
-from genvsdisc.models.generative.vae import CVAEClassifier
+from genvsdisc.models.torch.cnn import CNNClassifier
+from genvsdisc.models.torch.diffusion import DiffusionClassifier, cosine_alpha_bar
+from genvsdisc.models.torch.vae import CVAEClassifier
 
 TINY = {
     "cnn": {"epochs": 1, "channels": 4, "hidden": 16, "batch_size": 32},
@@ -79,6 +81,29 @@ def test_sample_same_seed_same_images(fitted, name):
 def test_sample_temperature_validated(fitted, name):
     with pytest.raises(ParameterError, match="'temperature' parameter .* must be a float"):
         fitted[name].sample(2, y=0, temperature=0)
+
+
+@pytest.mark.parametrize("name", GENERATIVE)
+def test_sample_temperature_is_an_argument_not_model_state(fitted, name):
+    model = fitted[name]
+    cold, _ = model.sample(3, y=1, random_state=0, temperature=0.3)
+    warm, _ = model.sample(3, y=1, random_state=0, temperature=2.0)
+    assert not np.allclose(cold, warm)
+    assert not any(k.startswith("_temp") for k in vars(model))
+
+
+@pytest.mark.parametrize("name", GENERATIVE)
+def test_threads_sampling_one_model_at_different_temperatures_get_their_own(fitted, name):
+    """The web app's threads share one fitted model; each call must see its own temperature."""
+    model = fitted[name]
+    temperatures = [0.2, 0.5, 1.0, 1.5, 3.0, 6.0] * 4
+    expected = {t: model.sample(4, y=2, random_state=7, temperature=t)[0] for t in temperatures}
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        got = list(
+            pool.map(lambda t: model.sample(4, y=2, random_state=7, temperature=t)[0], temperatures)
+        )
+    for t, images in zip(temperatures, got, strict=True):
+        np.testing.assert_array_equal(images, expected[t])
 
 
 @pytest.mark.parametrize("name", list(TINY))

@@ -13,7 +13,7 @@ from genvsdisc.exceptions import DataError, ParameterError
 from genvsdisc.models import make
 from genvsdisc.models.generative.ngram import KneserNeyLM, NGramLMClassifier
 from genvsdisc.models.generative.text_lm import Vocabulary, detokenize, tokenize
-from genvsdisc.models.generative.transformer_lm import TransformerLMClassifier
+from genvsdisc.models.torch.transformer_lm import TransformerLMClassifier
 
 TOPICS = {
     "sport": "the team won the match and the coach praised the players after the goal".split(),

@@ -163,7 +163,7 @@ def generate(source, model, classes, n, prompt, max_words, min_words, temperatur
     """
     from genvsdisc.generation import format_texts, write_samples
     from genvsdisc.generation import generate as run_generate
-    from genvsdisc.models.torch_utils import load_model, save_model
+    from genvsdisc.models.torch import load_model, save_model
 
     params = parse_params(settings)
     ds = load_source(

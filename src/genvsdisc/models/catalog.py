@@ -17,6 +17,7 @@ __all__ = ["CATALOG"]
 
 _GEN = "genvsdisc.models.generative"
 _DISC = "genvsdisc.models.discriminative"
+_TORCH = "genvsdisc.models.torch"
 
 #: Every model, in the order ``available()`` lists them (generative first).
 CATALOG: tuple[ModelSpec, ...] = (
@@ -106,7 +107,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="cvae",
-        estimator=f"{_GEN}.vae:CVAEClassifier",
+        estimator=f"{_TORCH}.vae:CVAEClassifier",
         family="generative",
         modalities=("image",),
         likelihood="bound",
@@ -118,7 +119,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="diffusion",
-        estimator=f"{_GEN}.diffusion:DiffusionClassifier",
+        estimator=f"{_TORCH}.diffusion:DiffusionClassifier",
         family="generative",
         modalities=("image",),
         likelihood="unnormalised",
@@ -130,7 +131,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="transformer_lm",
-        estimator=f"{_GEN}.transformer_lm:TransformerLMClassifier",
+        estimator=f"{_TORCH}.transformer_lm:TransformerLMClassifier",
         family="generative",
         modalities=("text",),
         likelihood="exact",
@@ -185,7 +186,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="cnn",
-        estimator=f"{_DISC}.cnn:CNNClassifier",
+        estimator=f"{_TORCH}.cnn:CNNClassifier",
         family="discriminative",
         modalities=("image",),
         likelihood="none",

@@ -8,8 +8,7 @@ classical, on vectors (scikit-learn fits, generative half by hand)
     :mod:`.naive_bayes` (``gaussian_nb``, ``bernoulli_nb``, ``multinomial_nb``,
     which also takes raw text), :mod:`.gaussian` (``lda``, ``qda``),
     :mod:`.mixture` (``gmm``), :mod:`.kde` (``kde``);
-on raw text
-    :mod:`.ngram` (``ngram_lm``);
-deep (PyTorch)
-    :mod:`.vae`, :mod:`.diffusion`, :mod:`.transformer_lm`.
+text (raw strings)
+    :mod:`.ngram` (``ngram_lm``); the PyTorch artists (``cvae``, ``diffusion``,
+    ``transformer_lm``) live in :mod:`genvsdisc.models.torch`.
 """

@@ -268,7 +268,7 @@ class NGramLMClassifier(TextLMClassifier):
 
     # -------------------------------------------------- save / load hooks
     def _export_state(self):
-        """The n-gram counts as int64 tensors, for :func:`~genvsdisc.models.save_model`."""
+        """The n-gram counts as int64 tensors, for :func:`~genvsdisc.models.torch.save_model`."""
         import torch  # only to save: the model itself needs no torch (Dask workers start faster)
 
         tensors = {

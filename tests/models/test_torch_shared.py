@@ -1,4 +1,4 @@
-"""Shared deep-model plumbing: devices, seeding, threads, and saving / loading models."""
+"""What the torch models share: devices, seeding, threads, the training template, saving / loading."""
 
 from __future__ import annotations
 
@@ -13,16 +13,10 @@ from sklearn.datasets import load_digits
 from genvsdisc.exceptions import DataError, ParameterError
 from genvsdisc.models import make
 from genvsdisc.models.generative.ngram import NGramLMClassifier
-from genvsdisc.models.torch_utils import (
-    check_unit_range,
-    configure_threads,
-    load_model,
-    optimiser_step,
-    resolve_device,
-    resolve_image_shape,
-    save_model,
-    seeded,
-)
+from genvsdisc.models.torch import load_model, save_model
+from genvsdisc.models.torch._images import check_unit_range, resolve_image_shape
+from genvsdisc.models.torch._runtime import configure_threads, resolve_device, seeded
+from genvsdisc.models.torch._training import optimiser_step
 
 TINY = {
     "cnn": {"epochs": 1, "channels": 2, "hidden": 8},
@@ -105,7 +99,8 @@ def test_seeded_bad_seed_is_refused():
 def test_optimiser_step_clips_the_gradient_norm():
     w = torch.nn.Parameter(torch.tensor([3.0, 4.0]))
     opt = torch.optim.SGD([w], lr=1.0)
-    loss = optimiser_step((w * w).sum(), opt, clip=1.0)  # gradient (6, 8), norm 10
+    net = torch.nn.ParameterList([w])
+    loss = optimiser_step((w * w).sum(), net, opt, clip=1.0)  # gradient (6, 8), norm 10
     assert loss == pytest.approx(25.0)
     assert w.detach().numpy() == pytest.approx([3.0 - 0.6, 4.0 - 0.8], abs=1e-5)
 
@@ -114,8 +109,29 @@ def test_optimiser_step_steps_the_schedule():
     w = torch.nn.Parameter(torch.ones(2))
     opt = torch.optim.SGD([w], lr=1.0)
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
-    optimiser_step(w.sum(), opt, sched)
+    optimiser_step(w.sum(), torch.nn.ParameterList([w]), opt, sched)
     assert opt.param_groups[0]["lr"] == pytest.approx(0.5)
+
+
+def test_diffusion_module_is_the_weight_average_of_training(digits):
+    """The template trains the network and keeps its EMA: module_ is the average, not the last."""
+    from genvsdisc.models.torch._training import TorchEstimatorMixin
+
+    X, y = digits
+    seen = {}
+    model = make("diffusion", **TINY["diffusion"])
+    original = TorchEstimatorMixin._train
+
+    def spy(self, net, *args):
+        seen["net"] = net
+        return original(self, net, *args)
+
+    model._train = spy.__get__(model)
+    model.fit(X, y)
+    assert seen["net"] is not model.module_
+    last = dict(seen["net"].named_parameters())
+    assert any(not torch.equal(p, last[n]) for n, p in model.module_.named_parameters())
+    assert not any(p.requires_grad for p in model.module_.parameters())
 
 
 def test_check_unit_range_names_the_model_and_the_values():
@@ -193,7 +209,7 @@ def test_load_model_name_outside_the_fixed_list_is_refused(saved, tmp_path):
     """Even with a consistent digest, a file cannot make genvsdisc import another class."""
     from safetensors.torch import load, save
 
-    from genvsdisc.models.torch_utils import _digest, _read_header
+    from genvsdisc.models.torch.persist import _digest, _read_header
 
     _, path = saved["cvae"]
     data = path.read_bytes()

@@ -33,14 +33,9 @@ from genvsdisc.models.generative.text_lm import (
     tokenize,
 )
 from genvsdisc.models.spec import ModelSpec
-from genvsdisc.models.torch_utils import (
-    TorchModelMixin,
-    check_positive_float,
-    check_positive_int,
-    configure_threads,
-    run_epochs,
-    seeded,
-)
+from genvsdisc.models.torch._params import check_positive_float, check_positive_int
+from genvsdisc.models.torch._runtime import configure_threads
+from genvsdisc.models.torch._training import TorchEstimatorMixin
 
 __all__ = ["TransformerConfig", "TinyGPT", "TransformerLMClassifier", "SPECS"]
 
@@ -144,7 +139,7 @@ class TinyGPT(nn.Module):
         return self.ln_f(x) @ self.tok_emb.weight[: self.vocab_size].T  # (B, T, V)
 
 
-class TransformerLMClassifier(TorchModelMixin, TextLMClassifier):
+class TransformerLMClassifier(TorchEstimatorMixin, TextLMClassifier):
     """Tiny decoder-only transformer language model, one class token per class.
 
     Parameters
@@ -168,6 +163,7 @@ class TransformerLMClassifier(TorchModelMixin, TextLMClassifier):
     """
 
     _registry_name = "transformer_lm"
+    _grad_clip = 1.0  # the gradient-norm cap nanoGPT trains with
 
     def __init__(
         self,
@@ -238,50 +234,36 @@ class TransformerLMClassifier(TorchModelMixin, TextLMClassifier):
         counts = R.sum(0)
         self.class_log_prior_ = np.log(counts / counts.sum())
         seqs = [self._sequence(t) for t in tokens]
-        device = self._device()
-        configure_threads()
         V, K = len(self.vocabulary_), R.shape[1]
-        self.arch_ = {"vocab_size": V, "n_classes": K, "config": asdict(cfg)}
-        with seeded(self.random_state, device) as gen:
-            self.module_ = self._build_module(self.arch_).to(device)
-            self.loss_curve_ = self._train(seqs, R.argmax(1), cfg, gen)
-        self.module_.eval()
-
-    def _train(self, seqs, y_idx, cfg: TransformerConfig, gen) -> list[float]:
-        net, device = self.module_.train(), self._device()
-        B, V = cfg.block_size, self.arch_["vocab_size"]
+        arch = {"vocab_size": V, "n_classes": K, "config": asdict(cfg)}
         # One window per block_size tokens of each document; each epoch shifts it randomly.
+        B = cfg.block_size
         starts = [(d, o) for d, s in enumerate(seqs) for o in range(0, max(1, len(s) - 1), B)]
-        starts = np.asarray(starts, dtype=np.int64)
+        starts = np.asarray(starts, dtype=np.int64)  # (windows, 2): document, offset
+        self._fit_network(arch, cfg, (seqs, R.argmax(1), starts), len(starts))
+
+    def _optimiser(self, net, cfg: TransformerConfig, total_steps: int):
+        # Weight decay on the linear layers' matrices only; embeddings, biases, norms: none.
         decay = [p for n, p in net.named_parameters() if p.dim() >= 2 and "emb" not in n]
         rest = [p for n, p in net.named_parameters() if not (p.dim() >= 2 and "emb" not in n)]
         opt = torch.optim.AdamW(
             [{"params": decay, "weight_decay": 0.1}, {"params": rest, "weight_decay": 0.0}],
             lr=cfg.lr,
         )
-        steps = cfg.epochs * -(-len(starts) // cfg.batch_size)
         sched = torch.optim.lr_scheduler.OneCycleLR(
-            opt, max_lr=cfg.lr, total_steps=steps, pct_start=0.1
+            opt, max_lr=cfg.lr, total_steps=total_steps, pct_start=0.1
         )
+        return opt, sched
 
-        def step(idx):
-            shift = torch.randint(0, B, (len(idx),), generator=gen).numpy()
-            x, t = _windows(seqs, y_idx, starts[idx.numpy()], shift, B, V)
-            logits = net(x.to(device))
-            loss = F.cross_entropy(
-                logits.reshape(-1, V), t.to(device).reshape(-1), ignore_index=-100
-            )
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            return loss.item()
-
-        return run_epochs(
-            step, len(starts), epochs=cfg.epochs, batch_size=cfg.batch_size,
-            generator=gen, desc="transformer_lm", verbose=self.verbose,
-        )  # fmt: skip
+    def _batch_loss(self, net, cfg: TransformerConfig, data, idx, gen) -> torch.Tensor:
+        """Next-token cross-entropy of the windows ``idx``, each shifted by a random offset."""
+        seqs, y_idx, starts = data
+        B, V = cfg.block_size, self.arch_["vocab_size"]
+        device = net.tok_emb.weight.device
+        shift = torch.randint(0, B, (len(idx),), generator=gen).numpy()
+        x, t = _windows(seqs, y_idx, starts[idx.numpy()], shift, B, V)  # (b, B) each
+        logits = net(x.to(device))  # (b, B, V)
+        return F.cross_entropy(logits.reshape(-1, V), t.to(device).reshape(-1), ignore_index=-100)
 
     # ------------------------------------------------------------ predict
     @torch.no_grad()

@@ -43,15 +43,9 @@ from torch import nn
 
 from genvsdisc.models.base import GenerativeClassifier
 from genvsdisc.models.spec import ModelSpec
-from genvsdisc.models.torch_utils import (
-    PixelGeneratorMixin,
-    check_positive_float,
-    check_positive_int,
-    configure_threads,
-    optimiser_step,
-    run_epochs,
-    seeded,
-)
+from genvsdisc.models.torch._params import check_positive_float, check_positive_int
+from genvsdisc.models.torch._pixels import PixelGeneratorMixin
+from genvsdisc.models.torch._runtime import configure_threads, seeded
 
 __all__ = ["CVAEConfig", "ClassLinear", "ClassVAE", "CVAEClassifier", "SPECS"]
 
@@ -206,28 +200,33 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         return ClassVAE(arch["n_features"], arch["n_classes"], CVAEConfig(**arch["config"]))
 
     # ---------------------------------------------------------------- fit
-    def _train(self, X, R, net, cfg: CVAEConfig, y_idx, gen) -> list[float]:
-        """Train ``net`` on the rows ``X`` (n, d) of one-hot classes ``R`` (n, K)."""
+    def _fit_weighted(self, X, R):
+        """Train on rows ``X`` (n, D) with one-hot classes ``R`` (n, K); see the pixel base."""
         # Per-class mean image: fills missing pixels for the encoder's proposal.
-        self.class_mean_ = (R.T @ X) / np.maximum(R.sum(0)[:, None], 1e-12)
-        device = next(net.parameters()).device
-        self.module_ = net.train()
-        K = net.n_classes
-        x_all = torch.as_tensor(X, dtype=torch.float32, device=device)
-        per_class = max(1, cfg.batch_size // K)
-        batches = _balanced_batches(y_idx, K, per_class, gen)
+        self.class_mean_ = (R.T @ X) / np.maximum(R.sum(0)[:, None], 1e-12)  # (K, D)
+        super()._fit_weighted(X, R)
+
+    def _training_data(self, X, R, cfg, device):
+        """Rows (n, D) on the device and their class indices (n,)."""
+        return torch.as_tensor(X, dtype=torch.float32, device=device), R.argmax(1)
+
+    def _epoch_batches(self, cfg: CVAEConfig, data, n_rows, gen):
+        """Class-balanced batches (K, b): each class's VAE sees b rows per step."""
+        K = self.arch_["n_classes"]
+        return _balanced_batches(data[1], K, max(1, cfg.batch_size // K), gen)
+
+    def _optimiser(self, net, cfg: CVAEConfig, total_steps: int):
         opt = torch.optim.Adam(net.parameters(), lr=cfg.lr)
-        n_batches = max(1, -(-len(X) // (K * per_class)))
-        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=cfg.epochs * n_batches)
+        return opt, torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total_steps)
 
-        def step(idx):  # idx (K, b): b rows of every class
-            loss = net(x_all[idx.to(device)]).sum(0).mean()  # sum over classes: each its own model
-            return optimiser_step(loss, opt, sched) / K
+    def _batch_loss(self, net, cfg, data, idx, gen) -> torch.Tensor:
+        """Negative ELBO of the rows ``idx`` (K, b), summed over the classes' own VAEs."""
+        x_all = data[0]
+        return net(x_all[idx.to(x_all.device)]).sum(0).mean()
 
-        return run_epochs(
-            step, len(X), epochs=cfg.epochs, batch_size=per_class * K,
-            generator=gen, desc="cvae", verbose=self.verbose, batches=batches,
-        )  # fmt: skip
+    def _curve_value(self, loss: float) -> float:
+        """The loss per class: each class trains its own VAE."""
+        return loss / self.arch_["n_classes"]
 
     # ------------------------------------------------------------ predict
     @torch.no_grad()
@@ -264,19 +263,17 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
 
     # ------------------------------------------------------------- sample
     @torch.no_grad()
-    def _sample_class(self, k, n, rng):
+    def _sample_class(self, k, n, rng, temperature):
         """Mean images E[x | z, y=k] for z ~ N(0, T^2 I), shape (n, D).
 
-        Each row is the decoder's mean image for a fresh z (T = ``temperature``
-        of ``sample``): the usual way to show VAE samples (drawing every pixel
+        Each row is the decoder's mean image for a fresh z (T = ``temperature``):
+        the usual way to show VAE samples (drawing every pixel
         independently on top would only add salt-and-pepper noise). T < 1
         keeps z near the centre: more typical, less varied.
         """
         net, device = self.module_.eval(), self._device()
         gen = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
-        z = torch.randn(n, net.latent_dim, generator=gen).to(device) * getattr(
-            self, "_temperature", 1.0
-        )
+        z = torch.randn(n, net.latent_dim, generator=gen).to(device) * temperature  # (n, L)
         return torch.sigmoid(net.decode(z, k)).double().cpu().numpy()
 
     def _export_state(self):
@@ -290,7 +287,7 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
 
 
 def _balanced_batches(y_idx, K: int, per_class: int, gen: torch.Generator):
-    """Epochs of class-balanced batches (K, per_class) of row indices.
+    """``(batches per epoch, draw)`` of class-balanced batches (K, per_class) of row indices.
 
     An epoch has as many batches as the training rows fill; each class walks
     through its own shuffled rows and starts a new shuffle when they run out,
@@ -310,7 +307,7 @@ def _balanced_batches(y_idx, K: int, per_class: int, gen: torch.Generator):
     def epoch():
         return [torch.stack([take(k) for k in range(K)]) for _ in range(n_batches)]
 
-    return epoch
+    return n_batches, epoch
 
 
 SPECS = [

@@ -38,7 +38,6 @@ constants left out. ``predict_proba`` is a softmax over it and
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass
 
@@ -50,15 +49,9 @@ from torch import nn
 from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.base import GenerativeClassifier
 from genvsdisc.models.spec import ModelSpec
-from genvsdisc.models.torch_utils import (
-    PixelGeneratorMixin,
-    check_positive_float,
-    check_positive_int,
-    configure_threads,
-    optimiser_step,
-    run_epochs,
-    seeded,
-)
+from genvsdisc.models.torch._params import check_positive_float, check_positive_int
+from genvsdisc.models.torch._pixels import PixelGeneratorMixin
+from genvsdisc.models.torch._runtime import configure_threads, seeded
 
 __all__ = ["DiffusionConfig", "Denoiser", "DiffusionClassifier", "SPECS"]
 
@@ -246,48 +239,35 @@ class DiffusionClassifier(PixelGeneratorMixin, GenerativeClassifier):
         return cosine_alpha_bar(self.arch_["config"]["timesteps"]).to(device)
 
     # ---------------------------------------------------------------- fit
-    def _train(self, X, R, net, cfg: DiffusionConfig, y_idx, gen) -> list[float]:
-        """Train ``net`` on ``X`` (n, d) of classes ``y_idx`` (n,); ``module_`` is its EMA."""
-        self.module_ = copy.deepcopy(net).requires_grad_(False)  # the EMA weights
-        device = next(net.parameters()).device
-        x0_all = torch.as_tensor(X * 2 - 1, dtype=torch.float32, device=device)  # [-1, 1]
-        y_all = torch.as_tensor(y_idx, dtype=torch.long, device=device)
-        abar = self._abar(device).float()
+    def _training_data(self, X, R, cfg: DiffusionConfig, device):
+        """Rows scaled to [-1, 1] (n, D), class indices (n,) and abar (T + 1,), on the device."""
+        x0 = torch.as_tensor(X * 2 - 1, dtype=torch.float32, device=device)
+        y = torch.as_tensor(R.argmax(1), dtype=torch.long, device=device)
+        return x0, y, cosine_alpha_bar(cfg.timesteps).to(device).float()
+
+    def _ema_decay(self, cfg: DiffusionConfig) -> float:
+        """Sampling and scoring use the weight average (``module_``), not the last weights."""
+        return cfg.ema
+
+    def _optimiser(self, net, cfg: DiffusionConfig, total_steps: int):
         opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=0.0)
-        steps = cfg.epochs * -(-len(X) // cfg.batch_size)
         sched = torch.optim.lr_scheduler.OneCycleLR(
-            opt, max_lr=cfg.lr, total_steps=steps, pct_start=min(0.05, 100 / steps)
+            opt, max_lr=cfg.lr, total_steps=total_steps, pct_start=min(0.05, 100 / total_steps)
         )
-        K = net.n_classes
-        net.train()
-        done = [0]  # optimiser steps so far, for the EMA warm-up
+        return opt, sched
 
-        def step(idx):
-            idx = idx.to(device)
-            x0, y = x0_all[idx], y_all[idx]
-            t = torch.randint(1, cfg.timesteps + 1, (len(idx),), device=device)
-            y = torch.where(torch.rand(len(idx), device=device) < cfg.p_uncond, K, y)
-            eps = torch.randn_like(x0)
-            a = abar[t][:, None]
-            v = a.sqrt() * eps - (1 - a).sqrt() * x0
-            loss = optimiser_step(
-                F.mse_loss(net(a.sqrt() * x0 + (1 - a).sqrt() * eps, t, y), v), opt, sched
-            )
-            # Exponential moving average of the weights. Its memory of 1 / (1 - decay)
-            # steps must stay short against a CPU-sized run of a few thousand steps (an
-            # average over the whole run blends in the untrained start); the warm-up
-            # (1 + n) / (10 + n) lets it follow the fast early changes.
-            done[0] += 1
-            decay = min(cfg.ema, (1 + done[0]) / (10 + done[0]))
-            with torch.no_grad():
-                for p_ema, p in zip(self.module_.parameters(), net.parameters(), strict=True):
-                    p_ema.lerp_(p, 1 - decay)
-            return loss
-
-        return run_epochs(
-            step, len(X), epochs=cfg.epochs, batch_size=cfg.batch_size,
-            generator=gen, desc="diffusion", verbose=self.verbose,
-        )  # fmt: skip
+    def _batch_loss(self, net, cfg: DiffusionConfig, data, idx, gen) -> torch.Tensor:
+        """v-prediction error at a random step t, the class dropped for a fraction p_uncond."""
+        x0_all, y_all, abar = data
+        device = x0_all.device
+        idx = idx.to(device)
+        x0, y = x0_all[idx], y_all[idx]  # (B, D), (B,)
+        t = torch.randint(1, cfg.timesteps + 1, (len(idx),), device=device)
+        y = torch.where(torch.rand(len(idx), device=device) < cfg.p_uncond, net.n_classes, y)
+        eps = torch.randn_like(x0)
+        a = abar[t][:, None]  # (B, 1)
+        v = a.sqrt() * eps - (1 - a).sqrt() * x0
+        return F.mse_loss(net(a.sqrt() * x0 + (1 - a).sqrt() * eps, t, y), v)
 
     # ------------------------------------------------------------ predict
     @torch.no_grad()
@@ -322,18 +302,20 @@ class DiffusionClassifier(PixelGeneratorMixin, GenerativeClassifier):
 
     # ------------------------------------------------------------- sample
     @torch.no_grad()
-    def _sample_class(self, k, n, rng):
+    def _sample_class(self, k, n, rng, temperature):
         """Images of class k by the guided reverse process, shape (n, D).
 
-        ``temperature`` (of ``sample``) scales the noise of the starting point
+        ``temperature`` scales the noise of the starting point
         and of each reverse step (< 1: cleaner, less varied images).
         """
         net, device = self.module_.eval(), self._device()
         configure_threads()
         cfg = self.arch_["config"]
-        temp = getattr(self, "_temperature", 1.0)
         gen = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
-        noise = lambda: torch.randn(n, self.n_features_in_, generator=gen).to(device) * temp  # noqa: E731
+
+        def noise():  # (n, D), from this call's own generator
+            return torch.randn(n, self.n_features_in_, generator=gen).to(device) * temperature
+
         abar = self._abar(device)
         steps = torch.linspace(cfg["timesteps"], 0, cfg["sample_steps"] + 1).round().long().tolist()
         w = cfg["guidance"]

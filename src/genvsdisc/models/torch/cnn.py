@@ -18,17 +18,10 @@ from torch import nn
 
 from genvsdisc.models.base import DiscriminativeClassifier
 from genvsdisc.models.spec import ModelSpec
-from genvsdisc.models.torch_utils import (
-    TorchModelMixin,
-    check_positive_float,
-    check_positive_int,
-    configure_threads,
-    random_affine,
-    resolve_image_shape,
-    run_epochs,
-    seeded,
-    to_image_tensor,
-)
+from genvsdisc.models.torch._images import random_affine, resolve_image_shape, to_image_tensor
+from genvsdisc.models.torch._params import check_positive_float, check_positive_int
+from genvsdisc.models.torch._runtime import configure_threads
+from genvsdisc.models.torch._training import TorchEstimatorMixin
 
 __all__ = ["CNNConfig", "ConvNet", "CNNClassifier", "SPECS"]
 
@@ -79,7 +72,7 @@ class ConvNet(nn.Module):
         return self.head(self.features(x))  # (B, K)
 
 
-class CNNClassifier(TorchModelMixin, DiscriminativeClassifier):
+class CNNClassifier(TorchEstimatorMixin, DiscriminativeClassifier):
     """A small convolutional network for images (discriminative).
 
     Parameters
@@ -159,35 +152,22 @@ class CNNClassifier(TorchModelMixin, DiscriminativeClassifier):
         check_classification_targets(y)
         self.classes_, y_idx = np.unique(y, return_inverse=True)
         shape = resolve_image_shape(self.image_shape, X.shape[1])
+        arch = {"shape": list(shape), "n_classes": len(self.classes_), "config": asdict(cfg)}
         device = self._device()
-        configure_threads()
-        self.arch_ = {"shape": list(shape), "n_classes": len(self.classes_), "config": asdict(cfg)}
-        with seeded(self.random_state, device) as gen:
-            self.module_ = self._build_module(self.arch_).to(device)
-            self.loss_curve_ = self._train(to_image_tensor(X, shape, device), y_idx, cfg, gen)
-        self.module_.eval()
+        images = to_image_tensor(X, shape, device)  # (n, c, h, w)
+        targets = torch.as_tensor(y_idx, dtype=torch.long, device=device)  # (n,)
+        self._fit_network(arch, cfg, (images, targets), len(X))
         return self
 
-    def _train(self, images, y_idx, cfg: CNNConfig, gen) -> list[float]:
-        net = self.module_.train()
-        targets = torch.as_tensor(y_idx, dtype=torch.long, device=images.device)
+    def _optimiser(self, net, cfg: CNNConfig, total_steps: int):
         opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-        steps = cfg.epochs * -(-len(images) // cfg.batch_size)
-        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=steps)
+        return opt, torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=total_steps)
 
-        def step(idx):
-            idx = idx.to(images.device)
-            loss = F.cross_entropy(net(random_affine(images[idx], cfg.augment)), targets[idx])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            return loss.item()
-
-        return run_epochs(
-            step, len(images), epochs=cfg.epochs, batch_size=cfg.batch_size,
-            generator=gen, desc="cnn", verbose=self.verbose,
-        )  # fmt: skip
+    def _batch_loss(self, net, cfg: CNNConfig, data, idx, gen) -> torch.Tensor:
+        """Cross-entropy of the (augmented) images ``idx`` against their labels."""
+        images, targets = data
+        idx = idx.to(images.device)
+        return F.cross_entropy(net(random_affine(images[idx], cfg.augment)), targets[idx])
 
     @torch.no_grad()
     def predict_proba(self, X):

@@ -1,0 +1,20 @@
+"""genvsdisc's PyTorch models and what they share.
+
+The models, one module each (the registry imports them lazily):
+:mod:`.cnn` (``cnn``), :mod:`.vae` (``cvae``), :mod:`.diffusion`
+(``diffusion``) and :mod:`.transformer_lm` (``transformer_lm``). Each is a
+scikit-learn wrapper around an ``nn.Module`` on the one training template,
+:class:`~genvsdisc.models.torch._training.TorchEstimatorMixin`: the model
+supplies its network, its loss for a batch and its optimiser; seeding,
+devices, threads, the epochs with their progress bar, the optimiser step and
+the weight average are written once. Alongside: :mod:`._runtime` (device,
+threads, seeds), :mod:`._images` (pixel rows and image tensors),
+:mod:`._pixels` (what ``cvae`` and ``diffusion`` share) and :mod:`.persist`
+(:func:`save_model` / :func:`load_model`, safetensors plus JSON).
+
+>>> from genvsdisc.models.torch import load_model, save_model
+"""
+
+from genvsdisc.models.torch.persist import LOADABLE_MODELS, load_model, save_model
+
+__all__ = ["save_model", "load_model", "LOADABLE_MODELS"]
