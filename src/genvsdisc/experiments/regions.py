@@ -12,7 +12,7 @@ import numpy as np
 
 from genvsdisc.experiments.common import Settings, Skip, Task, make_model, model_spec
 
-__all__ = ["NAME", "TITLE", "plan", "combine", "grid_axes", "paint"]
+__all__ = ["NAME", "TITLE", "plan", "combine", "grid_axes", "grid_points", "paint", "paint_fitted"]
 
 NAME = "regions"
 TITLE = "Decision regions and class densities (2-D)"
@@ -29,25 +29,59 @@ def grid_axes(X: np.ndarray, n: int = GRID) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
+def grid_points(xs, ys) -> np.ndarray:
+    """The cells of the grid ``xs`` (G,) by ``ys`` (H,) as points (H * G, 2), row by row from
+    ``ys[0]``: cell ``i * G + j`` is ``(xs[j], ys[i])``."""
+    gx, gy = np.meshgrid(xs, ys)  # (H, G) each; rows follow y
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def paint_fitted(est, xs, ys) -> dict:
+    """What the fitted ``est`` has learned over the grid ``xs`` (G,) by ``ys`` (H,).
+
+    The one painting of the report's "regions" figure and the web playground.
+
+    Returns
+    -------
+    dict of ndarray
+        ``proba`` (H * G, K) p(y|x) per cell (cells as in :func:`grid_points`);
+        ``label`` (H, G) the most probable class; ``confidence`` (H, G) its
+        probability (the top-class probability, 1/K = a coin toss);
+        ``classes`` (K,) the model's classes. A generative model also gives
+        ``log_joint`` (H * G, K), its log p(x, y) per cell and class.
+    """
+    shape = (len(ys), len(xs))
+    points = grid_points(xs, ys)
+    proba = est.predict_proba(points)
+    classes = np.asarray(est.classes_, dtype=int)
+    out = {
+        "proba": proba,
+        "label": classes[proba.argmax(axis=1)].reshape(shape),
+        "confidence": proba.max(axis=1).reshape(shape),
+        "classes": classes,
+    }
+    if getattr(est, "family", None) == "generative":
+        out["log_joint"] = est.predict_joint_log_proba(points)
+    return out
+
+
 def paint(train, test, *, model: str, settings: Settings, xs: list, ys: list) -> dict:
     """Class, confidence and (generative) log densities on the grid; samples (one task)."""
     seed = settings.seeds[0]
     est = make_model(model, seed, settings).fit(train.X, train.y)
-    gx, gy = np.meshgrid(xs, ys)  # (GRID, GRID) each; rows follow y
-    points = np.column_stack([gx.ravel(), gy.ravel()])
-    proba = est.predict_proba(points)
-    cls = np.asarray(est.classes_, dtype=int)[proba.argmax(axis=1)]
+    painted = paint_fitted(est, xs, ys)
     out = {
         "accuracy": float(np.mean(est.predict(test.X) == test.y)),
-        "label": cls.reshape(gx.shape).tolist(),
-        "confidence": np.round(proba.max(axis=1), 4).reshape(gx.shape).tolist(),
+        "label": painted["label"].tolist(),
+        "confidence": np.round(painted["confidence"], 4).tolist(),
     }
-    if getattr(est, "family", None) == "generative":
-        joint = est.predict_joint_log_proba(points)  # (G*G, K) log p(x, y)
+    if "log_joint" in painted:
+        joint = painted["log_joint"]  # (G*G, K) log p(x, y)
         out["log_density"] = [
-            np.round(joint[:, j], 3).reshape(gx.shape).tolist() for j in range(joint.shape[1])
+            np.round(joint[:, j], 3).reshape(painted["label"].shape).tolist()
+            for j in range(joint.shape[1])
         ]
-        out["density_classes"] = np.asarray(est.classes_, dtype=int).tolist()
+        out["density_classes"] = painted["classes"].tolist()
         K = len(train.classes)
         X_new, y_new = est.sample(SAMPLES_PER_CLASS * K,
                                   y=np.repeat(np.arange(K), SAMPLES_PER_CLASS),
