@@ -22,7 +22,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.model_selection import train_test_split
 
 from genvsdisc.exceptions import GenvsdiscError, ParameterError
-from genvsdisc.experiments.regions import grid_axes, grid_points, paint_fitted
+from genvsdisc.experiments.regions import grid_axes, grid_points, paint_fitted, paint_proba
 from genvsdisc.generation import refusal
 
 __all__ = [
@@ -223,21 +223,13 @@ def _painted(fit: PlaygroundFit, role: str, xs, ys, hide_x2: bool) -> dict:
     """The report's painting of one model over the grid (:func:`paint_fitted`).
 
     With x2 hidden, the regions depend on x1 alone: p(y|x) comes from one grid
-    row, repeated for every y, and is painted with the same label and
-    confidence rule.
+    row, repeated for every y, and is painted by the same rule (:func:`paint_proba`).
     """
     model = fit.generative if role == "generative" else fit.discriminative
     if not hide_x2:
         return paint_fitted(model, xs, ys)
     row = _proba(fit, role, np.column_stack([xs, np.zeros_like(xs)]), True)  # (G, K)
-    proba = np.tile(row, (len(ys), 1))
-    classes = np.asarray(model.classes_, dtype=int)
-    return {
-        "proba": proba,
-        "label": classes[proba.argmax(axis=1)].reshape(len(ys), len(xs)),
-        "confidence": proba.max(axis=1).reshape(len(ys), len(xs)),
-        "classes": classes,
-    }
+    return paint_proba(np.tile(row, (len(ys), 1)), model.classes_, (len(ys), len(xs)))
 
 
 def _grid(domain, size: int):

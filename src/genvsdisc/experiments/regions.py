@@ -12,7 +12,17 @@ import numpy as np
 
 from genvsdisc.experiments.common import Settings, Skip, Task, make_model, model_spec
 
-__all__ = ["NAME", "TITLE", "plan", "combine", "grid_axes", "grid_points", "paint", "paint_fitted"]
+__all__ = [
+    "NAME",
+    "TITLE",
+    "plan",
+    "combine",
+    "grid_axes",
+    "grid_points",
+    "paint",
+    "paint_fitted",
+    "paint_proba",
+]
 
 NAME = "regions"
 TITLE = "Decision regions and class densities (2-D)"
@@ -36,6 +46,33 @@ def grid_points(xs, ys) -> np.ndarray:
     return np.column_stack([gx.ravel(), gy.ravel()])
 
 
+def paint_proba(proba: np.ndarray, classes, shape: tuple[int, int]) -> dict:
+    """Regions from p(y|x) on the grid cells: the most probable class and how sure it is.
+
+    Parameters
+    ----------
+    proba : ndarray (H * G, K)
+        p(y|x) per cell, cells as in :func:`grid_points`.
+    classes : array-like (K,) of int
+        The class of each column of ``proba``.
+    shape : (H, G)
+
+    Returns
+    -------
+    dict of ndarray
+        ``proba``; ``label`` (H, G) the most probable class; ``confidence``
+        (H, G) its probability (the top-class probability, 1/K = a coin toss);
+        ``classes`` (K,).
+    """
+    classes = np.asarray(classes, dtype=int)
+    return {
+        "proba": proba,
+        "label": classes[proba.argmax(axis=1)].reshape(shape),
+        "confidence": proba.max(axis=1).reshape(shape),
+        "classes": classes,
+    }
+
+
 def paint_fitted(est, xs, ys) -> dict:
     """What the fitted ``est`` has learned over the grid ``xs`` (G,) by ``ys`` (H,).
 
@@ -44,22 +81,12 @@ def paint_fitted(est, xs, ys) -> dict:
     Returns
     -------
     dict of ndarray
-        ``proba`` (H * G, K) p(y|x) per cell (cells as in :func:`grid_points`);
-        ``label`` (H, G) the most probable class; ``confidence`` (H, G) its
-        probability (the top-class probability, 1/K = a coin toss);
-        ``classes`` (K,) the model's classes. A generative model also gives
-        ``log_joint`` (H * G, K), its log p(x, y) per cell and class.
+        :func:`paint_proba` of the model's p(y|x) on the grid; a generative
+        model also gives ``log_joint`` (H * G, K), its log p(x, y) per cell
+        and class.
     """
-    shape = (len(ys), len(xs))
     points = grid_points(xs, ys)
-    proba = est.predict_proba(points)
-    classes = np.asarray(est.classes_, dtype=int)
-    out = {
-        "proba": proba,
-        "label": classes[proba.argmax(axis=1)].reshape(shape),
-        "confidence": proba.max(axis=1).reshape(shape),
-        "classes": classes,
-    }
+    out = paint_proba(est.predict_proba(points), est.classes_, (len(ys), len(xs)))
     if getattr(est, "family", None) == "generative":
         out["log_joint"] = est.predict_joint_log_proba(points)
     return out
