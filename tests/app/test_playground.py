@@ -180,3 +180,22 @@ def test_lazy_builds_once_under_concurrency():
     for t in threads:
         t.join()
     assert calls == [1] and lazy.get() == 1 and lazy.ready
+
+
+def test_fit_view_paints_like_the_report(fitted):
+    # the playground's panels are the report's painting (regions.paint_fitted), cell by cell
+    from genvsdisc.experiments.regions import paint_fitted
+
+    view = pg.fit_view(fitted, "gaussian_nb", "logreg", grid_size=12)
+    xs = np.linspace(view["domain"][0], view["domain"][1], 12)
+    ys = np.linspace(view["domain"][2], view["domain"][3], 12)
+    for role, model in (
+        ("generative", fitted.generative),
+        ("discriminative", fitted.discriminative),
+    ):
+        painted = paint_fitted(model, xs, ys)
+        assert view[role]["label"] == painted["label"].ravel().tolist()
+        np.testing.assert_allclose(
+            view[role]["confidence"], painted["confidence"].ravel(), atol=5e-4
+        )
+        assert view[role]["n_classes"] == 3

@@ -59,6 +59,15 @@ def test_generate_text_model_prints_and_writes_texts(topics, tmp_path):
     assert "[1] class: business" in result.output and "4 samples from ngram_lm" in result.output
 
 
+def test_generate_bag_of_words_model_writes_documents(topics, tmp_path):
+    # multinomial naive Bayes draws word counts: they are written (and judged) as texts
+    out = tmp_path / "texts.txt"
+    result = run("generate", topics, "--model", "multinomial_nb", "-n", "2", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").count("| judge (logreg): ") == 4
+    assert "4 samples from multinomial_nb" in result.output
+
+
 def test_generate_classical_model_through_the_registry(tmp_path):
     out = tmp_path / "nb.png"
     result = run("generate", "digits", "--model", "gaussian_nb", "-n", "2", "--judge", "logreg",

@@ -62,8 +62,9 @@ class LabConfig:
     #: Generative models offered in the image lab (first is the default). ``diffusion``
     #: works too but is left out: on a 2-core CPU it trains ~6 min and draws a grid in ~45 s.
     image_models: tuple[str, ...] = ("gmm", "qda", "gaussian_nb", "cvae")
-    #: Discriminative model that judges generated images; trained on real images.
-    image_judge: str = "logreg"
+    #: Discriminative model that judges generated images; trained on real images. The
+    #: generation core's default image judge (:data:`genvsdisc.generation.JUDGES`).
+    image_judge: str = "knn"
     #: Discriminative models the "ask the detective to draw" button may name.
     image_detectives: tuple[str, ...] = ("logreg", "mlp")
     #: Keep only this many training images (None: the whole training split).
@@ -72,7 +73,7 @@ class LabConfig:
     text_dataset: str = "bbc_news"
     #: Generative text model that continues prompts.
     text_model: str = "ngram_lm"
-    #: Discriminative judge of generated text, trained on real raw text.
+    #: Discriminative judge of generated text, trained on real raw text (the core's default).
     text_judge: str = "logreg"
     #: Keep only this many training documents (None: the whole training split).
     text_max_train: int | None = None

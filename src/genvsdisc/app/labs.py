@@ -7,7 +7,6 @@ makes sure two requests arriving together fit a model only once.
 
 from __future__ import annotations
 
-import inspect
 import threading
 import time
 from collections.abc import Callable
@@ -15,7 +14,10 @@ from collections.abc import Callable
 import numpy as np
 
 from genvsdisc.app.config import LabConfig
-from genvsdisc.exceptions import CannotGenerateError, ParameterError
+from genvsdisc.data import load, train_test_split
+from genvsdisc.exceptions import ParameterError, UnknownNameError
+from genvsdisc.generation import build_model, draw, fit_judge, refusal
+from genvsdisc.models import get_spec
 
 __all__ = ["Lazy", "ImageLab", "TextLab"]
 
@@ -53,36 +55,25 @@ def _field_error(field: str, message: str) -> ParameterError:
 
 
 def _spec(name: str):
-    from genvsdisc.exceptions import UnknownNameError
-    from genvsdisc.models import get_spec
-
     try:
         return get_spec(name)
     except UnknownNameError:
         return None
 
 
-def _make(name: str, params: dict[str, dict], seed: int):
-    from genvsdisc.experiments.common import make_model
-
-    return make_model(name, seed, **params.get(name, {}))
+def _fit_scored(name: str, params: dict[str, dict], seed: int, split) -> tuple[object, float]:
+    """Model ``name`` fitted on the lab's training rows, and its accuracy on the test rows."""
+    train, test = split
+    model = build_model(name, seed=seed, params=params.get(name)).fit(train.X, train.y)
+    return model, float(np.mean(model.predict(test.X) == test.y))
 
 
 def _split(dataset: str, max_train: int | None, seed: int):
-    from genvsdisc.data import load, train_test_split
-
     train, test = train_test_split(load(dataset), test_size=0.3, random_state=seed)
     if max_train is not None and train.n_samples > max_train:
         # train_test_split already shuffled the rows, so a prefix is a random subset
         train = train.subset(np.arange(max_train))
     return train, test
-
-
-def _verdict(judge, X, classes: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The judge's class index, confidence and full p(y|x) for each row."""
-    proba = judge.predict_proba(X)
-    idx = np.argmax(proba, axis=1)
-    return np.asarray(judge.classes_)[idx].astype(int), proba.max(axis=1), proba
 
 
 class ImageLab:
@@ -93,22 +84,26 @@ class ImageLab:
         self._data = Lazy(lambda: _split(config.image_dataset, config.image_max_train, config.seed))
         self._models = {
             name: Lazy(lambda name=name: self._fit(name))
-            for name in dict.fromkeys((*config.image_models, config.image_judge,
-                                       *config.image_detectives))
-        }  # fmt: skip
+            for name in dict.fromkeys((*config.image_models, *config.image_detectives))
+        }
+        self._judge = Lazy(
+            lambda: fit_judge(
+                *self._data.get(),
+                config.image_judge,
+                seed=config.seed,
+                params=config.image_params.get(config.image_judge),
+            )
+        )
 
     def _fit(self, name: str):
-        train, test = self._data.get()
-        model = _make(name, self.config.image_params, self.config.seed).fit(train.X, train.y)
-        accuracy = float(np.mean(model.predict(test.X) == test.y))
-        return model, accuracy
+        return _fit_scored(name, self.config.image_params, self.config.seed, self._data.get())
 
     def info(self) -> dict:
         """What the page needs to draw its controls; fits nothing."""
 
-        def entry(name):
+        def entry(name, lazy=None):
             spec = _spec(name)
-            lazy = self._models[name]
+            lazy = lazy or self._models[name]
             return {
                 "name": name,
                 "description": spec.description if spec else "",
@@ -120,7 +115,7 @@ class ImageLab:
         return {
             "dataset": self.config.image_dataset,
             "models": [entry(n) for n in self.config.image_models],
-            "judge": entry(self.config.image_judge),
+            "judge": entry(self.config.image_judge, self._judge),
             "detectives": [entry(n) for n in self.config.image_detectives],
         }
 
@@ -145,17 +140,14 @@ class ImageLab:
         """
         name = self._check("model", model, self.config.image_models)
         gen, gen_acc = self._models[name].get()
-        judge, judge_acc = self._models[self.config.image_judge].get()
+        judge = self._judge.get()
         train, _ = self._data.get()
-        K = len(train.classes)
-        wanted = np.repeat(np.arange(K), n_per_class)
-        kwargs = {"random_state": seed}
-        if "clip" in inspect.signature(gen.sample).parameters:
-            kwargs["clip"] = True  # keep pixels within the range seen in training
-        X_new, y_new = gen.sample(len(wanted), y=wanted, **kwargs)
-        X_new = np.clip(np.asarray(X_new, dtype=float), 0.0, 1.0)
-        judged, conf, _ = _verdict(judge, X_new, train.classes)
-        y_new = np.asarray(y_new, dtype=int)
+        wanted = np.repeat(np.arange(len(train.classes)), n_per_class)
+        samples = draw(gen, wanted, seed=seed, modality="image", clip=True)
+        X_new = np.clip(np.asarray(samples.X, dtype=float), 0.0, 1.0)  # pixels the page can show
+        y_new = samples.y
+        verdicts = judge.verdicts(X_new)
+        judged, conf = verdicts.judged, verdicts.confidence
         return {
             "image_shape": list(train.image_shape or (int(np.sqrt(X_new.shape[1])),) * 2),
             "classes": list(train.classes),
@@ -167,27 +159,25 @@ class ImageLab:
                     "confidence": round(float(p), 3),
                 }
                 for c, x, j, p in zip(y_new, X_new, judged, conf, strict=True)
-            ],  # fmt: skip
+            ],
             "agreement": float(np.mean(judged == y_new)),
             "model": {"name": name, "test_accuracy": gen_acc},
-            "judge": {"name": self.config.image_judge, "test_accuracy": judge_acc},
+            "judge": {"name": judge.name, "test_accuracy": judge.accuracy},
         }
 
     def draw(self, model: str | None) -> dict:
         """Ask a discriminative model to draw a digit; returns its refusal, in its own words."""
         name = self._check("model", model, self.config.image_detectives)
-        detective, acc = self._models[name].get()
-        try:
-            detective.sample(1, y=0, random_state=0)
-        except CannotGenerateError as err:
-            return {"model": name, "can_generate": False, "message": str(err),
-                    "test_accuracy": acc}  # fmt: skip
-        raise _field_error("model", f"'{name}' is generative; use the generate button")
+        message = refusal(name)
+        if message is None:
+            raise _field_error("model", f"'{name}' is generative; use the generate button")
+        _, acc = self._models[name].get()
+        return {"model": name, "can_generate": False, "message": message, "test_accuracy": acc}
 
     def warm(self) -> None:
         """Fit the default model and the judge now (for a background thread at start-up)."""
         self._models[self.config.image_models[0]].get()
-        self._models[self.config.image_judge].get()
+        self._judge.get()
 
 
 class TextLab:
@@ -196,14 +186,19 @@ class TextLab:
     def __init__(self, config: LabConfig):
         self.config = config
         self._data = Lazy(lambda: _split(config.text_dataset, config.text_max_train, config.seed))
-        self._model = Lazy(lambda: self._fit(config.text_model))
-        self._judge = Lazy(lambda: self._fit(config.text_judge))
-
-    def _fit(self, name: str):
-        train, test = self._data.get()
-        model = _make(name, self.config.text_params, self.config.seed).fit(train.X, train.y)
-        accuracy = float(np.mean(model.predict(test.X) == test.y))
-        return model, accuracy
+        self._model = Lazy(
+            lambda: _fit_scored(
+                config.text_model, config.text_params, config.seed, self._data.get()
+            )
+        )
+        self._judge = Lazy(
+            lambda: fit_judge(
+                *self._data.get(),
+                config.text_judge,
+                seed=config.seed,
+                params=config.text_params.get(config.text_judge),
+            )
+        )
 
     def topics(self) -> list[str]:
         return list(self._data.get()[0].classes)
@@ -236,32 +231,38 @@ class TextLab:
             )
         k = topics.index(topic)
         model, model_acc = self._model.get()
-        judge, judge_acc = self._judge.get()
+        judge = self._judge.get()
         continuation = self._generate(model, k, prompt, n_words, temperature, seed)
-        judged, conf, proba = _verdict(
-            judge, np.asarray([continuation or prompt], dtype=object), topics
-        )
+        verdicts = judge.verdicts(np.asarray([continuation or prompt], dtype=object))
+        judged = int(verdicts.judged[0])
+        proba = zip(judge.model.classes_, verdicts.proba[0], strict=True)
         return {
             "topic": topic,
             "prompt": prompt,
             "continuation": continuation,
             "judge": {
-                "topic": topics[int(judged[0])],
-                "confidence": round(float(conf[0]), 3),
-                "proba": {topics[int(c)]: round(float(p), 3)
-                          for c, p in zip(judge.classes_, proba[0], strict=True)},
-                "agrees": int(judged[0]) == k,
+                "topic": topics[judged],
+                "confidence": round(float(verdicts.confidence[0]), 3),
+                "proba": {topics[int(c)]: round(float(p), 3) for c, p in proba},
+                "agrees": judged == k,
             },
             "model": {"name": self.config.text_model, "test_accuracy": model_acc},
-            "judge_model": {"name": self.config.text_judge, "test_accuracy": judge_acc},
-        }  # fmt: skip
+            "judge_model": {"name": judge.name, "test_accuracy": judge.accuracy},
+        }
 
     @staticmethod
     def _generate(model, k: int, prompt: str, n_words: int, temperature: float, seed: int) -> str:
         """The words the text model adds after ``prompt`` (its sample() returns prompt + words)."""
-        texts, _ = model.sample(1, y=k, random_state=seed, prompt=prompt, max_words=n_words,
-                                temperature=temperature)  # fmt: skip
-        text = str(texts[0])
+        samples = draw(
+            model,
+            [k],
+            seed=seed,
+            modality="text",
+            prompt=prompt,
+            temperature=temperature,
+            max_words=n_words,
+        )
+        text = str(samples.X[0])
         return text[len(prompt) :].lstrip() if text.startswith(prompt) else text
 
     def warm(self) -> None:

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 import contourpy
 import numpy as np
-from scipy.special import logsumexp
 from sklearn.impute import SimpleImputer
 from sklearn.model_selection import train_test_split
 
-from genvsdisc.exceptions import CannotGenerateError, GenvsdiscError, ParameterError
+from genvsdisc.exceptions import GenvsdiscError, ParameterError
+from genvsdisc.experiments.regions import grid_axes, grid_points, paint_fitted, paint_proba
+from genvsdisc.generation import refusal
 
 __all__ = [
     "PlaygroundFit",
@@ -111,8 +112,6 @@ def toy_points(name: str, n_samples: int, noise: float, n_classes=None, seed: in
 
 def default_domain(X: np.ndarray) -> list[float]:
     """[x_min, x_max, y_min, y_max] around the points, with the 10 % margin of the report's plots."""
-    from genvsdisc.experiments.regions import grid_axes
-
     xs, ys = grid_axes(np.asarray(X, dtype=float), n=2)
     return [float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])]
 
@@ -135,7 +134,7 @@ def split_points(y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass
 class PlaygroundFit:
-    """Both fitted models and the split they were fitted on."""
+    """Both fitted models, their registry names and the split they were fitted on."""
 
     generative: object
     discriminative: object
@@ -145,6 +144,7 @@ class PlaygroundFit:
     train: np.ndarray
     test: np.ndarray
     fit_ms: dict
+    names: dict
 
 
 def _check_names(generative: str, discriminative: str) -> None:
@@ -193,7 +193,15 @@ def fit_pair(X, y, generative: str, discriminative: str, seed: int = 0) -> Playg
     disc, disc_ms = _fit_one("discriminative", discriminative, X[train], y[train], seed)
     imputer = SimpleImputer(strategy="mean").fit(X[train])
     return PlaygroundFit(
-        gen, disc, imputer, X, y, train, test, {"generative": gen_ms, "discriminative": disc_ms}
+        gen,
+        disc,
+        imputer,
+        X,
+        y,
+        train,
+        test,
+        fit_ms={"generative": gen_ms, "discriminative": disc_ms},
+        names={"generative": generative, "discriminative": discriminative},
     )
 
 
@@ -211,23 +219,23 @@ def _proba(fit: PlaygroundFit, role: str, X: np.ndarray, hide_x2: bool) -> np.nd
     return fit.discriminative.predict_proba(X_in)
 
 
-def _grid_proba(
-    fit: PlaygroundFit, role: str, xs, ys, grid, hide_x2: bool, gen_joint
-) -> np.ndarray:
-    """p(y|x) on every grid cell (cells, K), computed no more often than needed."""
-    if hide_x2:  # the answer depends on x1 alone: one grid row, repeated for every y
-        return np.tile(_proba(fit, role, np.column_stack([xs, np.zeros_like(xs)]), True),
-                       (len(ys), 1))  # fmt: skip
-    if role == "generative":  # Bayes' rule on the joint the density contours need anyway
-        return np.exp(gen_joint - logsumexp(gen_joint, axis=1, keepdims=True))
-    return _proba(fit, role, grid, False)
+def _painted(fit: PlaygroundFit, role: str, xs, ys, hide_x2: bool) -> dict:
+    """The report's painting of one model over the grid (:func:`paint_fitted`).
+
+    With x2 hidden, the regions depend on x1 alone: p(y|x) comes from one grid
+    row, repeated for every y, and is painted by the same rule (:func:`paint_proba`).
+    """
+    model = fit.generative if role == "generative" else fit.discriminative
+    if not hide_x2:
+        return paint_fitted(model, xs, ys)
+    row = _proba(fit, role, np.column_stack([xs, np.zeros_like(xs)]), True)  # (G, K)
+    return paint_proba(np.tile(row, (len(ys), 1)), model.classes_, (len(ys), len(xs)))
 
 
 def _grid(domain, size: int):
     xs = np.linspace(domain[0], domain[1], size)
     ys = np.linspace(domain[2], domain[3], size)
-    gx, gy = np.meshgrid(xs, ys)  # (size, size); row i is y = ys[i]
-    return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
+    return xs, ys, grid_points(xs, ys)
 
 
 def _lines(xs, ys, Z, level: float) -> list[list[list[float]]]:
@@ -268,10 +276,8 @@ def _density_contours(fit: PlaygroundFit, xs, ys, log_joint: np.ndarray) -> list
     return out
 
 
-def _panel(fit: PlaygroundFit, role: str, proba: np.ndarray, xs, ys, hide_x2: bool) -> dict:
+def _panel(fit: PlaygroundFit, role: str, painted: dict, xs, ys, hide_x2: bool) -> dict:
     model = fit.generative if role == "generative" else fit.discriminative
-    K = proba.shape[1]
-    conf = (proba.max(axis=1) - 1.0 / K) / (1.0 - 1.0 / K)  # 0 = a coin toss, 1 = certain
     accuracy = confidence = None
     if len(fit.test):
         test_proba = _proba(fit, role, fit.X[fit.test], hide_x2)
@@ -279,9 +285,11 @@ def _panel(fit: PlaygroundFit, role: str, proba: np.ndarray, xs, ys, hide_x2: bo
         accuracy = float(np.mean(pred == fit.y[fit.test]))
         confidence = float(np.mean(test_proba.max(axis=1)))
     return {
-        "label": model.classes_[np.argmax(proba, axis=1)].astype(int).tolist(),
-        "confidence": np.round(np.clip(conf, 0, 1), 3).tolist(),
-        "boundaries": _boundaries(xs, ys, proba),
+        "label": painted["label"].ravel().tolist(),
+        # the top-class probability, as in the report; the page shades from 1/K (a coin toss)
+        "confidence": np.round(painted["confidence"].ravel(), 3).tolist(),
+        "n_classes": len(painted["classes"]),
+        "boundaries": _boundaries(xs, ys, painted["proba"]),
         "test_accuracy": accuracy,
         "test_confidence": confidence,  # mean probability of the predicted class
         "fit_ms": round(fit.fit_ms[role], 1),
@@ -307,15 +315,19 @@ def fit_view(
     xs, ys, grid = _grid(domain, grid_size)
     # numpy's divide/overflow warnings become the one clear error below instead
     with np.errstate(all="ignore"):
-        gen_joint = fit.generative.predict_joint_log_proba(grid)  # (cells, K)
-        probas = {role: _grid_proba(fit, role, xs, ys, grid, hide_x2, gen_joint)
-                  for role in ("generative", "discriminative")}  # fmt: skip
+        painted = {
+            role: _painted(fit, role, xs, ys, hide_x2) for role in ("generative", "discriminative")
+        }
+        # the density contours are drawn over the whole plane, x2 hidden or not
+        gen_joint = painted["generative"].get("log_joint")
+        if gen_joint is None:
+            gen_joint = fit.generative.predict_joint_log_proba(grid)  # (cells, K)
         for role, name in (("generative", generative), ("discriminative", discriminative)):
-            if not np.isfinite(probas[role]).all():
+            if not np.isfinite(painted[role]["proba"]).all():
                 raise _field_error(role, f"model '{name}' gives no usable probabilities for "
                                    "these points (a class whose points all sit in one spot has "
                                    "zero spread); add more varied points")  # fmt: skip
-        panels = {role: _panel(fit, role, probas[role], xs, ys, hide_x2) for role in probas}
+        panels = {role: _panel(fit, role, painted[role], xs, ys, hide_x2) for role in painted}
     gen, disc = panels["generative"], panels["discriminative"]
     gen["name"], disc["name"] = generative, discriminative
     x2_fill = float(fit.imputer.statistics_[1])
@@ -393,12 +405,11 @@ def generate_points(fit: PlaygroundFit, n: int, seed: int = 0) -> dict:
 
 
 def ask_detective(fit: PlaygroundFit) -> dict:
-    """Ask the fitted discriminative model to draw; return its refusal in its own words."""
-    try:
-        fit.discriminative.sample(1, random_state=0)
-    except CannotGenerateError as err:
-        return {"can_generate": False, "message": str(err)}
-    raise _field_error("discriminative", "this model generated points; it is not a detective")
+    """Ask the discriminative model to draw; return its refusal in its own words."""
+    message = refusal(fit.names["discriminative"])
+    if message is None:
+        raise _field_error("discriminative", "this model generated points; it is not a detective")
+    return {"can_generate": False, "message": message}
 
 
 class FitCache:

@@ -119,7 +119,7 @@ def _default_out(source: str, model: str, modality: str) -> Path:
     "--judge",
     default="auto",
     show_default=True,
-    help="Discriminative judge of the samples: a model name, 'auto' (cnn for images, logreg otherwise) or 'none'.",
+    help="Discriminative judge of the samples: a model name, 'auto' (knn for images, hgb for tables, logreg for text) or 'none'.",
 )
 @click.option(
     "--set",
@@ -161,9 +161,10 @@ def generate(source, model, classes, n, prompt, max_words, min_words, temperatur
       genvsdisc generate bbc_news --model ngram_lm --class sports --prompt "The match"
       genvsdisc generate mnist5k --model diffusion --save diffusion.safetensors
     """
+    # imported here, not at the top: `genvsdisc --help` and the other commands
+    # should not pay for loading the models
     from genvsdisc.generation import format_texts, write_samples
     from genvsdisc.generation import generate as run_generate
-    from genvsdisc.models.torch import load_model, save_model
 
     params = parse_params(settings)
     ds = load_source(
@@ -177,6 +178,8 @@ def generate(source, model, classes, n, prompt, max_words, min_words, temperatur
     if load_path is not None:
         if params:
             raise ParameterError("--set: parameters cannot change a model loaded with --load.")
+        from genvsdisc.models.torch import load_model  # only --load needs torch
+
         fitted = load_model(load_path, device=device)
         if fitted._registry_name != model:
             raise ParameterError(
@@ -185,13 +188,25 @@ def generate(source, model, classes, n, prompt, max_words, min_words, temperatur
     out = out if out is not None else _default_out(source, model, ds.modality)
     click.echo(f"genvsdisc: {ds.description}", err=True)
     result = run_generate(
-        ds, model, classes=list(classes) or None, n_per_class=n, prompt=prompt,
-        temperature=temperature, top_k=top_k, max_words=max_words, min_words=min_words,
-        seed=seed, device=device,
+        ds,
+        model,
+        classes=list(classes) or None,
+        n_per_class=n,
+        prompt=prompt,
+        temperature=temperature,
+        top_k=top_k,
+        max_words=max_words,
+        min_words=min_words,
+        seed=seed,
+        device=device,
         params=params,
-        judge=None if judge == "none" else judge, fitted=fitted, verbose=progress,
-    )  # fmt: skip
+        judge=None if judge == "none" else judge,
+        fitted=fitted,
+        verbose=progress,
+    )
     if save_path is not None:
+        from genvsdisc.models.torch import save_model  # only --save needs torch
+
         save_model(result.fitted_model, save_path)
         click.echo(f"genvsdisc: model saved to {save_path}", err=True)
     written = write_samples(result, out)

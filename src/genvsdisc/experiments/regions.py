@@ -18,7 +18,15 @@ from genvsdisc.experiments.common import Settings, make_model, model_spec
 from genvsdisc.report.plots import CLASS_COLORS, Style, new_figure
 from genvsdisc.report.tables import pct, table
 
-__all__ = ["Regions", "RegionsResult", "grid_axes", "paint"]
+__all__ = [
+    "Regions",
+    "RegionsResult",
+    "grid_axes",
+    "grid_points",
+    "paint",
+    "paint_fitted",
+    "paint_proba",
+]
 
 GRID = 80
 SAMPLES_PER_CLASS = 60
@@ -33,25 +41,76 @@ def grid_axes(X: np.ndarray, n: int = GRID) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
+def grid_points(xs, ys) -> np.ndarray:
+    """The cells of the grid ``xs`` (G,) by ``ys`` (H,) as points (H * G, 2), row by row from
+    ``ys[0]``: cell ``i * G + j`` is ``(xs[j], ys[i])``."""
+    gx, gy = np.meshgrid(xs, ys)  # (H, G) each; rows follow y
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def paint_proba(proba: np.ndarray, classes, shape: tuple[int, int]) -> dict:
+    """Regions from p(y|x) on the grid cells: the most probable class and how sure it is.
+
+    Parameters
+    ----------
+    proba : ndarray (H * G, K)
+        p(y|x) per cell, cells as in :func:`grid_points`.
+    classes : array-like (K,) of int
+        The class of each column of ``proba``.
+    shape : (H, G)
+
+    Returns
+    -------
+    dict of ndarray
+        ``proba``; ``label`` (H, G) the most probable class; ``confidence``
+        (H, G) its probability (the top-class probability, 1/K = a coin toss);
+        ``classes`` (K,).
+    """
+    classes = np.asarray(classes, dtype=int)
+    return {
+        "proba": proba,
+        "label": classes[proba.argmax(axis=1)].reshape(shape),
+        "confidence": proba.max(axis=1).reshape(shape),
+        "classes": classes,
+    }
+
+
+def paint_fitted(est, xs, ys) -> dict:
+    """What the fitted ``est`` has learned over the grid ``xs`` (G,) by ``ys`` (H,).
+
+    The one painting of the report's "regions" figure and the web playground.
+
+    Returns
+    -------
+    dict of ndarray
+        :func:`paint_proba` of the model's p(y|x) on the grid; a generative
+        model also gives ``log_joint`` (H * G, K), its log p(x, y) per cell
+        and class.
+    """
+    points = grid_points(xs, ys)
+    out = paint_proba(est.predict_proba(points), est.classes_, (len(ys), len(xs)))
+    if getattr(est, "family", None) == "generative":
+        out["log_joint"] = est.predict_joint_log_proba(points)
+    return out
+
+
 def paint(train, test, *, model: str, settings: Settings, xs: list, ys: list) -> dict:
     """Class, confidence and (generative) log densities on the grid; samples (one task)."""
     seed = settings.seeds[0]
     est = make_model(model, seed, settings).fit(train.X, train.y)
-    gx, gy = np.meshgrid(xs, ys)  # (GRID, GRID) each; rows follow y
-    points = np.column_stack([gx.ravel(), gy.ravel()])
-    proba = est.predict_proba(points)
-    cls = np.asarray(est.classes_, dtype=int)[proba.argmax(axis=1)]
+    painted = paint_fitted(est, xs, ys)
     out = {
         "accuracy": float(np.mean(est.predict(test.X) == test.y)),
-        "label": cls.reshape(gx.shape).tolist(),
-        "confidence": np.round(proba.max(axis=1), 4).reshape(gx.shape).tolist(),
+        "label": painted["label"].tolist(),
+        "confidence": np.round(painted["confidence"], 4).tolist(),
     }
-    if getattr(est, "family", None) == "generative":
-        joint = est.predict_joint_log_proba(points)  # (G*G, K) log p(x, y)
+    if "log_joint" in painted:
+        joint = painted["log_joint"]  # (G*G, K) log p(x, y)
         out["log_density"] = [
-            np.round(joint[:, j], 3).reshape(gx.shape).tolist() for j in range(joint.shape[1])
+            np.round(joint[:, j], 3).reshape(painted["label"].shape).tolist()
+            for j in range(joint.shape[1])
         ]
-        out["density_classes"] = np.asarray(est.classes_, dtype=int).tolist()
+        out["density_classes"] = painted["classes"].tolist()
         K = len(train.classes)
         X_new, y_new = est.sample(SAMPLES_PER_CLASS * K,
                                   y=np.repeat(np.arange(K), SAMPLES_PER_CLASS),

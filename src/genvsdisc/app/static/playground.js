@@ -34,11 +34,14 @@
     off.width = size; off.height = size;
     const octx = off.getContext("2d");
     const img = octx.createImageData(size, size);
+    const chance = 1 / panel.n_classes;
     for (let i = 0; i < size; i++) {          // grid row i is y = ys[i], bottom row first
       for (let j = 0; j < size; j++) {
         const cell = i * size + j;
         const [r, g, b] = GVD.rgb(GVD.COLORS[panel.label[cell]]);
-        const a = 0.12 + 0.5 * panel.confidence[cell];  // mix with white: paler = less sure
+        // confidence is the top-class probability: 1/K is a coin toss (palest), 1 is certain
+        const sure = (panel.confidence[cell] - chance) / (1 - chance);
+        const a = 0.12 + 0.5 * Math.min(Math.max(sure, 0), 1);  // mix with white: paler = less sure
         const o = ((size - 1 - i) * size + j) * 4;
         img.data[o] = Math.round(255 * (1 - a) + r * a);
         img.data[o + 1] = Math.round(255 * (1 - a) + g * a);
