@@ -135,9 +135,17 @@ def run_dataset(ds_name, model_names, with_plain):
             except Exception as err:  # plain QDA refuses rank-deficient classes, for one
                 plain_warns = [f"fails ({type(err).__name__})"]
         notes = [f"{w}" for w in warns] + [f"sklearn: {w}" for w in plain_warns]
-        row = dict(data=ds_name, model=spec.name, family=spec.family, acc=acc, fit=fit_s,
-                   pred=pred_s, plain=plain_acc, issue=ISSUE.get((ds_name, spec.name)),
-                   notes="; ".join(notes))  # fmt: skip
+        row = dict(
+            data=ds_name,
+            model=spec.name,
+            family=spec.family,
+            acc=acc,
+            fit=fit_s,
+            pred=pred_s,
+            plain=plain_acc,
+            issue=ISSUE.get((ds_name, spec.name)),
+            notes="; ".join(notes),
+        )
         print(_format_row(row), flush=True)
         rows.append(row)
     return rows, skipped, failed
@@ -148,8 +156,10 @@ def _pct(v):
 
 
 def _format_row(r):
-    return (f"| {r['data']} | {r['model']} | {r['family']} | {r['acc']:.2f} | {r['fit']:.2f} "
-            f"| {r['pred']:.3f} | {_pct(r['plain'])} | {_pct(r['issue'])} | {r['notes']} |")  # fmt: skip
+    return (
+        f"| {r['data']} | {r['model']} | {r['family']} | {r['acc']:.2f} | {r['fit']:.2f} "
+        f"| {r['pred']:.3f} | {_pct(r['plain'])} | {_pct(r['issue'])} | {r['notes']} |"
+    )
 
 
 def verdicts(rows):
@@ -161,22 +171,31 @@ def verdicts(rows):
             continue
         best = max(cands, key=lambda r: r["acc"])
         ok = "met" if best["acc"] >= minimum else "NOT met"
-        lines.append(f"- best {family} on {ds} >= {minimum:.1f} %: "
-                     f"{best['acc']:.2f} % ({best['model']}) -- {ok}")  # fmt: skip
+        lines.append(
+            f"- best {family} on {ds} >= {minimum:.1f} %: "
+            f"{best['acc']:.2f} % ({best['model']}) -- {ok}"
+        )
     worse = [r for r in rows if r["plain"] is not None and r["acc"] < r["plain"]]
     below_issue = [r for r in rows if r["issue"] is not None and r["acc"] < r["issue"]]
     if worse:
-        lines += [f"- BELOW plain scikit-learn: {r['model']} on {r['data']} "
-                  f"{r['acc']:.2f} < {r['plain']:.2f}" for r in worse]  # fmt: skip
+        lines += [
+            f"- BELOW plain scikit-learn: {r['model']} on {r['data']} "
+            f"{r['acc']:.2f} < {r['plain']:.2f}"
+            for r in worse
+        ]
     elif any(r["plain"] is not None for r in rows):
         lines.append("- no genvsdisc model is below the plain scikit-learn model it wraps")
-    lines += [f"- below the issue's figure: {r['model']} on {r['data']} "
-              f"{r['acc']:.2f} < {r['issue']:.1f}" for r in below_issue]  # fmt: skip
+    lines += [
+        f"- below the issue's figure: {r['model']} on {r['data']} {r['acc']:.2f} < {r['issue']:.1f}"
+        for r in below_issue
+    ]
     return lines
 
 
-HEADER = ("| data set | model | family | accuracy % | fit s | predict s | plain sklearn % "
-          "| issue % | notes |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")  # fmt: skip
+HEADER = (
+    "| data set | model | family | accuracy % | fit s | predict s | plain sklearn % "
+    "| issue % | notes |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
+)
 
 
 def main(argv=None):
@@ -203,22 +222,29 @@ def main(argv=None):
         rows += ds_rows
         skipped_lines += failed
         if skipped:
-            skipped_lines.append(f"- {ds_name}: skipped (cannot take its modality): "
-                                 f"{', '.join(skipped)}")  # fmt: skip
+            skipped_lines.append(
+                f"- {ds_name}: skipped (cannot take its modality): {', '.join(skipped)}"
+            )
     total = time.perf_counter() - started
     lines = [*skipped_lines, *verdicts(rows), *NOTES]
     print("\n".join(lines))
     if args.write:
-        body = "\n".join([
-            "Test accuracy on the stratified 70/30 split, seed 0; every model with its "
-            "registry defaults; `plain sklearn` is the scikit-learn estimator each one wraps, "
-            "with scikit-learn's defaults, on the same split.",
-            f"Machine: {platform.machine()}, {os.cpu_count()} shared CPUs, {args.threads} "
-            f"BLAS/OpenMP thread(s), Python {platform.python_version()}; "
-            f"{time.strftime('%Y-%m-%d')}; total {total / 60:.1f} min. "
-            f"Command: `{command}`",
-            "", HEADER, *map(_format_row, rows), "", *lines,
-        ])  # fmt: skip
+        body = "\n".join(
+            [
+                "Test accuracy on the stratified 70/30 split, seed 0; every model with its "
+                "registry defaults; `plain sklearn` is the scikit-learn estimator each one wraps, "
+                "with scikit-learn's defaults, on the same split.",
+                f"Machine: {platform.machine()}, {os.cpu_count()} shared CPUs, {args.threads} "
+                f"BLAS/OpenMP thread(s), Python {platform.python_version()}; "
+                f"{time.strftime('%Y-%m-%d')}; total {total / 60:.1f} min. "
+                f"Command: `{command}`",
+                "",
+                HEADER,
+                *map(_format_row, rows),
+                "",
+                *lines,
+            ]
+        )
         write_section(Path(__file__).with_name("RESULTS.md"), "accuracy.py", body)
     return 0
 

@@ -78,8 +78,11 @@ def main(argv=None):
     load_before = os.getloadavg()[0]
     rows = []
     with TestClient(create_app(caps=caps)) as client:
-        registered = {m["name"] for fam in ("generative", "discriminative")
-                      for m in client.get("/api/models").json()[fam]}  # fmt: skip
+        registered = {
+            m["name"]
+            for fam in ("generative", "discriminative")
+            for m in client.get("/api/models").json()[fam]
+        }
         for name, k, gen, disc in CASES:
             if not {gen, disc} <= registered:
                 print(f"skipped {gen} + {disc}: not in the registry", file=sys.stderr)

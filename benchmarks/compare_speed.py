@@ -52,23 +52,31 @@ def _bbc(record) -> list[str]:
     if nb and lr:
         small = [j for j, n in enumerate(lc["sizes"]) if n <= 100]
         for j in small:
-            lines.append(f"bbc_news learning curve, {lc['sizes'][j]} docs: multinomial_nb "
-                         f"{_pct(nb['mean'][j])} vs logreg {_pct(lr['mean'][j])}")  # fmt: skip
-        lines.append(f"bbc_news learning curve, all {lc['sizes'][-1]} docs: multinomial_nb "
-                     f"{_pct(nb['mean'][-1])} vs logreg {_pct(lr['mean'][-1])}")  # fmt: skip
+            lines.append(
+                f"bbc_news learning curve, {lc['sizes'][j]} docs: multinomial_nb "
+                f"{_pct(nb['mean'][j])} vs logreg {_pct(lr['mean'][j])}"
+            )
+        lines.append(
+            f"bbc_news learning curve, all {lc['sizes'][-1]} docs: multinomial_nb "
+            f"{_pct(nb['mean'][-1])} vs logreg {_pct(lr['mean'][-1])}"
+        )
     un = record["experiments"]["unlabeled"]
     if un.get("status") == "ok" and un["labels_per_class"][0] == 1:
         for r in un["rows"]:
-            lines.append(f"bbc_news 1 label per class: {r['label']} {_pct(r['mean'][0])} "
-                         f"(± {100 * r['std'][0]:.1f} over {len(un['seeds'])} seeds)")  # fmt: skip
+            lines.append(
+                f"bbc_news 1 label per class: {r['label']} {_pct(r['mean'][0])} "
+                f"(± {100 * r['std'][0]:.1f} over {len(un['seeds'])} seeds)"
+            )
     return lines
 
 
 def _digits(record) -> list[str]:
     sec = record["experiments"]["missing"]
     j = min(range(len(sec["fractions"])), key=lambda i: abs(sec["fractions"][i] - 0.5))
-    return [f"digits {sec['fractions'][j]:.0%} missing: {r['label']} {_pct(r['mean'][j])}"
-            for r in sec["rows"]]  # fmt: skip
+    return [
+        f"digits {sec['fractions'][j]:.0%} missing: {r['label']} {_pct(r['mean'][j])}"
+        for r in sec["rows"]
+    ]
 
 
 def main() -> None:
@@ -91,8 +99,10 @@ def main() -> None:
         out = root / name
         secs, rc, err = _run(name, out, [])
         ok = rc == 0 and secs <= TARGETS.get(name, 1e9)
-        print(f"{'compare ' + name:<28}{secs:>9.1f}{TARGETS.get(name, 0):>8}  "
-              f"{'yes' if ok else 'NO'}{_status(rc, err)}")  # fmt: skip
+        print(
+            f"{'compare ' + name:<28}{secs:>9.1f}{TARGETS.get(name, 0):>8}  "
+            f"{'yes' if ok else 'NO'}{_status(rc, err)}"
+        )
         if rc == 0:
             record = json.loads((out / "results.json").read_text())
             findings += _bbc(record) if name == "bbc_news" else []
@@ -101,8 +111,10 @@ def main() -> None:
         out = root / f"{name}-quick"
         secs, rc, err = _run(name, out, ["--quick"])
         ok = rc == 0 and secs <= QUICK_TARGET
-        print(f"{'compare ' + name + ' --quick':<28}{secs:>9.1f}{QUICK_TARGET:>8}  "
-              f"{'yes' if ok else 'NO'}{_status(rc, err)}")  # fmt: skip
+        print(
+            f"{'compare ' + name + ' --quick':<28}{secs:>9.1f}{QUICK_TARGET:>8}  "
+            f"{'yes' if ok else 'NO'}{_status(rc, err)}"
+        )
     if findings:
         print()
         print("\n".join(findings))

@@ -38,8 +38,12 @@ def main() -> None:
     for name in builtin_names():
         runs = []
         for _ in range(args.repeats):
-            out = subprocess.run([sys.executable, "-c", _PROBE.format(name=name)],
-                                 capture_output=True, text=True, check=True)  # fmt: skip
+            out = subprocess.run(
+                [sys.executable, "-c", _PROBE.format(name=name)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             first, cached, rows = out.stdout.split()
             runs.append((float(first), float(cached)))
         first = statistics.median(r[0] for r in runs)

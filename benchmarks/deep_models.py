@@ -123,9 +123,19 @@ def image_rows(models, grid_dir):
         )
         agree, cas = _judge_and_cas(judge, "cnn", X_new, y_new, test, {})
         mem = memorisation_check(X_new, train.X, test.X)
-        row = dict(model=name, data="mnist5k", accuracy=100 * float(np.mean(pred == scored.y)),
-                   n_test=scored.n_samples, fit=fit_s, predict=pred_s, judge=agree, cas=cas,
-                   cas_real=judge_acc, samples_per_s=len(wanted) / sample_s, mem=mem)  # fmt: skip
+        row = dict(
+            model=name,
+            data="mnist5k",
+            accuracy=100 * float(np.mean(pred == scored.y)),
+            n_test=scored.n_samples,
+            fit=fit_s,
+            predict=pred_s,
+            judge=agree,
+            cas=cas,
+            cas_real=judge_acc,
+            samples_per_s=len(wanted) / sample_s,
+            mem=mem,
+        )
         if name == "cvae":
             row["missing50"] = _missing_accuracy(model, test)
         rows.append(row)
@@ -133,10 +143,17 @@ def image_rows(models, grid_dir):
         if grid_dir is not None:
             keep = np.concatenate([np.flatnonzero(y_new == k)[:8] for k in range(10)])
             result = GenerationResult(
-                dataset="mnist5k", model=name, modality="image", classes=list(train.classes),
-                samples=X_new[keep], intended=y_new[keep], judged=judge.predict(X_new[keep]),
-                judge="cnn", agreement=agree / 100, image_shape=train.image_shape,
-            )  # fmt: skip
+                dataset="mnist5k",
+                model=name,
+                modality="image",
+                classes=list(train.classes),
+                samples=X_new[keep],
+                intended=y_new[keep],
+                judged=judge.predict(X_new[keep]),
+                judge="cnn",
+                agreement=agree / 100,
+                image_shape=train.image_shape,
+            )
             save_image_grid(result, Path(grid_dir) / f"deep_samples_{name}.png")
     return rows
 
@@ -165,12 +182,22 @@ def text_rows(models):
         spread = [agree] + [
             _judge_share(judge, model, wanted, seed) for seed in EXTRA_SAMPLING_SEEDS
         ]
-        row = dict(model=name, data="bbc_news", accuracy=100 * float(np.mean(pred == test.y)),
-                   judge_seeds=spread, n_draw=len(wanted),
-                   n_test=test.n_samples, fit=fit_s, predict=pred_s, judge=agree, cas=cas,
-                   cas_real=judge_acc, samples_per_s=len(wanted) / sample_s,
-                   mem=text_memorisation_check(X_new, train.X, test.X),
-                   example=f"[{train.classes[y_new[0]]}] {X_new[0][:160]}")  # fmt: skip
+        row = dict(
+            model=name,
+            data="bbc_news",
+            accuracy=100 * float(np.mean(pred == test.y)),
+            judge_seeds=spread,
+            n_draw=len(wanted),
+            n_test=test.n_samples,
+            fit=fit_s,
+            predict=pred_s,
+            judge=agree,
+            cas=cas,
+            cas_real=judge_acc,
+            samples_per_s=len(wanted) / sample_s,
+            mem=text_memorisation_check(X_new, train.X, test.X),
+            example=f"[{train.classes[y_new[0]]}] {X_new[0][:160]}",
+        )
         rows.append(row)
         print(_fmt(row), flush=True)
     return rows
@@ -202,10 +229,18 @@ def _fmt(r) -> str:
         acc += f"; {r['missing50']:.2f} with 50 % pixels missing"
     cas = f"{r['cas']:.1f} ({r['cas_real']:.1f})" if r.get("cas") is not None else "-"
     m = r.get("mem")
-    mem = (f"{m['sample_median']:.3g} / {m['test_median']:.3g}, {m['closer_than_test_p5']:.2f}, "
-           f"{m['copies']}") if m else "-"  # fmt: skip
-    return (f"| {r['model']} | {r['data']} | {acc} | {f('fit', '.1f')} | {f('predict', '.1f')} "
-            f"| {f('judge', '.1f')} | {cas} | {f('samples_per_s', '.1f')} | {mem} |")  # fmt: skip
+    mem = (
+        (
+            f"{m['sample_median']:.3g} / {m['test_median']:.3g}, {m['closer_than_test_p5']:.2f}, "
+            f"{m['copies']}"
+        )
+        if m
+        else "-"
+    )
+    return (
+        f"| {r['model']} | {r['data']} | {acc} | {f('fit', '.1f')} | {f('predict', '.1f')} "
+        f"| {f('judge', '.1f')} | {cas} | {f('samples_per_s', '.1f')} | {mem} |"
+    )
 
 
 def verdicts(rows) -> list[str]:
@@ -221,15 +256,19 @@ def verdicts(rows) -> list[str]:
         if r.get("mem"):
             m = r["mem"]
             fresh = m["copies"] == 0 and m["closer_than_test_p5"] <= 0.2
-            lines.append(f"- {r['model']} memorisation check: {'passed' if fresh else 'FAILED'} "
-                         f"({m['copies']} copies, {m['closer_than_test_p5']:.2f} closer than test p5)")  # fmt: skip
+            lines.append(
+                f"- {r['model']} memorisation check: {'passed' if fresh else 'FAILED'} "
+                f"({m['copies']} copies, {m['closer_than_test_p5']:.2f} closer than test p5)"
+            )
     for r in rows:
         if r.get("judge_seeds"):
             js = r["judge_seeds"]
-            lines.append(f"- {r['model']} judge agreement with sampling seeds 0, "
-                         f"{', '.join(map(str, EXTRA_SAMPLING_SEEDS))}: "
-                         f"{' / '.join(f'{j:.1f}' for j in js)} % (mean {np.mean(js):.1f} % "
-                         f"of {len(js) * r['n_draw']} texts)")  # fmt: skip
+            lines.append(
+                f"- {r['model']} judge agreement with sampling seeds 0, "
+                f"{', '.join(map(str, EXTRA_SAMPLING_SEEDS))}: "
+                f"{' / '.join(f'{j:.1f}' for j in js)} % (mean {np.mean(js):.1f} % "
+                f"of {len(js) * r['n_draw']} texts)"
+            )
     for r in rows:
         if r.get("example"):
             lines.append(f"- {r['model']} sample: {r['example']!r}")
@@ -276,18 +315,25 @@ def main(argv=None) -> int:
     lines = verdicts(rows)
     print("\n".join(lines))
     if args.write:
-        body = "\n".join([
-            "Stratified 70/30 split, seed 0; registry defaults; 100 samples per class. Judges: "
-            "`cnn` (images) and `logreg` on tf-idf (text), trained on the real training rows; "
-            "CAS trains the judge's model on the samples only (in brackets: trained on real rows).",
-            f"Machine: {platform.machine()}, {os.cpu_count()} shared CPUs, torch on "
-            f"{args.threads} thread(s), load average {load_before:.1f} at the start and "
-            f"{os.getloadavg()[0]:.1f} at the end (other work shares the cores, so times are "
-            f"upper bounds); Python {platform.python_version()}; {time.strftime('%Y-%m-%d')}; "
-            f"total {total / 60:.1f} min. Command: `{command}`",
-            "", HEADER, *map(_fmt, rows), "", *lines,
-            "", "Sample grids: `docs/img/deep_samples_cvae.png`, `docs/img/deep_samples_diffusion.png`.",
-        ])  # fmt: skip
+        body = "\n".join(
+            [
+                "Stratified 70/30 split, seed 0; registry defaults; 100 samples per class. Judges: "
+                "`cnn` (images) and `logreg` on tf-idf (text), trained on the real training rows; "
+                "CAS trains the judge's model on the samples only (in brackets: trained on real rows).",
+                f"Machine: {platform.machine()}, {os.cpu_count()} shared CPUs, torch on "
+                f"{args.threads} thread(s), load average {load_before:.1f} at the start and "
+                f"{os.getloadavg()[0]:.1f} at the end (other work shares the cores, so times are "
+                f"upper bounds); Python {platform.python_version()}; {time.strftime('%Y-%m-%d')}; "
+                f"total {total / 60:.1f} min. Command: `{command}`",
+                "",
+                HEADER,
+                *map(_fmt, rows),
+                "",
+                *lines,
+                "",
+                "Sample grids: `docs/img/deep_samples_cvae.png`, `docs/img/deep_samples_diffusion.png`.",
+            ]
+        )
         write_section(ROOT / "benchmarks" / "RESULTS.md", "deep_models.py", body)
     return 0
 

@@ -45,8 +45,17 @@ def _time_curves(train, test, model, sizes, settings, incremental):
     """Wall-clock seconds and results of one curve per seed."""
     runs, t0 = [], time.perf_counter()
     for s in settings.seeds:
-        runs.append(curve(train, test, model=model, seed=s, sizes=sizes, settings=settings,
-                          incremental=incremental))  # fmt: skip
+        runs.append(
+            curve(
+                train,
+                test,
+                model=model,
+                seed=s,
+                sizes=sizes,
+                settings=settings,
+                incremental=incremental,
+            )
+        )
     return time.perf_counter() - t0, runs
 
 
@@ -96,16 +105,22 @@ def main() -> None:
     train, test = train_test_split(load(args.data), test_size=0.3, random_state=0)
     sizes = training_sizes(train.n_samples, len(train.classes), args.sizes)
     seeds = tuple(range(args.seeds))
-    print(f"command: .venv/bin/python benchmarks/learning_curve_speed.py --data {args.data} "
-          f"--models {args.models} --seeds {args.seeds} --sizes {args.sizes} "
-          f"--threads {args.threads}{' --curves' if args.curves else ''}")  # fmt: skip
-    print(f"{args.data}: {train.n_samples} training rows, {test.n_samples} test rows, "
-          f"sizes {sizes}, seeds 0-{args.seeds - 1}; load average at start "
-          f"{os.getloadavg()[0]:.1f}")  # fmt: skip
+    print(
+        f"command: .venv/bin/python benchmarks/learning_curve_speed.py --data {args.data} "
+        f"--models {args.models} --seeds {args.seeds} --sizes {args.sizes} "
+        f"--threads {args.threads}{' --curves' if args.curves else ''}"
+    )
+    print(
+        f"{args.data}: {train.n_samples} training rows, {test.n_samples} test rows, "
+        f"sizes {sizes}, seeds 0-{args.seeds - 1}; load average at start "
+        f"{os.getloadavg()[0]:.1f}"
+    )
     print("times in seconds; incremental includes the one fit that fixes the hyper-parameters")
-    print(f"{'model':<15}{'strategy':<12}{'tuned':<12}{'incremental':>12}{'(tuning)':>10}"
-          f"{'scratch same':>13}{'ratio':>7}{'scratch registry':>17}{'ratio':>7}"
-          f"  {'gap / 2 SE (same; registry)'}")  # fmt: skip
+    print(
+        f"{'model':<15}{'strategy':<12}{'tuned':<12}{'incremental':>12}{'(tuning)':>10}"
+        f"{'scratch same':>13}{'ratio':>7}{'scratch registry':>17}{'ratio':>7}"
+        f"  {'gap / 2 SE (same; registry)'}"
+    )
     totals, curves = np.zeros(4), []
     for m in args.models.split(","):  # import the registry's modules before any clock runs
         make_model(m, 0)
@@ -114,16 +129,22 @@ def main() -> None:
             r = _bench_model(train, test, m, sizes, seeds)
             t_inc, t_tune, t_same, t_reg = r["times"]
             totals += r["times"]
-            agree = "; ".join(f"{d:.4f} / {s:.4f} {'ok' if ok else 'DIFFERENT'}"
-                              for d, s, ok in (r["same"], r["registry"]))  # fmt: skip
+            agree = "; ".join(
+                f"{d:.4f} / {s:.4f} {'ok' if ok else 'DIFFERENT'}"
+                for d, s, ok in (r["same"], r["registry"])
+            )
             tuned = ",".join(f"{k}={v:g}" for k, v in r["tuned"].items()) or "-"
-            print(f"{m:<15}{r['strategy']:<12}{tuned:<12}{t_inc:>12.2f}{t_tune:>10.2f}"
-                  f"{t_same:>13.2f}{t_same / t_inc:>6.1f}x{t_reg:>17.2f}{t_reg / t_inc:>6.1f}x"
-                  f"  {agree}")  # fmt: skip
+            print(
+                f"{m:<15}{r['strategy']:<12}{tuned:<12}{t_inc:>12.2f}{t_tune:>10.2f}"
+                f"{t_same:>13.2f}{t_same / t_inc:>6.1f}x{t_reg:>17.2f}{t_reg / t_inc:>6.1f}x"
+                f"  {agree}"
+            )
             curves.append((m, r["curves"]))
     t_inc, t_tune, t_same, t_reg = totals
-    print(f"{'total':<39}{t_inc:>12.2f}{t_tune:>10.2f}{t_same:>13.2f}{t_same / t_inc:>6.1f}x"
-          f"{t_reg:>17.2f}{t_reg / t_inc:>6.1f}x")  # fmt: skip
+    print(
+        f"{'total':<39}{t_inc:>12.2f}{t_tune:>10.2f}{t_same:>13.2f}{t_same / t_inc:>6.1f}x"
+        f"{t_reg:>17.2f}{t_reg / t_inc:>6.1f}x"
+    )
     if args.curves:
         print(f"mean test accuracy % over seeds at sizes {sizes}")
         for m, (inc, same, reg) in curves:

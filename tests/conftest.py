@@ -70,23 +70,79 @@ def _bad_inputs(tmp: Path) -> dict:
         f"{v},{'xy'[i % 2]}\n" for i, v in enumerate("1 2 3 twelve 5 6".split())
     )
     return {
-        "empty_file": lambda: BadInput(put("empty.csv", b""), r"empty\.csv: file is empty", {"target": "label"}),
-        "header_only": lambda: BadInput(put("head.csv", "a,b,label\n"), r"head\.csv: header only.*a, b, label", {"target": "label"}),
-        "binary_garbage": lambda: BadInput(put("noise.csv", noise), r"noise\.csv: not a table \(binary", {"target": "label"}),
-        "ragged_rows": lambda: BadInput(put("ragged.csv", "a,label\n1,x\n2,y,9,9\n"), r"ragged\.csv: line 3 has 4 fields, expected 2", {"target": "label"}),
-        "unknown_target": lambda: BadInput(put("t.csv", _TABLE), r"t\.csv: target column 'kind' not found; columns are: a, b, label", {"target": "kind"}),
-        "missing_target": lambda: BadInput(put("t.csv", _TABLE), r"t\.csv: no target column given .*columns are: a, b, label"),
-        "one_class": lambda: BadInput(put("one.csv", "a,label\n1,x\n2,x\n3,x\n"), r"one\.csv: target column 'label' has one class \('x'\)", {"target": "label"}),
-        "single_row_class": lambda: BadInput(put("single.csv", _TABLE + "9,9,z\n"), r"single\.csv: 1 class\(es\) .* single row \('z'\)", {"target": "label"}, warning=True),
-        "stray_text": lambda: BadInput(put("stray.csv", stray), r"stray\.csv: column 'age' holds numbers but row 4 \(line 5\) holds 'twelve'", {"target": "label"}),
-        "inf_value": lambda: BadInput(put("inf.csv", "a,b,label\n1,2,x\n3,inf,y\n"), r"inf\.csv: column 'b' has an infinite value at row 2 \(line 3\)", {"target": "label"}),
-        "invalid_utf8_csv": lambda: BadInput(put("latin.csv", b"a,label\n1,x\n2,caf\xe9\n"), r"latin\.csv: row 2 \(line 3\) is not valid utf-8 \(byte 0xe9\)", {"target": "label"}),
-        "invalid_utf8_txt": lambda: (put("docs/a/1.txt", "fine"), put("docs/b/1.txt", b"ok\nbad \xa3 byte"), BadInput(tmp / "docs", r"1\.txt: line 2 is not valid utf-8 \(byte 0xa3\)"))[-1],
-        "truncated_images": lambda: BadInput(_images(tmp / "img", {"cat": 2, "dog": 2}, broken=2), r"img: skipped 2 unreadable or truncated image\(s\)", warning=True),
-        "no_usable_images": lambda: (put("dead/cat/a.png", b"not a png"), put("dead/dog/b.jpg", noise[:100]), BadInput(tmp / "dead", r"dead: no usable images; all 2 could not be decoded"))[-1],
-        "image_one_class": lambda: BadInput(_images(tmp / "solo", {"cat": 3}), r"solo: one class folder \('cat'\) holds image files; expected at least 2"),
-        "missing_path": lambda: BadInput(tmp / "nowhere.csv", r"nowhere\.csv: no such file or folder", {"target": "label"}),
-    }  # fmt: skip
+        "empty_file": lambda: BadInput(
+            put("empty.csv", b""), r"empty\.csv: file is empty", {"target": "label"}
+        ),
+        "header_only": lambda: BadInput(
+            put("head.csv", "a,b,label\n"),
+            r"head\.csv: header only.*a, b, label",
+            {"target": "label"},
+        ),
+        "binary_garbage": lambda: BadInput(
+            put("noise.csv", noise), r"noise\.csv: not a table \(binary", {"target": "label"}
+        ),
+        "ragged_rows": lambda: BadInput(
+            put("ragged.csv", "a,label\n1,x\n2,y,9,9\n"),
+            r"ragged\.csv: line 3 has 4 fields, expected 2",
+            {"target": "label"},
+        ),
+        "unknown_target": lambda: BadInput(
+            put("t.csv", _TABLE),
+            r"t\.csv: target column 'kind' not found; columns are: a, b, label",
+            {"target": "kind"},
+        ),
+        "missing_target": lambda: BadInput(
+            put("t.csv", _TABLE), r"t\.csv: no target column given .*columns are: a, b, label"
+        ),
+        "one_class": lambda: BadInput(
+            put("one.csv", "a,label\n1,x\n2,x\n3,x\n"),
+            r"one\.csv: target column 'label' has one class \('x'\)",
+            {"target": "label"},
+        ),
+        "single_row_class": lambda: BadInput(
+            put("single.csv", _TABLE + "9,9,z\n"),
+            r"single\.csv: 1 class\(es\) .* single row \('z'\)",
+            {"target": "label"},
+            warning=True,
+        ),
+        "stray_text": lambda: BadInput(
+            put("stray.csv", stray),
+            r"stray\.csv: column 'age' holds numbers but row 4 \(line 5\) holds 'twelve'",
+            {"target": "label"},
+        ),
+        "inf_value": lambda: BadInput(
+            put("inf.csv", "a,b,label\n1,2,x\n3,inf,y\n"),
+            r"inf\.csv: column 'b' has an infinite value at row 2 \(line 3\)",
+            {"target": "label"},
+        ),
+        "invalid_utf8_csv": lambda: BadInput(
+            put("latin.csv", b"a,label\n1,x\n2,caf\xe9\n"),
+            r"latin\.csv: row 2 \(line 3\) is not valid utf-8 \(byte 0xe9\)",
+            {"target": "label"},
+        ),
+        "invalid_utf8_txt": lambda: (
+            put("docs/a/1.txt", "fine"),
+            put("docs/b/1.txt", b"ok\nbad \xa3 byte"),
+            BadInput(tmp / "docs", r"1\.txt: line 2 is not valid utf-8 \(byte 0xa3\)"),
+        )[-1],
+        "truncated_images": lambda: BadInput(
+            _images(tmp / "img", {"cat": 2, "dog": 2}, broken=2),
+            r"img: skipped 2 unreadable or truncated image\(s\)",
+            warning=True,
+        ),
+        "no_usable_images": lambda: (
+            put("dead/cat/a.png", b"not a png"),
+            put("dead/dog/b.jpg", noise[:100]),
+            BadInput(tmp / "dead", r"dead: no usable images; all 2 could not be decoded"),
+        )[-1],
+        "image_one_class": lambda: BadInput(
+            _images(tmp / "solo", {"cat": 3}),
+            r"solo: one class folder \('cat'\) holds image files; expected at least 2",
+        ),
+        "missing_path": lambda: BadInput(
+            tmp / "nowhere.csv", r"nowhere\.csv: no such file or folder", {"target": "label"}
+        ),
+    }
 
 
 def pytest_generate_tests(metafunc):

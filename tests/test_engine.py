@@ -96,11 +96,21 @@ def test_local_cluster_same_numbers_as_in_process():
 
     ds = load("moons", n_samples=120)
     settings = Settings.default(quick=True, seeds=(0, 1), n_sizes=3)
-    kw = dict(models=["gaussian_nb", "logreg"], settings=settings, progress=False,
-              experiments=["accuracy", "learning_curve", "missing", "unlabeled", "novelty"])  # fmt: skip
+    kw = dict(
+        models=["gaussian_nb", "logreg"],
+        settings=settings,
+        progress=False,
+        experiments=["accuracy", "learning_curve", "missing", "unlabeled", "novelty"],
+    )
     here = compare(ds, **kw)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp://",
-                      host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster:  # fmt: skip
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp://",
+        host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",
+    ) as cluster:
         with make_engine(scheduler=cluster.scheduler_address) as engine:
             there = compare(ds, engine=engine, **kw)
             assert engine.describe()["workers"] == 2

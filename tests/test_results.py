@@ -8,13 +8,25 @@ from genvsdisc.exceptions import DataError
 
 
 def _record():
-    return results.new_record(dataset={"name": "x"}, settings={}, models=[], model_choice="",
-                              engine={"kind": "in-process"})  # fmt: skip
+    return results.new_record(
+        dataset={"name": "x"},
+        settings={},
+        models=[],
+        model_choice="",
+        engine={"kind": "in-process"},
+    )
 
 
 def test_to_jsonable_numpy_and_nan():
-    out = results.to_jsonable({"a": np.float32(0.5), "b": np.arange(2), "c": float("nan"),
-                               "d": (np.int64(3), np.bool_(True)), 4: None})  # fmt: skip
+    out = results.to_jsonable(
+        {
+            "a": np.float32(0.5),
+            "b": np.arange(2),
+            "c": float("nan"),
+            "d": (np.int64(3), np.bool_(True)),
+            4: None,
+        }
+    )
     assert out == {"a": 0.5, "b": [0, 1], "c": None, "d": [3, True], "4": None}
 
 

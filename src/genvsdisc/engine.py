@@ -175,8 +175,13 @@ class DaskEngine(_Engine):
         How long to wait for the scheduler.
     """
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None, processes=True,
-                 connect_timeout="10s"):  # fmt: skip
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        workers: int | None = None,
+        processes=True,
+        connect_timeout="10s",
+    ):
         # distributed takes about a second to import: in-process runs never pay for it
         from distributed import Client, LocalCluster
 

@@ -94,8 +94,15 @@ def package_versions() -> dict:
     return out
 
 
-def new_record(*, dataset: dict, settings: dict, models: list, model_choice: str,
-               engine: dict, command: str | None = None) -> dict:  # fmt: skip
+def new_record(
+    *,
+    dataset: dict,
+    settings: dict,
+    models: list,
+    model_choice: str,
+    engine: dict,
+    command: str | None = None,
+) -> dict:
     """The top of a results record; ``experiments`` and ``timings`` are filled in later."""
     versions = package_versions()
     return {

@@ -20,8 +20,14 @@ from playwright.sync_api import sync_playwright
 
 from genvsdisc.app import create_app
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def wait_js(page, expression: str, timeout: float = 30.0):
@@ -73,7 +79,7 @@ def image_lab(page, base, out: Path) -> None:
     page.click("#generate")
     wait_js(page, "Number(document.body.dataset.generated || 0) > 0", 600)
     page.click("#draw")
-    wait_js(page, "document.getElementById('detective-says').textContent.length > 20", 600)  # fmt: skip
+    wait_js(page, "document.getElementById('detective-says').textContent.length > 20", 600)
     page.screenshot(path=str(out / "image_lab.png"), full_page=True)
 
 

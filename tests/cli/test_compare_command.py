@@ -86,8 +86,17 @@ def test_compare_leaves_nothing_on_error(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("genvsdisc.report.write_report", broken)
-    result = run("compare", "moons", "--models", "logreg", "--experiments", "accuracy",
-                 "--out", tmp_path / "o", *QUICK)  # fmt: skip
+    result = run(
+        "compare",
+        "moons",
+        "--models",
+        "logreg",
+        "--experiments",
+        "accuracy",
+        "--out",
+        tmp_path / "o",
+        *QUICK,
+    )
     assert result.exit_code != 0
     assert list(tmp_path.iterdir()) == []
 
@@ -101,10 +110,22 @@ def test_installed_script_compare(tmp_path):
     script = Path(sys.executable).parent / "genvsdisc"
     out = tmp_path / "r"
     proc = subprocess.run(
-        [str(script), "compare", "moons", "--models", "gaussian_nb,logreg", "--experiments",
-         "accuracy,regions", "--out", str(out), *QUICK],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            str(script),
+            "compare",
+            "moons",
+            "--models",
+            "gaussian_nb,logreg",
+            "--experiments",
+            "accuracy,regions",
+            "--out",
+            str(out),
+            *QUICK,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert (out / "report.html").read_text().startswith("<!DOCTYPE html>")
 

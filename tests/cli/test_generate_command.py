@@ -36,8 +36,23 @@ def topics(tmp_path):
 
 def test_generate_image_model_writes_labelled_grid(tmp_path):
     out = tmp_path / "grid.png"
-    result = run("generate", "digits", "--model", "cvae", "-n", "3", "--judge", "logreg",
-                 "--class", "3", "--class", "7", *TINY_CVAE, "--out", out)  # fmt: skip
+    result = run(
+        "generate",
+        "digits",
+        "--model",
+        "cvae",
+        "-n",
+        "3",
+        "--judge",
+        "logreg",
+        "--class",
+        "3",
+        "--class",
+        "7",
+        *TINY_CVAE,
+        "--out",
+        out,
+    )
     assert result.exit_code == 0, result.output
     assert "6 samples from cvae written to" in result.output
     assert (
@@ -50,8 +65,22 @@ def test_generate_image_model_writes_labelled_grid(tmp_path):
 
 def test_generate_text_model_prints_and_writes_texts(topics, tmp_path):
     out = tmp_path / "texts.txt"
-    result = run("generate", topics, "--model", "ngram_lm", "--set", "min_count=1", "-n", "2",
-                 "--prompt", "The team", "--max-words", "6", "--out", out)  # fmt: skip
+    result = run(
+        "generate",
+        topics,
+        "--model",
+        "ngram_lm",
+        "--set",
+        "min_count=1",
+        "-n",
+        "2",
+        "--prompt",
+        "The team",
+        "--max-words",
+        "6",
+        "--out",
+        out,
+    )
     assert result.exit_code == 0, result.output
     written = out.read_text(encoding="utf-8")
     assert written.count("class: sport | judge (logreg): ") == 2
@@ -70,8 +99,9 @@ def test_generate_bag_of_words_model_writes_documents(topics, tmp_path):
 
 def test_generate_classical_model_through_the_registry(tmp_path):
     out = tmp_path / "nb.png"
-    result = run("generate", "digits", "--model", "gaussian_nb", "-n", "2", "--judge", "logreg",
-                 "--out", out)  # fmt: skip
+    result = run(
+        "generate", "digits", "--model", "gaussian_nb", "-n", "2", "--judge", "logreg", "--out", out
+    )
     assert result.exit_code == 0, result.output
     assert "20 samples from gaussian_nb" in result.output
     assert out.stat().st_size > 500
@@ -96,11 +126,36 @@ def test_generate_with_discriminative_model_explains_and_suggests(tmp_path):
 
 def test_generate_save_then_load_gives_the_same_samples(tmp_path):
     saved = tmp_path / "cvae.safetensors"
-    first = run("generate", "digits", "--model", "cvae", "-n", "2", "--judge", "none", *TINY_CVAE,
-                "--save", saved, "--out", tmp_path / "a.png")  # fmt: skip
+    first = run(
+        "generate",
+        "digits",
+        "--model",
+        "cvae",
+        "-n",
+        "2",
+        "--judge",
+        "none",
+        *TINY_CVAE,
+        "--save",
+        saved,
+        "--out",
+        tmp_path / "a.png",
+    )
     assert first.exit_code == 0, first.output
-    second = run("generate", "digits", "--model", "cvae", "-n", "2", "--judge", "none",
-                 "--load", saved, "--out", tmp_path / "b.png")  # fmt: skip
+    second = run(
+        "generate",
+        "digits",
+        "--model",
+        "cvae",
+        "-n",
+        "2",
+        "--judge",
+        "none",
+        "--load",
+        saved,
+        "--out",
+        tmp_path / "b.png",
+    )
     assert second.exit_code == 0, second.output
     with Image.open(tmp_path / "a.png") as a, Image.open(tmp_path / "b.png") as b:
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
@@ -143,8 +198,15 @@ def test_generate_bad_options_are_one_line_errors(tmp_path, args, match):
 
 
 def test_parse_params_reads_numbers_booleans_and_tuples():
-    assert parse_params(["epochs=3", "lr=0.5", "verbose=false", "image_shape=8,8", "x=none", "s=abc"]) == {
-        "epochs": 3, "lr": 0.5, "verbose": False, "image_shape": (8, 8), "x": None, "s": "abc",
-    }  # fmt: skip
+    assert parse_params(
+        ["epochs=3", "lr=0.5", "verbose=false", "image_shape=8,8", "x=none", "s=abc"]
+    ) == {
+        "epochs": 3,
+        "lr": 0.5,
+        "verbose": False,
+        "image_shape": (8, 8),
+        "x": None,
+        "s": "abc",
+    }
     with pytest.raises(ParameterError, match="--set =3: expected KEY=VALUE"):
         parse_params(["=3"])

@@ -17,8 +17,11 @@ EXPECTED = {  # name: (rows, features, classes, modality)
     "digits": (1797, 64, 10, "image"),
     "mnist5k": (5000, 784, 10, "image"),
     "bbc_news": (2225, None, 5, "text"),
-    **{toy: (500, 2, 3 if toy == "blobs" else 2, "tabular") for toy in ("moons", "circles", "blobs", "spirals", "xor")},
-}  # fmt: skip
+    **{
+        toy: (500, 2, 3 if toy == "blobs" else 2, "tabular")
+        for toy in ("moons", "circles", "blobs", "spirals", "xor")
+    },
+}
 
 
 @pytest.mark.parametrize("name", builtin_names())

@@ -11,8 +11,15 @@ from genvsdisc.exceptions import DataWarning, ParameterError
 
 def _tiny(labels):
     y = np.asarray(labels)
-    return Dataset(name="tiny", X=np.arange(len(y), dtype=float)[:, None], y=y, classes=["a", "b", "c"],
-                   modality="tabular", feature_names=["x"], description="tiny")  # fmt: skip
+    return Dataset(
+        name="tiny",
+        X=np.arange(len(y), dtype=float)[:, None],
+        y=y,
+        classes=["a", "b", "c"],
+        modality="tabular",
+        feature_names=["x"],
+        description="tiny",
+    )
 
 
 def test_split_stratified_and_disjoint():

@@ -52,13 +52,15 @@ def test_table_encoder_is_a_sklearn_transformer():
 
 def test_table_id_columns_dropped_with_note(write_file):
     n = 25
-    frame = pd.DataFrame({
-        "row_id": [f"r{i}" for i in range(n)],  # id by name
-        "serial": np.arange(1, n + 1),  # consecutive integers: a saved row index
-        "name": [f"person {i}" for i in range(n)],  # every value different
-        "score": np.linspace(0, 1, n),  # unique but not a run of integers: kept
-        "label": ["x", "y"] * 12 + ["x"],
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "row_id": [f"r{i}" for i in range(n)],  # id by name
+            "serial": np.arange(1, n + 1),  # consecutive integers: a saved row index
+            "name": [f"person {i}" for i in range(n)],  # every value different
+            "score": np.linspace(0, 1, n),  # unique but not a run of integers: kept
+            "label": ["x", "y"] * 12 + ["x"],
+        }
+    )
     ds = load(write_file("ids.csv", frame.to_csv(index=True)), target="label")
     assert ds.feature_names == ["score"]
     dropped = [note.split("'")[1] for note in ds.notes if note.startswith("dropped column")]

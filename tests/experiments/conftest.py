@@ -50,10 +50,14 @@ def tiny_text():
             docs.append(" ".join(rng.permutation(doc)))
             y.append(k)
     ds = Dataset(
-        name="tiny_text", X=np.asarray(docs, dtype=object), y=np.asarray(y),
-        classes=list(_WORDS), modality="text", feature_names=["text"],
+        name="tiny_text",
+        X=np.asarray(docs, dtype=object),
+        y=np.asarray(y),
+        classes=list(_WORDS),
+        modality="text",
+        feature_names=["text"],
         description="tiny_text: 90 generated documents in 3 topics",
-    )  # fmt: skip
+    )
     return train_test_split(ds, test_size=0.3, random_state=0)
 
 

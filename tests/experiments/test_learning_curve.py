@@ -39,8 +39,9 @@ def test_partial_fit_curve_equals_refit(iris_split, quick):
     train, test = iris_split
     sizes = training_sizes(train.n_samples, 3, 5)
     fast = curve(train, test, model="gaussian_nb", seed=3, sizes=sizes, settings=quick)
-    slow = curve(train, test, model="gaussian_nb", seed=3, sizes=sizes, settings=quick,
-                 incremental=False)  # fmt: skip
+    slow = curve(
+        train, test, model="gaussian_nb", seed=3, sizes=sizes, settings=quick, incremental=False
+    )
     assert fast["strategy"] == "partial_fit" and slow["strategy"] == "refit"
     np.testing.assert_allclose(fast["accuracy"], slow["accuracy"])
 
@@ -59,8 +60,9 @@ def test_warm_start_curve_matches_refit(iris_split):
     settings = Settings(model_params={"logreg": {"C": 1.0}})
     sizes = training_sizes(train.n_samples, 3, 5)
     fast = curve(train, test, model="logreg", seed=1, sizes=sizes, settings=settings)
-    slow = curve(train, test, model="logreg", seed=1, sizes=sizes, settings=settings,
-                 incremental=False)  # fmt: skip
+    slow = curve(
+        train, test, model="logreg", seed=1, sizes=sizes, settings=settings, incremental=False
+    )
     assert fast["strategy"] == "warm_start"
     # same convex optimum, reached from another start: equal up to a test row or two
     np.testing.assert_allclose(fast["accuracy"], slow["accuracy"], atol=2.5 / test.n_samples)

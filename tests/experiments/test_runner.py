@@ -60,19 +60,33 @@ def test_prepare_fills_existing_nan():
 def test_compare_record_statuses():
     ds = load("moons", n_samples=120)
     settings = Settings.default(quick=True, seeds=(0,), n_sizes=3)
-    rec = compare(ds, models=["gaussian_nb", "logreg"], settings=settings, progress=False,
-                  experiments=["accuracy", "learning_curve", "regions", "missing"])  # fmt: skip
+    rec = compare(
+        ds,
+        models=["gaussian_nb", "logreg"],
+        settings=settings,
+        progress=False,
+        experiments=["accuracy", "learning_curve", "regions", "missing"],
+    )
     assert rec["schema_version"] == 1 and rec["engine"]["kind"] == "in-process"
     assert {k: v["status"] for k, v in rec["experiments"].items()} == {
-        "accuracy": "ok", "learning_curve": "ok", "missing": "ok", "regions": "ok"}  # fmt: skip
+        "accuracy": "ok",
+        "learning_curve": "ok",
+        "missing": "ok",
+        "regions": "ok",
+    }
     assert rec["settings"]["model_params"]["logreg"]["C"] > 0  # chosen once, then fixed
     assert rec["timings"]["total_s"] > 0
 
 
 def test_compare_skips_with_reason():
     ds = load("iris")
-    rec = compare(ds, models=["logreg"], experiments=["generation", "regions"],
-                  settings=Settings.default(quick=True), progress=False)  # fmt: skip
+    rec = compare(
+        ds,
+        models=["logreg"],
+        experiments=["generation", "regions"],
+        settings=Settings.default(quick=True),
+        progress=False,
+    )
     assert rec["experiments"]["generation"]["status"] == "skipped"
     assert "cannot draw new examples" in rec["experiments"]["generation"]["reason"]
     assert "2-D data only" in rec["experiments"]["regions"]["reason"]

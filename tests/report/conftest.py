@@ -15,8 +15,12 @@ SETTINGS = Settings.default(quick=True, seeds=(0, 1), n_sizes=4)
 @pytest.fixture(scope="session")
 def record_moons():
     """Every experiment on 160 moons points, incl. the 2-D regions."""
-    return compare(load("moons", n_samples=160), models=["gaussian_nb", "logreg"],
-                   settings=SETTINGS, progress=False)  # fmt: skip
+    return compare(
+        load("moons", n_samples=160),
+        models=["gaussian_nb", "logreg"],
+        settings=SETTINGS,
+        progress=False,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -21,9 +21,12 @@ import numpy as np
 from sklearn.impute import SimpleImputer
 from sklearn.model_selection import train_test_split
 
+from genvsdisc.data import load
 from genvsdisc.exceptions import GenvsdiscError, ParameterError
+from genvsdisc.experiments.common import make_model
 from genvsdisc.experiments.regions import grid_axes, grid_points, paint_fitted, paint_proba
 from genvsdisc.generation import refusal
+from genvsdisc.models import available
 
 __all__ = [
     "PlaygroundFit",
@@ -44,10 +47,16 @@ SKIPPED = {
 }
 #: Settings the playground fixes so a refit stays interactive, with the reason shown to users.
 FAST_PARAMS = {
-    "logreg": ({"C": 1.0}, "here C is fixed at 1: choosing it by cross-validation at every click is too slow"),
-    "mlp": ({"learning_rate_init": 0.02}, "here with step size 0.02: 200 passes at scikit-learn's 0.001 leave it unfinished on 2-D points"),
+    "logreg": (
+        {"C": 1.0},
+        "here C is fixed at 1: choosing it by cross-validation at every click is too slow",
+    ),
+    "mlp": (
+        {"learning_rate_init": 0.02},
+        "here with step size 0.02: 200 passes at scikit-learn's 0.001 leave it unfinished on 2-D points",
+    ),
     "kde": ({"cv": 3}, "here 3-fold cross-validation picks the bandwidth, to keep refits quick"),
-}  # fmt: skip
+}
 #: Held-out share of the points, once every class has enough of them.
 TEST_SIZE = 0.3
 MIN_PER_CLASS_FOR_TEST = 5
@@ -71,8 +80,6 @@ def playground_models() -> dict[str, list[dict]]:
         ``name``, ``description`` and ``likelihood``. Deep models are left out
         (too slow to refit as the user clicks), and so are :data:`SKIPPED`.
     """
-    from genvsdisc.models import available
-
     out: dict[str, list[dict]] = {"generative": [], "discriminative": []}
     for spec in available(modality="tabular"):
         if spec.deep or spec.name in SKIPPED:
@@ -94,8 +101,6 @@ def toy_points(name: str, n_samples: int, noise: float, n_classes=None, seed: in
         ``X`` (n, 2) list, ``y`` (n,) list of class indices, ``classes``
         (names), ``domain`` [x_min, x_max, y_min, y_max].
     """
-    from genvsdisc.data import load
-
     params = {"n_samples": n_samples, "noise": noise, "random_state": seed}
     if n_classes is not None:
         params["n_classes"] = n_classes
@@ -158,8 +163,6 @@ def _check_names(generative: str, discriminative: str) -> None:
 
 
 def _fit_one(role: str, name: str, X: np.ndarray, y: np.ndarray, seed: int):
-    from genvsdisc.experiments.common import make_model
-
     model = make_model(name, seed, **FAST_PARAMS.get(name, ({}, ""))[0])
     start = time.perf_counter()
     try:
@@ -270,9 +273,12 @@ def _density_contours(fit: PlaygroundFit, xs, ys, log_joint: np.ndarray) -> list
         for mass in CONTOUR_MASSES:
             level = float(order[min(np.searchsorted(cum, mass), len(order) - 1)])
             out.append(
-                {"class": int(label), "mass": mass,
-                 "lines": _lines(xs, ys, dens.reshape(size, size), level)}
-            )  # fmt: skip
+                {
+                    "class": int(label),
+                    "mass": mass,
+                    "lines": _lines(xs, ys, dens.reshape(size, size), level),
+                }
+            )
     return out
 
 
@@ -297,9 +303,14 @@ def _panel(fit: PlaygroundFit, role: str, painted: dict, xs, ys, hide_x2: bool) 
 
 
 def fit_view(
-    fit: PlaygroundFit, generative: str, discriminative: str, *,
-    hide_x2: bool = False, domain=None, grid_size: int = 60,
-) -> dict:  # fmt: skip
+    fit: PlaygroundFit,
+    generative: str,
+    discriminative: str,
+    *,
+    hide_x2: bool = False,
+    domain=None,
+    grid_size: int = 60,
+) -> dict:
     """Everything the playground draws for one fitted pair, as JSON-ready data.
 
     Returns
@@ -324,9 +335,12 @@ def fit_view(
             gen_joint = fit.generative.predict_joint_log_proba(grid)  # (cells, K)
         for role, name in (("generative", generative), ("discriminative", discriminative)):
             if not np.isfinite(painted[role]["proba"]).all():
-                raise _field_error(role, f"model '{name}' gives no usable probabilities for "
-                                   "these points (a class whose points all sit in one spot has "
-                                   "zero spread); add more varied points")  # fmt: skip
+                raise _field_error(
+                    role,
+                    f"model '{name}' gives no usable probabilities for "
+                    "these points (a class whose points all sit in one spot has "
+                    "zero spread); add more varied points",
+                )
         panels = {role: _panel(fit, role, painted[role], xs, ys, hide_x2) for role in painted}
     gen, disc = panels["generative"], panels["discriminative"]
     gen["name"], disc["name"] = generative, discriminative
@@ -341,11 +355,15 @@ def fit_view(
         "discriminative": disc,
         "contours": _density_contours(fit, xs, ys, gen_joint),
         "caption": caption(
-            generative, discriminative, gen["test_accuracy"], disc["test_accuracy"],
-            hide_x2=hide_x2, x2_fill=x2_fill,
+            generative,
+            discriminative,
+            gen["test_accuracy"],
+            disc["test_accuracy"],
+            hide_x2=hide_x2,
+            x2_fill=x2_fill,
             confidence=(gen["test_confidence"], disc["test_confidence"]),
         ),
-    }  # fmt: skip
+    }
 
 
 def _pct(acc) -> str:
@@ -353,9 +371,15 @@ def _pct(acc) -> str:
 
 
 def caption(
-    generative: str, discriminative: str, gen_acc, disc_acc, *, hide_x2=False, x2_fill=0.0,
+    generative: str,
+    discriminative: str,
+    gen_acc,
+    disc_acc,
+    *,
+    hide_x2=False,
+    x2_fill=0.0,
     confidence=(None, None),
-) -> str:  # fmt: skip
+) -> str:
     """A few plain sentences on what the two pictures show.
 
     ``confidence`` is each model's mean probability for the class it

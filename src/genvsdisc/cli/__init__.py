@@ -1,7 +1,9 @@
 """The ``genvsdisc`` command.
 
 One module per command group (``data_commands``, ``model_commands``...);
-each defines click commands and this module adds them to the group. A
+each defines click commands and this module adds them to the group. Command
+functions import the heavy parts (data, experiments, report, app, torch) inside
+their body, so ``genvsdisc --help`` and ``genvsdisc models`` start in a blink. A
 :class:`~genvsdisc.exceptions.GenvsdiscError` anywhere below becomes one line
 on stderr and exit status 2; ``--debug`` shows the traceback instead.
 """

@@ -123,8 +123,22 @@ def summary_table(record: dict) -> str:
 @click.option("--quick", is_flag=True, help="A small grid on a subsample: seconds, not minutes.")
 @click.option("--deep", is_flag=True, help="Add the deep (PyTorch) models of this modality.")
 @progress_option
-def compare(source, target, text_column, encoding, max_file_mb, models, experiments, seeds,
-            out, scheduler, workers, quick, deep, progress):  # fmt: skip
+def compare(
+    source,
+    target,
+    text_column,
+    encoding,
+    max_file_mb,
+    models,
+    experiments,
+    seeds,
+    out,
+    scheduler,
+    workers,
+    quick,
+    deep,
+    progress,
+):
     """Measure every difference between generative and discriminative models on SOURCE.
 
     SOURCE is a built-in name (see `genvsdisc datasets`) or a CSV / Parquet
@@ -159,12 +173,22 @@ def compare(source, target, text_column, encoding, max_file_mb, models, experime
 
     picked, _ = select_models(ds.modality, names(models, "--models"), deep=deep)
     click.echo(f"genvsdisc: {ds.description}", err=True)
-    click.echo(f"genvsdisc: models: {', '.join(picked)}"
-               f"{' (picked for ' + ds.modality + ' data)' if not models else ''}", err=True)  # fmt: skip
+    click.echo(
+        f"genvsdisc: models: {', '.join(picked)}"
+        f"{' (picked for ' + ds.modality + ' data)' if not models else ''}",
+        err=True,
+    )
     with make_engine(workers=workers, scheduler=scheduler) as engine:
-        record = run_compare(ds, models=picked if models else None, experiments=exp_names,
-                             settings=settings, engine=engine, deep=deep,
-                             progress=show_progress(progress), command=command_line())  # fmt: skip
+        record = run_compare(
+            ds,
+            models=picked if models else None,
+            experiments=exp_names,
+            settings=settings,
+            engine=engine,
+            deep=deep,
+            progress=show_progress(progress),
+            command=command_line(),
+        )
     write_outputs(record, out)
     click.echo(summary_table(record))
     click.echo(f"\nreport: {out / 'report.html'}  ({record['timings']['total_s']:.1f} s)")

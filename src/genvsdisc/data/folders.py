@@ -9,6 +9,7 @@ import numpy as np
 from genvsdisc.data._checks import encode_labels, warn
 from genvsdisc.data._read import MAX_FILE_BYTES, decode_text, read_bytes
 from genvsdisc.data.dataset import Dataset
+from genvsdisc.data.images import load_images
 from genvsdisc.exceptions import DataError
 
 __all__ = ["IMAGE_SUFFIXES", "load_folder", "scan_folder"]
@@ -136,6 +137,4 @@ def load_folder(
     modality, files, notes = scan_folder(path)
     if modality == "text":
         return _load_text(path, files, notes, encoding=encoding, max_bytes=max_bytes)
-    from genvsdisc.data.images import load_images
-
     return load_images(path, files, notes, image_size=image_size, max_side=max_side)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from genvsdisc.data.builtins import BUILTINS, load_builtin
 from genvsdisc.data.dataset import Dataset
+from genvsdisc.data.folders import load_folder
+from genvsdisc.data.tables import load_table
 from genvsdisc.exceptions import DataError, ParameterError, UnknownNameError, closest
 
 __all__ = ["load"]
@@ -86,8 +88,6 @@ def load(source, *, target=None, text_column=None, random_state=0, **params) -> 
             f"files take {', '.join(sorted(_FILE_PARAMS))}"
         )
     if path.is_dir():
-        from genvsdisc.data.folders import load_folder
-
         if target is not None or text_column is not None:
             raise ParameterError(
                 f"{path}: a folder's labels are its class sub-folders; "
@@ -95,7 +95,5 @@ def load(source, *, target=None, text_column=None, random_state=0, **params) -> 
             )
 
         return load_folder(path, **params)
-    from genvsdisc.data.tables import load_table
-
     table_params = {k: v for k, v in params.items() if k in ("encoding", "max_bytes")}
     return load_table(path, target=target, text_column=text_column, **table_params)

@@ -15,6 +15,7 @@ import numpy as np
 
 from genvsdisc.data.dataset import Dataset
 from genvsdisc.exceptions import ParameterError
+from genvsdisc.models import get_spec, make
 
 __all__ = [
     "Settings",
@@ -99,8 +100,14 @@ class Settings:
     model_params: dict = field(default_factory=dict)
 
     @classmethod
-    def default(cls, *, quick: bool = False, n_seeds: int | None = None,
-                n_features: int | None = None, **overrides):  # fmt: skip
+    def default(
+        cls,
+        *,
+        quick: bool = False,
+        n_seeds: int | None = None,
+        n_features: int | None = None,
+        **overrides,
+    ):
         """The default grid, the ``--quick`` one, and smaller costly grids for large data.
 
         Parameters
@@ -118,17 +125,42 @@ class Settings:
         base = cls()
         large = n_features is not None and n_features > LARGE_FEATURES
         if large:
-            base = replace(base, seeds=(0, 1, 2), costly_seeds=2, missing_max_rows=60,
-                           unlabeled_max_pool=600, labels_per_class=(1, 10))  # fmt: skip
+            base = replace(
+                base,
+                seeds=(0, 1, 2),
+                costly_seeds=2,
+                missing_max_rows=60,
+                unlabeled_max_pool=600,
+                labels_per_class=(1, 10),
+            )
         if quick:
-            base = replace(base, seeds=(0, 1), costly_seeds=1, n_sizes=5,
-                           missing_fractions=(0.0, 0.5, 0.9), labels_per_class=(1, 5),
-                           missing_max_rows=150, unlabeled_max_pool=400, em_max_iter=5,
-                           n_generate=30, max_train=600, max_test=300, quick=True)  # fmt: skip
+            base = replace(
+                base,
+                seeds=(0, 1),
+                costly_seeds=1,
+                n_sizes=5,
+                missing_fractions=(0.0, 0.5, 0.9),
+                labels_per_class=(1, 5),
+                missing_max_rows=150,
+                unlabeled_max_pool=400,
+                em_max_iter=5,
+                n_generate=30,
+                max_train=600,
+                max_test=300,
+                quick=True,
+            )
             if large:
-                base = replace(base, seeds=(0,), n_sizes=4, missing_max_rows=30,
-                               iterative_impute=False, unlabeled_max_pool=150,
-                               labels_per_class=(1,), max_train=300, max_test=200)  # fmt: skip
+                base = replace(
+                    base,
+                    seeds=(0,),
+                    n_sizes=4,
+                    missing_max_rows=30,
+                    iterative_impute=False,
+                    unlabeled_max_pool=150,
+                    labels_per_class=(1,),
+                    max_train=300,
+                    max_test=200,
+                )
         if n_seeds is not None:
             if n_seeds < 1:
                 raise ParameterError(f"--seeds must be a positive integer; got {n_seeds}")
@@ -147,8 +179,6 @@ class Settings:
 # ---------------------------------------------------------------- models
 def model_spec(name: str):
     """The registry entry of ``name`` (raises UnknownNameError listing valid names)."""
-    from genvsdisc.models import get_spec
-
     return get_spec(name)
 
 
@@ -157,8 +187,6 @@ def make_model(name: str, seed: int, settings: Settings | None = None, **params)
 
     Parameters from ``settings.model_params[name]`` come first, ``params`` last.
     """
-    from genvsdisc.models import make
-
     merged = dict((settings.model_params if settings else {}).get(name, {}))
     merged.update(params)
     model = make(name, **merged)

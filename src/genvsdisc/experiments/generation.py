@@ -186,4 +186,3 @@ class Generation(GenerationReport, Experiment):
             image_shape=list(train.image_shape) if train.image_shape else None,
             feature_names=list(train.feature_names),
         )
-

@@ -74,8 +74,16 @@ def strategy(model, vector: bool, incremental: bool = True) -> str:
     return "refit"
 
 
-def curve(train, test, *, model: str, seed: int, sizes: list[int], settings: Settings,
-          incremental: bool = True) -> dict:  # fmt: skip
+def curve(
+    train,
+    test,
+    *,
+    model: str,
+    seed: int,
+    sizes: list[int],
+    settings: Settings,
+    incremental: bool = True,
+) -> dict:
     """Test accuracy of ``model`` trained on each prefix size of one seeded order (one task).
 
     Returns

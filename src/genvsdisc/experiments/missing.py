@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn import model_selection
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401 - enables the import
 from sklearn.impute import IterativeImputer, SimpleImputer
 
@@ -26,7 +27,7 @@ from genvsdisc.experiments.common import (
     mean_std,
     model_spec,
 )
-from genvsdisc.models import get_spec
+from genvsdisc.models import available, get_spec
 from genvsdisc.report.plots import Style, new_figure
 from genvsdisc.report.tables import note, pct, pm, rank_value, summary_pct, table
 
@@ -95,14 +96,17 @@ def scored_rows(test, settings: Settings) -> np.ndarray:
     n = test.n_samples
     if n <= settings.missing_max_rows:
         return np.arange(n)
-    from sklearn.model_selection import train_test_split
-
     try:
-        keep = train_test_split(np.arange(n), train_size=settings.missing_max_rows,
-                                stratify=test.y, random_state=settings.split_seed)[0]  # fmt: skip
+        keep = model_selection.train_test_split(
+            np.arange(n),
+            train_size=settings.missing_max_rows,
+            stratify=test.y,
+            random_state=settings.split_seed,
+        )[0]
     except ValueError:  # a class too small to stratify
-        keep = np.random.default_rng(settings.split_seed).choice(n, settings.missing_max_rows,
-                                                                  replace=False)  # fmt: skip
+        keep = np.random.default_rng(settings.split_seed).choice(
+            n, settings.missing_max_rows, replace=False
+        )
     return np.sort(keep)
 
 
@@ -121,15 +125,18 @@ def impute(train, test, *, settings: Settings) -> dict:
     for method in ("mean", "iterative") if settings.iterative_impute else ("mean",):
         imputer = _imputer(method, train.X.shape[1], seed).fit(train.X)
         out[method] = [
-            [imputer.transform(remove_features(X_test, f, s)) if f > 0 else X_test
-             for s in settings.grid_seeds]
+            [
+                imputer.transform(remove_features(X_test, f, s)) if f > 0 else X_test
+                for s in settings.grid_seeds
+            ]
             for f in settings.missing_fractions
-        ]  # fmt: skip
+        ]
     return out
 
 
-def evaluate(train, test, *, model: str, mask_seed: int, settings: Settings,
-             imputed: dict | None = None) -> dict:  # fmt: skip
+def evaluate(
+    train, test, *, model: str, mask_seed: int, settings: Settings, imputed: dict | None = None
+) -> dict:
     """Accuracy of one model per method and fraction, for the masks of one seed (one task).
 
     The model itself is always fitted with the first seed, so every mask seed
@@ -167,8 +174,6 @@ NATIVE_BASELINE_MAX_CELLS = 1_000_000
 
 def baselines(train, models) -> list[str]:
     """Models added to this experiment only: hgb's native NaN handling, where cheap enough."""
-    from genvsdisc.models import available
-
     names = {s.name for s in available()}
     cells = train.n_samples * (train.n_features or 0)
     if NATIVE_BASELINE in models or NATIVE_BASELINE not in names:

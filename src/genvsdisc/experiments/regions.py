@@ -112,9 +112,9 @@ def paint(train, test, *, model: str, settings: Settings, xs: list, ys: list) ->
         ]
         out["density_classes"] = painted["classes"].tolist()
         K = len(train.classes)
-        X_new, y_new = est.sample(SAMPLES_PER_CLASS * K,
-                                  y=np.repeat(np.arange(K), SAMPLES_PER_CLASS),
-                                  random_state=seed)  # fmt: skip
+        X_new, y_new = est.sample(
+            SAMPLES_PER_CLASS * K, y=np.repeat(np.arange(K), SAMPLES_PER_CLASS), random_state=seed
+        )
         out["samples"] = {"X": np.round(X_new, 4).tolist(), "y": np.asarray(y_new, int).tolist()}
     return out
 

@@ -14,9 +14,12 @@ import time
 from dataclasses import replace
 
 import numpy as np
+from sklearn import model_selection
+from sklearn.impute import SimpleImputer
 from tqdm.auto import tqdm
 
 from genvsdisc import results as results_mod
+from genvsdisc.data import train_test_split
 from genvsdisc.data.dataset import Dataset
 from genvsdisc.engine import InProcessEngine
 from genvsdisc.exceptions import ParameterError, unknown_name_error
@@ -30,6 +33,7 @@ from genvsdisc.experiments.base import (
     registered,
 )
 from genvsdisc.experiments.common import Settings
+from genvsdisc.models import available
 
 __all__ = [
     "DEFAULT_MODELS",
@@ -56,12 +60,17 @@ DEFAULT_MODELS = {
         ("knn", "strongest practical discriminative model for small images"),
     ],
     "text": [
-        ("multinomial_nb", "classic pair: naive Bayes (also the strongest practical "
-                           "generative model for text)"),
-        ("logreg", "classic pair: logistic regression (also the strongest practical "
-                   "discriminative model for text)"),
+        (
+            "multinomial_nb",
+            "classic pair: naive Bayes (also the strongest practical generative model for text)",
+        ),
+        (
+            "logreg",
+            "classic pair: logistic regression (also the strongest practical "
+            "discriminative model for text)",
+        ),
     ],
-}  # fmt: skip
+}
 
 
 def select_models(modality: str, names=None, *, deep: bool = False) -> tuple[list[str], list[dict]]:
@@ -87,8 +96,6 @@ def select_models(modality: str, names=None, *, deep: bool = False) -> tuple[lis
     ParameterError
         A model that does not accept this modality.
     """
-    from genvsdisc.models import available
-
     specs = {s.name: s for s in available()}
     fits = [s.name for s in specs.values() if modality in s.modalities]
     if names:
@@ -138,11 +145,11 @@ def _subsample(ds: Dataset, n: int | None, seed: int) -> Dataset:
     """A stratified subsample of ``n`` rows (all rows when ``n`` is None or larger)."""
     if n is None or ds.n_samples <= n:
         return ds
-    from sklearn.model_selection import train_test_split
-
     rows = np.arange(ds.n_samples)
     try:
-        keep = train_test_split(rows, train_size=n, stratify=ds.y, random_state=seed)[0]
+        keep = model_selection.train_test_split(
+            rows, train_size=n, stratify=ds.y, random_state=seed
+        )[0]
     except ValueError:  # a class too small to stratify: a plain shuffled subsample
         keep = np.random.default_rng(seed).choice(rows, size=n, replace=False)
     return ds.subset(np.sort(keep))
@@ -155,8 +162,6 @@ def _fill_missing(train: Dataset, test: Dataset) -> tuple[Dataset, Dataset, str 
     n_missing = int(np.isnan(train.X).sum() + np.isnan(test.X).sum())
     if not n_missing:
         return train, test, None
-    from sklearn.impute import SimpleImputer
-
     imp = SimpleImputer(strategy="mean", keep_empty_features=True).fit(train.X)
     train, test = train.subset(slice(None)), test.subset(slice(None))
     train.X, test.X = imp.transform(train.X), imp.transform(test.X)
@@ -176,10 +181,9 @@ def prepare(ds: Dataset, settings: Settings):
     train, test : Dataset
     notes : list of str
     """
-    from genvsdisc.data import train_test_split
-
-    train, test = train_test_split(ds, test_size=settings.test_size,
-                                   random_state=settings.split_seed)  # fmt: skip
+    train, test = train_test_split(
+        ds, test_size=settings.test_size, random_state=settings.split_seed
+    )
     notes = []
     sub_train = _subsample(train, settings.max_train, settings.split_seed)
     sub_test = _subsample(test, settings.max_test, settings.split_seed)
@@ -227,9 +231,17 @@ def run_experiment(
     return experiment.combine(ctx, outputs)
 
 
-def compare(ds: Dataset, *, models=None, experiments=None, settings: Settings | None = None,
-            engine=None, deep: bool = False, progress: bool = True,
-            command: str | None = None) -> dict:  # fmt: skip
+def compare(
+    ds: Dataset,
+    *,
+    models=None,
+    experiments=None,
+    settings: Settings | None = None,
+    engine=None,
+    deep: bool = False,
+    progress: bool = True,
+    command: str | None = None,
+) -> dict:
     """Run every experiment that applies to ``ds`` and return the results record.
 
     Parameters
@@ -330,8 +342,11 @@ def _collect(record, exp_names, skipped, outputs, ctx: RunContext) -> None:
     for name in exp_names:
         experiment = get_experiment(name)
         if name in skipped:
-            record["experiments"][name] = {"status": "skipped", "title": experiment.title,
-                                           "reason": skipped[name]}  # fmt: skip
+            record["experiments"][name] = {
+                "status": "skipped",
+                "title": experiment.title,
+                "reason": skipped[name],
+            }
             continue
         mine = outputs[name]
         result = experiment.combine(ctx, mine)

@@ -105,8 +105,11 @@ def evaluate(train, test, *, model: str, seed: int, ks: list[int], settings: Set
     probe = make_model(model, seed)
     # Closed-form M-steps (sufficient statistics: the models with partial_fit) are cheap:
     # EM runs to the model's own limit. Iterative M-steps (mixtures) are capped.
-    if (settings.em_max_iter is not None and "em_max_iter" in probe.get_params()
-            and not get_spec(model).partial_fit):  # fmt: skip
+    if (
+        settings.em_max_iter is not None
+        and "em_max_iter" in probe.get_params()
+        and not get_spec(model).partial_fit
+    ):
         em_params = {"em_max_iter": settings.em_max_iter}
     for k in ks:
         labeled, pool = split_labels(train.y, k, seed, settings.unlabeled_max_pool)

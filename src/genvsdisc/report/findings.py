@@ -43,12 +43,17 @@ def recommendation(record: dict) -> list[str]:
     unlabeled = _ok(record, "unlabeled", UnlabeledResult)
     if unlabeled and unlabeled.rows:
         r = max(unlabeled.rows, key=lambda r: rank_value(r["mean"][0]))
-        out.append(f"With only {unlabeled.labels_per_class[0]} label(s) per class and many "
-                   f"unlabeled rows, use {r['label']} ({pct(r['mean'][0])}).")  # fmt: skip
+        out.append(
+            f"With only {unlabeled.labels_per_class[0]} label(s) per class and many "
+            f"unlabeled rows, use {r['label']} ({pct(r['mean'][0])})."
+        )
     novelty = _ok(record, "novelty", NoveltyResult)
     if novelty and novelty.rows:
-        cands = [(np.mean(list(v.values())), r["model"], k) for r in novelty.rows
-                 for k, v in r["auroc"].items()]  # fmt: skip
+        cands = [
+            (np.mean(list(v.values())), r["model"], k)
+            for r in novelty.rows
+            for k, v in r["auroc"].items()
+        ]
         auc, m, k = max(cands)
         score = "its log p(x)" if k == "log_px" else "its max-softmax confidence"
         out.append(f"To flag unusual inputs, use {m} with {score} (mean AUROC {auc:.2f}).")
@@ -57,11 +62,16 @@ def recommendation(record: dict) -> list[str]:
         rows = [r for r in generation.rows if r["family"] == "generative" and "cas" in r]
         if rows:
             r = max(rows, key=lambda r: r["cas"])
-            out.append(f"To generate synthetic rows, use {r['model']} (CAS {pct(r['cas'])}, "
-                       f"judge agreement {pct(r['judge_agreement'])}).")  # fmt: skip
+            out.append(
+                f"To generate synthetic rows, use {r['model']} (CAS {pct(r['cas'])}, "
+                f"judge agreement {pct(r['judge_agreement'])})."
+            )
     elif record["experiments"].get("generation", {}).get("status") == "skipped":
-        out.append("To generate synthetic rows you need a generative model: "
-                   + record["experiments"]["generation"]["reason"] + ".")  # fmt: skip
+        out.append(
+            "To generate synthetic rows you need a generative model: "
+            + record["experiments"]["generation"]["reason"]
+            + "."
+        )
     return out
 
 
@@ -70,10 +80,14 @@ def _advice_size(lc: LearningCurveResult) -> str:
     first = max(curves, key=lambda m: rank_value(curves[m]["mean"][0]))
     last = max(curves, key=lambda m: rank_value(curves[m]["mean"][-1]))
     if first == last:
-        return (f"At every training size tried ({sizes[0]} to {sizes[-1]} rows) "
-                f"{first} was the best choice.")  # fmt: skip
+        return (
+            f"At every training size tried ({sizes[0]} to {sizes[-1]} rows) "
+            f"{first} was the best choice."
+        )
     cross = crossings(sizes, curves[first]["mean"], curves[last]["mean"])
     where = f"~{cross[-1]['size']:.0f}" if cross else f"{sizes[len(sizes) // 2]}"
-    return (f"With fewer than {where} labeled rows use {first} "
-            f"({pct(curves[first]['mean'][0])} at {sizes[0]}); with more, use {last} "
-            f"({pct(curves[last]['mean'][-1])} at {sizes[-1]}).")  # fmt: skip
+    return (
+        f"With fewer than {where} labeled rows use {first} "
+        f"({pct(curves[first]['mean'][0])} at {sizes[0]}); with more, use {last} "
+        f"({pct(curves[last]['mean'][-1])} at {sizes[-1]})."
+    )

@@ -82,9 +82,11 @@ def _header(record) -> str:
     )
     notes = "".join(f"<li>{escape(n)}</li>" for n in ds.get("notes", []))
     tuned = {m: p for m, p in record["settings"].get("model_params", {}).items() if p}
-    tuned_txt = "; ".join(f"{m}: " + ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else
-                                               f"{k}={v}" for k, v in p.items())
-                          for m, p in tuned.items())  # fmt: skip
+    tuned_txt = "; ".join(
+        f"{m}: "
+        + ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in p.items())
+        for m, p in tuned.items()
+    )
     seeds = record["settings"]["seeds"]
     return (
         f"<header><h1>genvsdisc report: {escape(ds['name'])}</h1>"
@@ -95,11 +97,15 @@ def _header(record) -> str:
         f"{len(ds['classes'])} classes; split {ds['n_train']} train / {ds['n_test']} test "
         f"(stratified, seed {ds['split_seed']}); seeds {', '.join(map(str, seeds))}.</p>"
         f"<p>{escape(record['model_choice'])}</p>{models}"
-        + (f'<p class="note">Hyper-parameters each model chose by itself on the full '
-           f"training side, then fixed for the grid: {escape(tuned_txt)}.</p>" if tuned else "")
+        + (
+            f'<p class="note">Hyper-parameters each model chose by itself on the full '
+            f"training side, then fixed for the grid: {escape(tuned_txt)}.</p>"
+            if tuned
+            else ""
+        )
         + (f"<ul class='notes'>{notes}</ul>" if notes else "")
         + "</header>"
-    )  # fmt: skip
+    )
 
 
 def _nav(record) -> str:
@@ -113,8 +119,11 @@ def _closing(record) -> str:
     parts = ['<section id="recommendation"><h2>Recommendation for this data</h2><ul>']
     parts += [f"<li>{escape(r)}</li>" for r in recs]
     parts.append("</ul></section>")
-    skipped = [(v["title"], v["reason"]) for v in record["experiments"].values()
-               if v.get("status") == "skipped"]  # fmt: skip
+    skipped = [
+        (v["title"], v["reason"])
+        for v in record["experiments"].values()
+        if v.get("status") == "skipped"
+    ]
     if skipped:
         parts.append('<section id="skipped"><h2>Skipped experiments</h2><ul>')
         parts += [f"<li><b>{escape(t)}</b>: {escape(r)}.</li>" for t, r in skipped]
@@ -138,10 +147,14 @@ def _details(record) -> str:
         f"<p>{escape(vers)}; {escape(v.get('platform') or '')}.</p>"
         f"<p>Every number above is in <code>results.json</code> (schema "
         f"{escape(record['schema'])} v{record['schema_version']}).</p>"
-        + (f"<details><summary>Warnings from the models ({len(record['warnings'])})</summary>"
-           f"<ul>{warn}</ul></details>" if warn else "")
+        + (
+            f"<details><summary>Warnings from the models ({len(record['warnings'])})</summary>"
+            f"<ul>{warn}</ul></details>"
+            if warn
+            else ""
+        )
         + "</section>"
-    )  # fmt: skip
+    )
 
 
 def render(record: dict, figures: dict[str, bytes] | None = None) -> str:

@@ -18,8 +18,18 @@ __all__ = ["Style", "to_png", "new_figure", "CLASS_COLORS"]
 
 WARM = ["#d95f02", "#b2182b", "#e6ab02", "#a6761d", "#e7298a", "#8c510a"]
 COOL = ["#1f78b4", "#1b9e77", "#7570b3", "#17becf", "#386cb0", "#01665e"]
-CLASS_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-                "#7f7f7f", "#bcbd22", "#17becf"]  # fmt: skip
+CLASS_COLORS = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+]
 DPI = 110
 
 
