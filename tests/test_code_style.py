@@ -22,4 +22,3 @@ def test_ruff_is_clean(command):
         timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-
