@@ -145,7 +145,14 @@ def test_kde_ignores_unlabeled_rows(make_generative, make_blobs):
             r"^The 'var_smoothing' parameter of GaussianNaiveBayes must be a float in the "
             r"range \[0.0, inf\)\. Got -1.0 instead\.$",
         ),
-        ("bernoulli_nb", "alpha", 0.0, r"'alpha' .* must be a float in the range \(0.0, inf\)"),
+        (
+            "bernoulli_nb",
+            "alpha",
+            -1.0,
+            r"'alpha' .* must be a float in the range \[0.0, inf\) or an array-like",
+        ),
+        ("gaussian_nb", "priors", "even", r"'priors' .* an array-like or None"),
+        ("multinomial_nb", "fit_prior", "yes", r"'fit_prior' .* must be an instance of 'bool'"),
         ("multinomial_nb", "stop_words", "french", r"'stop_words' .* \{'english'\} or None"),
         ("multinomial_nb", "max_df", 0.0, r"'max_df' .* float in the range \(0.0, 1.0\]"),
         ("lda", "shrinkage", "big", r"'shrinkage' .* among \{'auto', 'oas'\}, a float .* or None"),

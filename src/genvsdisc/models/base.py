@@ -8,10 +8,12 @@ few hooks that each model fills (like ``sklearn.naive_bayes._BaseNB``):
 
 ``_fit_weighted(X, R)``
     Fit from rows ``X`` (n, d) and class responsibilities ``R`` (n, K).
-    Labeled rows carry one-hot rows of ``R``; during EM, unlabeled rows carry
-    posteriors scaled by ``unlabeled_weight``. This single routine serves
-    ``fit``, semi-supervised ``fit`` and (where sufficient statistics allow)
-    ``partial_fit``.
+    Labeled rows carry one-hot rows of ``R`` times their ``sample_weight``;
+    during EM, unlabeled rows carry posteriors scaled by ``unlabeled_weight``
+    (and their ``sample_weight``). This single routine serves ``fit``,
+    weighted and semi-supervised ``fit`` and (where sufficient statistics
+    allow) ``partial_fit``. It sets the class prior through
+    ``_set_class_prior(class_weight)``, which applies the user's ``priors``.
 ``_joint_log_likelihood(X)``
     log p(x, y=k) for every class, shape (n, K). ``X`` may hold NaN when the
     model sets ``handles_missing = True``; the hook then integrates the
@@ -44,6 +46,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from genvsdisc.exceptions import CannotGenerateError, MissingValuesError, ParameterError
 from genvsdisc.models.params import POSITIVE_INT, ParameterChecks, check_arguments
+from genvsdisc.models.priors import check_sample_weight, class_log_prior
 from genvsdisc.models.registry import model_names
 
 __all__ = [
@@ -90,6 +93,8 @@ class DiscriminativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
     family = "discriminative"
     #: True when NaN features are accepted and handled by the model itself (hgb).
     handles_missing = False
+    #: True when ``fit`` takes ``sample_weight`` (the registry's ``sample_weight`` field).
+    supports_sample_weight = False
 
     def predict(self, X):
         """Most probable class for each row of ``X`` (n, d) -> (n,)."""
@@ -115,8 +120,9 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
     """Base of the artists: models of p(x|y) p(y), classifying by Bayes' rule.
 
     Subclasses set the class attributes below and fill the hooks described in
-    the module docstring. Fitted attributes every subclass must set through
-    ``_fit_weighted``: ``class_log_prior_`` (K,).
+    the module docstring. Fitted attributes every subclass sets through
+    ``_fit_weighted`` (via ``_set_class_prior``): ``class_count_``,
+    ``class_prior_`` and ``class_log_prior_`` (K,).
     """
 
     family = "generative"
@@ -125,6 +131,9 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
     #: True when ``fit`` runs EM over rows labeled ``-1`` / ``None``; the model then
     #: has the ``unlabeled_weight`` and ``em_max_iter`` parameters (``EM_CONSTRAINTS``).
     semi_supervised = False
+    #: True when ``_fit_weighted`` honours row weights in ``R`` (not only their class
+    #: totals), so ``fit`` accepts ``sample_weight``; others refuse it with a clear error.
+    supports_sample_weight = False
     #: True when the hooks accept scipy sparse (CSR) rows; dense otherwise.
     _accept_sparse = False
 
@@ -172,17 +181,52 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
             )
         return y
 
-    def fit(self, X, y):
+    def _check_sample_weight(self, sample_weight, X):
+        """``sample_weight`` as float64 (n,) or None; refused by models that cannot use it."""
+        if sample_weight is not None and not self.supports_sample_weight:
+            raise ParameterError(
+                f"{type(self).__name__} does not take sample_weight: its training draws "
+                "rows uniformly. Models that do: "
+                f"{', '.join(model_names(family='generative', sample_weight=True))}."
+            )
+        return check_sample_weight(sample_weight, X)
+
+    def _given_priors(self):
+        """(priors or None, parameter name): the class prior the user fixed, if any."""
+        return getattr(self, "priors", None), "priors"
+
+    def _set_class_prior(self, class_weight, learned_log_prior=None):
+        """``class_count_``, ``class_log_prior_`` and ``class_prior_`` from class weights (K,).
+
+        The user's priors (``_given_priors``) replace the weighted class shares;
+        ``sample(y=None)`` draws classes from ``class_prior_``. A model whose
+        own formula for the shares predates this method passes its result as
+        ``learned_log_prior`` (K,), so its seeded figures keep every bit.
+        """
+        priors, name = self._given_priors()
+        self.class_count_ = np.array(class_weight, dtype=np.float64)
+        if priors is None and learned_log_prior is not None:
+            self.class_log_prior_ = learned_log_prior
+        else:
+            self.class_log_prior_ = class_log_prior(self.class_count_, priors, name=name)
+        self.class_prior_ = np.exp(self.class_log_prior_)
+
+    def fit(self, X, y, sample_weight=None):
         """Fit from rows ``X`` (n, d) and labels ``y`` (n,).
 
         Labels ``-1`` / ``None`` / NaN mark unlabeled rows. Models with
         ``semi_supervised`` then run EM (Nigam et al. 2000): the unlabeled rows
         count with their posterior class probabilities, scaled by the
         ``unlabeled_weight`` parameter. Other models ignore them.
+
+        ``sample_weight`` (n,), non-negative, multiplies each row's
+        responsibilities: an integer weight counts the row that many times, a
+        zero weight drops it. None: every row weighs 1.
         """
         self._check_params()
         X = self._validate_fit_X(X, reset=True)
         y = self._validate_y(y, X.shape[0])
+        weights = self._check_sample_weight(sample_weight, X)
         unl = unlabeled_mask(y)
         y_lab = y[~unl]
         if len(y_lab) == 0:
@@ -193,29 +237,53 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
         self.classes_, y_idx = np.unique(y_lab, return_inverse=True)
         R = _one_hot(y_idx, len(self.classes_))
         lab, unl_rows = np.flatnonzero(~unl), np.flatnonzero(unl)
+        if weights is not None:
+            R *= weights[lab, None]
+        self._measure_units(X, weights)
         self._record_feature_range(X, reset=True)
         self._fit_weighted(X[lab], R)
         self.n_em_iter_ = 0
         self.em_log_likelihood_ = []
         if len(unl_rows) and self.semi_supervised:
-            self._run_em(X[lab], R, X[unl_rows])
+            weight = float(self.unlabeled_weight)
+            if weights is not None:
+                weight = weight * weights[unl_rows]
+            self._run_em(X[lab], R, X[unl_rows], weight)
         return self
 
-    def _run_em(self, X_lab, R_lab, X_unl):
+    def _measure_units(self, X, weights):
+        """Hook: models whose floors act in units of the data's own spread measure them here.
+
+        Called by ``fit`` with every training row, labeled or not (n, d), and
+        their ``sample_weight`` (n,) or None, before ``_fit_weighted``.
+        """
+
+    def _check_every_class_weighted(self, class_weight):
+        """Refuse a class whose rows all weigh 0: a density cannot be fitted to no rows."""
+        empty = np.flatnonzero(np.asarray(class_weight) <= 0)
+        if len(empty):
+            raise ParameterError(
+                f"class {self.classes_[empty[0]]!r} has a total sample_weight of 0: "
+                f"{type(self).__name__} needs rows of every class to fit its density; "
+                "drop that class's rows instead."
+            )
+
+    def _run_em(self, X_lab, R_lab, X_unl, weight):
         """Semi-supervised EM; records the objective it climbs, once per iteration.
 
         Starts from the labeled-only fit (Nigam et al. 2000). Each iteration
         computes the posteriors of the unlabeled rows (E-step) and refits on
-        all rows, the unlabeled ones weighted ``unlabeled_weight * posterior``
-        (M-step, ``_m_step``).
+        all rows, the unlabeled ones weighted ``weight * posterior`` (M-step,
+        ``_m_step``). ``weight`` is ``unlabeled_weight``, times each unlabeled
+        row's ``sample_weight`` (n_u,) when given.
         """
-        weight = float(self.unlabeled_weight)
         X_all = _stack_rows(X_lab, X_unl)
+        row_weight = np.reshape(weight, (-1, 1))  # (1, 1) or (n_u, 1)
         history = [self._em_objective(X_lab, R_lab, X_unl, weight)]
         for _ in range(self.em_max_iter):
             jll = self._joint_log_likelihood(X_unl)
             post = np.exp(jll - logsumexp(jll, axis=1, keepdims=True))
-            self._m_step(X_all, np.vstack([R_lab, weight * post]))
+            self._m_step(X_all, np.vstack([R_lab, row_weight * post]))
             history.append(self._em_objective(X_lab, R_lab, X_unl, weight))
             self.n_em_iter_ += 1
             if abs(history[-1] - history[-2]) <= EM_TOL * max(1.0, abs(history[-2])):
@@ -233,13 +301,15 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
     def _em_objective(self, X_lab, R_lab, X_unl, weight):
         """Weighted observed-data log-likelihood plus ``_log_param_prior()``.
 
-        sum_labeled log p(x, y) + weight * sum_unlabeled log p(x), plus the
+        sum_labeled w log p(x, y) + sum_unlabeled weight log p(x), plus the
         log-prior when the M-step is a MAP estimate (naive Bayes smoothing):
         exactly the quantity EM never lowers.
         """
         ll = float(np.sum(R_lab * self._joint_log_likelihood(X_lab)))
         if X_unl.shape[0]:
-            ll += weight * float(np.sum(logsumexp(self._joint_log_likelihood(X_unl), axis=1)))
+            log_px = logsumexp(self._joint_log_likelihood(X_unl), axis=1)
+            # a scalar weight multiplies the sum (as before row weights existed: same bits)
+            ll += weight * float(np.sum(log_px)) if np.ndim(weight) == 0 else float(weight @ log_px)
         return ll + self._log_param_prior()
 
     # ------------------------------------------------------------ predict
@@ -395,7 +465,7 @@ class SufficientStatsMixin:
         self._accumulate(X, R)
         self._finalize()
 
-    def partial_fit(self, X, y, classes=None):
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Add a chunk of labeled rows to the fit.
 
         Parameters
@@ -403,9 +473,11 @@ class SufficientStatsMixin:
         X : array-like (n, d)
         y : array-like (n,)
             Labels; every one must be known (no -1 / None: use ``fit`` for EM).
-        classes : array-like or None
-            All classes, on the first call; taken from ``y`` when omitted (a
-            later chunk with a new class is then an error).
+        classes : array-like
+            All classes, required on the first call (a chunk may miss some of
+            them), as in scikit-learn; optional later, when it must match.
+        sample_weight : array-like (n,) or None
+            Non-negative row weights, as in ``fit``.
 
         Returns
         -------
@@ -414,35 +486,41 @@ class SufficientStatsMixin:
         first = not hasattr(self, "classes_")
         if first:
             self._check_params()
+            if classes is None:
+                raise ParameterError("classes must be passed on the first call to partial_fit.")
         X = self._validate_fit_X(X, reset=first)
         y = self._validate_y(y, X.shape[0])
+        weights = self._check_sample_weight(sample_weight, X)
         if unlabeled_mask(y).any():
             raise ParameterError(
                 "partial_fit takes labeled rows only; y holds -1 / None / NaN. "
                 "Use fit for semi-supervised EM."
             )
         if first:
-            labels = np.unique(y if classes is None else np.asarray(classes))
+            labels = np.unique(np.asarray(classes))
             check_classification_targets(labels)
             self.classes_ = labels
             self.n_em_iter_, self.em_log_likelihood_ = 0, []
             self._reset_stats(X.shape[1], len(labels))
         elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
             raise ParameterError(
-                f"partial_fit: classes={np.unique(classes).tolist()} differs from the classes "
-                f"of the first call, {self.classes_.tolist()}."
+                f"`classes={np.asarray(classes).tolist()}` is not the same as on last call to "
+                f"partial_fit, was: {self.classes_.tolist()}."
             )
         pos = np.searchsorted(self.classes_, y)
         pos = np.minimum(pos, len(self.classes_) - 1)
         unknown = self.classes_[pos] != y
         if unknown.any():
             raise ParameterError(
-                f"partial_fit: label {y[unknown][:1].tolist()[0]!r} is not one of the classes "
-                f"{', '.join(map(str, self.classes_))}; pass every class in 'classes' "
-                "on the first call."
+                f"The target label(s) {np.unique(y[unknown]).tolist()} in y do not exist in the "
+                f"initial classes {self.classes_.tolist()}; pass every class in 'classes' on "
+                "the first call to partial_fit."
             )
+        R = _one_hot(pos, len(self.classes_))
+        if weights is not None:
+            R *= weights[:, None]
         self._record_feature_range(X, reset=first)
-        self._accumulate(X, _one_hot(pos, len(self.classes_)))
+        self._accumulate(X, R)
         self._finalize()
         return self
 

@@ -30,6 +30,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         handles_missing=True,
         semi_supervised=True,
         partial_fit=True,
+        sample_weight=True,
     ),
     ModelSpec(
         name="bernoulli_nb",
@@ -41,6 +42,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         handles_missing=True,
         semi_supervised=True,
         partial_fit=True,
+        sample_weight=True,
     ),
     ModelSpec(
         name="multinomial_nb",
@@ -52,6 +54,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         handles_missing=True,
         semi_supervised=True,
         partial_fit=True,
+        sample_weight=True,
     ),
     ModelSpec(
         name="lda",
@@ -63,6 +66,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         handles_missing=True,
         semi_supervised=True,
         partial_fit=True,
+        sample_weight=True,
     ),
     ModelSpec(
         name="qda",
@@ -74,6 +78,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         handles_missing=True,
         semi_supervised=True,
         partial_fit=True,
+        sample_weight=True,
     ),
     ModelSpec(
         name="gmm",
@@ -84,6 +89,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         description="Gaussian mixture per class (components settable or chosen by BIC).",
         handles_missing=True,
         semi_supervised=True,
+        sample_weight=True,
     ),
     ModelSpec(
         name="kde",
@@ -93,6 +99,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         likelihood="exact",
         description="Gaussian kernel density per class, bandwidth by cross-validated likelihood.",
         handles_missing=True,
+        sample_weight=True,
     ),
     ModelSpec(
         name="ngram_lm",
@@ -103,6 +110,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         description="class-conditional word n-gram language model, Kneser-Ney smoothed; continues prompts",
         saveable=True,
         test_params={"order": 2, "min_count": 1},
+        sample_weight=True,
     ),
     ModelSpec(
         name="cvae",
@@ -147,6 +155,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         likelihood="none",
         description="logistic regression; C by cross-validated log-loss; TF-IDF for text",
         test_params={"Cs": (0.1, 1.0, 10.0), "cv": 3},
+        sample_weight=True,
     ),
     ModelSpec(
         name="linear_svm",
@@ -155,6 +164,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         modalities=("tabular", "image", "text"),
         likelihood="none",
         description="linear SVM with Platt-calibrated probabilities; TF-IDF for text",
+        sample_weight=True,
     ),
     ModelSpec(
         name="mlp",
@@ -164,6 +174,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         likelihood="none",
         description="multi-layer perceptron (one hidden ReLU layer of 100, Adam)",
         test_params={"hidden_layer_sizes": (10,), "max_iter": 300},
+        sample_weight=True,
     ),
     ModelSpec(
         name="hgb",
@@ -174,6 +185,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         description="histogram gradient-boosted trees; handles NaN natively",
         handles_missing=True,
         test_params={"max_iter": 10},
+        sample_weight=True,
     ),
     ModelSpec(
         name="knn",
