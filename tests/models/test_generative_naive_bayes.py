@@ -10,10 +10,10 @@ from scipy.stats import norm
 from sklearn.naive_bayes import BernoulliNB, GaussianNB, MultinomialNB
 
 from genvsdisc.exceptions import DataError, ParameterError
+from genvsdisc.models.generative.multinomial import MultinomialNaiveBayes
 from genvsdisc.models.generative.naive_bayes import (
     BernoulliNaiveBayes,
     GaussianNaiveBayes,
-    MultinomialNaiveBayes,
 )
 
 

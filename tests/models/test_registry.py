@@ -168,7 +168,7 @@ def test_an_unknown_name_is_an_attribute_error():
     import genvsdisc.models
 
     with pytest.raises(AttributeError, match="has no attribute 'GaussianNB'"):
-        genvsdisc.models.GaussianNB
+        _ = genvsdisc.models.GaussianNB
 
 
 def test_make_imports_only_that_models_module():

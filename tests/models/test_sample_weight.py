@@ -9,7 +9,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from genvsdisc.exceptions import ParameterError
-from genvsdisc.models import GenerativeClassifier, KNN, MultinomialNaiveBayes, make, model_names
+from genvsdisc.models import KNN, GenerativeClassifier, MultinomialNaiveBayes, make, model_names
 
 _VECTOR_GENERATIVE = ["gaussian_nb", "bernoulli_nb", "multinomial_nb", "lda", "qda", "gmm", "kde"]
 #: A fixed bandwidth: with "cv", per-class folds put a repeated row in two folds.
@@ -69,8 +69,12 @@ def test_ngram_whole_weights_equal_repeated_documents_and_fractions_are_refused(
     kw = {"order": 2, "min_count": 1}
     weighted = make("ngram_lm", **kw).fit(texts, y, sample_weight=weights)
     repeated = make("ngram_lm", **kw).fit(np.repeat(texts, weights), np.repeat(y, weights))
-    np.testing.assert_allclose(weighted.predict_joint_log_proba(texts), repeated.predict_joint_log_proba(texts))
-    with pytest.raises(ParameterError, match="sample_weight of ngram_lm must hold whole numbers.*0.5"):
+    np.testing.assert_allclose(
+        weighted.predict_joint_log_proba(texts), repeated.predict_joint_log_proba(texts)
+    )
+    with pytest.raises(
+        ParameterError, match="sample_weight of ngram_lm must hold whole numbers.*0.5"
+    ):
         make("ngram_lm", **kw).fit(texts, y, sample_weight=np.full(len(y), 0.5))
 
 

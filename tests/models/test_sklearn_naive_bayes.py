@@ -21,10 +21,10 @@ import pytest
 import sklearn.tests.test_naive_bayes as sklearn_tests
 from sklearn.naive_bayes import BernoulliNB, CategoricalNB, ComplementNB, GaussianNB, MultinomialNB
 
+from genvsdisc.models.generative.multinomial import MultinomialNaiveBayes
 from genvsdisc.models.generative.naive_bayes import (
     BernoulliNaiveBayes,
     GaussianNaiveBayes,
-    MultinomialNaiveBayes,
 )
 
 #: scikit-learn's class -> the genvsdisc model that replaces it in the tests.

@@ -21,7 +21,8 @@ few hooks that each model fills (like ``sklearn.naive_bayes._BaseNB``):
 ``_sample_class(k, n, rng)``
     ``n`` draws of x from class index ``k``, shape (n, d).
 
-Models whose parameters are sums over rows add :class:`SufficientStatsMixin`,
+Models whose parameters are sums over rows add
+:class:`~genvsdisc.models.sufficient_stats.SufficientStatsMixin`,
 which turns ``_fit_weighted`` into reset + accumulate + finalize and so gives
 ``partial_fit`` for free (fit == chunked partial_fit). Models that accept
 sparse rows (text counts) set ``_accept_sparse = True``.
@@ -33,8 +34,6 @@ registry entry, :mod:`.catalog`; a test keeps the two in agreement.
 """
 
 from __future__ import annotations
-
-import numbers
 
 import numpy as np
 import scipy.sparse as sp
@@ -48,39 +47,12 @@ from genvsdisc.exceptions import CannotGenerateError, MissingValuesError, Parame
 from genvsdisc.models.params import POSITIVE_INT, ParameterChecks, check_arguments
 from genvsdisc.models.priors import check_sample_weight, class_log_prior
 from genvsdisc.models.registry import model_names
+from genvsdisc.models.rows import class_positions, one_hot, stack_rows, unlabeled_mask
 
-__all__ = [
-    "GenerativeClassifier",
-    "SufficientStatsMixin",
-    "DiscriminativeClassifier",
-    "unlabeled_mask",
-]
+__all__ = ["GenerativeClassifier", "DiscriminativeClassifier", "unlabeled_mask"]
 
 #: Relative tolerance on EM's objective at which semi-supervised EM stops.
 EM_TOL = 1e-6
-
-
-def unlabeled_mask(y) -> np.ndarray:
-    """Boolean mask (n,) of rows whose label is unknown: ``-1``, ``None`` or NaN.
-
-    Strings ``"-1"`` are *not* unknown: a user's label text is taken literally.
-    """
-    y = np.asarray(y, dtype=object) if not isinstance(y, np.ndarray) else y
-    if y.dtype.kind in "iu":
-        return y == -1
-    if y.dtype.kind == "f":
-        return np.isnan(y) | (y == -1)
-    if y.dtype.kind == "O":
-        return np.array(
-            [
-                v is None
-                or (isinstance(v, float) and np.isnan(v))
-                or (isinstance(v, numbers.Integral) and not isinstance(v, bool) and v == -1)
-                for v in y
-            ],
-            dtype=bool,
-        )
-    return np.zeros(len(y), dtype=bool)
 
 
 class DiscriminativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
@@ -235,7 +207,7 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
             y_lab = np.asarray(y_lab.tolist())
         check_classification_targets(y_lab)
         self.classes_, y_idx = np.unique(y_lab, return_inverse=True)
-        R = _one_hot(y_idx, len(self.classes_))
+        R = one_hot(y_idx, len(self.classes_))
         lab, unl_rows = np.flatnonzero(~unl), np.flatnonzero(unl)
         if weights is not None:
             R *= weights[lab, None]
@@ -252,11 +224,8 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
         return self
 
     def _measure_units(self, X, weights):
-        """Hook: models whose floors act in units of the data's own spread measure them here.
-
-        Called by ``fit`` with every training row, labeled or not (n, d), and
-        their ``sample_weight`` (n,) or None, before ``_fit_weighted``.
-        """
+        """Hook for models measuring units from the data: every training row (n, d),
+        labeled or not, and its ``sample_weight`` (n,) or None; before ``_fit_weighted``."""
 
     def _check_every_class_weighted(self, class_weight):
         """Refuse a class whose rows all weigh 0: a density cannot be fitted to no rows."""
@@ -277,7 +246,7 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
         ``_m_step``). ``weight`` is ``unlabeled_weight``, times each unlabeled
         row's ``sample_weight`` (n_u,) when given.
         """
-        X_all = _stack_rows(X_lab, X_unl)
+        X_all = stack_rows(X_lab, X_unl)
         row_weight = np.reshape(weight, (-1, 1))  # (1, 1) or (n_u, 1)
         history = [self._em_objective(X_lab, R_lab, X_unl, weight)]
         for _ in range(self.em_max_iter):
@@ -368,23 +337,10 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------- sample
     def _class_indices(self, y, n_samples, rng):
         """Turn ``y`` (None, one label/index, or an array) into class indices (n,)."""
-        K = len(self.classes_)
         if y is None:
             prior = np.exp(self.class_log_prior_ - logsumexp(self.class_log_prior_))
-            return rng.choice(K, size=n_samples, p=prior)
-        labels = np.atleast_1d(np.asarray(y, dtype=object))
-        out = np.empty(len(labels), dtype=int)
-        class_list = list(self.classes_)
-        for i, lab in enumerate(labels):
-            if lab in class_list:
-                out[i] = class_list.index(lab)
-            elif isinstance(lab, numbers.Integral) and 0 <= lab < K and not isinstance(lab, bool):
-                out[i] = int(lab)  # a class index, for classes that are not integers
-            else:
-                raise ParameterError(
-                    f"sample: unknown class {lab!r}; the classes are "
-                    f"{', '.join(map(str, self.classes_))}."
-                )
+            return rng.choice(len(self.classes_), size=n_samples, p=prior)
+        out = class_positions(y, self.classes_)
         if len(out) == 1:
             return np.full(n_samples, out[0])
         return out
@@ -415,7 +371,7 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
         idx = self._class_indices(y, int(n_samples), rng)
         order = np.argsort(idx, kind="stable")  # rows grouped by class, then put back
         blocks = [self._sample_class(int(k), int(np.sum(idx == k)), rng) for k in np.unique(idx)]
-        X_new = _stack_rows(*blocks)[np.argsort(order, kind="stable")]
+        X_new = stack_rows(*blocks)[np.argsort(order, kind="stable")]
         if clip:
             X_new = self._clip(X_new)
         return X_new, self.classes_[idx]
@@ -440,99 +396,3 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
         if not reset and hasattr(self, "feature_min_"):
             lo, hi = np.minimum(lo, self.feature_min_), np.maximum(hi, self.feature_max_)
         self.feature_min_, self.feature_max_ = lo, hi
-
-
-class SufficientStatsMixin:
-    """``fit`` = reset + accumulate + finalize; ``partial_fit`` = accumulate + finalize.
-
-    Put before :class:`GenerativeClassifier` in the bases. The model fills
-    three hooks (the protocol of pomegranate's ``summarize`` /
-    ``from_summaries``):
-
-    ``_reset_stats(n_features, n_classes)``
-        Empty sufficient statistics.
-    ``_accumulate(X, R)``
-        Add rows ``X`` (n, d) with class responsibilities ``R`` (n, K).
-    ``_finalize()``
-        Turn the statistics into parameters (``class_log_prior_`` included).
-
-    Because the statistics are sums over rows, fitting in chunks with
-    ``partial_fit`` gives the same model as one ``fit`` on all rows.
-    """
-
-    def _fit_weighted(self, X, R):
-        self._reset_stats(X.shape[1], R.shape[1])
-        self._accumulate(X, R)
-        self._finalize()
-
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
-        """Add a chunk of labeled rows to the fit.
-
-        Parameters
-        ----------
-        X : array-like (n, d)
-        y : array-like (n,)
-            Labels; every one must be known (no -1 / None: use ``fit`` for EM).
-        classes : array-like
-            All classes, required on the first call (a chunk may miss some of
-            them), as in scikit-learn; optional later, when it must match.
-        sample_weight : array-like (n,) or None
-            Non-negative row weights, as in ``fit``.
-
-        Returns
-        -------
-        self
-        """
-        first = not hasattr(self, "classes_")
-        if first:
-            self._check_params()
-            if classes is None:
-                raise ParameterError("classes must be passed on the first call to partial_fit.")
-        X = self._validate_fit_X(X, reset=first)
-        y = self._validate_y(y, X.shape[0])
-        weights = self._check_sample_weight(sample_weight, X)
-        if unlabeled_mask(y).any():
-            raise ParameterError(
-                "partial_fit takes labeled rows only; y holds -1 / None / NaN. "
-                "Use fit for semi-supervised EM."
-            )
-        if first:
-            labels = np.unique(np.asarray(classes))
-            check_classification_targets(labels)
-            self.classes_ = labels
-            self.n_em_iter_, self.em_log_likelihood_ = 0, []
-            self._reset_stats(X.shape[1], len(labels))
-        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
-            raise ParameterError(
-                f"`classes={np.asarray(classes).tolist()}` is not the same as on last call to "
-                f"partial_fit, was: {self.classes_.tolist()}."
-            )
-        pos = np.searchsorted(self.classes_, y)
-        pos = np.minimum(pos, len(self.classes_) - 1)
-        unknown = self.classes_[pos] != y
-        if unknown.any():
-            raise ParameterError(
-                f"The target label(s) {np.unique(y[unknown]).tolist()} in y do not exist in the "
-                f"initial classes {self.classes_.tolist()}; pass every class in 'classes' on "
-                "the first call to partial_fit."
-            )
-        R = _one_hot(pos, len(self.classes_))
-        if weights is not None:
-            R *= weights[:, None]
-        self._record_feature_range(X, reset=first)
-        self._accumulate(X, R)
-        self._finalize()
-        return self
-
-
-def _one_hot(idx, n_classes):
-    R = np.zeros((len(idx), n_classes))
-    R[np.arange(len(idx)), idx] = 1.0
-    return R
-
-
-def _stack_rows(*blocks):
-    """Concatenate row blocks: dense arrays, 1-D object arrays or sparse matrices."""
-    if any(sp.issparse(b) for b in blocks):
-        return sp.vstack(blocks, format="csr")
-    return np.concatenate(blocks, axis=0)

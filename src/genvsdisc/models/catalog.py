@@ -46,7 +46,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="multinomial_nb",
-        estimator=f"{_GEN}.naive_bayes:MultinomialNaiveBayes",
+        estimator=f"{_GEN}.multinomial:MultinomialNaiveBayes",
         family="generative",
         modalities=("tabular", "image", "text"),
         likelihood="exact",

@@ -20,7 +20,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from genvsdisc.models.base import GenerativeClassifier, SufficientStatsMixin
+from genvsdisc.models.base import GenerativeClassifier
 from genvsdisc.models.generative._gaussian_math import (
     ClassMoments,
     gaussian_log_pdf,
@@ -31,6 +31,7 @@ from genvsdisc.models.generative._gaussian_math import (
     variance_units,
 )
 from genvsdisc.models.params import EM_CONSTRAINTS, STANDARDIZE
+from genvsdisc.models.sufficient_stats import SufficientStatsMixin
 
 __all__ = ["LinearDiscriminant", "QuadraticDiscriminant"]
 

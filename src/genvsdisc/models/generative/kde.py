@@ -169,7 +169,10 @@ def _log_density(Z, kd):
     """Exact log-density (n,) of a fitted ``KernelDensity`` at rows ``Z`` (NaN allowed)."""
     weights = kd.tree_.sample_weight  # None when fitted without weights
     return _gaussian_kde_log_density(
-        Z, np.asarray(kd.tree_.data), kd.bandwidth_, None if weights is None else np.asarray(weights)
+        Z,
+        np.asarray(kd.tree_.data),
+        kd.bandwidth_,
+        None if weights is None else np.asarray(weights),
     )
 
 
