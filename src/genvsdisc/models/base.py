@@ -170,10 +170,9 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
     def _set_class_prior(self, class_weight, learned_log_prior=None):
         """``class_count_``, ``class_log_prior_`` and ``class_prior_`` from class weights (K,).
 
-        The user's priors (``_given_priors``) replace the weighted class shares;
-        ``sample(y=None)`` draws classes from ``class_prior_``. A model whose
-        own formula for the shares predates this method passes its result as
-        ``learned_log_prior`` (K,), so its seeded figures keep every bit.
+        The user's priors (``_given_priors``) replace the weighted class shares
+        (``sample(y=None)`` draws from them). ``learned_log_prior`` (K,): a model's
+        own older formula for the shares, kept so its seeded figures keep every bit.
         """
         priors, name = self._given_priors()
         self.class_count_ = np.array(class_weight, dtype=np.float64)
@@ -224,8 +223,11 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
         return self
 
     def _measure_units(self, X, weights):
-        """Hook for models measuring units from the data: every training row (n, d),
-        labeled or not, and its ``sample_weight`` (n,) or None; before ``_fit_weighted``."""
+        """Hook: measure the units a model's floors act in (nothing by default).
+
+        Called by ``fit`` before ``_fit_weighted`` with every training row, labeled
+        or not, ``X`` (n, d), and their ``sample_weight`` ``weights`` (n,) or None.
+        """
 
     def _check_every_class_weighted(self, class_weight):
         """Refuse a class whose rows all weigh 0: a density cannot be fitted to no rows."""
