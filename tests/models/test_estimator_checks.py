@@ -37,11 +37,11 @@ _PER_CLASS_CV = (
     "bandwidth='cv' searches each class's bandwidth with its own folds of that class's "
     "rows, so the check's cv (index pairs over all rows) has no meaning for it and a "
     "repeated row can land in two folds where its weighted copy lands in one; "
-    "tests/models/test_generative_kde.py checks weights == repeated rows at a fixed bandwidth"
+    "tests/models/test_sample_weight.py checks weights == repeated rows at a fixed bandwidth"
 )
 _LINEAR_SVC = (
     "scikit-learn's LinearSVC fails this check too (its own xfail: 'sample_weight is not "
-    "equivalent to removing/repeating samples'); tests/models/test_discriminative.py "
+    "equivalent to removing/repeating samples'); tests/models/test_sample_weight.py "
     "checks that the weights reach both the SVM and its calibration"
 )
 
