@@ -8,10 +8,10 @@ import pytest
 from genvsdisc.models.generative.gaussian import LinearDiscriminant, QuadraticDiscriminant
 from genvsdisc.models.generative.kde import ClassKernelDensity
 from genvsdisc.models.generative.mixture import ClassMixture
+from genvsdisc.models.generative.multinomial import MultinomialNaiveBayes
 from genvsdisc.models.generative.naive_bayes import (
     BernoulliNaiveBayes,
     GaussianNaiveBayes,
-    MultinomialNaiveBayes,
 )
 
 #: One small, fast instance of every classical generative model, by registry name.

@@ -10,10 +10,10 @@ from scipy.stats import norm
 from sklearn.naive_bayes import BernoulliNB, GaussianNB, MultinomialNB
 
 from genvsdisc.exceptions import DataError, ParameterError
+from genvsdisc.models.generative.multinomial import MultinomialNaiveBayes
 from genvsdisc.models.generative.naive_bayes import (
     BernoulliNaiveBayes,
     GaussianNaiveBayes,
-    MultinomialNaiveBayes,
 )
 
 
@@ -244,9 +244,17 @@ def test_gaussian_nb_zero_variance_gives_finite_probabilities():
 
 def test_partial_fit_unknown_label_raises(blobs):
     X, y = blobs
-    model = GaussianNaiveBayes().partial_fit(X[y < 2], y[y < 2])
-    with pytest.raises(ParameterError, match="label 2 is not one of the classes 0, 1"):
+    model = GaussianNaiveBayes().partial_fit(X[y < 2], y[y < 2], classes=[0, 1])
+    with pytest.raises(
+        ParameterError, match=r"The target label\(s\) \[2\] in y do not exist in the initial"
+    ):
         model.partial_fit(X[y == 2], y[y == 2])
+
+
+def test_partial_fit_first_call_without_classes_raises(blobs):
+    X, y = blobs
+    with pytest.raises(ParameterError, match="classes must be passed on the first call"):
+        GaussianNaiveBayes().partial_fit(X, y)
 
 
 def test_partial_fit_rejects_unlabeled_rows_and_changed_classes(blobs):
@@ -256,13 +264,15 @@ def test_partial_fit_rejects_unlabeled_rows_and_changed_classes(blobs):
     with pytest.raises(ParameterError, match="partial_fit takes labeled rows only"):
         GaussianNaiveBayes().partial_fit(X, y_semi, classes=[0, 1, 2])
     model = GaussianNaiveBayes().partial_fit(X, y, classes=[0, 1, 2])
-    with pytest.raises(ParameterError, match=r"classes=\[0, 1\] differs"):
+    with pytest.raises(
+        ParameterError, match=r"`classes=\[0, 1\]` is not the same as on last call to partial_fit"
+    ):
         model.partial_fit(X, y, classes=[0, 1])
 
 
 def test_partial_fit_with_wrong_width_raises(blobs):
     X, y = blobs
-    model = GaussianNaiveBayes().partial_fit(X, y)
+    model = GaussianNaiveBayes().partial_fit(X, y, classes=[0, 1, 2])
     with pytest.raises(ValueError, match="features"):
         model.partial_fit(X[:, :2], y)
 

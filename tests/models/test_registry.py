@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from inspect import signature
 
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from genvsdisc.exceptions import CannotGenerateError, ParameterError, UnknownNameError
 from genvsdisc.models import ModelSpec, available, get_spec, make, model_names
@@ -109,6 +110,10 @@ def test_catalog_entry_agrees_with_its_class(spec):
     assert spec.handles_missing == cls.handles_missing
     assert spec.semi_supervised == (spec.family == "generative" and cls.semi_supervised)
     assert spec.partial_fit == hasattr(cls, "partial_fit")
+    assert spec.sample_weight == cls.supports_sample_weight
+    assert spec.sample_weight <= has_fit_parameter(cls, "sample_weight")
+    if spec.partial_fit:
+        assert spec.sample_weight == ("sample_weight" in signature(cls.partial_fit).parameters)
     assert spec.saveable == hasattr(cls, "_export_state")
     assert spec.can_sample == (cls.sample is not DiscriminativeClassifier.sample)
     assert getattr(cls, "_registry_name", spec.name) == spec.name
@@ -139,6 +144,31 @@ def test_reading_the_registry_imports_no_model_and_no_torch():
         "m.available(); m.get_spec('cnn').handles_missing; m.model_names(deep=True)"
     )
     assert _modules_after(code) == set()
+
+
+@pytest.mark.parametrize("spec", available(), ids=lambda s: s.name)
+def test_every_model_class_is_importable_by_name(spec):
+    import genvsdisc.models
+
+    name = spec.estimator.partition(":")[2]
+    assert name in genvsdisc.models.__all__
+    assert getattr(genvsdisc.models, name) is spec.estimator_class
+
+
+def test_importing_a_class_by_name_loads_only_its_module():
+    loaded = _modules_after("from genvsdisc.models import GaussianNaiveBayes")
+    assert "torch" not in loaded
+    assert {m for m in loaded if m.startswith("genvsdisc.models.")} == {
+        "genvsdisc.models.generative.naive_bayes",
+        "genvsdisc.models.generative._gaussian_math",
+    }
+
+
+def test_an_unknown_name_is_an_attribute_error():
+    import genvsdisc.models
+
+    with pytest.raises(AttributeError, match="has no attribute 'GaussianNB'"):
+        _ = genvsdisc.models.GaussianNB
 
 
 def test_make_imports_only_that_models_module():

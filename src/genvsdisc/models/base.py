@@ -8,10 +8,12 @@ few hooks that each model fills (like ``sklearn.naive_bayes._BaseNB``):
 
 ``_fit_weighted(X, R)``
     Fit from rows ``X`` (n, d) and class responsibilities ``R`` (n, K).
-    Labeled rows carry one-hot rows of ``R``; during EM, unlabeled rows carry
-    posteriors scaled by ``unlabeled_weight``. This single routine serves
-    ``fit``, semi-supervised ``fit`` and (where sufficient statistics allow)
-    ``partial_fit``.
+    Labeled rows carry one-hot rows of ``R`` times their ``sample_weight``;
+    during EM, unlabeled rows carry posteriors scaled by ``unlabeled_weight``
+    (and their ``sample_weight``). This single routine serves ``fit``,
+    weighted and semi-supervised ``fit`` and (where sufficient statistics
+    allow) ``partial_fit``. It sets the class prior through
+    ``_set_class_prior(class_weight)``, which applies the user's ``priors``.
 ``_joint_log_likelihood(X)``
     log p(x, y=k) for every class, shape (n, K). ``X`` may hold NaN when the
     model sets ``handles_missing = True``; the hook then integrates the
@@ -19,7 +21,8 @@ few hooks that each model fills (like ``sklearn.naive_bayes._BaseNB``):
 ``_sample_class(k, n, rng)``
     ``n`` draws of x from class index ``k``, shape (n, d).
 
-Models whose parameters are sums over rows add :class:`SufficientStatsMixin`,
+Models whose parameters are sums over rows add
+:class:`~genvsdisc.models.sufficient_stats.SufficientStatsMixin`,
 which turns ``_fit_weighted`` into reset + accumulate + finalize and so gives
 ``partial_fit`` for free (fit == chunked partial_fit). Models that accept
 sparse rows (text counts) set ``_accept_sparse = True``.
@@ -32,8 +35,6 @@ registry entry, :mod:`.catalog`; a test keeps the two in agreement.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import logsumexp
@@ -44,40 +45,14 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from genvsdisc.exceptions import CannotGenerateError, MissingValuesError, ParameterError
 from genvsdisc.models.params import POSITIVE_INT, ParameterChecks, check_arguments
+from genvsdisc.models.priors import check_sample_weight, class_log_prior
 from genvsdisc.models.registry import model_names
+from genvsdisc.models.rows import class_positions, one_hot, stack_rows, unlabeled_mask
 
-__all__ = [
-    "GenerativeClassifier",
-    "SufficientStatsMixin",
-    "DiscriminativeClassifier",
-    "unlabeled_mask",
-]
+__all__ = ["GenerativeClassifier", "DiscriminativeClassifier", "unlabeled_mask"]
 
 #: Relative tolerance on EM's objective at which semi-supervised EM stops.
 EM_TOL = 1e-6
-
-
-def unlabeled_mask(y) -> np.ndarray:
-    """Boolean mask (n,) of rows whose label is unknown: ``-1``, ``None`` or NaN.
-
-    Strings ``"-1"`` are *not* unknown: a user's label text is taken literally.
-    """
-    y = np.asarray(y, dtype=object) if not isinstance(y, np.ndarray) else y
-    if y.dtype.kind in "iu":
-        return y == -1
-    if y.dtype.kind == "f":
-        return np.isnan(y) | (y == -1)
-    if y.dtype.kind == "O":
-        return np.array(
-            [
-                v is None
-                or (isinstance(v, float) and np.isnan(v))
-                or (isinstance(v, numbers.Integral) and not isinstance(v, bool) and v == -1)
-                for v in y
-            ],
-            dtype=bool,
-        )
-    return np.zeros(len(y), dtype=bool)
 
 
 class DiscriminativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
@@ -90,6 +65,8 @@ class DiscriminativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
     family = "discriminative"
     #: True when NaN features are accepted and handled by the model itself (hgb).
     handles_missing = False
+    #: True when ``fit`` takes ``sample_weight`` (the registry's ``sample_weight`` field).
+    supports_sample_weight = False
 
     def predict(self, X):
         """Most probable class for each row of ``X`` (n, d) -> (n,)."""
@@ -115,8 +92,9 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
     """Base of the artists: models of p(x|y) p(y), classifying by Bayes' rule.
 
     Subclasses set the class attributes below and fill the hooks described in
-    the module docstring. Fitted attributes every subclass must set through
-    ``_fit_weighted``: ``class_log_prior_`` (K,).
+    the module docstring. Fitted attributes every subclass sets through
+    ``_fit_weighted`` (via ``_set_class_prior``): ``class_count_``,
+    ``class_prior_`` and ``class_log_prior_`` (K,).
     """
 
     family = "generative"
@@ -125,6 +103,9 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
     #: True when ``fit`` runs EM over rows labeled ``-1`` / ``None``; the model then
     #: has the ``unlabeled_weight`` and ``em_max_iter`` parameters (``EM_CONSTRAINTS``).
     semi_supervised = False
+    #: True when ``_fit_weighted`` honours row weights in ``R`` (not only their class
+    #: totals), so ``fit`` accepts ``sample_weight``; others refuse it with a clear error.
+    supports_sample_weight = False
     #: True when the hooks accept scipy sparse (CSR) rows; dense otherwise.
     _accept_sparse = False
 
@@ -172,17 +153,51 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
             )
         return y
 
-    def fit(self, X, y):
+    def _check_sample_weight(self, sample_weight, X):
+        """``sample_weight`` as float64 (n,) or None; refused by models that cannot use it."""
+        if sample_weight is not None and not self.supports_sample_weight:
+            raise ParameterError(
+                f"{type(self).__name__} does not take sample_weight: its training draws "
+                "rows uniformly. Models that do: "
+                f"{', '.join(model_names(family='generative', sample_weight=True))}."
+            )
+        return check_sample_weight(sample_weight, X)
+
+    def _given_priors(self):
+        """(priors or None, parameter name): the class prior the user fixed, if any."""
+        return getattr(self, "priors", None), "priors"
+
+    def _set_class_prior(self, class_weight, learned_log_prior=None):
+        """``class_count_``, ``class_log_prior_`` and ``class_prior_`` from class weights (K,).
+
+        The user's priors (``_given_priors``) replace the weighted class shares
+        (``sample(y=None)`` draws from them). ``learned_log_prior`` (K,): a model's
+        own older formula for the shares, kept so its seeded figures keep every bit.
+        """
+        priors, name = self._given_priors()
+        self.class_count_ = np.array(class_weight, dtype=np.float64)
+        if priors is None and learned_log_prior is not None:
+            self.class_log_prior_ = learned_log_prior
+        else:
+            self.class_log_prior_ = class_log_prior(self.class_count_, priors, name=name)
+        self.class_prior_ = np.exp(self.class_log_prior_)
+
+    def fit(self, X, y, sample_weight=None):
         """Fit from rows ``X`` (n, d) and labels ``y`` (n,).
 
         Labels ``-1`` / ``None`` / NaN mark unlabeled rows. Models with
         ``semi_supervised`` then run EM (Nigam et al. 2000): the unlabeled rows
         count with their posterior class probabilities, scaled by the
         ``unlabeled_weight`` parameter. Other models ignore them.
+
+        ``sample_weight`` (n,), non-negative, multiplies each row's
+        responsibilities: an integer weight counts the row that many times, a
+        zero weight drops it. None: every row weighs 1.
         """
         self._check_params()
         X = self._validate_fit_X(X, reset=True)
         y = self._validate_y(y, X.shape[0])
+        weights = self._check_sample_weight(sample_weight, X)
         unl = unlabeled_mask(y)
         y_lab = y[~unl]
         if len(y_lab) == 0:
@@ -191,31 +206,55 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
             y_lab = np.asarray(y_lab.tolist())
         check_classification_targets(y_lab)
         self.classes_, y_idx = np.unique(y_lab, return_inverse=True)
-        R = _one_hot(y_idx, len(self.classes_))
+        R = one_hot(y_idx, len(self.classes_))
         lab, unl_rows = np.flatnonzero(~unl), np.flatnonzero(unl)
+        if weights is not None:
+            R *= weights[lab, None]
+        self._measure_units(X, weights)
         self._record_feature_range(X, reset=True)
         self._fit_weighted(X[lab], R)
         self.n_em_iter_ = 0
         self.em_log_likelihood_ = []
         if len(unl_rows) and self.semi_supervised:
-            self._run_em(X[lab], R, X[unl_rows])
+            weight = float(self.unlabeled_weight)
+            if weights is not None:
+                weight = weight * weights[unl_rows]
+            self._run_em(X[lab], R, X[unl_rows], weight)
         return self
 
-    def _run_em(self, X_lab, R_lab, X_unl):
+    def _measure_units(self, X, weights):
+        """Hook: measure the units a model's floors act in (nothing by default).
+
+        Called by ``fit`` before ``_fit_weighted`` with every training row, labeled
+        or not, ``X`` (n, d), and their ``sample_weight`` ``weights`` (n,) or None.
+        """
+
+    def _check_every_class_weighted(self, class_weight):
+        """Refuse a class whose rows all weigh 0: a density cannot be fitted to no rows."""
+        empty = np.flatnonzero(np.asarray(class_weight) <= 0)
+        if len(empty):
+            raise ParameterError(
+                f"class {self.classes_[empty[0]]!r} has a total sample_weight of 0: "
+                f"{type(self).__name__} needs rows of every class to fit its density; "
+                "drop that class's rows instead."
+            )
+
+    def _run_em(self, X_lab, R_lab, X_unl, weight):
         """Semi-supervised EM; records the objective it climbs, once per iteration.
 
         Starts from the labeled-only fit (Nigam et al. 2000). Each iteration
         computes the posteriors of the unlabeled rows (E-step) and refits on
-        all rows, the unlabeled ones weighted ``unlabeled_weight * posterior``
-        (M-step, ``_m_step``).
+        all rows, the unlabeled ones weighted ``weight * posterior`` (M-step,
+        ``_m_step``). ``weight`` is ``unlabeled_weight``, times each unlabeled
+        row's ``sample_weight`` (n_u,) when given.
         """
-        weight = float(self.unlabeled_weight)
-        X_all = _stack_rows(X_lab, X_unl)
+        X_all = stack_rows(X_lab, X_unl)
+        row_weight = np.reshape(weight, (-1, 1))  # (1, 1) or (n_u, 1)
         history = [self._em_objective(X_lab, R_lab, X_unl, weight)]
         for _ in range(self.em_max_iter):
             jll = self._joint_log_likelihood(X_unl)
             post = np.exp(jll - logsumexp(jll, axis=1, keepdims=True))
-            self._m_step(X_all, np.vstack([R_lab, weight * post]))
+            self._m_step(X_all, np.vstack([R_lab, row_weight * post]))
             history.append(self._em_objective(X_lab, R_lab, X_unl, weight))
             self.n_em_iter_ += 1
             if abs(history[-1] - history[-2]) <= EM_TOL * max(1.0, abs(history[-2])):
@@ -233,13 +272,15 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
     def _em_objective(self, X_lab, R_lab, X_unl, weight):
         """Weighted observed-data log-likelihood plus ``_log_param_prior()``.
 
-        sum_labeled log p(x, y) + weight * sum_unlabeled log p(x), plus the
+        sum_labeled w log p(x, y) + sum_unlabeled weight log p(x), plus the
         log-prior when the M-step is a MAP estimate (naive Bayes smoothing):
         exactly the quantity EM never lowers.
         """
         ll = float(np.sum(R_lab * self._joint_log_likelihood(X_lab)))
         if X_unl.shape[0]:
-            ll += weight * float(np.sum(logsumexp(self._joint_log_likelihood(X_unl), axis=1)))
+            log_px = logsumexp(self._joint_log_likelihood(X_unl), axis=1)
+            # a scalar weight multiplies the sum (as before row weights existed: same bits)
+            ll += weight * float(np.sum(log_px)) if np.ndim(weight) == 0 else float(weight @ log_px)
         return ll + self._log_param_prior()
 
     # ------------------------------------------------------------ predict
@@ -298,23 +339,10 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------- sample
     def _class_indices(self, y, n_samples, rng):
         """Turn ``y`` (None, one label/index, or an array) into class indices (n,)."""
-        K = len(self.classes_)
         if y is None:
             prior = np.exp(self.class_log_prior_ - logsumexp(self.class_log_prior_))
-            return rng.choice(K, size=n_samples, p=prior)
-        labels = np.atleast_1d(np.asarray(y, dtype=object))
-        out = np.empty(len(labels), dtype=int)
-        class_list = list(self.classes_)
-        for i, lab in enumerate(labels):
-            if lab in class_list:
-                out[i] = class_list.index(lab)
-            elif isinstance(lab, numbers.Integral) and 0 <= lab < K and not isinstance(lab, bool):
-                out[i] = int(lab)  # a class index, for classes that are not integers
-            else:
-                raise ParameterError(
-                    f"sample: unknown class {lab!r}; the classes are "
-                    f"{', '.join(map(str, self.classes_))}."
-                )
+            return rng.choice(len(self.classes_), size=n_samples, p=prior)
+        out = class_positions(y, self.classes_)
         if len(out) == 1:
             return np.full(n_samples, out[0])
         return out
@@ -345,7 +373,7 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
         idx = self._class_indices(y, int(n_samples), rng)
         order = np.argsort(idx, kind="stable")  # rows grouped by class, then put back
         blocks = [self._sample_class(int(k), int(np.sum(idx == k)), rng) for k in np.unique(idx)]
-        X_new = _stack_rows(*blocks)[np.argsort(order, kind="stable")]
+        X_new = stack_rows(*blocks)[np.argsort(order, kind="stable")]
         if clip:
             X_new = self._clip(X_new)
         return X_new, self.classes_[idx]
@@ -370,91 +398,3 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
         if not reset and hasattr(self, "feature_min_"):
             lo, hi = np.minimum(lo, self.feature_min_), np.maximum(hi, self.feature_max_)
         self.feature_min_, self.feature_max_ = lo, hi
-
-
-class SufficientStatsMixin:
-    """``fit`` = reset + accumulate + finalize; ``partial_fit`` = accumulate + finalize.
-
-    Put before :class:`GenerativeClassifier` in the bases. The model fills
-    three hooks (the protocol of pomegranate's ``summarize`` /
-    ``from_summaries``):
-
-    ``_reset_stats(n_features, n_classes)``
-        Empty sufficient statistics.
-    ``_accumulate(X, R)``
-        Add rows ``X`` (n, d) with class responsibilities ``R`` (n, K).
-    ``_finalize()``
-        Turn the statistics into parameters (``class_log_prior_`` included).
-
-    Because the statistics are sums over rows, fitting in chunks with
-    ``partial_fit`` gives the same model as one ``fit`` on all rows.
-    """
-
-    def _fit_weighted(self, X, R):
-        self._reset_stats(X.shape[1], R.shape[1])
-        self._accumulate(X, R)
-        self._finalize()
-
-    def partial_fit(self, X, y, classes=None):
-        """Add a chunk of labeled rows to the fit.
-
-        Parameters
-        ----------
-        X : array-like (n, d)
-        y : array-like (n,)
-            Labels; every one must be known (no -1 / None: use ``fit`` for EM).
-        classes : array-like or None
-            All classes, on the first call; taken from ``y`` when omitted (a
-            later chunk with a new class is then an error).
-
-        Returns
-        -------
-        self
-        """
-        first = not hasattr(self, "classes_")
-        if first:
-            self._check_params()
-        X = self._validate_fit_X(X, reset=first)
-        y = self._validate_y(y, X.shape[0])
-        if unlabeled_mask(y).any():
-            raise ParameterError(
-                "partial_fit takes labeled rows only; y holds -1 / None / NaN. "
-                "Use fit for semi-supervised EM."
-            )
-        if first:
-            labels = np.unique(y if classes is None else np.asarray(classes))
-            check_classification_targets(labels)
-            self.classes_ = labels
-            self.n_em_iter_, self.em_log_likelihood_ = 0, []
-            self._reset_stats(X.shape[1], len(labels))
-        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
-            raise ParameterError(
-                f"partial_fit: classes={np.unique(classes).tolist()} differs from the classes "
-                f"of the first call, {self.classes_.tolist()}."
-            )
-        pos = np.searchsorted(self.classes_, y)
-        pos = np.minimum(pos, len(self.classes_) - 1)
-        unknown = self.classes_[pos] != y
-        if unknown.any():
-            raise ParameterError(
-                f"partial_fit: label {y[unknown][:1].tolist()[0]!r} is not one of the classes "
-                f"{', '.join(map(str, self.classes_))}; pass every class in 'classes' "
-                "on the first call."
-            )
-        self._record_feature_range(X, reset=first)
-        self._accumulate(X, _one_hot(pos, len(self.classes_)))
-        self._finalize()
-        return self
-
-
-def _one_hot(idx, n_classes):
-    R = np.zeros((len(idx), n_classes))
-    R[np.arange(len(idx)), idx] = 1.0
-    return R
-
-
-def _stack_rows(*blocks):
-    """Concatenate row blocks: dense arrays, 1-D object arrays or sparse matrices."""
-    if any(sp.issparse(b) for b in blocks):
-        return sp.vstack(blocks, format="csr")
-    return np.concatenate(blocks, axis=0)

@@ -31,6 +31,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         handles_missing=True,
         semi_supervised=True,
         partial_fit=True,
+        sample_weight=True,
     ),
     ModelSpec(
         name="bernoulli_nb",
@@ -42,10 +43,11 @@ CATALOG: tuple[ModelSpec, ...] = (
         handles_missing=True,
         semi_supervised=True,
         partial_fit=True,
+        sample_weight=True,
     ),
     ModelSpec(
         name="multinomial_nb",
-        estimator=f"{_GEN}.naive_bayes:MultinomialNaiveBayes",
+        estimator=f"{_GEN}.multinomial:MultinomialNaiveBayes",
         family="generative",
         modalities=("tabular", "image", "text"),
         likelihood="exact",
@@ -53,6 +55,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         handles_missing=True,
         semi_supervised=True,
         partial_fit=True,
+        sample_weight=True,
     ),
     ModelSpec(
         name="lda",
@@ -64,6 +67,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         handles_missing=True,
         semi_supervised=True,
         partial_fit=True,
+        sample_weight=True,
     ),
     ModelSpec(
         name="qda",
@@ -75,6 +79,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         handles_missing=True,
         semi_supervised=True,
         partial_fit=True,
+        sample_weight=True,
     ),
     ModelSpec(
         name="gmm",
@@ -85,6 +90,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         description="Gaussian mixture per class (components settable or chosen by BIC).",
         handles_missing=True,
         semi_supervised=True,
+        sample_weight=True,
     ),
     ModelSpec(
         name="kde",
@@ -94,6 +100,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         likelihood="exact",
         description="Gaussian kernel density per class, bandwidth by cross-validated likelihood.",
         handles_missing=True,
+        sample_weight=True,
     ),
     ModelSpec(
         name="ngram_lm",
@@ -104,6 +111,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         description="class-conditional word n-gram language model, Kneser-Ney smoothed; continues prompts",
         saveable=True,
         test_params={"order": 2, "min_count": 1},
+        sample_weight=True,
     ),
     ModelSpec(
         name="cvae",
@@ -148,6 +156,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         likelihood="none",
         description="logistic regression; C by cross-validated log-loss; TF-IDF for text",
         test_params={"Cs": (0.1, 1.0, 10.0), "cv": 3},
+        sample_weight=True,
     ),
     ModelSpec(
         name="linear_svm",
@@ -156,6 +165,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         modalities=("tabular", "image", "text"),
         likelihood="none",
         description="linear SVM with Platt-calibrated probabilities; TF-IDF for text",
+        sample_weight=True,
     ),
     ModelSpec(
         name="mlp",
@@ -165,6 +175,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         likelihood="none",
         description="multi-layer perceptron (one hidden ReLU layer of 100, Adam)",
         test_params={"hidden_layer_sizes": (10,), "max_iter": 300},
+        sample_weight=True,
     ),
     ModelSpec(
         name="hgb",
@@ -175,6 +186,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         description="histogram gradient-boosted trees; handles NaN natively",
         handles_missing=True,
         test_params={"max_iter": 10},
+        sample_weight=True,
     ),
     ModelSpec(
         name="knn",

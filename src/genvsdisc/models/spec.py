@@ -39,6 +39,9 @@ class ModelSpec:
         ``fit`` runs EM over rows labeled ``-1`` / ``None`` (Nigam et al. 2000).
     partial_fit : bool, default=False
         The estimator has ``partial_fit`` (fit == chunked partial_fit).
+    sample_weight : bool, default=False
+        ``fit`` (and ``partial_fit``) take ``sample_weight``: an integer weight
+        counts a row that many times, a zero weight drops it.
     deep : bool, default=False
         PyTorch models, only run by ``compare`` when named or with ``--deep``.
     saveable : bool, default=False
@@ -61,6 +64,7 @@ class ModelSpec:
     handles_missing: bool = False
     semi_supervised: bool = False
     partial_fit: bool = False
+    sample_weight: bool = False
     deep: bool = False
     saveable: bool = False
     test_params: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)

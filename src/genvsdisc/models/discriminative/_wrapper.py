@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from genvsdisc.exceptions import DataError, MissingValuesError, ParameterError
 from genvsdisc.models.base import DiscriminativeClassifier
+from genvsdisc.models.priors import check_sample_weight
 from genvsdisc.models.registry import model_names
 from genvsdisc.models.text import TextInputMixin, is_raw_text
 
@@ -53,6 +54,7 @@ class WrappedClassifier(DiscriminativeClassifier):
 
     #: True when scipy sparse matrices are accepted without densifying.
     _accept_sparse = False
+    supports_sample_weight = True
 
     def _make_estimator(self, y):  # pragma: no cover - every model defines it
         raise NotImplementedError
@@ -85,10 +87,14 @@ class WrappedClassifier(DiscriminativeClassifier):
             )
         return X
 
-    def _standardize(self, X, *, fit):
-        """Standardise dense X when ``standardize`` asks for it (``scaler_`` fitted on train only)."""
+    def _standardize(self, X, *, fit, sample_weight=None):
+        """Standardise dense X when ``standardize`` asks for it (``scaler_`` fitted on train only).
+
+        The training mean and scale are weighted by ``sample_weight`` (n,) when given.
+        """
         if fit:
-            self.scaler_ = StandardScaler().fit(X) if self._wants_scaling(X) else None
+            wanted = self._wants_scaling(X)
+            self.scaler_ = StandardScaler().fit(X, sample_weight=sample_weight) if wanted else None
         if self.scaler_ is None:
             return X
         # Fitted on dense rows: a sparse matrix of the same width is densified to match.
@@ -105,8 +111,12 @@ class WrappedClassifier(DiscriminativeClassifier):
         return True
 
     # -------------------------------------------------------------- fit
-    def fit(self, X, y):
-        """Fit on rows ``X`` (n, d) -- or n raw strings for text models -- and labels ``y`` (n,)."""
+    def fit(self, X, y, sample_weight=None):
+        """Fit on rows ``X`` (n, d) -- or n raw strings for text models -- and labels ``y`` (n,).
+
+        ``sample_weight`` (n,), non-negative, is passed on to the wrapped
+        scikit-learn estimator (None: every row weighs 1).
+        """
         self._check_params()
         X = self._features(X, fit=True)
         X, y = validate_data(
@@ -119,16 +129,19 @@ class WrappedClassifier(DiscriminativeClassifier):
         )
         self._check_finite(X)
         check_classification_targets(y)
-        X = self._standardize(X, fit=True)
-        self.estimator_ = self._fit_estimator(self._make_estimator(y), X, y)
+        weights = check_sample_weight(sample_weight, X)
+        X = self._standardize(X, fit=True, sample_weight=weights)
+        self.estimator_ = self._fit_estimator(self._make_estimator(y), X, y, weights)
         self.classes_ = self.estimator_.classes_
         if hasattr(self, "max_iter"):  # iterative solvers report their work, as in sklearn
             self.n_iter_ = self._n_iter()
         return self
 
-    def _fit_estimator(self, estimator, X, y):
-        """Fit the wrapped estimator (a hook for models that pass more than X, y)."""
-        return estimator.fit(X, y)
+    def _fit_estimator(self, estimator, X, y, sample_weight):
+        """Fit the wrapped estimator; ``sample_weight`` (n,) or None (unweighted: not passed)."""
+        if sample_weight is None:
+            return estimator.fit(X, y)
+        return estimator.fit(X, y, sample_weight=sample_weight)
 
     def _n_iter(self):
         """Iterations the final fit took (``n_iter_`` of the wrapped estimator)."""

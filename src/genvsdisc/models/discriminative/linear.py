@@ -7,6 +7,7 @@ a TF-IDF vectorizer inside the model, fitted on the training text only.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from numbers import Integral
 
 import numpy as np
@@ -15,7 +16,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.class_weight import compute_sample_weight
 
 from genvsdisc.exceptions import DataError
@@ -35,10 +36,24 @@ class _TfidfText(TextInputMixin):
 
     #: The parameters both linear models share: folds, scaling and the TF-IDF settings.
     _parameter_constraints = {
-        "cv": [Interval(Integral, 2, None, closed="left")],
+        # folds, or scikit-learn's other spellings: a splitter or (train, test) index pairs
+        "cv": [Interval(Integral, 2, None, closed="left"), HasMethods(["split"]), Iterable],
         "standardize": STANDARDIZE,
         **sklearn_constraints(TfidfVectorizer, "ngram_range", "min_df", "sublinear_tf"),
     }
+
+    def _folds(self, y):
+        """The CV folds on labels ``y`` (n,): None when no stratified split is possible.
+
+        An int ``cv`` gives shuffled stratified folds (fewer when a class has
+        fewer rows); a splitter or a list of (train, test) pairs is used as given.
+        """
+        if not isinstance(self.cv, Integral):
+            return self.cv
+        splits = n_cv_splits(self, y)
+        if splits < 2:
+            return None
+        return StratifiedKFold(splits, shuffle=True, random_state=self.random_state)
 
     def _make_vectorizer(self):
         return TfidfVectorizer(
@@ -67,8 +82,9 @@ class LogReg(_TfidfText, WrappedClassifier):
         no split is possible and scikit-learn's default C=1.0 is used.
     Cs : tuple of float, default=(0.01, 0.1, 1.0, 10.0, 100.0)
         Candidates for C when ``C`` is None.
-    cv : int, default=5
-        Folds for choosing C (fewer when a class has fewer rows).
+    cv : int, CV splitter or iterable of (train, test) index pairs, default=5
+        Folds for choosing C: an int gives shuffled stratified folds (fewer
+        when a class has fewer rows); a splitter or pairs are used as given.
     standardize : bool or "auto", default="auto"
         Standardise dense features (mean and scale from the training rows);
         "auto" does so unless every training value already lies in [0, 1]
@@ -146,7 +162,7 @@ class LogReg(_TfidfText, WrappedClassifier):
 
     _accept_sparse = True
 
-    def _fit_estimator(self, estimator, X, y):
+    def _fit_estimator(self, estimator, X, y, sample_weight):
         prev = getattr(self, "estimator_", None)
         if (
             self.warm_start
@@ -158,14 +174,13 @@ class LogReg(_TfidfText, WrappedClassifier):
             # scikit-learn's warm start reads coef_/intercept_ of the estimator it fits
             estimator.set_params(warm_start=True)
             estimator.coef_, estimator.intercept_ = prev.coef_, prev.intercept_
-        return estimator.fit(X, y)
+        return super()._fit_estimator(estimator, X, y, sample_weight)
 
     def _make_estimator(self, y):
         common = dict(max_iter=self.max_iter, tol=self.tol, class_weight=self.class_weight)
-        splits = n_cv_splits(self, y)
-        if self.C is not None or splits < 2:
+        folds = self._folds(y)
+        if self.C is not None or folds is None:
             return LogisticRegression(C=1.0 if self.C is None else self.C, **common)
-        folds = StratifiedKFold(splits, shuffle=True, random_state=self.random_state)
         return LogisticRegressionCV(
             Cs=list(self.Cs),
             cv=folds,
@@ -175,9 +190,12 @@ class LogReg(_TfidfText, WrappedClassifier):
             **common,
         )
 
-    def fit(self, X, y):
-        """Fit on ``X`` (n, d) numeric, sparse, or n raw strings, and labels ``y`` (n,)."""
-        super().fit(X, y)
+    def fit(self, X, y, sample_weight=None):
+        """Fit on ``X`` (n, d) numeric, sparse, or n raw strings, and labels ``y`` (n,).
+
+        ``sample_weight`` (n,) weights the rows of the fit and of the choice of C.
+        """
+        super().fit(X, y, sample_weight=sample_weight)
         est = self.estimator_
         self.C_ = float(est.C_ if isinstance(est, LogisticRegressionCV) else est.C)
         return self
@@ -197,14 +215,14 @@ class LinearSVM(_TfidfText, WrappedClassifier):
     ----------
     C : float, default=1.0
         Inverse regularisation strength of the SVM.
-    cv : int, default=3
-        Calibration folds (fewer when a class has fewer rows).
+    cv : int, CV splitter or iterable of (train, test) index pairs, default=3
+        Calibration folds, as ``cv`` of :class:`LogReg`.
     standardize : bool or "auto", default="auto"
         As in :class:`LogReg`.
     max_iter : int, default=5000
     class_weight : dict, "balanced" or None, default=None
     random_state : int or None, default=0
-        Seeds the folds.
+        Seeds the calibration folds and the SVM's solver.
     ngram_range, min_df, sublinear_tf
         TF-IDF settings for raw-text input (defaults: (1, 1), 1, True).
 
@@ -257,23 +275,25 @@ class LinearSVM(_TfidfText, WrappedClassifier):
     _accept_sparse = True
 
     def _make_estimator(self, y):
-        splits = n_cv_splits(self, y)
-        if splits < 2:
+        folds = self._folds(y)
+        if folds is None:
             labels, counts = np.unique(y, return_counts=True)
             raise DataError(
                 "linear_svm needs at least 2 training rows per class to calibrate its "
                 f"probabilities; class {labels[np.argmin(counts)]!r} has 1 sample."
             )
-        svm = LinearSVC(C=self.C, max_iter=self.max_iter)
-        folds = StratifiedKFold(splits, shuffle=True, random_state=self.random_state)
+        # random_state: LinearSVC's dual solver shuffles coordinates (text: wide sparse
+        # rows), so without a seed two fits could differ.
+        svm = LinearSVC(C=self.C, max_iter=self.max_iter, random_state=self.random_state)
         return CalibratedClassifierCV(svm, method="sigmoid", cv=folds, ensemble=False)
 
-    def _fit_estimator(self, estimator, X, y):
+    def _fit_estimator(self, estimator, X, y, sample_weight):
         # class_weight as row weights reaches both the SVM and the sigmoids; given to
         # LinearSVC alone it would shift the margins and calibration would undo it.
-        if self.class_weight is None:
-            return estimator.fit(X, y)
-        return estimator.fit(X, y, sample_weight=compute_sample_weight(self.class_weight, y))
+        if self.class_weight is not None:
+            by_class = compute_sample_weight(self.class_weight, y)
+            sample_weight = by_class if sample_weight is None else by_class * sample_weight
+        return super()._fit_estimator(estimator, X, y, sample_weight)
 
     def _n_iter(self):
         # ensemble=False: one calibrated classifier around the SVM fitted on all rows.

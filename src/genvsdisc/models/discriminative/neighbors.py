@@ -56,6 +56,17 @@ class KNN(WrappedClassifier):
         self.standardize = standardize
 
     _accept_sparse = True
+    supports_sample_weight = False
+
+    def fit(self, X, y):
+        """Fit on rows ``X`` (n, d) and labels ``y`` (n,).
+
+        No ``sample_weight``: scikit-learn's ``KNeighborsClassifier`` takes
+        none (a neighbour's vote has no weight to learn), so the parameter is
+        absent, as there; ``CalibratedClassifierCV`` then uses weights for the
+        calibration only, and says so.
+        """
+        return super().fit(X, y)
 
     def _make_estimator(self, y):
         # With fewer training rows than k (tiny learning-curve sizes), use them all

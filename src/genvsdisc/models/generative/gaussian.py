@@ -20,7 +20,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from genvsdisc.models.base import GenerativeClassifier, SufficientStatsMixin
+from genvsdisc.models.base import GenerativeClassifier
 from genvsdisc.models.generative._gaussian_math import (
     ClassMoments,
     gaussian_log_pdf,
@@ -31,6 +31,7 @@ from genvsdisc.models.generative._gaussian_math import (
     variance_units,
 )
 from genvsdisc.models.params import EM_CONSTRAINTS, STANDARDIZE
+from genvsdisc.models.sufficient_stats import SufficientStatsMixin
 
 __all__ = ["LinearDiscriminant", "QuadraticDiscriminant"]
 
@@ -48,8 +49,10 @@ class _GaussianDiscriminant(SufficientStatsMixin, GenerativeClassifier):
 
     handles_missing = True
     semi_supervised = True
+    supports_sample_weight = True
     _parameter_constraints = {
         **EM_CONSTRAINTS,
+        "priors": ["array-like", None],
         "shrinkage": [StrOptions({"auto", "oas"}), Interval(Real, 0, 1, closed="both"), None],
         "reg_covar": [Interval(Real, 0, None, closed="left")],
         "standardize": STANDARDIZE,
@@ -101,9 +104,8 @@ class _GaussianDiscriminant(SufficientStatsMixin, GenerativeClassifier):
 
     def _finalize(self):
         st = self.stats_
-        with np.errstate(divide="ignore"):  # a class not seen yet has prior 0
-            self.class_log_prior_ = np.log(st.weight) - np.log(st.weight.sum())
-        self.class_count_ = st.weight.copy()
+        self._set_class_prior(st.weight)  # a class not seen yet has prior 0
+        self.priors_ = self.class_prior_  # scikit-learn's LDA / QDA name
         self.means_ = st.means()
         covs, self.shrinkage_ = self._covariances(self._scales())
         factors = {}  # Cholesky factors, shared objects when the covariance is tied
@@ -135,6 +137,10 @@ class LinearDiscriminant(_GaussianDiscriminant):
 
     Parameters
     ----------
+    priors : array-like (K,) or None, default=None
+        Class probabilities p(y), in the order of ``classes_``; None learns
+        them from the (weighted) class shares, as scikit-learn's
+        ``LinearDiscriminantAnalysis(priors=...)``.
     shrinkage : "auto", "oas", None or float in [0, 1], default=None
         "auto": Ledoit-Wolf intensity; "oas": Oracle Approximating Shrinkage;
         a float: that intensity; None: the plain pooled covariance.
@@ -156,7 +162,13 @@ class LinearDiscriminant(_GaussianDiscriminant):
     covariance_ : ndarray (d, d)
     shrinkage_ : float
         The intensity used.
-    class_log_prior_ : ndarray (K,)
+    class_count_ : ndarray (K,)
+        Weighted number of training rows of each class.
+    class_prior_, class_log_prior_ : ndarray (K,)
+        p(y) and log p(y): ``priors`` when given, else the class shares
+        (scikit-learn's LDA calls the former ``priors_``, also set).
+    classes_ : ndarray (K,)
+    n_features_in_ : int
     stats_ : ClassMoments
         Weighted sufficient statistics (what ``partial_fit`` adds to).
 
@@ -173,12 +185,14 @@ class LinearDiscriminant(_GaussianDiscriminant):
     def __init__(
         self,
         *,
+        priors=None,
         shrinkage=None,
         reg_covar=1e-4,
         standardize="auto",
         unlabeled_weight=1.0,
         em_max_iter=30,
     ):
+        self.priors = priors
         self.shrinkage = shrinkage
         self.reg_covar = reg_covar
         self.standardize = standardize
@@ -206,6 +220,10 @@ class QuadraticDiscriminant(_GaussianDiscriminant):
 
     Parameters
     ----------
+    priors : array-like (K,) or None, default=None
+        Class probabilities p(y), in the order of ``classes_``; None learns
+        them from the (weighted) class shares, as scikit-learn's
+        ``QuadraticDiscriminantAnalysis(priors=...)``.
     shrinkage : "auto", "oas", None or float in [0, 1], default="auto"
         Per-class intensity: "auto" Ledoit-Wolf, "oas" OAS, a float, or None (0).
     reg_covar : float >= 0, default=0.01
@@ -222,7 +240,13 @@ class QuadraticDiscriminant(_GaussianDiscriminant):
     means_ : ndarray (K, d)
     covariances_ : ndarray (K, d, d)
     shrinkage_ : ndarray (K,)
-    class_log_prior_ : ndarray (K,)
+    class_count_ : ndarray (K,)
+        Weighted number of training rows of each class.
+    class_prior_, class_log_prior_ : ndarray (K,)
+        p(y) and log p(y): ``priors`` when given, else the class shares
+        (scikit-learn's LDA calls the former ``priors_``, also set).
+    classes_ : ndarray (K,)
+    n_features_in_ : int
     stats_ : ClassMoments
 
     Examples
@@ -237,12 +261,14 @@ class QuadraticDiscriminant(_GaussianDiscriminant):
     def __init__(
         self,
         *,
+        priors=None,
         shrinkage="auto",
         reg_covar=0.01,
         standardize="auto",
         unlabeled_weight=1.0,
         em_max_iter=30,
     ):
+        self.priors = priors
         self.shrinkage = shrinkage
         self.reg_covar = reg_covar
         self.standardize = standardize

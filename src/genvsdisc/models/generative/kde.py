@@ -43,6 +43,10 @@ class ClassKernelDensity(GenerativeClassifier):
 
     Parameters
     ----------
+    priors : array-like (K,) or None, default=None
+        Class probabilities p(y), in the order of ``classes_`` (the spelling
+        of scikit-learn's ``GaussianNB`` and discriminant analysis); None
+        learns them from the (weighted) class shares.
     bandwidth : "cv", "scott", "silverman" or float > 0, default="cv"
         "cv": per class, the bandwidth with the best ``cv``-fold held-out
         log-likelihood on a log grid (``GridSearchCV``); "scott" /
@@ -61,12 +65,19 @@ class ClassKernelDensity(GenerativeClassifier):
     ----------
     densities_ : list of K fitted ``sklearn.neighbors.KernelDensity`` (scaled units)
     bandwidths_ : ndarray (K,)
-    class_log_prior_ : ndarray (K,)
+    class_count_ : ndarray (K,)
+        Weighted number of training rows of each class.
+    class_prior_, class_log_prior_ : ndarray (K,)
+        p(y) and log p(y): ``priors`` when given, else the class shares.
+    classes_ : ndarray (K,)
+    n_features_in_ : int
     scale_ : ndarray (d,)
 
     Notes
     -----
-    Rows with NaN are scored exactly under the marginal over their observed
+    ``sample_weight`` weights each training row's kernel (a zero weight drops
+    it); "scott" and "silverman" then count the total weight as the number of
+    rows. Rows with NaN are scored exactly under the marginal over their observed
     features. Unlabeled rows (-1 / None) are ignored: no EM.
 
     Examples
@@ -79,7 +90,9 @@ class ClassKernelDensity(GenerativeClassifier):
     """
 
     handles_missing = True
+    supports_sample_weight = True
     _parameter_constraints = {
+        "priors": ["array-like", None],
         "bandwidth": [
             StrOptions({"cv", "scott", "silverman"}),
             Interval(Real, 0, None, closed="neither"),
@@ -89,34 +102,49 @@ class ClassKernelDensity(GenerativeClassifier):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, *, bandwidth="cv", standardize="auto", cv=5, random_state=0):
+    def __init__(self, *, priors=None, bandwidth="cv", standardize="auto", cv=5, random_state=0):
+        self.priors = priors
         self.bandwidth = bandwidth
         self.standardize = standardize
         self.cv = cv
         self.random_state = random_state
 
     def _fit_weighted(self, X, R):
+        # R is one-hot (this model runs no EM), times the rows' sample_weight when given
+        self._check_every_class_weighted(R.sum(axis=0))
+        weighted = not np.isin(R, (0.0, 1.0)).all()
+        rows = R > 0
+        used = rows.any(axis=1)  # a zero-weight row is dropped, as if never given
+        X_used = X[used]
         std = self.standardize
-        std = not (X.min() >= 0 and X.max() <= 1) if std == "auto" else bool(std)
-        self.scale_ = variance_units(feature_variances(X), std)
+        std = not (X_used.min() >= 0 and X_used.max() <= 1) if std == "auto" else bool(std)
+        row_weight = R[used].sum(axis=1) if weighted else None
+        self.scale_ = variance_units(feature_variances(X_used, row_weight), std)
         Z = X / np.sqrt(self.scale_)
-        y_idx = R.argmax(axis=1)  # one-hot: this model runs no EM
-        self.densities_ = [self._fit_class(Z[y_idx == k]) for k in range(R.shape[1])]
+        self.densities_ = [
+            self._fit_class(Z[rows[:, k]], R[rows[:, k], k] if weighted else None)
+            for k in range(R.shape[1])
+        ]
         self.bandwidths_ = np.array([kd.bandwidth_ for kd in self.densities_])
-        counts = R.sum(axis=0)
-        self.class_log_prior_ = np.log(counts) - np.log(counts.sum())
+        self._set_class_prior(R.sum(axis=0))
 
-    def _fit_class(self, Z):
+    def _fit_class(self, Z, weights):
+        """The class's KernelDensity on its rows ``Z`` (n_k, d) with ``weights`` (n_k,) or None.
+
+        With weights, "cv" fits each fold's density and scores its held-out
+        rows with their weights.
+        """
         bw = self.bandwidth
+        if bw == "cv" and min(self.cv, len(Z)) < 2:
+            bw = "scott"  # a single row: no fold to hold out
+        if bw in ("scott", "silverman") and weights is not None:
+            bw = _rule_of_thumb(bw, weights.sum(), Z.shape[1])  # n is the total weight
         if bw != "cv":
-            return KernelDensity(bandwidth=bw).fit(Z)
-        n_folds = min(self.cv, len(Z))
-        if n_folds < 2:
-            return KernelDensity(bandwidth="scott").fit(Z)
-        folds = KFold(n_folds, shuffle=True, random_state=self.random_state)
+            return KernelDensity(bandwidth=bw).fit(Z, sample_weight=weights)
+        folds = KFold(min(self.cv, len(Z)), shuffle=True, random_state=self.random_state)
         grid = {"bandwidth": _GRID * np.sqrt(Z.shape[1])}
         search = GridSearchCV(KernelDensity(), grid, cv=folds, scoring=_held_out_log_likelihood)
-        return search.fit(Z).best_estimator_
+        return search.fit(Z, sample_weight=weights).best_estimator_
 
     def _joint_log_likelihood(self, X):
         Z = X / np.sqrt(self.scale_)
@@ -130,20 +158,36 @@ class ClassKernelDensity(GenerativeClassifier):
         return Z * np.sqrt(self.scale_)
 
 
+def _rule_of_thumb(rule, n, d):
+    """scikit-learn's "scott" / "silverman" bandwidth for ``n`` rows (here: total weight) in d."""
+    if rule == "scott":
+        return n ** (-1 / (d + 4))
+    return (n * (d + 2) / 4) ** (-1 / (d + 4))
+
+
 def _log_density(Z, kd):
     """Exact log-density (n,) of a fitted ``KernelDensity`` at rows ``Z`` (NaN allowed)."""
-    return _gaussian_kde_log_density(Z, np.asarray(kd.tree_.data), kd.bandwidth_)
+    weights = kd.tree_.sample_weight  # None when fitted without weights
+    return _gaussian_kde_log_density(
+        Z,
+        np.asarray(kd.tree_.data),
+        kd.bandwidth_,
+        None if weights is None else np.asarray(weights),
+    )
 
 
-def _held_out_log_likelihood(kd, Z, y=None):
-    """GridSearchCV scorer: exact total log-likelihood of the held-out rows."""
-    return float(np.sum(_log_density(Z, kd)))
+def _held_out_log_likelihood(kd, Z, y=None, sample_weight=None):
+    """GridSearchCV scorer: exact total (weighted) log-likelihood of the held-out rows."""
+    if sample_weight is None:
+        return float(np.sum(_log_density(Z, kd)))
+    return float(sample_weight @ _log_density(Z, kd))
 
 
-def _gaussian_kde_log_density(Z, train, h, chunk=256):
+def _gaussian_kde_log_density(Z, train, h, weights=None, chunk=256):
     """log of the Gaussian KDE of ``train`` (m, d) at the observed part of rows ``Z`` (n, d).
 
-    log (1/m) sum_i N(z_O; t_iO, h^2 I). Missing features (NaN) are
+    log (1/m) sum_i N(z_O; t_iO, h^2 I), or with ``weights`` (m,)
+    log sum_i w_i N(z_O; t_iO, h^2 I) / sum_i w_i. Missing features (NaN) are
     integrated out of every kernel, which leaves the kernel over the
     observed features; the masked squared distance
     ||z_O - t_O||^2 = sum_O z^2 - 2 z_O . t + sum_O t^2 is three matrix products.
@@ -156,9 +200,9 @@ def _gaussian_kde_log_density(Z, train, h, chunk=256):
         d2 = (z0**2).sum(1)[:, None] - 2.0 * z0 @ train.T + obs.astype(float) @ (train**2).T
         d2 = np.maximum(d2, 0.0)
         n_obs = obs.sum(axis=1)
-        out[start : start + chunk] = (
-            logsumexp(-0.5 * d2 / h**2, axis=1)
-            - np.log(len(train))
-            - n_obs * (np.log(h) + 0.5 * LOG_2PI)
-        )
+        if weights is None:
+            log_mean = logsumexp(-0.5 * d2 / h**2, axis=1) - np.log(len(train))
+        else:
+            log_mean = logsumexp(-0.5 * d2 / h**2, axis=1, b=weights) - np.log(weights.sum())
+        out[start : start + chunk] = log_mean - n_obs * (np.log(h) + 0.5 * LOG_2PI)
     return out

@@ -82,6 +82,10 @@ class ClassMixture(GenerativeClassifier):
 
     Parameters
     ----------
+    priors : array-like (K,) or None, default=None
+        Class probabilities p(y), in the order of ``classes_`` (the spelling
+        of scikit-learn's ``GaussianNB`` and discriminant analysis); None
+        learns them from the (weighted) class shares.
     n_components : int or "bic", default=4
         Components per class, capped at one per ``min_rows_per_component``
         rows of the class and at its number of distinct rows. "bic": for each
@@ -131,7 +135,13 @@ class ClassMixture(GenerativeClassifier):
     n_iter_ : ndarray (K,) of int
         EM iterations of each class's mixture (the last M-step's fit when
         semi-supervised EM ran).
-    class_log_prior_ : ndarray (K,)
+    class_count_ : ndarray (K,)
+        Weighted number of training rows of each class (unlabeled rows count
+        with their posteriors after semi-supervised EM).
+    class_prior_, class_log_prior_ : ndarray (K,)
+        p(y) and log p(y): ``priors`` when given, else the class shares.
+    classes_ : ndarray (K,)
+    n_features_in_ : int
     scale_ : ndarray (d,)
         The variance units ``reg_covar`` is measured in.
 
@@ -147,8 +157,10 @@ class ClassMixture(GenerativeClassifier):
 
     handles_missing = True
     semi_supervised = True
+    supports_sample_weight = True
     _parameter_constraints = {
         **EM_CONSTRAINTS,
+        "priors": ["array-like", None],
         "n_components": [Interval(Integral, 1, None, closed="left"), StrOptions({"bic"})],
         "covariance_type": [StrOptions(set(COVARIANCE_TYPES))],
         "reg_covar": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
@@ -163,6 +175,7 @@ class ClassMixture(GenerativeClassifier):
     def __init__(
         self,
         *,
+        priors=None,
         n_components=4,
         covariance_type="full",
         reg_covar="auto",
@@ -175,6 +188,7 @@ class ClassMixture(GenerativeClassifier):
         unlabeled_weight=1.0,
         em_max_iter=30,
     ):
+        self.priors = priors
         self.n_components = n_components
         self.covariance_type = covariance_type
         self.reg_covar = reg_covar
@@ -187,18 +201,19 @@ class ClassMixture(GenerativeClassifier):
         self.unlabeled_weight = unlabeled_weight
         self.em_max_iter = em_max_iter
 
-    def _validate_fit_X(self, X, reset=True):
-        X = super()._validate_fit_X(X, reset=reset)
-        if reset:  # units from every training row, labeled or not
-            std = self.standardize
-            std = not (X.min() >= 0 and X.max() <= 1) if std == "auto" else bool(std)
-            self.standardize_ = std
-            self.scale_ = variance_units(feature_variances(X), std)
-        return X
+    def _measure_units(self, X, weights):
+        """Units from every training row, labeled or not, weighted by ``sample_weight``."""
+        if weights is not None:  # a zero-weight row is dropped, as if never given
+            X, weights = X[weights > 0], weights[weights > 0]
+        std = self.standardize
+        std = not (X.min() >= 0 and X.max() <= 1) if std == "auto" else bool(std)
+        self.standardize_ = std
+        self.scale_ = variance_units(feature_variances(X, weights), std)
 
     # ---------------------------------------------------------------- fit
     def _fit_weighted(self, X, R):
         """Fresh fit: k-means start and EM for each class, rows weighted by ``R[:, k]``."""
+        self._check_every_class_weighted(R.sum(axis=0))
         rng = check_random_state(self.random_state)
         # The floor is settled here, from the labeled rows, and kept through
         # semi-supervised EM: a floor that thinned as unlabeled weight flowed in
@@ -218,9 +233,7 @@ class ClassMixture(GenerativeClassifier):
         self._set_priors(R)
 
     def _set_priors(self, R):
-        counts = R.sum(axis=0)
-        with np.errstate(divide="ignore"):
-            self.class_log_prior_ = np.log(counts) - np.log(counts.sum())
+        self._set_class_prior(R.sum(axis=0))
         self.n_components_ = np.array([len(m.weights) for m in self.mixtures_])
         self.n_iter_ = np.array([m.n_iter for m in self.mixtures_])
 

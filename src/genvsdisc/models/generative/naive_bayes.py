@@ -9,7 +9,12 @@ log-likelihood with NaN features integrated out, sampling, the multinomial
 length model, and the MAP prior that makes EM's objective exact.
 
 Because the features are independent given the class, integrating a missing
-feature out just drops its factor: exact for all three models.
+feature out just drops its factor: exact for all three models. Gaussian and
+Bernoulli live here; multinomial (counts and raw text) in :mod:`.multinomial`.
+The parameters a scikit-learn user knows (``priors``, ``class_prior``,
+``fit_prior``, ``alpha``, ``force_alpha``) mean what they mean there:
+scikit-learn's own ``test_naive_bayes.py`` runs against these classes
+(``tests/models/test_sklearn_naive_bayes.py``).
 """
 
 from __future__ import annotations
@@ -18,22 +23,21 @@ from numbers import Real
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import gammaln
-from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.naive_bayes import BernoulliNB, GaussianNB, MultinomialNB
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils._param_validation import Interval
 
-from genvsdisc.exceptions import DataError, ParameterError
-from genvsdisc.models.base import GenerativeClassifier, SufficientStatsMixin
+from genvsdisc.models.base import GenerativeClassifier
 from genvsdisc.models.generative._gaussian_math import diag_gaussian_log_pdf
-from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT
-from genvsdisc.models.text import TextInputMixin
+from genvsdisc.models.params import EM_CONSTRAINTS, sklearn_constraints
+from genvsdisc.models.sufficient_stats import SufficientStatsMixin
 
-__all__ = ["GaussianNaiveBayes", "BernoulliNaiveBayes", "MultinomialNaiveBayes"]
+__all__ = ["GaussianNaiveBayes", "BernoulliNaiveBayes"]
 
-#: Additive smoothing: > 0, so that no word or pixel has probability 0.
-_ALPHA = [Interval(Real, 0, None, closed="neither")]
+#: The parameters the discrete models share with scikit-learn's, checked as it checks them:
+#: alpha >= 0 (a float, or one per feature), force_alpha, fit_prior, class_prior.
+_DISCRETE = sklearn_constraints(MultinomialNB, "alpha", "force_alpha", "fit_prior", "class_prior")
+#: scikit-learn raises an alpha below this to it (with a warning) unless force_alpha.
+_ALPHA_MIN = 1e-10
 
 
 class _NaiveBayes(SufficientStatsMixin, GenerativeClassifier):
@@ -41,6 +45,7 @@ class _NaiveBayes(SufficientStatsMixin, GenerativeClassifier):
 
     handles_missing = True
     semi_supervised = True
+    supports_sample_weight = True
 
     def _make_inner(self):  # pragma: no cover - each model defines it
         raise NotImplementedError
@@ -58,10 +63,33 @@ class _NaiveBayes(SufficientStatsMixin, GenerativeClassifier):
         )
 
     def _finalize(self):
-        counts = self.nb_.class_count_
-        with np.errstate(divide="ignore"):  # a class not seen yet has prior 0
-            self.class_log_prior_ = np.log(counts) - np.log(counts.sum())
-        self.class_count_ = counts
+        self._set_class_prior(self.nb_.class_count_)
+
+
+class _DiscreteNaiveBayes(_NaiveBayes):
+    """Bernoulli and multinomial: scikit-learn's smoothing and prior parameters."""
+
+    def _given_priors(self):
+        """``class_prior`` when given; uniform when ``fit_prior=False``; else None (learned)."""
+        if self.class_prior is not None:
+            return self.class_prior, "class_prior"
+        if not self.fit_prior:
+            n_classes = len(self.classes_)
+            return np.full(n_classes, 1.0 / n_classes), "class_prior"
+        return None, "class_prior"
+
+    def _smoothing(self):
+        """The alpha the inner model smooths with: scikit-learn raises one below 1e-10
+        to 1e-10 (and warns) unless ``force_alpha``; float or ndarray (d,)."""
+        alpha = self.alpha
+        if not self.force_alpha and np.min(alpha) < _ALPHA_MIN:
+            alpha = np.maximum(alpha, _ALPHA_MIN)
+        return alpha
+
+    def _finalize(self):
+        super()._finalize()
+        self.feature_count_ = self.nb_.feature_count_
+        self.feature_log_prob_ = self.nb_.feature_log_prob_
 
 
 class GaussianNaiveBayes(_NaiveBayes):
@@ -73,6 +101,10 @@ class GaussianNaiveBayes(_NaiveBayes):
 
     Parameters
     ----------
+    priors : array-like (K,) or None, default=None
+        Class probabilities p(y), in the order of ``classes_``; None learns
+        them from the (weighted) class shares. Used by Bayes' rule and by
+        ``sample(y=None)``.
     var_smoothing : float, default=1e-9
         Fraction of the largest feature variance added to every variance.
     unlabeled_weight : float in [0, 1], default=1.0
@@ -83,8 +115,15 @@ class GaussianNaiveBayes(_NaiveBayes):
     Attributes
     ----------
     theta_, var_ : ndarray (K, d)
-        Per-class feature means and variances.
-    class_log_prior_ : ndarray (K,)
+        Per-class feature means and variances (``var_`` includes ``epsilon_``).
+    epsilon_ : float
+        The variance floor added to every variance.
+    class_count_ : ndarray (K,)
+        Weighted number of training rows of each class.
+    class_prior_, class_log_prior_ : ndarray (K,)
+        p(y) and log p(y): ``priors`` when given, else the class shares.
+    classes_ : ndarray (K,)
+    n_features_in_ : int
     nb_ : sklearn.naive_bayes.GaussianNB
         The fitted scikit-learn model holding the raw statistics (its
         ``var_`` without the ``var_smoothing`` floor, which ``var_`` adds).
@@ -101,10 +140,11 @@ class GaussianNaiveBayes(_NaiveBayes):
 
     _parameter_constraints = {
         **EM_CONSTRAINTS,
-        "var_smoothing": [Interval(Real, 0, None, closed="left")],
+        **sklearn_constraints(GaussianNB, "priors", "var_smoothing"),
     }
 
-    def __init__(self, *, var_smoothing=1e-9, unlabeled_weight=1.0, em_max_iter=30):
+    def __init__(self, *, priors=None, var_smoothing=1e-9, unlabeled_weight=1.0, em_max_iter=30):
+        self.priors = priors
         self.var_smoothing = var_smoothing
         self.unlabeled_weight = unlabeled_weight
         self.em_max_iter = em_max_iter
@@ -118,7 +158,8 @@ class GaussianNaiveBayes(_NaiveBayes):
     def _finalize(self):
         super()._finalize()
         self.theta_ = self.nb_.theta_
-        self.var_ = self.nb_.var_ + self._variance_floor()
+        self.epsilon_ = self._variance_floor()
+        self.var_ = self.nb_.var_ + self.epsilon_
 
     def _variance_floor(self):
         """var_smoothing times the largest feature variance of all rows seen so far.
@@ -145,7 +186,7 @@ class GaussianNaiveBayes(_NaiveBayes):
         return rng.normal(self.theta_[k], np.sqrt(self.var_[k]), size=(n, len(self.theta_[k])))
 
 
-class BernoulliNaiveBayes(_NaiveBayes):
+class BernoulliNaiveBayes(_DiscreteNaiveBayes):
     """Bernoulli naive Bayes: binarized features, x_j | y=k ~ Bernoulli(p_kj).
 
     Fitted by ``sklearn.naive_bayes.BernoulliNB``. Samples are 0/1 vectors
@@ -154,20 +195,33 @@ class BernoulliNaiveBayes(_NaiveBayes):
 
     Parameters
     ----------
-    alpha : float > 0, default=1.0
+    alpha : float >= 0 or array-like (d,), default=1.0
         Additive (Laplace) smoothing: p = (count + alpha) / (n + 2 alpha), the
         MAP estimate under a Beta(alpha + 1, alpha + 1) prior.
+    force_alpha : bool, default=True
+        False raises an alpha below 1e-10 to 1e-10, with a warning (scikit-learn's rule).
     binarize : float, default=0.5
         Threshold: a feature is 1 when it is greater. 0.5 suits pixels in
         [0, 1] (scikit-learn's default 0.0 calls every faint pixel "on").
+    fit_prior : bool, default=True
+        Learn p(y) from the class shares; False: uniform (unless ``class_prior``).
+    class_prior : array-like (K,) or None, default=None
+        Class probabilities p(y), in the order of ``classes_``.
     unlabeled_weight : float in [0, 1], default=1.0
     em_max_iter : int, default=30
 
     Attributes
     ----------
+    feature_count_ : ndarray (K, d)
+        Weighted number of rows of each class with feature j on.
     feature_log_prob_ : ndarray (K, d)
         log p_kj.
-    class_log_prior_ : ndarray (K,)
+    class_count_ : ndarray (K,)
+        Weighted number of training rows of each class.
+    class_prior_, class_log_prior_ : ndarray (K,)
+        p(y) and log p(y).
+    classes_ : ndarray (K,)
+    n_features_in_ : int
     nb_ : sklearn.naive_bayes.BernoulliNB
 
     Examples
@@ -180,15 +234,30 @@ class BernoulliNaiveBayes(_NaiveBayes):
 
     _parameter_constraints = {
         **EM_CONSTRAINTS,
-        "alpha": _ALPHA,
+        **_DISCRETE,
         "binarize": [Interval(Real, None, None, closed="neither")],
     }
 
-    def __init__(self, *, alpha=1.0, binarize=0.5, unlabeled_weight=1.0, em_max_iter=30):
+    def __init__(
+        self,
+        *,
+        alpha=1.0,
+        force_alpha=True,
+        binarize=0.5,
+        fit_prior=True,
+        class_prior=None,
+        unlabeled_weight=1.0,
+        em_max_iter=30,
+    ):
         self.alpha = alpha
+        self.force_alpha = force_alpha
         self.binarize = binarize
+        self.fit_prior = fit_prior
+        self.class_prior = class_prior
         self.unlabeled_weight = unlabeled_weight
         self.em_max_iter = em_max_iter
+
+    _accept_sparse = True
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -196,18 +265,20 @@ class BernoulliNaiveBayes(_NaiveBayes):
         return tags
 
     def _make_inner(self):
-        return BernoulliNB(alpha=self.alpha, binarize=self.binarize)
+        return BernoulliNB(alpha=self.alpha, force_alpha=self.force_alpha, binarize=self.binarize)
 
     def _finalize(self):
         super()._finalize()
-        self.feature_log_prob_ = self.nb_.feature_log_prob_
         # log(1 - p), computed from the counts to keep precision when p is near 1
-        nb = self.nb_
-        self.feature_log_neg_prob_ = np.log(
-            nb.class_count_[:, None] - nb.feature_count_ + self.alpha
-        ) - np.log(nb.class_count_[:, None] + 2 * self.alpha)
+        nb, alpha = self.nb_, self._smoothing()
+        with np.errstate(divide="ignore"):  # alpha=0 and a feature always on: log 0
+            self.feature_log_neg_prob_ = np.log(
+                nb.class_count_[:, None] - nb.feature_count_ + alpha
+            ) - np.log(nb.class_count_[:, None] + 2 * alpha)
 
     def _joint_log_likelihood(self, X):
+        if sp.issparse(X):
+            return self._sparse_joint_log_likelihood(X)
         # Missing features drop their factor: sum over observed j only.
         obs = ~np.isnan(X)
         Xb = (np.where(obs, X, -np.inf) > self.binarize).astype(float)
@@ -216,9 +287,23 @@ class BernoulliNaiveBayes(_NaiveBayes):
             self.class_log_prior_ + Xb @ delta.T + obs.astype(float) @ self.feature_log_neg_prob_.T
         )
 
+    def _sparse_joint_log_likelihood(self, X):
+        """As the dense hook, for CSR rows: an absent entry is an observed 0 (off)."""
+        if self.binarize < 0:  # then an absent 0 is "on": the rows are dense in effect
+            return self._joint_log_likelihood(X.toarray())
+        X = X.tocsr()
+        nan = np.isnan(X.data)
+        on = (X.data > self.binarize) & ~nan
+        on = sp.csr_matrix((on.astype(float), X.indices, X.indptr), shape=X.shape)
+        missing = sp.csr_matrix((nan.astype(float), X.indices, X.indptr), shape=X.shape)
+        delta = self.feature_log_prob_ - self.feature_log_neg_prob_
+        neg = self.feature_log_neg_prob_
+        observed_neg = neg.sum(axis=1) - np.asarray(missing @ neg.T)  # (n, K)
+        return self.class_log_prior_ + np.asarray(on @ delta.T) + observed_neg
+
     def _log_param_prior(self):
         """Beta(alpha+1, alpha+1) log-density (up to a constant) of every p_kj."""
-        return self.alpha * float(np.sum(self.feature_log_prob_ + self.feature_log_neg_prob_))
+        return _weighted_sum(self._smoothing(), self.feature_log_prob_ + self.feature_log_neg_prob_)
 
     def _sample_class(self, k, n, rng):
         p = np.exp(self.feature_log_prob_[k])
@@ -229,202 +314,8 @@ class BernoulliNaiveBayes(_NaiveBayes):
         return X
 
 
-class MultinomialNaiveBayes(TextInputMixin, _NaiveBayes):
-    """Multinomial naive Bayes over counts (word counts, or any non-negative features).
-
-    Accepts raw strings: a ``CountVectorizer`` inside, fitted on the training
-    text only, turns documents into sparse counts (never densified). Fitted
-    by ``sklearn.naive_bayes.MultinomialNB``.
-
-    ``score_samples`` is the exact log-probability of the count vector given
-    its total N (multinomial coefficient included): log p(x | N). With NaN
-    counts, the observed counts are scored under the multinomial restricted to
-    the observed words (probabilities renormalised), given their own total --
-    the exact marginal of the observed counts. ``sample`` draws a length from a
-    per-class log-normal fitted to the row totals, then the counts.
-
-    Parameters
-    ----------
-    alpha : float > 0, default=1.0
-        Additive smoothing (the MAP estimate under a Dirichlet(alpha + 1) prior).
-    min_df : int, default=2
-        Text only: keep words found in at least this many training documents.
-    max_df : float in (0, 1], default=0.5
-        Text only: drop words found in more than this fraction of training
-        documents (they say nothing about the topic and, with ``stop_words``,
-        keep semi-supervised EM from clustering on style instead of topic).
-    stop_words : {"english", None}, default="english"
-        Text only: scikit-learn's English stop-word list, or keep every word.
-    unlabeled_weight : float in [0, 1], default=1.0
-        Weight of unlabeled documents in EM (Nigam et al. 2000 call it lambda).
-    em_max_iter : int, default=30
-
-    Attributes
-    ----------
-    feature_log_prob_ : ndarray (K, V)
-    class_log_prior_ : ndarray (K,)
-    length_log_mean_, length_log_std_ : ndarray (K,)
-        Log-normal model of row totals per class, used by ``sample``.
-    vectorizer_ : CountVectorizer or None
-        Fitted on training text; None when fitted on numbers.
-
-    Examples
-    --------
-    >>> docs = ["goal match win", "match team goal", "vote party poll", "party vote law"]
-    >>> model = MultinomialNaiveBayes().fit(docs, ["sport", "sport", "politics", "politics"])
-    >>> model.predict(["a goal in the match"]).tolist()
-    ['sport']
-    """
-
-    _accept_sparse = True
-    _parameter_constraints = {
-        **EM_CONSTRAINTS,
-        "alpha": _ALPHA,
-        "min_df": POSITIVE_INT,
-        "max_df": [Interval(Real, 0, 1, closed="right")],
-        "stop_words": [StrOptions({"english"}), None],
-    }
-
-    def __init__(
-        self,
-        *,
-        alpha=1.0,
-        min_df=2,
-        max_df=0.5,
-        stop_words="english",
-        unlabeled_weight=1.0,
-        em_max_iter=30,
-    ):
-        self.alpha = alpha
-        self.min_df = min_df
-        self.max_df = max_df
-        self.stop_words = stop_words
-        self.unlabeled_weight = unlabeled_weight
-        self.em_max_iter = em_max_iter
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.positive_only = True
-        tags.classifier_tags.poor_score = True  # as scikit-learn's MultinomialNB
-        return tags
-
-    def _make_vectorizer(self):
-        return CountVectorizer(min_df=self.min_df, max_df=self.max_df, stop_words=self.stop_words)
-
-    def _make_inner(self):
-        return MultinomialNB(alpha=self.alpha)
-
-    # -------------------------------------------------------------- input
-    def _validate_fit_X(self, X, reset=True):
-        X = super()._validate_fit_X(self._text_features(X, fit=reset), reset=reset)
-        values = X.data if sp.issparse(X) else X
-        if values.size and values.min() < 0:
-            raise DataError(
-                f"Negative values in data passed to {type(self).__name__}: it models "
-                f"counts; found {values.min():g}."
-            )
-        return X
-
-    def _validate_predict_X(self, X):
-        # A text model also takes count rows in its vocabulary's column order
-        # (e.g. ``vectorizer_.transform(docs)`` with some counts set to NaN).
-        return super()._validate_predict_X(self._text_features(X, fit=False))
-
-    # ---------------------------------------------------------- statistics
-    def _reset_stats(self, n_features, n_classes):
-        super()._reset_stats(n_features, n_classes)
-        self._length_stats = np.zeros((3, n_classes))  # sum w, sum w log N, sum w (log N)^2
-        self.fitted_sparse_ = False
-
-    def _accumulate(self, X, R):
-        super()._accumulate(X, R)
-        self.fitted_sparse_ = self.fitted_sparse_ or sp.issparse(X)
-        total = np.asarray(X.sum(axis=1)).ravel()
-        has = total > 0
-        log_n = np.log(total[has])
-        W = R[has]
-        self._length_stats += np.vstack([W.sum(0), log_n @ W, log_n**2 @ W])
-
-    def _finalize(self):
-        super()._finalize()
-        self.feature_log_prob_ = self.nb_.feature_log_prob_
-        w, s1, s2 = self._length_stats
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(w > 0, s1 / w, 0.0)
-            var = np.where(w > 0, s2 / w - mean**2, 0.0)
-        self.length_log_mean_ = mean
-        self.length_log_std_ = np.sqrt(np.maximum(var, 0.0))
-
-    def _log_param_prior(self):
-        """Dirichlet(alpha+1) log-density (up to a constant) of every class's word probabilities."""
-        return self.alpha * float(np.sum(self.feature_log_prob_))
-
-    # ------------------------------------------------------------ scoring
-    def _joint_log_likelihood(self, X):
-        flp = self.feature_log_prob_
-        if sp.issparse(X):
-            X = X.tocsr(copy=True)
-            nan = np.isnan(X.data)
-            X.data[nan] = 0.0
-            M = sp.csr_matrix((nan.astype(float), X.indices, X.indptr), shape=X.shape)
-            # observed probability mass per row and class: 1 - mass of the missing words
-            obs_mass = np.clip(1.0 - M @ np.exp(flp).T, 1e-300, None) if nan.any() else None
-            coef = _log_multinomial_coef_sparse(X)
-        else:
-            nan = np.isnan(X)
-            X = np.where(nan, 0.0, X)
-            obs_mass = (~nan).astype(float) @ np.exp(flp).T if nan.any() else None
-            coef = gammaln(X.sum(axis=1) + 1.0) - gammaln(X + 1.0).sum(axis=1)
-        jll = np.asarray(X @ flp.T) + self.class_log_prior_ + coef[:, None]
-        if obs_mass is not None:
-            # renormalise the class's word probabilities over the observed words
-            jll -= np.asarray(X.sum(axis=1)).reshape(-1, 1) * np.log(obs_mass)
-        return jll
-
-    # ------------------------------------------------------------ sampling
-    def _sample_class(self, k, n, rng):
-        """Count vectors (n, V): CSR when fitted on sparse rows (text), dense otherwise."""
-        lengths = np.rint(np.exp(rng.normal(self.length_log_mean_[k], self.length_log_std_[k], n)))
-        lengths = lengths.astype(int) if self.class_count_[k] > 0 else np.zeros(n, dtype=int)
-        cdf = np.cumsum(np.exp(self.feature_log_prob_[k]))
-        words = np.searchsorted(cdf, rng.random_sample(lengths.sum()) * cdf[-1], side="right")
-        words = np.minimum(words, len(cdf) - 1)
-        rows = np.repeat(np.arange(n), lengths)
-        counts = sp.csr_matrix((np.ones(len(words)), (rows, words)), shape=(n, len(cdf)))
-        counts.sum_duplicates()
-        return counts if self.fitted_sparse_ else counts.toarray()
-
-    def bag_of_words(self, X_counts, max_words=20):
-        """Readable form of count rows from a text model: the most frequent words, repeated.
-
-        Parameters
-        ----------
-        X_counts : array or sparse matrix (n, V)
-            E.g. the first output of ``sample``.
-        max_words : int, default=20
-            Distinct words kept per row, most frequent first.
-
-        Returns
-        -------
-        list of str, one per row, e.g. ``"goal goal goal match team"``.
-        """
-        check_is_fitted(self)
-        if getattr(self, "vectorizer_", None) is None:
-            raise ParameterError(
-                f"{type(self).__name__} was fitted on numbers, not raw text: it has no words."
-            )
-        vocab = self.vectorizer_.get_feature_names_out()
-        X_counts = sp.csr_matrix(X_counts)
-        out = []
-        for i in range(X_counts.shape[0]):
-            row = X_counts.getrow(i)
-            top = np.argsort(-row.data, kind="stable")[:max_words]
-            out.append(" ".join(" ".join([vocab[row.indices[j]]] * int(row.data[j])) for j in top))
-        return out
-
-
-def _log_multinomial_coef_sparse(X):
-    """log(N! / prod_j x_j!) per row of a CSR matrix (zeros contribute log 0! = 0)."""
-    total = np.asarray(X.sum(axis=1)).ravel()
-    per_entry = sp.csr_matrix((gammaln(X.data + 1.0), X.indices, X.indptr), shape=X.shape)
-    return gammaln(total + 1.0) - np.asarray(per_entry.sum(axis=1)).ravel()
+def _weighted_sum(alpha, log_probs):
+    """sum over classes and features of alpha_j * log_probs (K, d); alpha a float or (d,)."""
+    if np.ndim(alpha) == 0:
+        return alpha * float(np.sum(log_probs))
+    return float(np.sum(np.asarray(alpha) * log_probs))

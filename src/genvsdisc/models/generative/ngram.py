@@ -20,6 +20,7 @@ from collections import Counter
 
 import numpy as np
 
+from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.generative.text_lm import (
     BOS,
     EOS,
@@ -224,6 +225,26 @@ class NGramLMClassifier(TextLMClassifier):
         n of the n-grams.
     min_count : int, default=2
         Words seen fewer times in training become ``<unk>``.
+    priors : array-like (K,) or None, default=None
+        Class probabilities p(y), in the order of ``classes_``; None learns
+        them from the (weighted) class shares.
+
+    Attributes
+    ----------
+    lm_ : KneserNeyLM
+        The n-gram counts and discounts of every class.
+    vocabulary_ : Vocabulary
+    class_count_ : ndarray (K,)
+        Weighted number of training documents of each class.
+    class_prior_, class_log_prior_ : ndarray (K,)
+        p(y) and log p(y): ``priors`` when given, else the class shares.
+    classes_ : ndarray (K,)
+
+    Notes
+    -----
+    ``sample_weight`` must hold whole numbers: Kneser-Ney discounts are
+    estimated from counts of counts, so a document of weight 3 counts exactly
+    as three copies of it, and a weight of 0.5 has no meaning.
 
     Examples
     --------
@@ -235,19 +256,34 @@ class NGramLMClassifier(TextLMClassifier):
     """
 
     _registry_name = "ngram_lm"
-    _parameter_constraints = {**TextLMClassifier._parameter_constraints, "order": POSITIVE_INT}
+    supports_sample_weight = True
+    _parameter_constraints = {
+        **TextLMClassifier._parameter_constraints,
+        "order": POSITIVE_INT,
+        "priors": ["array-like", None],
+    }
 
-    def __init__(self, *, order=3, min_count=2):
+    def __init__(self, *, order=3, min_count=2, priors=None):
         self.order = order
         self.min_count = min_count
+        self.priors = priors
 
     def _fit_weighted(self, docs, R):
-        """Count n-grams per class; ``R`` (n, K) is one-hot (this model runs no EM)."""
+        """Count n-grams per class; ``R`` (n, K) is one-hot times whole row weights (no EM)."""
+        copies = R.sum(1)
+        if not np.array_equal(copies, np.round(copies)):
+            bad = copies[copies != np.round(copies)][0]
+            raise ParameterError(
+                "sample_weight of ngram_lm must hold whole numbers (a weight of 3 counts the "
+                f"document 3 times: Kneser-Ney counts need whole counts); got {bad:g}."
+            )
+        copies = copies.astype(int)
+        docs = np.repeat(np.asarray(docs, dtype=object), copies)
         tokens = [tokenize(d) for d in docs]
         self.vocabulary_ = Vocabulary.fit(tokens, min_count=self.min_count)
         counts = R.sum(0)
-        self.class_log_prior_ = np.log(counts / counts.sum())
-        y_idx = R.argmax(1)
+        self._set_class_prior(counts, learned_log_prior=np.log(counts / counts.sum()))
+        y_idx = np.repeat(R.argmax(1), copies)
         ids = [self.vocabulary_.encode(t) + [self.vocabulary_.index[EOS]] for t in tokens]
         bos = self.vocabulary_.index[BOS]
         self.lm_ = KneserNeyLM(self.order, len(self.vocabulary_), bos).fit(ids, y_idx, R.shape[1])
