@@ -10,7 +10,7 @@ What a model can do is a field of its registry entry::
     get_spec("hgb").handles_missing     # True
 """
 
-from genvsdisc.models.registry import available, get_spec, make, model_names
+from genvsdisc.models.registry import available, get_spec, make, model_names, name_of, spec_of
 from genvsdisc.models.spec import ModelSpec
 
 __all__ = [
@@ -21,6 +21,8 @@ __all__ = [
     "get_spec",
     "make",
     "model_names",
+    "name_of",
+    "spec_of",
 ]
 
 

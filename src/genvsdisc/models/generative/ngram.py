@@ -234,7 +234,6 @@ class NGramLMClassifier(TextLMClassifier):
     ['sport']
     """
 
-    _registry_name = "ngram_lm"
     _parameter_constraints = {**TextLMClassifier._parameter_constraints, "order": POSITIVE_INT}
 
     def __init__(self, *, order=3, min_count=2):
