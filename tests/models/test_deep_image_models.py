@@ -206,31 +206,91 @@ def test_pixels_outside_unit_range_are_refused(digits, name):
         make(name, **TINY[name]).fit(X * 16, y)
 
 
-@pytest.mark.parametrize(
-    ("name", "param", "value", "match"),
-    [
-        ("cnn", "epochs", 0, "'epochs' parameter of CNNClassifier must be an int >= 1. Got 0"),
-        (
-            "cnn",
-            "dropout",
-            1.5,
-            r"'dropout' parameter of CNNClassifier must be a float in \[0, 0.9\]",
-        ),
-        ("cvae", "latent_dim", "8", "'latent_dim' parameter of CVAEClassifier must be an int"),
-        ("diffusion", "sample_steps", 5000, "'sample_steps' parameter .* must be <= timesteps"),
-        ("diffusion", "device", "tpu", "'device' parameter must be 'auto', 'cpu' or 'cuda'"),
-        (
-            "diffusion",
-            "eta",
-            2.0,
-            r"'eta' parameter of DiffusionClassifier must be a float in \[0, 1\]",
-        ),
-    ],
-)
-def test_bad_parameters_are_refused(digits, name, param, value, match):
+#: (model, parameter, bad value, the start of scikit-learn's one-line message).
+BAD_PARAMETERS = [
+    (
+        "cnn",
+        "epochs",
+        0,
+        r"'epochs' parameter of CNNClassifier must be an int in the range \[1, inf\)",
+    ),
+    (
+        "cnn",
+        "dropout",
+        1.5,
+        r"'dropout' parameter of CNNClassifier must be a float in the range \[0.0, 0.9\]",
+    ),
+    (
+        "cnn",
+        "lr",
+        float("inf"),
+        r"'lr' parameter of CNNClassifier must be a float in the range \(0.0, inf\)",
+    ),
+    (
+        "cnn",
+        "image_shape",
+        8,
+        r"'image_shape' parameter of CNNClassifier must be an array-like or None",
+    ),
+    (
+        "cvae",
+        "latent_dim",
+        "8",
+        r"'latent_dim' parameter of CVAEClassifier must be an int in the range",
+    ),
+    (
+        "cvae",
+        "random_state",
+        -1,
+        r"'random_state' parameter of CVAEClassifier must be an int in the range \[0, 4294967295\]",
+    ),
+    (
+        "cvae",
+        "verbose",
+        "yes",
+        r"'verbose' parameter of CVAEClassifier must be an instance of 'bool'",
+    ),
+    (
+        "diffusion",
+        "sample_steps",
+        5000,
+        r"'sample_steps' parameter of DiffusionClassifier must be <= timesteps \(1000\)",
+    ),
+    (
+        "diffusion",
+        "device",
+        "tpu",
+        r"'device' parameter of DiffusionClassifier must be a str among \{.*\}. Got 'tpu'",
+    ),
+    (
+        "diffusion",
+        "eta",
+        2.0,
+        r"'eta' parameter of DiffusionClassifier must be a float in the range \[0.0, 1.0\]",
+    ),
+    (
+        "diffusion",
+        "timesteps",
+        1,
+        r"'timesteps' parameter of DiffusionClassifier must be an int in the range \[2, inf\)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "param", "value", "match"), BAD_PARAMETERS)
+def test_bad_parameters_are_refused_in_one_line(digits, name, param, value, match):
     X, y, _, _ = digits
-    with pytest.raises(ParameterError, match=match):
+    with pytest.raises(ParameterError, match=match) as err:
         make(name, **{**TINY[name], param: value}).fit(X, y)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("name", GENERATIVE)
+def test_sample_option_the_model_does_not_take_is_refused(fitted, name):
+    with pytest.raises(
+        ParameterError, match=r"\.sample has no option 'top_k'; its options are: temperature\.$"
+    ):
+        fitted[name].sample(2, y=0, top_k=3)
 
 
 def test_diffusion_takes_any_number_of_features():

@@ -91,6 +91,13 @@ def test_sample_bad_count_raises(fitted):
         model.sample(0)
 
 
+def test_sample_option_the_model_does_not_take_raises(fitted):
+    _, model, _, _ = fitted
+    match = r"\w+\.sample has no option 'temperature'; its options are: none\.$"
+    with pytest.raises(ParameterError, match=match):
+        model.sample(2, temperature=0.5)
+
+
 def test_row_of_only_nan_raises(fitted):
     _, model, X, _ = fitted
     X_bad = X[:2].copy()

@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 from genvsdisc.exceptions import CannotGenerateError, ParameterError, UnknownNameError
 from genvsdisc.models import ModelSpec, available, get_spec, make, model_names
 from genvsdisc.models.base import DiscriminativeClassifier, GenerativeClassifier
-from genvsdisc.models.registry import FAMILIES, MODALITIES, spec_of
+from genvsdisc.models.registry import FAMILIES, MODALITIES, name_of, spec_of
 
 #: The classical models issue 3 asks for, by family.
 CLASSICAL = {
@@ -116,9 +116,17 @@ def test_catalog_entry_agrees_with_its_class(spec):
         assert spec.sample_weight == ("sample_weight" in signature(cls.partial_fit).parameters)
     assert spec.saveable == hasattr(cls, "_export_state")
     assert spec.can_sample == (cls.sample is not DiscriminativeClassifier.sample)
-    assert getattr(cls, "_registry_name", spec.name) == spec.name
+    assert name_of(cls) == spec.name
     if spec.semi_supervised:
         assert {"unlabeled_weight", "em_max_iter"} <= set(make(spec.name).get_params())
+
+
+def test_name_of_an_unlisted_subclass_is_its_class_name():
+    class MyKNN(type(make("knn"))):
+        pass
+
+    assert name_of(MyKNN()) == "MyKNN"
+    assert spec_of(MyKNN) is None
 
 
 @pytest.mark.parametrize("name", model_names(family="discriminative", deep=False))

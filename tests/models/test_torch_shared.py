@@ -263,3 +263,18 @@ def test_save_leaves_no_partial_file(saved, tmp_path):
     path = save_model(model, tmp_path / "m.safetensors")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.safetensors"]
     assert path.stat().st_size > 0
+
+
+def test_saved_ngram_keeps_class_counts_and_array_priors(tmp_path):
+    import numpy as np
+
+    from genvsdisc.models import make
+    from genvsdisc.models.torch import load_model, save_model
+
+    docs = ["the cat sat", "a cat ran", "stocks fell", "markets rose"] * 3
+    y = np.array([0, 0, 1, 1] * 3)
+    model = make("ngram_lm", priors=np.array([0.25, 0.75])).fit(docs, y)
+    back = load_model(save_model(model, tmp_path / "lm.safetensors"))
+    np.testing.assert_array_equal(back.class_count_, model.class_count_)
+    np.testing.assert_allclose(back.class_prior_, [0.25, 0.75])
+    np.testing.assert_allclose(back.predict_proba(docs), model.predict_proba(docs))

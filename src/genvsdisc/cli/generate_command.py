@@ -198,12 +198,13 @@ def generate(
     if load_path is not None:
         if params:
             raise ParameterError("--set: parameters cannot change a model loaded with --load.")
+        from genvsdisc.models import name_of
         from genvsdisc.models.torch import load_model  # only --load needs torch
 
         fitted = load_model(load_path, device=device)
-        if fitted._registry_name != model:
+        if name_of(fitted) != model:
             raise ParameterError(
-                f"--load {load_path}: holds a {fitted._registry_name!r} model, not {model!r}."
+                f"--load {load_path}: holds a {name_of(fitted)!r} model, not {model!r}."
             )
     out = out if out is not None else _default_out(source, model, ds.modality)
     click.echo(f"genvsdisc: {ds.description}", err=True)

@@ -17,7 +17,7 @@ What a model can do is a field of its registry entry::
 import importlib
 
 from genvsdisc.models.catalog import CATALOG
-from genvsdisc.models.registry import available, get_spec, make, model_names
+from genvsdisc.models.registry import available, get_spec, make, model_names, name_of, spec_of
 from genvsdisc.models.spec import ModelSpec
 
 #: Class name -> "module:Class", from the catalog: each class is imported on first access.
@@ -34,6 +34,8 @@ __all__ = [
     "get_spec",
     "make",
     "model_names",
+    "name_of",
+    "spec_of",
     *_CLASS_PATHS,
 ]
 

@@ -18,8 +18,10 @@ few hooks that each model fills (like ``sklearn.naive_bayes._BaseNB``):
     log p(x, y=k) for every class, shape (n, K). ``X`` may hold NaN when the
     model sets ``handles_missing = True``; the hook then integrates the
     missing features out.
-``_sample_class(k, n, rng)``
-    ``n`` draws of x from class index ``k``, shape (n, d).
+``_sample_class(k, n, rng, **options)``
+    ``n`` draws of x from class index ``k``, shape (n, d). A model with
+    sampling options (``temperature``) lists them in ``_sample_options``;
+    ``sample`` checks them and passes them here as arguments.
 
 Models whose parameters are sums over rows add
 :class:`~genvsdisc.models.sufficient_stats.SufficientStatsMixin`,
@@ -109,22 +111,9 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
     #: True when the hooks accept scipy sparse (CSR) rows; dense otherwise.
     _accept_sparse = False
 
-    # Transition while issue 10's branches merge: experiments/missing.py and
-    # experiments/unlabeled.py still read the old private names with getattr, and the
-    # cvae module still sets ``_handles_missing``. Delete these three once they use
-    # ``get_spec(name)`` / ``handles_missing``.
-    @property
-    def _handles_missing(self):
-        return self.handles_missing
-
-    @property
-    def _supports_em(self):
-        return self.semi_supervised
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "_handles_missing" in vars(cls):
-            cls.handles_missing = vars(cls)["_handles_missing"]
+    #: Options of ``sample`` beyond the common ones, each handed to ``_sample_class``
+    #: as a keyword argument: option name -> constraints (:mod:`.params`). Empty: none.
+    _sample_options: dict = {}
 
     def __sklearn_tags__(self):
         # allow_nan stays False: fit refuses NaN; only predict-time NaN is integrated
@@ -347,7 +336,7 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
             return np.full(n_samples, out[0])
         return out
 
-    def sample(self, n_samples=1, y=None, random_state=None, *, clip=False):
+    def sample(self, n_samples=1, y=None, random_state=None, *, clip=False, **options):
         """Draw new examples from the fitted p(x, y).
 
         Parameters
@@ -359,6 +348,13 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
         random_state : int, RandomState or None
         clip : bool, default=False
             Keep every feature within the range seen in training (use for pixels).
+        **options
+            The model's own sampling options, e.g. ``temperature`` for ``cvae``
+            and ``diffusion``; most models take none. Each is checked against
+            the model's ``_sample_options`` table and handed to its
+            ``_sample_class`` as an argument (never stored on the model, so
+            threads sharing one fitted model can sample with different options).
+            An option the model does not take is a ParameterError.
 
         Returns
         -------
@@ -366,13 +362,22 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
         y_new : ndarray (n,) of class labels
         """
         check_is_fitted(self)
-        check_arguments(
-            f"{type(self).__name__}.sample", {"n_samples": POSITIVE_INT}, n_samples=n_samples
-        )
+        caller = f"{type(self).__name__}.sample"
+        unknown = sorted(set(options) - set(self._sample_options))
+        if unknown:
+            takes = ", ".join(self._sample_options) or "none"
+            raise ParameterError(
+                f"{caller} has no option {unknown[0]!r}; its options are: {takes}."
+            )
+        constraints = {"n_samples": POSITIVE_INT, **self._sample_options}
+        check_arguments(caller, constraints, n_samples=n_samples, **options)
         rng = check_random_state(random_state)
         idx = self._class_indices(y, int(n_samples), rng)
         order = np.argsort(idx, kind="stable")  # rows grouped by class, then put back
-        blocks = [self._sample_class(int(k), int(np.sum(idx == k)), rng) for k in np.unique(idx)]
+        blocks = [
+            self._sample_class(int(k), int(np.sum(idx == k)), rng, **options)
+            for k in np.unique(idx)
+        ]
         X_new = stack_rows(*blocks)[np.argsort(order, kind="stable")]
         if clip:
             X_new = self._clip(X_new)

@@ -30,7 +30,9 @@ __all__ = [
     "ParameterChecks",
     "check_arguments",
     "EM_CONSTRAINTS",
+    "NON_NEGATIVE_REAL",
     "POSITIVE_INT",
+    "POSITIVE_REAL",
     "STANDARDIZE",
     "sklearn_constraints",
 ]
@@ -39,6 +41,10 @@ __all__ = [
 STANDARDIZE = ["boolean", StrOptions({"auto"})]
 #: An int >= 1 (counts of components, folds, words...).
 POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
+#: A real number > 0 (learning rates, temperatures); inf is refused.
+POSITIVE_REAL = [Interval(Real, 0, None, closed="neither")]
+#: A real number >= 0 (weight decay, guidance); inf is refused.
+NON_NEGATIVE_REAL = [Interval(Real, 0, None, closed="left")]
 #: The parameters of semi-supervised EM, shared by every model that runs it.
 EM_CONSTRAINTS = {
     "unlabeled_weight": [Interval(Real, 0, 1, closed="both")],
@@ -80,8 +86,13 @@ class ParameterChecks:
 
     _parameter_constraints: dict = {}
 
-    def _check_params(self) -> None:
-        """Check every constructor parameter against the class's table; raise ParameterError."""
-        check_arguments(
-            type(self).__name__, self._parameter_constraints, **self.get_params(deep=False)
-        )
+    def _check_params(self, *names: str) -> None:
+        """Check the constructor parameters ``names`` (default: all) against the class's table.
+
+        Raises ParameterError. A model whose parameters constrain each other
+        (``sample_steps <= timesteps``) extends this method with that check.
+        """
+        params = self.get_params(deep=False)
+        if names:
+            params = {name: params[name] for name in names}
+        check_arguments(type(self).__name__, self._parameter_constraints, **params)

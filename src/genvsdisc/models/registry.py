@@ -13,7 +13,16 @@ from genvsdisc.exceptions import ParameterError, unknown_name_error
 from genvsdisc.models.catalog import CATALOG
 from genvsdisc.models.spec import ModelSpec
 
-__all__ = ["available", "get_spec", "make", "model_names", "spec_of", "FAMILIES", "MODALITIES"]
+__all__ = [
+    "available",
+    "get_spec",
+    "make",
+    "model_names",
+    "name_of",
+    "spec_of",
+    "FAMILIES",
+    "MODALITIES",
+]
 
 FAMILIES = ("generative", "discriminative")
 MODALITIES = ("tabular", "image", "text")
@@ -84,6 +93,23 @@ def spec_of(estimator) -> ModelSpec | None:
     """The registry entry of ``estimator``'s class (an instance or a class); None if unlisted."""
     cls = estimator if isinstance(estimator, type) else type(estimator)
     return _BY_CLASS.get(f"{cls.__module__}:{cls.__qualname__}")
+
+
+def name_of(estimator) -> str:
+    """The registry name of ``estimator``'s class; its class name if the catalog lacks it.
+
+    For messages and progress bars that name a model, a user's subclass included.
+
+    Examples
+    --------
+    >>> from genvsdisc.models import make
+    >>> name_of(make("knn"))
+    'knn'
+    """
+    spec = spec_of(estimator)
+    if spec is not None:
+        return spec.name
+    return estimator.__name__ if isinstance(estimator, type) else type(estimator).__name__
 
 
 def make(name: str, **params):

@@ -51,8 +51,8 @@ class ModelSpec:
         scikit-learn estimator checks (``tests/models/test_estimator_checks.py``);
         empty for models that are fast enough as they are. Never used outside tests.
     factory : callable
-        ``factory(**params)`` returns a fresh, unfitted estimator. Built from
-        ``estimator`` when not given; given a class, ``estimator`` is read from it.
+        ``factory(**params)`` returns a fresh, unfitted estimator (built from
+        ``estimator``; not a constructor argument).
     """
 
     name: str
@@ -60,7 +60,7 @@ class ModelSpec:
     modalities: tuple[str, ...]
     likelihood: Literal["exact", "bound", "unnormalised", "none"]
     description: str
-    estimator: str = ""
+    estimator: str
     handles_missing: bool = False
     semi_supervised: bool = False
     partial_fit: bool = False
@@ -68,14 +68,10 @@ class ModelSpec:
     deep: bool = False
     saveable: bool = False
     test_params: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
-    factory: Callable[..., Any] | None = field(default=None, repr=False, compare=False)
+    factory: Callable[..., Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        if self.factory is None:
-            object.__setattr__(self, "factory", functools.partial(_build, self.estimator))
-        elif not self.estimator:
-            path = f"{self.factory.__module__}:{self.factory.__qualname__}"
-            object.__setattr__(self, "estimator", path)
+        object.__setattr__(self, "factory", functools.partial(_build, self.estimator))
 
     @property
     def can_sample(self) -> bool:

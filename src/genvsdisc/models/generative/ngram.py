@@ -255,7 +255,6 @@ class NGramLMClassifier(TextLMClassifier):
     ['sport']
     """
 
-    _registry_name = "ngram_lm"
     supports_sample_weight = True
     _parameter_constraints = {
         **TextLMClassifier._parameter_constraints,

@@ -121,14 +121,6 @@ class TextLMClassifier(GenerativeClassifier):
         check_is_fitted(self)
         return _as_docs(X, "predict")
 
-    def _check_min_count(self) -> int:
-        """``min_count`` as an int (``fit`` has checked it against ``_parameter_constraints``).
-
-        Kept for ``transformer_lm``, which reads it here until it moves to
-        ``genvsdisc.models.torch`` and reads ``self.min_count`` itself.
-        """
-        return int(self.min_count)
-
     # ------------------------------------------------------------- sample
     def sample(
         self,

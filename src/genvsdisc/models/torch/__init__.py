@@ -10,11 +10,13 @@ devices, threads, the epochs with their progress bar, the optimiser step and
 the weight average are written once. Alongside: :mod:`._runtime` (device,
 threads, seeds), :mod:`._images` (pixel rows and image tensors),
 :mod:`._pixels` (what ``cvae`` and ``diffusion`` share) and :mod:`.persist`
-(:func:`save_model` / :func:`load_model`, safetensors plus JSON).
+(:func:`save_model` / :func:`load_model`, safetensors plus JSON). Which
+models exist, and which of them can be saved, is the registry's to say
+(:mod:`genvsdisc.models.catalog`).
 
 >>> from genvsdisc.models.torch import load_model, save_model
 """
 
-from genvsdisc.models.torch.persist import LOADABLE_MODELS, load_model, save_model
+from genvsdisc.models.torch.persist import load_model, save_model
 
-__all__ = ["save_model", "load_model", "LOADABLE_MODELS"]
+__all__ = ["save_model", "load_model"]

@@ -1,23 +1,22 @@
 """What the class-conditional pixel generators (``cvae``, ``diffusion``) share.
 
 Pixels in [0, 1], the fit (class prior, architecture, one training run on
-the template) and ``sample`` with a ``temperature`` that is handed to each
-model's ``_sample_class`` as an argument, so threads that share one fitted
-model can sample at different temperatures at once.
+the template) and the ``temperature`` option of ``sample``, which
+``GenerativeClassifier.sample`` hands to each model's ``_sample_class`` as
+an argument, so threads that share one fitted model can sample at
+different temperatures at once.
 """
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import asdict
+from numbers import Real
 
 import numpy as np
-from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils._param_validation import Interval
 
-from genvsdisc.exceptions import ParameterError
+from genvsdisc.models.registry import name_of
 from genvsdisc.models.torch._images import check_unit_range, resolve_image_shape
-from genvsdisc.models.torch._params import check_positive_float
 from genvsdisc.models.torch._training import TorchEstimatorMixin
 
 __all__ = ["PixelGeneratorMixin"]
@@ -27,19 +26,21 @@ class PixelGeneratorMixin(TorchEstimatorMixin):
     """Base of ``cvae`` and ``diffusion``; put before ``GenerativeClassifier``.
 
     A subclass fills the template's hooks, ``_training_data(X, R, cfg, device)``
-    (the tensors its ``_batch_loss`` reads) and ``_sample_class(k, n, rng,
+    (the tensors its ``_batch_loss`` reads) and ``_sample_class(k, n, rng, *,
     temperature)``: ``n`` images (n, d) of class index ``k``, with the
     model's noise scaled by ``temperature``.
     """
 
+    _sample_options = {"temperature": [Interval(Real, 0, 10, closed="right")]}
+
     def _validate_fit_X(self, X, reset=True):
         X = super()._validate_fit_X(X, reset=reset)
-        check_unit_range(X, self._registry_name, "fit")
+        check_unit_range(X, name_of(self), "fit")
         return X
 
     def _validate_predict_X(self, X):
         X = super()._validate_predict_X(X)
-        check_unit_range(X, self._registry_name, "predict")
+        check_unit_range(X, name_of(self), "predict")
         return X
 
     def _fit_weighted(self, X, R):
@@ -56,26 +57,17 @@ class PixelGeneratorMixin(TorchEstimatorMixin):
         data = self._training_data(X, R, cfg, self._device())
         self._fit_network(arch, cfg, data, len(X))
 
-    def sample(self, n_samples=1, y=None, random_state=None, *, clip=False, temperature=1.0):
-        """Draw images; see ``GenerativeClassifier.sample``.
+    def sample(
+        self, n_samples=1, y=None, random_state=None, *, clip=False, temperature=1.0, **options
+    ):
+        """Draw images: ``GenerativeClassifier.sample`` with the option ``temperature``.
 
-        ``temperature`` scales the model's noise (see the model's
-        ``_sample_class``): < 1 gives more typical, less varied images.
+        ``temperature`` (a float in (0, 10], default 1) scales the model's
+        noise (see the model's ``_sample_class``): < 1 gives more typical,
+        less varied images. Spelled out here so that ``help()`` and callers
+        that read the signature (``genvsdisc generate --temperature``) see
+        it; any other option is refused by the base with a ParameterError.
         """
-        temperature = check_positive_float(self, "temperature", temperature, upper=10)
-        check_is_fitted(self)
-        if not isinstance(n_samples, numbers.Integral) or n_samples < 1:
-            raise ParameterError(
-                f"sample: n_samples must be a positive integer. Got {n_samples!r} instead."
-            )
-        rng = check_random_state(random_state)
-        idx = self._class_indices(y, int(n_samples), rng)
-        order = np.argsort(idx, kind="stable")  # rows grouped by class, then put back
-        blocks = [
-            self._sample_class(int(k), int(np.sum(idx == k)), rng, temperature)
-            for k in np.unique(idx)
-        ]
-        X_new = np.concatenate(blocks, axis=0)[np.argsort(order, kind="stable")]
-        if clip:
-            X_new = self._clip(X_new)
-        return X_new, self.classes_[idx]
+        return super().sample(
+            n_samples, y, random_state, clip=clip, temperature=temperature, **options
+        )

@@ -29,6 +29,8 @@ import torch
 from tqdm.auto import tqdm
 
 from genvsdisc.exceptions import DataError, ParameterError
+from genvsdisc.models.registry import name_of
+from genvsdisc.models.torch._params import config_from_params
 from genvsdisc.models.torch._runtime import configure_threads, resolve_device, seeded
 
 __all__ = ["TorchEstimatorMixin", "optimiser_step", "run_epochs", "shuffled_batches"]
@@ -128,17 +130,23 @@ class TorchEstimatorMixin:
 
     Put before the family base (``GenerativeClassifier`` or
     ``DiscriminativeClassifier``). The model sets ``device``, ``random_state``
-    and ``verbose`` in ``__init__`` and fills the hooks listed in
+    and ``verbose`` in ``__init__`` (checked by ``RUNTIME_CONSTRAINTS`` in its
+    ``_parameter_constraints``), names its hyper-parameter dataclass in
+    ``_config_class`` and fills the hooks listed in
     :mod:`genvsdisc.models.torch._training`.
     """
 
-    #: Registry name: names the progress bar and is written into saved files.
-    _registry_name: str = ""
+    #: The hyper-parameter dataclass whose fields are constructor parameters of the model.
+    _config_class: type
     #: Cap on the global gradient norm of each step; None leaves the gradients alone.
     _grad_clip: float | None = None
 
     def _device(self) -> torch.device:
         return resolve_device(self.device)
+
+    def _config(self):
+        """The hyper-parameters as a ``_config_class``; call after ``_check_params``."""
+        return config_from_params(self._config_class, self)
 
     # ------------------------------------------------------- the template
     def _fit_network(self, arch: dict, cfg, data, n_rows: int) -> None:
@@ -182,7 +190,7 @@ class TorchEstimatorMixin:
             return self._curve_value(value)
 
         return run_epochs(
-            step, epoch_batches, epochs=cfg.epochs, desc=self._registry_name, verbose=self.verbose
+            step, epoch_batches, epochs=cfg.epochs, desc=name_of(self), verbose=self.verbose
         )
 
     # ---------------------------------------------- hooks with a default

@@ -17,13 +17,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 
 from genvsdisc.models.base import DiscriminativeClassifier
-from genvsdisc.models.spec import ModelSpec
+from genvsdisc.models.params import NON_NEGATIVE_REAL, POSITIVE_INT, POSITIVE_REAL
 from genvsdisc.models.torch._images import random_affine, resolve_image_shape, to_image_tensor
-from genvsdisc.models.torch._params import check_positive_float, check_positive_int
+from genvsdisc.models.torch._params import IMAGE_SHAPE, RUNTIME_CONSTRAINTS, fraction
 from genvsdisc.models.torch._runtime import configure_threads
 from genvsdisc.models.torch._training import TorchEstimatorMixin
 
-__all__ = ["CNNConfig", "ConvNet", "CNNClassifier", "SPECS"]
+__all__ = ["CNNConfig", "ConvNet", "CNNClassifier"]
 
 
 @dataclass
@@ -96,7 +96,19 @@ class CNNClassifier(TorchEstimatorMixin, DiscriminativeClassifier):
     (3, 10)
     """
 
-    _registry_name = "cnn"
+    _config_class = CNNConfig
+    _parameter_constraints = {
+        "channels": POSITIVE_INT,
+        "hidden": POSITIVE_INT,
+        "dropout": fraction(0.9),
+        "epochs": POSITIVE_INT,
+        "batch_size": POSITIVE_INT,
+        "lr": POSITIVE_REAL,
+        "weight_decay": NON_NEGATIVE_REAL,
+        "augment": fraction(0.5),
+        "image_shape": IMAGE_SHAPE,
+        **RUNTIME_CONSTRAINTS,
+    }
 
     def __init__(
         self,
@@ -127,26 +139,13 @@ class CNNClassifier(TorchEstimatorMixin, DiscriminativeClassifier):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _config(self) -> CNNConfig:
-        return CNNConfig(
-            channels=check_positive_int(self, "channels", self.channels),
-            hidden=check_positive_int(self, "hidden", self.hidden),
-            dropout=check_positive_float(self, "dropout", self.dropout, allow_zero=True, upper=0.9),
-            epochs=check_positive_int(self, "epochs", self.epochs),
-            batch_size=check_positive_int(self, "batch_size", self.batch_size),
-            lr=check_positive_float(self, "lr", self.lr),
-            weight_decay=check_positive_float(
-                self, "weight_decay", self.weight_decay, allow_zero=True
-            ),
-            augment=check_positive_float(self, "augment", self.augment, allow_zero=True, upper=0.5),
-        )
-
     def _build_module(self, arch: dict) -> ConvNet:
         h, w, c = arch["shape"]
         return ConvNet(c, h, w, arch["n_classes"], CNNConfig(**arch["config"]))
 
     def fit(self, X, y):
         """Train on images ``X`` (n, h*w*c) in [0, 1] and labels ``y`` (n,)."""
+        self._check_params()
         cfg = self._config()
         X, y = validate_data(self, X, y, dtype=np.float32)
         check_classification_targets(y)
@@ -183,17 +182,3 @@ class CNNClassifier(TorchEstimatorMixin, DiscriminativeClassifier):
             for i in range(0, len(images), 512)
         ]
         return torch.cat(out).numpy()
-
-
-SPECS = [
-    ModelSpec(
-        name="cnn",
-        factory=CNNClassifier,
-        family="discriminative",
-        modalities=("image",),
-        likelihood="none",
-        description="small convolutional network (PyTorch); the default judge of generated images",
-        deep=True,
-        test_params={"epochs": 1, "channels": 4, "hidden": 8, "batch_size": 16},
-    )
-]

@@ -40,20 +40,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from sklearn.utils._param_validation import Interval
 from torch import nn
 
 from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.base import GenerativeClassifier
-from genvsdisc.models.spec import ModelSpec
-from genvsdisc.models.torch._params import check_positive_float, check_positive_int
+from genvsdisc.models.params import NON_NEGATIVE_REAL, POSITIVE_INT, POSITIVE_REAL
+from genvsdisc.models.torch._params import IMAGE_SHAPE, RUNTIME_CONSTRAINTS, fraction
 from genvsdisc.models.torch._pixels import PixelGeneratorMixin
 from genvsdisc.models.torch._runtime import configure_threads, seeded
 
-__all__ = ["DiffusionConfig", "Denoiser", "DiffusionClassifier", "SPECS"]
+__all__ = ["DiffusionConfig", "Denoiser", "DiffusionClassifier"]
 
 
 @dataclass
@@ -168,7 +170,23 @@ class DiffusionClassifier(PixelGeneratorMixin, GenerativeClassifier):
     (2, 64)
     """
 
-    _registry_name = "diffusion"
+    _config_class = DiffusionConfig
+    _parameter_constraints = {
+        "hidden": POSITIVE_INT,
+        "n_blocks": [Interval(Integral, 0, None, closed="left")],
+        "timesteps": [Interval(Integral, 2, None, closed="left")],
+        "epochs": POSITIVE_INT,
+        "batch_size": POSITIVE_INT,
+        "lr": POSITIVE_REAL,
+        "ema": fraction(0.99999),
+        "p_uncond": fraction(),
+        "guidance": NON_NEGATIVE_REAL,
+        "sample_steps": POSITIVE_INT,  # and <= timesteps: _check_params
+        "eta": fraction(),
+        "n_trials": POSITIVE_INT,
+        "image_shape": IMAGE_SHAPE,
+        **RUNTIME_CONSTRAINTS,
+    }
 
     def __init__(
         self,
@@ -207,30 +225,14 @@ class DiffusionClassifier(PixelGeneratorMixin, GenerativeClassifier):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _config(self) -> DiffusionConfig:
-        pos_int = lambda name: check_positive_int(self, name, getattr(self, name))  # noqa: E731
-        cfg = DiffusionConfig(
-            hidden=pos_int("hidden"),
-            n_blocks=check_positive_int(self, "n_blocks", self.n_blocks, minimum=0),
-            timesteps=check_positive_int(self, "timesteps", self.timesteps, minimum=2),
-            epochs=pos_int("epochs"),
-            batch_size=pos_int("batch_size"),
-            lr=check_positive_float(self, "lr", self.lr),
-            ema=check_positive_float(self, "ema", self.ema, allow_zero=True, upper=0.99999),
-            p_uncond=check_positive_float(
-                self, "p_uncond", self.p_uncond, allow_zero=True, upper=1
-            ),
-            guidance=check_positive_float(self, "guidance", self.guidance, allow_zero=True),
-            sample_steps=pos_int("sample_steps"),
-            eta=check_positive_float(self, "eta", self.eta, allow_zero=True, upper=1),
-            n_trials=pos_int("n_trials"),
-        )
-        if cfg.sample_steps > cfg.timesteps:
+    def _check_params(self, *names):
+        """The parameter table, then ``sample_steps <= timesteps`` (one reverse step per step)."""
+        super()._check_params(*names)
+        if not names and self.sample_steps > self.timesteps:
             raise ParameterError(
                 f"The 'sample_steps' parameter of DiffusionClassifier must be <= timesteps "
-                f"({cfg.timesteps}). Got {cfg.sample_steps} instead."
+                f"({self.timesteps}). Got {self.sample_steps} instead."
             )
-        return cfg
 
     def _build_module(self, arch: dict) -> Denoiser:
         return Denoiser(arch["n_features"], arch["n_classes"], DiffusionConfig(**arch["config"]))
@@ -302,7 +304,7 @@ class DiffusionClassifier(PixelGeneratorMixin, GenerativeClassifier):
 
     # ------------------------------------------------------------- sample
     @torch.no_grad()
-    def _sample_class(self, k, n, rng, temperature):
+    def _sample_class(self, k, n, rng, *, temperature):
         """Images of class k by the guided reverse process, shape (n, D).
 
         ``temperature`` scales the noise of the starting point
@@ -314,7 +316,9 @@ class DiffusionClassifier(PixelGeneratorMixin, GenerativeClassifier):
         gen = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
 
         def noise():  # (n, D), from this call's own generator
-            return torch.randn(n, self.n_features_in_, generator=gen).to(device) * temperature
+            return torch.randn(n, self.n_features_in_, generator=gen).to(device) * float(
+                temperature
+            )
 
         abar = self._abar(device)
         steps = torch.linspace(cfg["timesteps"], 0, cfg["sample_steps"] + 1).round().long().tolist()
@@ -334,18 +338,3 @@ class DiffusionClassifier(PixelGeneratorMixin, GenerativeClassifier):
             if s > 0:
                 x = x + var.sqrt() * noise()
         return ((x.clamp(-1, 1) + 1) / 2).double().cpu().numpy()
-
-
-SPECS = [
-    ModelSpec(
-        name="diffusion",
-        factory=DiffusionClassifier,
-        family="generative",
-        modalities=("image",),
-        likelihood="unnormalised",
-        description="class-conditional diffusion model (PyTorch) with classifier-free guidance; "
-        "classifies by denoising error",
-        deep=True,
-        test_params={"epochs": 1, "hidden": 8, "n_blocks": 1, "sample_steps": 4, "n_trials": 2},
-    )
-]

@@ -3,14 +3,14 @@
 :func:`save_model` stores a fitted torch or n-gram model in one
 ``.safetensors`` file; :func:`load_model` reads it back. Loading never
 unpickles: the file holds only tensors and JSON, and the model class comes
-from the fixed list :data:`LOADABLE_MODELS`, never from a name written in
-the file.
+from the registry: the name written in the file is looked up among the
+catalog's entries with ``saveable=True`` and their own ``estimator`` path
+is imported, never a path read from the file.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import os
 import struct
@@ -24,30 +24,31 @@ from sklearn.utils.validation import check_is_fitted
 
 from genvsdisc import __version__
 from genvsdisc.exceptions import DataError, ParameterError
+from genvsdisc.models.registry import get_spec, model_names, spec_of
 
-__all__ = ["save_model", "load_model", "LOADABLE_MODELS"]
-
-#: Models that :func:`load_model` may rebuild: registry name -> "module:Class".
-#: A fixed list, so a file can never make genvsdisc import something else.
-LOADABLE_MODELS = {
-    "cnn": "genvsdisc.models.torch.cnn:CNNClassifier",
-    "cvae": "genvsdisc.models.torch.vae:CVAEClassifier",
-    "diffusion": "genvsdisc.models.torch.diffusion:DiffusionClassifier",
-    "ngram_lm": "genvsdisc.models.generative.ngram:NGramLMClassifier",
-    "transformer_lm": "genvsdisc.models.torch.transformer_lm:TransformerLMClassifier",
-}
+__all__ = ["save_model", "load_model"]
 
 _FORMAT = "genvsdisc.model"
 _FORMAT_VERSION = 1
 _META_KEY = "genvsdisc"
 
 #: Fitted scikit-learn-side arrays stored beside the weights when a model has them.
-_ARRAY_ATTRS = ("class_log_prior_", "feature_min_", "feature_max_")
+#: Fitted arrays stored beside the weights when a model has them (ngram_lm's class
+#: counts and priors included, so a reloaded model reports them as fitted).
+_ARRAY_ATTRS = (
+    "class_log_prior_",
+    "class_count_",
+    "class_prior_",
+    "feature_min_",
+    "feature_max_",
+)
 
 
 def _json_safe(value):
     if isinstance(value, np.generic):
         return value.item()
+    if isinstance(value, np.ndarray):  # e.g. priors given as an array
+        return _json_safe(value.tolist())
     if isinstance(value, (list, tuple)):
         return [_json_safe(v) for v in value]
     if isinstance(value, dict):
@@ -88,7 +89,7 @@ def save_model(model, path) -> Path:
     Parameters
     ----------
     model : fitted estimator
-        One of :data:`LOADABLE_MODELS`.
+        A model whose registry entry says ``saveable`` (the deep models and ``ngram_lm``).
     path : str or Path
 
     Returns
@@ -96,11 +97,11 @@ def save_model(model, path) -> Path:
     Path
         Where the file was written.
     """
-    name = getattr(model, "_registry_name", "")
-    if name not in LOADABLE_MODELS:
+    spec = spec_of(model)
+    if spec is None or not spec.saveable:
         raise ParameterError(
             f"save_model: {type(model).__name__} cannot be saved this way; it works for "
-            f"{', '.join(LOADABLE_MODELS)}."
+            f"{', '.join(_saveable())}."
         )
     check_is_fitted(model)
     tensors, extras = model._export_state()
@@ -113,7 +114,7 @@ def save_model(model, path) -> Path:
         "format": _FORMAT,
         "format_version": _FORMAT_VERSION,
         "genvsdisc_version": __version__,
-        "model": name,
+        "model": spec.name,
         "params": _json_safe(model.get_params(deep=False)),
         "classes": _json_safe(list(classes)),
         "classes_kind": classes.dtype.kind,
@@ -151,13 +152,18 @@ def _read_header(path: Path, data: bytes) -> dict:
     return meta
 
 
-def _load_class(name: str, path: Path):
-    if name not in LOADABLE_MODELS:
+def _saveable() -> list[str]:
+    """Names of the models that can be saved and loaded, sorted."""
+    return sorted(model_names(saveable=True))
+
+
+def _load_class(name, path: Path) -> type:
+    """The class of the saveable model ``name``; a name outside that fixed list is refused."""
+    if not isinstance(name, str) or name not in _saveable():
         raise DataError(
-            f"{path}: unknown model {name!r}; genvsdisc loads {', '.join(LOADABLE_MODELS)}."
+            f"{path}: unknown model {name!r}; genvsdisc loads {', '.join(_saveable())}."
         )
-    module, cls = LOADABLE_MODELS[name].split(":")
-    return getattr(importlib.import_module(module), cls)
+    return get_spec(name).estimator_class
 
 
 def load_model(path, *, device=None):

@@ -19,12 +19,15 @@ continues a prompt after a class token.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from numbers import Integral
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from sklearn.utils._param_validation import Interval
 from torch import nn
 
+from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.generative.text_lm import (
     BOS,
     EOS,
@@ -32,12 +35,12 @@ from genvsdisc.models.generative.text_lm import (
     Vocabulary,
     tokenize,
 )
-from genvsdisc.models.spec import ModelSpec
-from genvsdisc.models.torch._params import check_positive_float, check_positive_int
+from genvsdisc.models.params import POSITIVE_INT, POSITIVE_REAL
+from genvsdisc.models.torch._params import RUNTIME_CONSTRAINTS, fraction
 from genvsdisc.models.torch._runtime import configure_threads
 from genvsdisc.models.torch._training import TorchEstimatorMixin
 
-__all__ = ["TransformerConfig", "TinyGPT", "TransformerLMClassifier", "SPECS"]
+__all__ = ["TransformerConfig", "TinyGPT", "TransformerLMClassifier"]
 
 
 @dataclass
@@ -162,8 +165,21 @@ class TransformerLMClassifier(TorchEstimatorMixin, TextLMClassifier):
     (2,)
     """
 
-    _registry_name = "transformer_lm"
     _grad_clip = 1.0  # the gradient-norm cap nanoGPT trains with
+    _config_class = TransformerConfig
+    _parameter_constraints = {
+        **TextLMClassifier._parameter_constraints,
+        "n_layer": POSITIVE_INT,
+        "n_head": POSITIVE_INT,
+        "n_embd": POSITIVE_INT,  # and a multiple of n_head: _check_params
+        "block_size": [Interval(Integral, 2, None, closed="left")],
+        "dropout": fraction(0.9),
+        "max_vocab": [Interval(Integral, 4, None, closed="left")],
+        "epochs": POSITIVE_INT,
+        "batch_size": POSITIVE_INT,
+        "lr": POSITIVE_REAL,
+        **RUNTIME_CONSTRAINTS,
+    }
 
     def __init__(
         self,
@@ -196,26 +212,14 @@ class TransformerLMClassifier(TorchEstimatorMixin, TextLMClassifier):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _config(self) -> TransformerConfig:
-        cfg = TransformerConfig(
-            n_layer=check_positive_int(self, "n_layer", self.n_layer),
-            n_head=check_positive_int(self, "n_head", self.n_head),
-            n_embd=check_positive_int(self, "n_embd", self.n_embd),
-            block_size=check_positive_int(self, "block_size", self.block_size, minimum=2),
-            dropout=check_positive_float(self, "dropout", self.dropout, allow_zero=True, upper=0.9),
-            max_vocab=check_positive_int(self, "max_vocab", self.max_vocab, minimum=4),
-            epochs=check_positive_int(self, "epochs", self.epochs),
-            batch_size=check_positive_int(self, "batch_size", self.batch_size),
-            lr=check_positive_float(self, "lr", self.lr),
-        )
-        if cfg.n_embd % cfg.n_head:
-            from genvsdisc.exceptions import ParameterError
-
+    def _check_params(self, *names):
+        """The parameter table, then ``n_embd`` divisible by ``n_head`` (equal head widths)."""
+        super()._check_params(*names)
+        if not names and self.n_embd % self.n_head:
             raise ParameterError(
-                f"The 'n_embd' parameter of TransformerLMClassifier ({cfg.n_embd}) must be a "
-                f"multiple of 'n_head' ({cfg.n_head})."
+                f"The 'n_embd' parameter of TransformerLMClassifier ({self.n_embd}) must be a "
+                f"multiple of 'n_head' ({self.n_head})."
             )
-        return cfg
 
     def _build_module(self, arch: dict) -> TinyGPT:
         return TinyGPT(arch["vocab_size"], arch["n_classes"], TransformerConfig(**arch["config"]))
@@ -230,7 +234,7 @@ class TransformerLMClassifier(TorchEstimatorMixin, TextLMClassifier):
         """Train on the documents with their class tokens; ``R`` (n, K) is one-hot."""
         cfg = self._config()
         tokens = [tokenize(d) for d in docs]
-        self.vocabulary_ = Vocabulary.fit(tokens, self._check_min_count(), cfg.max_vocab)
+        self.vocabulary_ = Vocabulary.fit(tokens, self.min_count, cfg.max_vocab)
         counts = R.sum(0)
         self.class_log_prior_ = np.log(counts / counts.sum())
         seqs = [self._sequence(t) for t in tokens]
@@ -336,17 +340,3 @@ def _pack(chunks, class_tokens, B: int):
         x[r, 1 : len(c)] = c[:-1]
         t[r, : len(c)] = torch.where(c == 2, -100, c)
     return x, t
-
-
-SPECS = [
-    ModelSpec(
-        name="transformer_lm",
-        factory=TransformerLMClassifier,
-        family="generative",
-        modalities=("text",),
-        likelihood="exact",
-        description="tiny decoder-only transformer (PyTorch) with a class token; continues prompts",
-        deep=True,
-        test_params={"epochs": 1, "n_embd": 8, "n_head": 2, "n_layer": 1, "block_size": 8},
-    )
-]

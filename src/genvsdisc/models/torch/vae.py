@@ -42,12 +42,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from genvsdisc.models.base import GenerativeClassifier
-from genvsdisc.models.spec import ModelSpec
-from genvsdisc.models.torch._params import check_positive_float, check_positive_int
+from genvsdisc.models.params import POSITIVE_INT, POSITIVE_REAL
+from genvsdisc.models.torch._params import IMAGE_SHAPE, RUNTIME_CONSTRAINTS
 from genvsdisc.models.torch._pixels import PixelGeneratorMixin
 from genvsdisc.models.torch._runtime import configure_threads, seeded
 
-__all__ = ["CVAEConfig", "ClassLinear", "ClassVAE", "CVAEClassifier", "SPECS"]
+__all__ = ["CVAEConfig", "ClassLinear", "ClassVAE", "CVAEClassifier"]
 
 
 @dataclass
@@ -157,9 +157,18 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
     ((4, 64), [3, 3, 3, 3])
     """
 
-    _registry_name = "cvae"
-    _handles_missing = True
-    _likelihood_exact = False
+    handles_missing = True
+    _config_class = CVAEConfig
+    _parameter_constraints = {
+        "latent_dim": POSITIVE_INT,
+        "hidden": POSITIVE_INT,
+        "epochs": POSITIVE_INT,
+        "batch_size": POSITIVE_INT,
+        "lr": POSITIVE_REAL,
+        "n_importance": POSITIVE_INT,
+        "image_shape": IMAGE_SHAPE,
+        **RUNTIME_CONSTRAINTS,
+    }
 
     def __init__(
         self,
@@ -185,16 +194,6 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
-
-    def _config(self) -> CVAEConfig:
-        return CVAEConfig(
-            latent_dim=check_positive_int(self, "latent_dim", self.latent_dim),
-            hidden=check_positive_int(self, "hidden", self.hidden),
-            epochs=check_positive_int(self, "epochs", self.epochs),
-            batch_size=check_positive_int(self, "batch_size", self.batch_size),
-            lr=check_positive_float(self, "lr", self.lr),
-            n_importance=check_positive_int(self, "n_importance", self.n_importance),
-        )
 
     def _build_module(self, arch: dict) -> ClassVAE:
         return ClassVAE(arch["n_features"], arch["n_classes"], CVAEConfig(**arch["config"]))
@@ -234,8 +233,8 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         """Importance-weighted bound on log p(x, y=k), shape (n, K); NaN pixels integrated out."""
         net, device = self.module_.eval(), self._device()
         configure_threads()
-        S, K = self.n_importance, len(self.classes_)
-        check_positive_int(self, "n_importance", S)
+        self._check_params("n_importance")  # read here, so it may be set after fit
+        S, K = int(self.n_importance), len(self.classes_)
         out = np.empty((len(X), K))
         rows = max(1, 8192 // S)  # rows per chunk keeps the (S * rows, D) tensors small
         with seeded(self.random_state, device):
@@ -263,7 +262,7 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
 
     # ------------------------------------------------------------- sample
     @torch.no_grad()
-    def _sample_class(self, k, n, rng, temperature):
+    def _sample_class(self, k, n, rng, *, temperature):
         """Mean images E[x | z, y=k] for z ~ N(0, T^2 I), shape (n, D).
 
         Each row is the decoder's mean image for a fresh z (T = ``temperature``):
@@ -273,7 +272,7 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         """
         net, device = self.module_.eval(), self._device()
         gen = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
-        z = torch.randn(n, net.latent_dim, generator=gen).to(device) * temperature  # (n, L)
+        z = torch.randn(n, net.latent_dim, generator=gen).to(device) * float(temperature)  # (n, L)
         return torch.sigmoid(net.decode(z, k)).double().cpu().numpy()
 
     def _export_state(self):
@@ -308,17 +307,3 @@ def _balanced_batches(y_idx, K: int, per_class: int, gen: torch.Generator):
         return [torch.stack([take(k) for k in range(K)]) for _ in range(n_batches)]
 
     return n_batches, epoch
-
-
-SPECS = [
-    ModelSpec(
-        name="cvae",
-        factory=CVAEClassifier,
-        family="generative",
-        modalities=("image",),
-        likelihood="bound",
-        description="class-conditional VAE (PyTorch); Bayes' rule on an importance-weighted bound",
-        deep=True,
-        test_params={"epochs": 1, "hidden": 8, "latent_dim": 2, "n_importance": 4},
-    )
-]
