@@ -23,8 +23,12 @@ TINY = {
     "cvae": {"epochs": 1, "hidden": 8, "latent_dim": 2, "n_importance": 4},
     "diffusion": {"epochs": 1, "hidden": 8, "n_blocks": 1, "sample_steps": 3, "n_trials": 2},
 }
-DOCS = ["the team won the match", "shares rose on the market", "the coach praised the team",
-        "the firm said profits grew"] * 3  # fmt: skip
+DOCS = [
+    "the team won the match",
+    "shares rose on the market",
+    "the coach praised the team",
+    "the firm said profits grew",
+] * 3
 TOPICS = ["sport", "business", "sport", "business"] * 3
 
 
@@ -42,8 +46,10 @@ def saved(digits, tmp_path_factory):
     for name, params in TINY.items():
         model = make(name, **params).fit(X, y)
         out[name] = (model, save_model(model, tmp_path_factory.mktemp(name) / "m.safetensors"))
-    text = {"ngram_lm": {"min_count": 1},
-            "transformer_lm": {"epochs": 1, "n_embd": 8, "n_head": 2, "block_size": 8, "min_count": 1}}  # fmt: skip
+    text = {
+        "ngram_lm": {"min_count": 1},
+        "transformer_lm": {"epochs": 1, "n_embd": 8, "n_head": 2, "block_size": 8, "min_count": 1},
+    }
     for name, params in text.items():
         model = make(name, **params).fit(DOCS, TOPICS)
         out[name] = (model, save_model(model, tmp_path_factory.mktemp(name) / "m.safetensors"))

@@ -46,15 +46,13 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from genvsdisc.exceptions import CannotGenerateError, MissingValuesError, ParameterError
+from genvsdisc.models.em import SemiSupervisedEM
 from genvsdisc.models.params import POSITIVE_INT, ParameterChecks, check_arguments
 from genvsdisc.models.priors import check_sample_weight, class_log_prior
 from genvsdisc.models.registry import model_names
 from genvsdisc.models.rows import class_positions, one_hot, stack_rows, unlabeled_mask
 
 __all__ = ["GenerativeClassifier", "DiscriminativeClassifier", "unlabeled_mask"]
-
-#: Relative tolerance on EM's objective at which semi-supervised EM stops.
-EM_TOL = 1e-6
 
 
 class DiscriminativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
@@ -90,7 +88,7 @@ class DiscriminativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
         )
 
 
-class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
+class GenerativeClassifier(SemiSupervisedEM, ParameterChecks, ClassifierMixin, BaseEstimator):
     """Base of the artists: models of p(x|y) p(y), classifying by Bayes' rule.
 
     Subclasses set the class attributes below and fill the hooks described in
@@ -227,50 +225,6 @@ class GenerativeClassifier(ParameterChecks, ClassifierMixin, BaseEstimator):
                 f"{type(self).__name__} needs rows of every class to fit its density; "
                 "drop that class's rows instead."
             )
-
-    def _run_em(self, X_lab, R_lab, X_unl, weight):
-        """Semi-supervised EM; records the objective it climbs, once per iteration.
-
-        Starts from the labeled-only fit (Nigam et al. 2000). Each iteration
-        computes the posteriors of the unlabeled rows (E-step) and refits on
-        all rows, the unlabeled ones weighted ``weight * posterior`` (M-step,
-        ``_m_step``). ``weight`` is ``unlabeled_weight``, times each unlabeled
-        row's ``sample_weight`` (n_u,) when given.
-        """
-        X_all = stack_rows(X_lab, X_unl)
-        row_weight = np.reshape(weight, (-1, 1))  # (1, 1) or (n_u, 1)
-        history = [self._em_objective(X_lab, R_lab, X_unl, weight)]
-        for _ in range(self.em_max_iter):
-            jll = self._joint_log_likelihood(X_unl)
-            post = np.exp(jll - logsumexp(jll, axis=1, keepdims=True))
-            self._m_step(X_all, np.vstack([R_lab, row_weight * post]))
-            history.append(self._em_objective(X_lab, R_lab, X_unl, weight))
-            self.n_em_iter_ += 1
-            if abs(history[-1] - history[-2]) <= EM_TOL * max(1.0, abs(history[-2])):
-                break
-        self.em_log_likelihood_ = history
-
-    def _m_step(self, X, R):
-        """EM's M-step; mixtures override it to warm-start from the current fit."""
-        self._fit_weighted(X, R)
-
-    def _log_param_prior(self):
-        """log p(parameters) of the smoothing prior the M-step maximises with (0: plain ML)."""
-        return 0.0
-
-    def _em_objective(self, X_lab, R_lab, X_unl, weight):
-        """Weighted observed-data log-likelihood plus ``_log_param_prior()``.
-
-        sum_labeled w log p(x, y) + sum_unlabeled weight log p(x), plus the
-        log-prior when the M-step is a MAP estimate (naive Bayes smoothing):
-        exactly the quantity EM never lowers.
-        """
-        ll = float(np.sum(R_lab * self._joint_log_likelihood(X_lab)))
-        if X_unl.shape[0]:
-            log_px = logsumexp(self._joint_log_likelihood(X_unl), axis=1)
-            # a scalar weight multiplies the sum (as before row weights existed: same bits)
-            ll += weight * float(np.sum(log_px)) if np.ndim(weight) == 0 else float(weight @ log_px)
-        return ll + self._log_param_prior()
 
     # ------------------------------------------------------------ predict
     def _validate_predict_X(self, X):

@@ -94,9 +94,11 @@ class Block(nn.Module):
         self.ln1, self.ln2 = nn.LayerNorm(cfg.n_embd), nn.LayerNorm(cfg.n_embd)
         self.attn = CausalSelfAttention(cfg)
         self.mlp = nn.Sequential(
-            nn.Linear(cfg.n_embd, 4 * cfg.n_embd), nn.GELU(),
-            nn.Linear(4 * cfg.n_embd, cfg.n_embd), nn.Dropout(cfg.dropout),
-        )  # fmt: skip
+            nn.Linear(cfg.n_embd, 4 * cfg.n_embd),
+            nn.GELU(),
+            nn.Linear(4 * cfg.n_embd, cfg.n_embd),
+            nn.Dropout(cfg.dropout),
+        )
 
     def forward(self, x):
         x = x + self.attn(self.ln1(x))
@@ -278,9 +280,11 @@ class TransformerLMClassifier(TorchEstimatorMixin, TextLMClassifier):
         B, V, K = self.arch_["config"]["block_size"], self.arch_["vocab_size"], len(self.classes_)
         out = np.zeros((len(docs), K))
         chunks = [
-            (i, s[o : o + B]) for i, d in enumerate(docs)
-            for s in [self._sequence(tokenize(d))] for o in range(0, len(s), B)
-        ]  # fmt: skip
+            (i, s[o : o + B])
+            for i, d in enumerate(docs)
+            for s in [self._sequence(tokenize(d))]
+            for o in range(0, len(s), B)
+        ]
         for start in range(0, len(chunks), 256):
             part = chunks[start : start + 256]
             doc_of = np.array([i for i, _ in part])
