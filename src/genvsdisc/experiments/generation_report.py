@@ -93,7 +93,9 @@ class GenerationReport:
             top = rows[0]
             text = f"{top['model']} drew samples"
         ratio = top["memorisation"]["ratio"]
-        copying = "no sign of copying" if ratio > 0.5 else "they may copy training rows"
+        # exact copies beyond the rate at which real test rows repeat count as copying too
+        fresh = ratio > 0.5 and not top["memorisation"].get("copying", False)
+        copying = "no sign of copying" if fresh else "they may copy training rows"
         return text + (
             f". Its samples lie {ratio:.2f}x as far from their nearest training row as real "
             f"test rows do: {copying}."
@@ -105,7 +107,7 @@ class GenerationReport:
             "judge agreement",
             "CAS (train on samples)",
             "distance ratio",
-            "closer than 95 % of test rows",
+            "closer than 95 % of non-copy test rows",
             "exact copies",
         ]
         rows = []
