@@ -27,6 +27,8 @@ import io
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from genvsdisc.exceptions import UnknownNameError
+
 __all__ = [
     "CLASS_COLORS",
     "DPI",
@@ -89,8 +91,24 @@ class Style:
         self.color.update({n: DISC_SHADES[i % len(DISC_SHADES)] for i, n in enumerate(disc)})
 
     def of(self, model: str) -> dict:
+        """``color`` and ``marker`` of ``model``; a model outside the report's list (a
+        baseline such as hgb in the missing-features plot) gets its family's next shade."""
+        if model not in self.color:
+            self._add(model)
         gen = self.family.get(model) == "generative"
         return {"color": self.color.get(model, "#555555"), "marker": "o" if gen else "s"}
+
+    def _add(self, model: str) -> None:
+        from genvsdisc.models.registry import get_spec
+
+        try:
+            family = get_spec(model).family
+        except UnknownNameError:  # not a registry name (a made-up model): stays grey
+            return
+        shades = GEN_SHADES if family == "generative" else DISC_SHADES
+        taken = sum(f == family for f in self.family.values())
+        self.family[model] = family
+        self.color[model] = shades[taken % len(shades)]
 
 
 def _readable(fig: Figure) -> None:
