@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib.patheffects import withStroke
 from sklearn.metrics import accuracy_score, f1_score, log_loss
 
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext
@@ -82,10 +83,11 @@ def _reliability_line(ax, row: dict, style: Style) -> None:
             ax.annotate(
                 str(n),
                 (x, y),
-                xytext=(3, -9),
+                xytext=(4, -10),
                 textcoords="offset points",
                 fontsize=7.5,
                 color=color,
+                path_effects=[withStroke(linewidth=2.5, foreground="white")],  # readable on lines
             )
 
 
