@@ -157,3 +157,17 @@ def test_two_d_generation_is_a_scatter_not_a_table(record_moons):
 
 def test_figures_deterministic(record_moons):
     assert build_figures(record_moons) == build_figures(record_moons)
+
+
+@pytest.mark.parametrize(
+    ("span", "expected"), [((3, 3000), {"10", "100", "1,000"}), ((15, 90), {"20", "50"})]
+)
+def test_log_axis_labels_plain_numbers_on_long_and_short_axes(span, expected):
+    fig, ax = plots.new_figure()
+    a = ax[0][0]
+    a.plot(span, [0, 1])
+    plots.log_axis(a, "x")
+    plots.to_png(fig)
+    labels = {t.get_text() for t in a.get_xticklabels(minor=False) + a.get_xticklabels(minor=True)}
+    assert expected <= labels
+    assert not any("$" in label for label in labels)

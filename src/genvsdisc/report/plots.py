@@ -25,7 +25,7 @@ from __future__ import annotations
 import io
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator
 
 from genvsdisc.exceptions import UnknownNameError
 
@@ -145,14 +145,27 @@ def new_figure(w=7.5, h=4.0, ncols=1, nrows=1, **kw):
     return fig, axes
 
 
+def _plain(v: float) -> str:
+    return f"{v:,.0f}" if v >= 1 else f"{v:g}"
+
+
 def log_axis(ax, which: str = "x") -> None:
-    """A log axis whose ticks read 10, 100, 1000 (and 2, 5, 20... between) as plain numbers."""
+    """A log axis whose ticks read 10, 100, 1,000 as plain numbers (not 10^2).
+
+    When the axis spans less than a factor of 100, the 2s and 5s between the
+    powers of ten are labelled too, so a short axis never shows a single label.
+    """
     axis = ax.xaxis if which == "x" else ax.yaxis
     (ax.set_xscale if which == "x" else ax.set_yscale)("log")
     axis.set_major_locator(LogLocator(base=10, subs=(1.0,)))
-    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: _plain(v)))
     axis.set_minor_locator(LogLocator(base=10, subs=(2.0, 5.0)))
-    axis.set_minor_formatter(NullFormatter())
+
+    def minor(v, _):
+        low, high = sorted(axis.get_view_interval())
+        return _plain(v) if low > 0 and high / low < 100 else ""
+
+    axis.set_minor_formatter(FuncFormatter(minor))
 
 
 def legend_outside(ax, **kw) -> None:
