@@ -325,7 +325,7 @@ class LearningCurve(Experiment):
                 fontsize=8,
                 va="bottom",
             )
-        log_axis(a, "x")  # ticks read 10, 100, 1,000
+        log_axis(a, "x")  # ticks read 10, 100, 1000
         a.set_xlabel("training rows (log scale)")
         a.set_ylabel("test accuracy")
         legend_outside(a, fontsize=8)

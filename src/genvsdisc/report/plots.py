@@ -146,11 +146,12 @@ def new_figure(w=7.5, h=4.0, ncols=1, nrows=1, **kw):
 
 
 def _plain(v: float) -> str:
-    return f"{v:,.0f}" if v >= 1 else f"{v:g}"
+    """10, 100, 1000, 10,000: a thousands separator from five digits on."""
+    return f"{v:g}" if v < 1 else f"{v:,.0f}" if v >= 10_000 else f"{v:.0f}"
 
 
 def log_axis(ax, which: str = "x") -> None:
-    """A log axis whose ticks read 10, 100, 1,000 as plain numbers (not 10^2).
+    """A log axis whose ticks read 10, 100, 1000 as plain numbers (not 10^2).
 
     When the axis spans less than a factor of 100, the 2s and 5s between the
     powers of ten are labelled too, so a short axis never shows a single label.
