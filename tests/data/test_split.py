@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from genvsdisc.data import Dataset, load, train_test_split
-from genvsdisc.exceptions import DataWarning, ParameterError
+from genvsdisc.data import Dataset, builtin_names, load, train_test_split
+from genvsdisc.data.split import duplicate_groups
+from genvsdisc.exceptions import DataError, DataWarning, ParameterError
 
 
 def _tiny(labels):
@@ -49,7 +50,8 @@ def test_split_text_and_count_test_size():
 
 
 def test_split_keeps_encoder(write_file):
-    ds = load(write_file("t.csv", "c,label\n" + "u,x\nv,y\n" * 5), target="label")
+    rows = "".join(f"u,{i},x\nv,{i},y\n" for i in range(5))  # 10 distinct rows
+    ds = load(write_file("t.csv", "c,n,label\n" + rows), target="label")
     train, test = train_test_split(ds, test_size=0.4)
     assert train.encoder is ds.encoder and test.encoder is ds.encoder
 
@@ -72,3 +74,86 @@ def test_split_test_side_smaller_than_classes_falls_back():
 def test_split_bad_test_size(bad):
     with pytest.raises(ParameterError, match=r"test_size must"):
         train_test_split(_tiny([0, 0, 1, 1, 2, 2, 0, 1, 2, 0]), test_size=bad)
+
+
+def _crossing_copies(train, test) -> int:
+    """Test rows whose exact copy (text after whitespace normalisation) is in train."""
+    both = Dataset(
+        name="both",
+        X=np.concatenate([train.X, test.X]),
+        y=np.concatenate([train.y, test.y]),
+        classes=train.classes,
+        modality=train.modality,
+        feature_names=train.feature_names,
+        description="both",
+    )
+    groups = duplicate_groups(both)
+    return int(np.isin(groups[train.n_samples :], groups[: train.n_samples]).sum())
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_split_builtin_has_no_copy_across_the_split(name):
+    train, test = train_test_split(load(name), random_state=0)
+    assert _crossing_copies(train, test) == 0
+
+
+def test_split_keeps_exact_duplicates_on_one_side():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = np.arange(60) % 3
+    copies = rng.choice(60, size=20, replace=False)  # 20 rows repeated twice more
+    ds = Dataset(
+        name="dups",
+        X=np.concatenate([X, X[copies], X[copies]]),
+        y=np.concatenate([y, y[copies], y[copies]]),
+        classes=["a", "b", "c"],
+        modality="tabular",
+        feature_names=["x0", "x1", "x2"],
+        description="dups",
+    )
+    for seed in range(5):
+        train, test = train_test_split(ds, test_size=0.3, random_state=seed)
+        assert train.n_samples + test.n_samples == 100
+        assert _crossing_copies(train, test) == 0
+        assert abs(test.n_samples - 30) <= 6  # whole groups move, the share stays near 0.3
+    # a plain row-wise split of the same data puts copies on both sides
+    from sklearn.model_selection import train_test_split as sk_split
+
+    tr, te = sk_split(np.arange(100), test_size=0.3, random_state=0, stratify=ds.y)
+    assert _crossing_copies(ds.subset(tr), ds.subset(te)) > 0
+
+
+def test_split_text_duplicates_differing_in_whitespace_stay_together():
+    texts = [f"article {i} about topic {i % 2}" for i in range(20)]
+    texts += ["article 3  about\ntopic 1", "article 4 about topic 0 "]
+    X = np.empty(len(texts), dtype=object)
+    X[:] = texts
+    ds = Dataset(
+        name="txt",
+        X=X,
+        y=np.asarray([i % 2 for i in range(20)] + [1, 0]),
+        classes=["a", "b"],
+        modality="text",
+        feature_names=["text"],
+        description="txt",
+    )
+    assert duplicate_groups(ds)[-2:].tolist() == [3, 4]
+    for seed in range(5):
+        train, test = train_test_split(ds, test_size=0.3, random_state=seed)
+        assert _crossing_copies(train, test) == 0
+
+
+def test_split_without_duplicates_is_the_plain_stratified_split():
+    from sklearn.model_selection import train_test_split as sk_split
+
+    ds = load("digits")
+    _, test = train_test_split(ds, test_size=0.25, random_state=3)
+    _, rows = sk_split(np.arange(ds.n_samples), test_size=450, random_state=3, stratify=ds.y)
+    np.testing.assert_array_equal(test.X, ds.X[rows])
+
+
+def test_split_all_rows_identical_refused():
+    ds = _tiny([0, 1, 0, 1])
+    ds.X[:] = 1.0
+    with pytest.raises(DataError, match=r"tiny: all 4 rows are copies of one row"):
+        train_test_split(ds)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib.patheffects import withStroke
 from sklearn.metrics import accuracy_score, f1_score, log_loss
 
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext
@@ -61,6 +62,33 @@ def fit_score(train, test, *, model: str, seed: int, settings: Settings) -> dict
         "fit_s": t_fit.seconds,
         "predict_s": t_pred.seconds,
     }
+
+
+def _reliability_line(ax, row: dict, style: Style) -> None:
+    """One model's reliability curve over its non-empty bins, each point labelled with its count."""
+    rel = row["reliability"]
+    counts = rel.get("count") or [None] * len(rel["confidence"])
+    pts = [
+        (c, y, n)
+        for c, y, n in zip(rel["confidence"], rel["accuracy"], counts, strict=True)
+        if c is not None and n != 0
+    ]
+    if not pts:
+        return
+    xs, ys, ns = zip(*pts, strict=True)
+    ax.plot(xs, ys, label=row["model"], lw=1.5, ms=4, **style.of(row["model"]))
+    color = style.of(row["model"])["color"]
+    for x, y, n in pts:
+        if n is not None:
+            ax.annotate(
+                str(n),
+                (x, y),
+                xytext=(4, -10),
+                textcoords="offset points",
+                fontsize=7.5,
+                color=color,
+                path_effects=[withStroke(linewidth=2.5, foreground="white")],  # readable on lines
+            )
 
 
 @dataclass
@@ -175,9 +203,9 @@ class Accuracy(Experiment):
         return table(head, rows)
 
     def figure(self, result: AccuracyResult, style: Style, classes: list[str]):
-        """Test accuracy per model (bars) and the reliability diagram (lines)."""
+        """Test accuracy per model (bars from 0) and the reliability diagram with bin counts."""
         rows = result.scored()
-        fig, ax = new_figure(ncols=2, w=9.0)
+        fig, ax = new_figure(ncols=2, w=9.2, h=4.4)
         a, b = ax[0]
         names = [r["model"] for r in rows]
         vals = [r["accuracy"] for r in rows]
@@ -190,25 +218,24 @@ class Accuracy(Experiment):
                 va="center",
                 fontsize=8,
             )
-        a.set_xlim(max(0.0, min(vals) - 0.15) if vals else 0, 1.08)
-        a.set_xticks([t for t in a.get_xticks() if t <= 1.0])
+        # bars start at 0: a cut axis would make small gaps look large
+        a.set_xlim(0.0, 1.18)
+        a.set_xticks([0.0, 0.25, 0.5, 0.75, 1.0], ["0", "25 %", "50 %", "75 %", "100 %"])
         a.set_xlabel("test accuracy")
-        a.set_title("accuracy (warm: generative, cool: discriminative)", fontsize=9)
+        a.set_title("accuracy (purple: generative, green: discriminative)", fontsize=9)
         b.plot([0, 1], [0, 1], color="#999999", lw=1, ls=":")
         for r in rows:
-            rel = r["reliability"]
-            pts = [
-                (c, y)
-                for c, y in zip(rel["confidence"], rel["accuracy"], strict=True)
-                if c is not None
-            ]
-            if pts:
-                xs, ys = zip(*pts, strict=True)
-                b.plot(xs, ys, label=r["model"], lw=1.5, ms=4, **style.of(r["model"]))
+            _reliability_line(b, r, style)
+        b.set_xlim(0, 1.02)
+        b.set_ylim(0, 1.08)
         b.set_xlabel("confidence (top-class probability)")
         b.set_ylabel("accuracy in the bin")
-        b.set_title("reliability: on the dotted line = well calibrated", fontsize=9)
-        b.legend(fontsize=7)
+        b.set_title(
+            "reliability: on the dotted line = well calibrated\n"
+            "number = test rows in the bin; empty bins left out",
+            fontsize=9,
+        )
+        b.legend(fontsize=8, loc="upper left")
         return fig
 
     def summary(self, result: AccuracyResult, model: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ from html import escape
 
 import numpy as np
 
-from genvsdisc.report.plots import Style, new_figure
+from genvsdisc.report.plots import CLASS_COLORS, Style, class_legend, new_figure, panel_per_model
 from genvsdisc.report.tables import note, pct, summary_pct, table
 
 __all__ = ["GenerationReport"]
@@ -29,10 +29,37 @@ def _mosaic(X: np.ndarray, y: np.ndarray, shape, K: int, per: int) -> np.ndarray
     return out
 
 
+def _is_2d(result) -> bool:
+    """Samples are points in the plane: drawn as a scatter, not listed in a table."""
+    return result.modality == "tabular" and len(result.feature_names or []) == 2
+
+
+def _scatter(result, rows, style: Style, classes: list[str]):
+    """One panel per generative model: its samples in the plane, coloured by class."""
+    fig, axes = panel_per_model([r["model"] for r in rows], style, h=3.6)
+    names = result.feature_names
+    for r in rows:
+        a = axes[r["model"]]
+        X, y = np.asarray(r["shown"]["X"], float), np.asarray(r["shown"]["y"], int)
+        a.scatter(
+            X[:, 0],
+            X[:, 1],
+            c=[CLASS_COLORS[k % len(CLASS_COLORS)] for k in y],
+            marker=style.of(r["model"])["marker"],
+            s=28,
+            edgecolors="k",
+            linewidths=0.4,
+        )
+        a.set_xlabel(names[0])
+        a.set_ylabel(names[1])
+    class_legend(fig, classes, loc="outside upper center", ncol=min(len(classes), 10))
+    return fig
+
+
 def _sample_rows(result) -> str:
     """Tables: a few sampled rows per generative model; text: a few generated documents."""
-    if result.image_shape:
-        return ""
+    if result.image_shape or _is_2d(result):
+        return ""  # images and 2-D points are drawn in the figure instead
     names, classes = result.feature_names or [], result.classes or []
 
     def label(y):
@@ -93,7 +120,9 @@ class GenerationReport:
             top = rows[0]
             text = f"{top['model']} drew samples"
         ratio = top["memorisation"]["ratio"]
-        copying = "no sign of copying" if ratio > 0.5 else "they may copy training rows"
+        # exact copies beyond the rate at which real test rows repeat count as copying too
+        fresh = ratio > 0.5 and not top["memorisation"].get("copying", False)
+        copying = "no sign of copying" if fresh else "they may copy training rows"
         return text + (
             f". Its samples lie {ratio:.2f}x as far from their nearest training row as real "
             f"test rows do: {copying}."
@@ -105,7 +134,7 @@ class GenerationReport:
             "judge agreement",
             "CAS (train on samples)",
             "distance ratio",
-            "closer than 95 % of test rows",
+            "closer than 95 % of non-copy test rows",
             "exact copies",
         ]
         rows = []
@@ -139,13 +168,16 @@ class GenerationReport:
         return out + _sample_rows(result)
 
     def figure(self, result, style: Style, classes: list[str]):
-        """Image grids of samples per generative model (images), or None for other data.
+        """Image grids of samples per generative model (images), a scatter (2-D points),
+        or None for other data.
 
         Each model's samples are tiled into one mosaic (one ``imshow``), which draws
         far faster than an axes per sample.
         """
         shape = result.image_shape
         rows = [r for r in result.rows if "shown" in r]
+        if rows and _is_2d(result):
+            return _scatter(result, rows, style, classes)
         if not shape or not rows:
             return None
         K = len(classes)
@@ -158,8 +190,8 @@ class GenerationReport:
                 _mosaic(X, y, shape, K, per), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
             )
             a.set_xticks([])
-            a.set_yticks([k * (h + 1) + h / 2 for k in range(K)], classes, fontsize=7)
-            a.set_title(r["model"], fontsize=9, color=style.of(r["model"])["color"])
+            a.set_yticks([k * (h + 1) + h / 2 for k in range(K)], classes, fontsize=8)
+            a.set_title(r["model"], fontsize=10, color=style.of(r["model"])["color"])
         return fig
 
     def summary(self, result, model: str) -> dict[str, str]:

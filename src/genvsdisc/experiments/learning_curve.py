@@ -43,7 +43,7 @@ from genvsdisc.experiments.common import (
     stratified_order,
     vector_data,
 )
-from genvsdisc.report.plots import Style, new_figure
+from genvsdisc.report.plots import Style, legend_outside, log_axis, new_figure
 from genvsdisc.report.tables import pct, pm, summary_pct, table
 
 __all__ = [
@@ -313,7 +313,7 @@ class LearningCurve(Experiment):
                 cross[0]["size"],
                 a.get_ylim()[0],
                 f" cross ~{cross[0]['size']:.0f}",
-                fontsize=7,
+                fontsize=8,
                 va="bottom",
             )
         elif cross:  # several: the families trade the lead within that span
@@ -322,13 +322,13 @@ class LearningCurve(Experiment):
                 cross[0]["size"],
                 a.get_ylim()[0],
                 " families trade the lead",
-                fontsize=7,
+                fontsize=8,
                 va="bottom",
             )
-        a.set_xscale("log")
-        a.set_xlabel("training rows")
+        log_axis(a, "x")  # ticks read 10, 100, 1000
+        a.set_xlabel("training rows (log scale)")
         a.set_ylabel("test accuracy")
-        a.legend(fontsize=8)
+        legend_outside(a, fontsize=8)
         a.grid(alpha=0.3)
         return fig
 

@@ -28,7 +28,7 @@ from genvsdisc.experiments.common import (
     model_spec,
 )
 from genvsdisc.models import available, get_spec
-from genvsdisc.report.plots import Style, new_figure
+from genvsdisc.report.plots import Style, panel_per_model
 from genvsdisc.report.tables import note, pct, pm, rank_value, summary_pct, table
 
 __all__ = [
@@ -337,20 +337,21 @@ class Missing(Experiment):
         return table(head, rows) + grid
 
     def figure(self, result: MissingResult, style: Style, classes: list[str]):
-        """Test accuracy against the share of features removed, per model and method."""
-        fig, ax = new_figure()
-        a = ax[0][0]
+        """Test accuracy against the share of features removed: one panel per model,
+        one line per way of handling the gaps (so eight lines never share one plot)."""
+        models = list(dict.fromkeys(r["model"] for r in result.rows))
+        fig, axes = panel_per_model(models, style)
         fr = np.array(result.fractions)
         styles = {"integrate": "-", "native": "-.", "mean": "--", "iterative": ":"}
         for r in result.rows:
-            st = style.of(r["model"])
+            a, st = axes[r["model"]], style.of(r["model"])
             mean, std = np.asarray(r["mean"], float), np.asarray(r["std"], float)
-            a.plot(fr, mean, ls=styles[r["method"]], label=r["label"], lw=1.8, ms=4, **st)
+            a.plot(fr, mean, ls=styles[r["method"]], label=r["method"], lw=1.8, ms=4, **st)
             a.fill_between(fr, mean - std, mean + std, color=st["color"], alpha=0.12, lw=0)
-        a.set_xlabel("share of test features removed")
-        a.set_ylabel("test accuracy")
-        a.legend(fontsize=7)
-        a.grid(alpha=0.3)
+        for a in axes.values():
+            a.set_xlabel("share of test features removed")
+            a.legend(fontsize=8, title="gaps handled by", title_fontsize=8)
+        next(iter(axes.values())).set_ylabel("test accuracy")
         return fig
 
     def summary(self, result: MissingResult, model: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ from matplotlib.colors import ListedColormap
 
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext, Skip
 from genvsdisc.experiments.common import Settings, make_model, model_spec
-from genvsdisc.report.plots import CLASS_COLORS, Style, new_figure
+from genvsdisc.report.plots import CLASS_COLORS, Style, class_legend, new_figure
 from genvsdisc.report.tables import pct, table
 
 __all__ = [
@@ -212,9 +212,10 @@ class Regions(Experiment):
         panels = [(r, "regions") for r in rows] + [
             (r, "density") for r in rows if "log_density" in r
         ]
-        ncols = min(4, len(panels))
+        # two panels a row at the report's full width: each about 4.5 in (500 px) wide
+        ncols = min(2, len(panels))
         nrows = int(np.ceil(len(panels) / ncols))
-        fig, ax = new_figure(w=3.0 * ncols, h=2.9 * nrows, ncols=ncols, nrows=nrows)
+        fig, ax = new_figure(w=9.2 if ncols > 1 else 5.2, h=4.0 * nrows, ncols=ncols, nrows=nrows)
         xs, ys = np.array(result.xs), np.array(result.ys)
         Xtr, ytr = np.array(result.train["X"]), np.array(result.train["y"])
         K = len(classes)
@@ -242,13 +243,13 @@ class Regions(Experiment):
                     cmap=cmap,
                     vmin=-0.5,
                     vmax=K - 0.5,
-                    s=6,
+                    s=12,
                     edgecolors="k",
-                    linewidths=0.2,
+                    linewidths=0.3,
                 )
                 a.set_title(
-                    f"{r['model']}: decision regions ({r['accuracy']:.0%})",
-                    fontsize=8,
+                    f"{r['model']}: decision regions ({r['accuracy']:.0%} on test)",
+                    fontsize=10,
                     color=style.of(r["model"])["color"],
                 )
             else:
@@ -273,18 +274,22 @@ class Regions(Experiment):
                     cmap=cmap,
                     vmin=-0.5,
                     vmax=K - 0.5,
-                    s=7,
+                    s=16,
                     marker="x",
-                    linewidths=0.7,
+                    linewidths=0.9,
                 )
                 a.set_xlim(xs[0], xs[-1])
                 a.set_ylim(ys[0], ys[-1])
                 a.set_title(
-                    f"{r['model']}: p(x|y)p(y) and samples (x)",
-                    fontsize=8,
+                    f"{r['model']}: p(x|y)p(y) contours and samples (x)",
+                    fontsize=10,
                     color=style.of(r["model"])["color"],
                 )
-            a.tick_params(labelsize=6)
+            a.tick_params(labelsize=8)
+            a.set_xlabel("feature 1", fontsize=9)
+            a.set_ylabel("feature 2", fontsize=9)
         for a in flat[len(panels) :]:
             a.axis("off")
+        # one legend for all panels, above them, so it hides no region
+        class_legend(fig, classes, loc="outside upper center", ncol=min(len(classes), 10))
         return fig

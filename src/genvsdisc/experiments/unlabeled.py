@@ -30,7 +30,7 @@ from genvsdisc.experiments.common import (
     vector_data,
 )
 from genvsdisc.models import get_spec
-from genvsdisc.report.plots import Style, new_figure
+from genvsdisc.report.plots import Style, log_axis, panel_per_model
 from genvsdisc.report.tables import note, pct, pm, rank_value, summary_pct, table
 
 __all__ = ["Unlabeled", "UnlabeledResult", "label_counts", "evaluate", "variants_for"]
@@ -299,23 +299,28 @@ class Unlabeled(Experiment):
         return table(head, rows) + notes + grid
 
     def figure(self, result: UnlabeledResult, style: Style, classes: list[str]):
-        """Test accuracy against labeled rows per class, per model and variant."""
-        fig, ax = new_figure()
-        a = ax[0][0]
+        """Test accuracy against labeled rows per class: one panel per model, one line
+        per way of using the unlabeled rows (so eight lines never share one plot)."""
+        models = list(dict.fromkeys(r["model"] for r in result.rows))
+        fig, axes = panel_per_model(models, style)
         ks = result.labels_per_class
         styles = {"supervised": ":", "em": "-", "self_training": "--"}
+        names = {"supervised": "labels only", "em": "EM", "self_training": "self-training"}
         for r in result.rows:
-            st = style.of(r["model"])
+            a, st = axes[r["model"]], style.of(r["model"])
             mean, std = np.asarray(r["mean"], float), np.asarray(r["std"], float)
-            a.plot(ks, mean, ls=styles[r["variant"]], label=r["label"], lw=1.8, ms=4, **st)
+            label = names.get(r["variant"], r["variant"])
+            a.plot(ks, mean, ls=styles[r["variant"]], label=label, lw=1.8, ms=4, **st)
             a.fill_between(ks, mean - std, mean + std, color=st["color"], alpha=0.12, lw=0)
-        if len(ks) > 1:
-            a.set_xscale("log")
-        a.set_xticks(ks, [str(k) for k in ks])
-        a.set_xlabel(f"labeled rows per class (plus {result.n_pool} unlabeled training rows)")
-        a.set_ylabel("test accuracy")
-        a.legend(fontsize=7)
-        a.grid(alpha=0.3)
+        for a in axes.values():
+            if len(ks) > 1 and min(ks) > 0:
+                log_axis(a, "x")  # ticks read 1, 10, 100
+            a.set_xticks(ks, [str(k) for k in ks])
+            a.minorticks_off()
+            a.set_xlabel("labeled rows per class")
+            a.legend(fontsize=8)
+        next(iter(axes.values())).set_ylabel("test accuracy")
+        fig.suptitle(f"plus {result.n_pool} unlabeled training rows", fontsize=9)
         return fig
 
     def summary(self, result: UnlabeledResult, model: str) -> dict[str, str]:

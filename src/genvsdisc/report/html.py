@@ -5,7 +5,9 @@ plot is a PNG data URI, so ``report.html`` opens offline, from a mail
 attachment as well as from disk. Each registered experiment that ran gets a
 section, in registry order, with its figure, its table, one plain sentence
 on what it shows for this data and a short "why" -- all drawn by the
-experiment itself from its typed result.
+experiment itself from its typed result. Each section explains its terms on
+hover (``<abbr title>``, see :mod:`genvsdisc.report.glossary`) and a glossary
+closes the page.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from html import escape
 from importlib import resources
 
 from genvsdisc.experiments.base import Experiment, ExperimentResult, registered
-from genvsdisc.report import findings, plots
+from genvsdisc.report import findings, glossary, plots
 from genvsdisc.report.tables import table
 
 __all__ = ["render", "build_figures"]
 
 
 def _css() -> str:
-    return resources.files("genvsdisc.report").joinpath("templates/report.css").read_text("utf-8")
+    """The stylesheet, after the family colours from :mod:`genvsdisc.report.plots`."""
+    sheet = resources.files("genvsdisc.report").joinpath("templates/report.css").read_text("utf-8")
+    return plots.family_css() + "\n" + sheet
 
 
 def _ran(record: dict) -> list[tuple[Experiment, ExperimentResult]]:
@@ -71,7 +75,7 @@ def _section(
     for model, msg in result.model_errors().items():
         parts.append(f'<p class="error">{escape(model)} failed: {escape(msg)}</p>')
     parts.append(f'<p class="why"><b>Why.</b> {escape(experiment.why)}</p></section>')
-    return "".join(parts)
+    return glossary.annotate("".join(parts))
 
 
 def _header(record) -> str:
@@ -111,6 +115,7 @@ def _header(record) -> str:
 def _nav(record) -> str:
     links = [f'<a href="#{e.name}">{escape(e.title)}</a>' for e, _ in _ran(record)]
     links.append('<a href="#recommendation">Recommendation</a>')
+    links.append('<a href="#glossary">Glossary</a>')
     return "<nav>" + " · ".join(links) + "</nav>"
 
 
@@ -161,10 +166,10 @@ def render(record: dict, figures: dict[str, bytes] | None = None) -> str:
     """The whole report as one HTML string (figures built when not given)."""
     figures = build_figures(record) if figures is None else figures
     name = record["dataset"]["name"]
-    body = [_header(record), _nav(record)]
+    body = [glossary.annotate(_header(record)), _nav(record)]
     for i, (experiment, result) in enumerate(_ran(record), start=1):
         body.append(_section(i, experiment, result, figures.get(experiment.name), name))
-    body += [_closing(record), _details(record)]
+    body += [glossary.annotate(_closing(record)), _details(record), glossary.glossary_section()]
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
