@@ -23,6 +23,7 @@ _TORCH = "genvsdisc.models.torch"
 CATALOG: tuple[ModelSpec, ...] = (
     ModelSpec(
         name="gaussian_nb",
+        boundary="quadratic",
         estimator=f"{_GEN}.naive_bayes:GaussianNaiveBayes",
         family="generative",
         modalities=("tabular", "image"),
@@ -34,6 +35,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="bernoulli_nb",
+        boundary="linear",
         estimator=f"{_GEN}.naive_bayes:BernoulliNaiveBayes",
         family="generative",
         modalities=("tabular", "image"),
@@ -45,6 +47,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="multinomial_nb",
+        boundary="linear",
         estimator=f"{_GEN}.naive_bayes:MultinomialNaiveBayes",
         family="generative",
         modalities=("tabular", "image", "text"),
@@ -56,6 +59,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="lda",
+        boundary="linear",
         estimator=f"{_GEN}.gaussian:LinearDiscriminant",
         family="generative",
         modalities=("tabular", "image"),
@@ -67,6 +71,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="qda",
+        boundary="quadratic",
         estimator=f"{_GEN}.gaussian:QuadraticDiscriminant",
         family="generative",
         modalities=("tabular", "image"),
@@ -78,6 +83,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="gmm",
+        boundary="flexible",
         estimator=f"{_GEN}.mixture:ClassMixture",
         family="generative",
         modalities=("tabular", "image"),
@@ -88,6 +94,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="kde",
+        boundary="flexible",
         estimator=f"{_GEN}.kde:ClassKernelDensity",
         family="generative",
         modalities=("tabular", "image"),
@@ -97,6 +104,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="ngram_lm",
+        boundary="flexible",
         estimator=f"{_GEN}.ngram:NGramLMClassifier",
         family="generative",
         modalities=("text",),
@@ -107,6 +115,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="cvae",
+        boundary="flexible",
         estimator=f"{_TORCH}.vae:CVAEClassifier",
         family="generative",
         modalities=("image",),
@@ -119,6 +128,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="diffusion",
+        boundary="flexible",
         estimator=f"{_TORCH}.diffusion:DiffusionClassifier",
         family="generative",
         modalities=("image",),
@@ -131,6 +141,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="transformer_lm",
+        boundary="flexible",
         estimator=f"{_TORCH}.transformer_lm:TransformerLMClassifier",
         family="generative",
         modalities=("text",),
@@ -142,6 +153,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="logreg",
+        boundary="linear",
         estimator=f"{_DISC}.linear:LogReg",
         family="discriminative",
         modalities=("tabular", "image", "text"),
@@ -151,6 +163,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="linear_svm",
+        boundary="linear",
         estimator=f"{_DISC}.linear:LinearSVM",
         family="discriminative",
         modalities=("tabular", "image", "text"),
@@ -159,6 +172,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="mlp",
+        boundary="flexible",
         estimator=f"{_DISC}.mlp:MLP",
         family="discriminative",
         modalities=("tabular", "image"),
@@ -168,6 +182,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="hgb",
+        boundary="flexible",
         estimator=f"{_DISC}.boosting:HGB",
         family="discriminative",
         modalities=("tabular", "image"),
@@ -178,6 +193,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="knn",
+        boundary="flexible",
         estimator=f"{_DISC}.neighbors:KNN",
         family="discriminative",
         modalities=("tabular", "image"),
@@ -186,6 +202,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="cnn",
+        boundary="flexible",
         estimator=f"{_TORCH}.cnn:CNNClassifier",
         family="discriminative",
         modalities=("image",),

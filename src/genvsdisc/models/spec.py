@@ -28,6 +28,9 @@ class ModelSpec:
         Which of ``tabular``, ``image``, ``text`` the model accepts.
     likelihood : {"exact", "bound", "unnormalised", "none"}
         How ``score_samples`` relates to log p(x); "none" for discriminative models.
+    boundary : {"linear", "quadratic", "flexible"}, default="flexible"
+        The form of the decision boundary the model can draw in its input features:
+        like-with-like comparisons pair an artist and a detective of the same form.
     description : str
         One line for ``genvsdisc models``.
     estimator : str
@@ -57,6 +60,7 @@ class ModelSpec:
     modalities: tuple[str, ...]
     likelihood: Literal["exact", "bound", "unnormalised", "none"]
     description: str
+    boundary: Literal["linear", "quadratic", "flexible"] = "flexible"
     estimator: str = ""
     handles_missing: bool = False
     semi_supervised: bool = False
