@@ -23,6 +23,7 @@ from sklearn.model_selection import train_test_split
 
 from genvsdisc.data import load
 from genvsdisc.exceptions import GenvsdiscError, ParameterError
+from genvsdisc.experiments import evidence
 from genvsdisc.experiments.common import make_model
 from genvsdisc.experiments.regions import grid_axes, grid_points, paint_fitted, paint_proba
 from genvsdisc.generation import refusal
@@ -77,7 +78,7 @@ def playground_models() -> dict[str, list[dict]]:
     -------
     dict
         ``{"generative": [...], "discriminative": [...]}``; each entry has
-        ``name``, ``description`` and ``likelihood``. Deep models are left out
+        ``name``, ``description``, ``likelihood`` and ``boundary``. Deep models are left out
         (too slow to refit as the user clicks), and so are :data:`SKIPPED`.
     """
     out: dict[str, list[dict]] = {"generative": [], "discriminative": []}
@@ -87,7 +88,12 @@ def playground_models() -> dict[str, list[dict]]:
         note = FAST_PARAMS.get(spec.name, (None, ""))[1]
         description = f"{spec.description}; {note}" if note else spec.description
         out[spec.family].append(
-            {"name": spec.name, "description": description, "likelihood": spec.likelihood}
+            {
+                "name": spec.name,
+                "description": description,
+                "likelihood": spec.likelihood,
+                "boundary": spec.boundary,
+            }
         )
     return out
 
@@ -285,10 +291,12 @@ def _density_contours(fit: PlaygroundFit, xs, ys, log_joint: np.ndarray) -> list
 def _panel(fit: PlaygroundFit, role: str, painted: dict, xs, ys, hide_x2: bool) -> dict:
     model = fit.generative if role == "generative" else fit.discriminative
     accuracy = confidence = None
+    correct = []
     if len(fit.test):
         test_proba = _proba(fit, role, fit.X[fit.test], hide_x2)
         pred = model.classes_[np.argmax(test_proba, axis=1)]
-        accuracy = float(np.mean(pred == fit.y[fit.test]))
+        correct = (pred == fit.y[fit.test]).astype(float)
+        accuracy = float(np.mean(correct))
         confidence = float(np.mean(test_proba.max(axis=1)))
     return {
         "label": painted["label"].ravel().tolist(),
@@ -298,6 +306,7 @@ def _panel(fit: PlaygroundFit, role: str, painted: dict, xs, ys, hide_x2: bool) 
         "boundaries": _boundaries(xs, ys, painted["proba"]),
         "test_accuracy": accuracy,
         "test_confidence": confidence,  # mean probability of the predicted class
+        "test_correct": correct,  # per held-out point; fit_view pairs them, then drops them
         "fit_ms": round(fit.fit_ms[role], 1),
     }
 
@@ -344,6 +353,9 @@ def fit_view(
         panels = {role: _panel(fit, role, painted[role], xs, ys, hide_x2) for role in painted}
     gen, disc = panels["generative"], panels["discriminative"]
     gen["name"], disc["name"] = generative, discriminative
+    # the same held-out points for both: a paired interval on the accuracy gap
+    gap = evidence.paired_interval(gen.pop("test_correct"), disc.pop("test_correct"))
+    pair = evidence.pairs_for([generative, discriminative])[0]
     x2_fill = float(fit.imputer.statistics_[1])
     return {
         "domain": domain,
@@ -362,7 +374,10 @@ def fit_view(
             hide_x2=hide_x2,
             x2_fill=x2_fill,
             confidence=(gen["test_confidence"], disc["test_confidence"]),
+            gap=gap,
+            pair=pair,
         ),
+        "pair": pair,
     }
 
 
@@ -379,11 +394,18 @@ def caption(
     hide_x2=False,
     x2_fill=0.0,
     confidence=(None, None),
+    gap=None,
+    pair=None,
 ) -> str:
     """A few plain sentences on what the two pictures show.
 
     ``confidence`` is each model's mean probability for the class it
     predicts on the held-out points (artist, detective), used when x2 is hidden.
+    ``gap`` is the paired interval (:func:`~genvsdisc.experiments.evidence.paired_interval`)
+    on artist minus detective correctness over the same held-out points: a winner
+    is named only when it excludes zero. ``pair`` (from
+    :func:`~genvsdisc.experiments.evidence.pairs_for`) says whether the two can draw
+    the same form of boundary; a mismatch is said plainly.
     """
     parts = [
         f"The detective ({discriminative}) learned only p(y|x): where one class ends "
@@ -398,16 +420,21 @@ def caption(
             "out to measure test accuracy."
         )
     else:
-        gap = 100 * (gen_acc - disc_acc)
-        if abs(gap) < 2:
-            verdict = "They do about equally well"
-        elif gap > 0:
-            verdict = "Here the artist wins"
+        if pair is not None:
+            parts.append(f"Pair {evidence.pair_text(pair)}.")
+        scores = f"artist {_pct(gen_acc)}, detective {_pct(disc_acc)}"
+        if gap is None or not evidence.differs(gap):
+            parts.append(
+                f"On the held-out points they are too close to call: {scores}{_held_out(gap)}."
+            )
         else:
-            verdict = "Here the detective wins"
-        parts.append(
-            f"{verdict} on held-out points: artist {_pct(gen_acc)}, detective {_pct(disc_acc)}."
-        )
+            lead = "artist" if gap["diff"] > 0 else "detective"
+            parts.append(f"On the held-out points the {lead} is ahead: {scores}{_held_out(gap)}.")
+        if pair is not None and not pair["matched"]:
+            parts.append(
+                "These two can draw different forms of boundary, so part of the gap is "
+                "flexibility, not family; pick a pair of the same form to compare families."
+            )
     if hide_x2:
         parts.append(
             "With x₂ hidden, the artist averages over every value x₂ could take "
@@ -420,6 +447,16 @@ def caption(
                 f"the detective {_pct(confidence[1])}."
             )
     return " ".join(parts)
+
+
+def _held_out(gap) -> str:
+    """`` (difference +12 points, 95 % interval [+4, +20] over 30 points)``."""
+    if gap is None or not np.isfinite(gap["low"]):
+        return ""
+    return (
+        f" (difference {100 * gap['diff']:+.0f} points, {100 * gap['level']:.0f} % interval "
+        f"[{100 * gap['low']:+.0f}, {100 * gap['high']:+.0f}] over {gap['n']} points)"
+    )
 
 
 def generate_points(fit: PlaygroundFit, n: int, seed: int = 0) -> dict:

@@ -32,6 +32,7 @@ __all__ = [
     "paired_interval",
     "differs",
     "versus",
+    "points",
     "chance_rate",
     "at_chance",
     "auroc_interval",
@@ -206,7 +207,7 @@ def differs(iv: dict) -> bool:
     return bool(np.isfinite(low) and (low > 0 or high < 0))
 
 
-def _points(iv: dict) -> str:
+def points(iv: dict) -> str:
     """``+1.2 points [−0.4, +2.8]`` (differences of shares, in percentage points)."""
     if not np.isfinite(_num(iv["low"])):
         return f"{100 * _num(iv['diff']):+.1f} points, one repetition: no interval"
@@ -224,11 +225,11 @@ def versus(a_name: str, b_name: str, iv: dict, what: str = "accuracy") -> str:
     (...)"`` when it does not (or when there is no interval).
     """
     if not differs(iv):
-        return f"{a_name} and {b_name} are too close to call on {what} ({_points(iv)})"
+        return f"{a_name} and {b_name} are too close to call on {what} ({points(iv)})"
     lead, trail = (a_name, b_name) if iv["diff"] > 0 else (b_name, a_name)
     flip = dict(iv, diff=abs(iv["diff"]), low=min(abs(iv["low"]), abs(iv["high"])))
     flip["high"] = max(abs(iv["low"]), abs(iv["high"]))
-    return f"{lead} is ahead of {trail} on {what} ({_points(flip)})"
+    return f"{lead} is ahead of {trail} on {what} ({points(flip)})"
 
 
 # ---------------------------------------------------------------- chance

@@ -19,6 +19,7 @@ from sklearn import model_selection
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401 - enables the import
 from sklearn.impute import IterativeImputer, SimpleImputer
 
+from genvsdisc.experiments import evidence
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext, Skip
 from genvsdisc.experiments.common import (
     LARGE_FEATURES,
@@ -315,13 +316,22 @@ class Missing(Experiment):
         j = half_index(fr)
         if not rows:
             return "No model could be scored."
-        parts = []
+        parts, tops = [], []
         for fam in ("generative", "discriminative"):
             mine = [r for r in rows if r["family"] == fam]
             if mine:
                 r = max(mine, key=lambda r: rank_value(r["mean"][j]))
+                tops.append(r)
                 parts.append(f"{r['label']} kept {pct(r['mean'][j])} (from {pct(r['mean'][0])})")
-        return f"With {fr[j]:.0%} of the features removed, " + "; ".join(parts) + "."
+        text = f"With {fr[j]:.0%} of the features removed, " + "; ".join(parts) + "."
+        if len(tops) == 2:  # the same masks for every model: a paired comparison over them
+            iv = evidence.paired_interval(
+                tops[0]["per_seed"][j], tops[1]["per_seed"][j], resolution=1 / result.n_rows
+            )
+            text += (
+                f" Between these two, {evidence.versus(tops[0]['label'], tops[1]['label'], iv)}."
+            )
+        return text
 
     def table(self, result: MissingResult) -> str:
         head = ["model (method)"] + [f"{f:.0%} removed (%)" for f in result.fractions]
@@ -330,7 +340,7 @@ class Missing(Experiment):
             for r in result.rows
         ]
         grid = note(
-            f"Mean ± spread over {len(result.seeds)} random mask(s) per fraction, on "
+            f"Mean ± standard error over {len(result.seeds)} random mask(s) per fraction, on "
             f"{result.n_rows} of the {result.n_test} test rows (a stratified subsample, the "
             "same rows and masks for every model); imputers are fitted on the training rows only."
         )

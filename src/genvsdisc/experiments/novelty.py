@@ -29,12 +29,13 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
+from genvsdisc.experiments import evidence
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext
 from genvsdisc.experiments.common import Settings, make_model, model_spec, vector_data
 from genvsdisc.report.plots import CLASS_COLORS, Style, new_figure
 from genvsdisc.report.tables import table
 
-__all__ = ["Novelty", "NoveltyResult", "ood_sets", "evaluate", "HIST_BINS"]
+__all__ = ["Novelty", "NoveltyResult", "ood_sets", "evaluate", "mean_interval", "HIST_BINS"]
 
 HIST_BINS = 30
 #: log p(x) AUROC under this counts as a failure of the likelihood (0.5 = chance).
@@ -105,11 +106,16 @@ def evaluate(train, test, *, model: str, settings: Settings) -> dict:
     scores = {"test": _scores(est, test.X, generative)}
     for name, X in sets.items():
         scores[name] = _scores(est, X, generative)
-    out = {"auroc": {}, "hist": {}}
+    out = {"auroc": {}, "auroc_ci": {}, "hist": {}}
+    n_in = len(scores["test"]["max_softmax"])
     for kind in ("log_px", "max_softmax") if generative else ("max_softmax",):
         # novelty = -score: low likelihood / low confidence means novel
         out["auroc"][kind] = {
             name: _auroc(-scores["test"][kind], -scores[name][kind]) for name in sets
+        }
+        out["auroc_ci"][kind] = {
+            name: evidence.auroc_interval(a, n_in, len(scores[name][kind]))
+            for name, a in out["auroc"][kind].items()
         }
         out["hist"][kind] = _histograms({n: s[kind] for n, s in scores.items()})
     return out
@@ -137,6 +143,25 @@ def _histograms(scores: dict) -> dict:
 
 def _mean_auroc(values: dict) -> float:
     return float(np.mean(list(values.values())))
+
+
+def mean_interval(row: dict, kind: str) -> list[float]:
+    """Interval of a row's mean AUROC over the OOD sets: the per-set Hanley-McNeil
+    half-widths combined as independent (sets are scored against the same test rows,
+    so this is a rough, not a conservative, bound); the mean alone's ends when a
+    result from an older record has no ``auroc_ci``."""
+    values = row["auroc"][kind]
+    mean = _mean_auroc(values)
+    cis = row.get("auroc_ci", {}).get(kind)
+    if not cis:
+        return [mean, mean]
+    half = np.sqrt(sum(((hi - lo) / 2) ** 2 for lo, hi in cis.values())) / len(cis)
+    return [mean - float(half), mean + float(half)]
+
+
+def _verdict(rows: list[dict], model: str, kind: str) -> str | None:
+    row = next(r for r in rows if r["model"] == model)
+    return evidence.auroc_verdict(_mean_auroc(row["auroc"][kind]), mean_interval(row, kind))
 
 
 @dataclass
@@ -232,14 +257,17 @@ class Novelty(Experiment):
             if cands:
                 best[kind] = max(cands)
         parts = []
+        verdicts = {k: _verdict(rows, m, k) for k, (_, m) in best.items()}
         if "log_px" in best:
             parts.append(
                 f"log p(x) of {best['log_px'][1]} reached a mean AUROC of {best['log_px'][0]:.2f}"
+                + (f" ({verdicts['log_px']})" if verdicts["log_px"] else "")
             )
         if "max_softmax" in best:
             parts.append(
                 f"the best max-softmax score ({best['max_softmax'][1]}) "
                 f"{best['max_softmax'][0]:.2f}"
+                + (f" ({verdicts['max_softmax']})" if verdicts["max_softmax"] else "")
             )
         text = "Over the out-of-distribution sets, " + " and ".join(parts) + "."
         fooled = [

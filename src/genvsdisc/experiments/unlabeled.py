@@ -20,6 +20,7 @@ import numpy as np
 from sklearn.semi_supervised import SelfTrainingClassifier
 
 from genvsdisc.exceptions import GenvsdiscError
+from genvsdisc.experiments import evidence
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext, Skip
 from genvsdisc.experiments.common import (
     Settings,
@@ -31,7 +32,7 @@ from genvsdisc.experiments.common import (
 )
 from genvsdisc.models import get_spec
 from genvsdisc.report.plots import Style, new_figure
-from genvsdisc.report.tables import note, pct, pm, rank_value, summary_pct, table
+from genvsdisc.report.tables import note, pct, pm, summary_pct, table
 
 __all__ = ["Unlabeled", "UnlabeledResult", "label_counts", "evaluate", "variants_for"]
 
@@ -257,23 +258,41 @@ class Unlabeled(Experiment):
 
     def finding(self, result: UnlabeledResult, dataset: str) -> str:
         ks, rows = result.labels_per_class, result.rows
-        em = [r for r in rows if r["variant"] == "em"]
-        disc = [r for r in rows if r["family"] == "discriminative"]
+        if not rows:
+            return "No model could be scored."
         text = []
-        if em:
-            r = max(em, key=lambda r: rank_value(r["mean"][0]))
-            sup = next(x for x in rows if x["model"] == r["model"] and x["variant"] == "supervised")
-            text.append(
-                f"With {ks[0]} label(s) per class, {r['model']} with EM over the unlabeled rows "
-                f"reached {pct(r['mean'][0])} against {pct(sup['mean'][0])} from the labeled "
-                "rows alone"
+        for r in rows:  # every use of unlabeled rows against the same model on labels alone
+            if r["variant"] == "supervised":
+                continue
+            sup = next(
+                (x for x in rows if x["model"] == r["model"] and x["variant"] == "supervised"),
+                None,
             )
-        if disc:
-            r = max(disc, key=lambda r: rank_value(r["mean"][0]))
-            text.append(
-                f"the best discriminative variant, {r['label']}, reached {pct(r['mean'][0])}"
+            if sup is None or r["per_seed"] is None:
+                continue
+            iv = evidence.paired_interval(
+                np.asarray(r["per_seed"])[:, 0], np.asarray(sup["per_seed"])[:, 0]
             )
-        return ("; ".join(text) + ".") if text else "No model could be scored."
+            how = VARIANT_TEXT[r["variant"]]
+            if evidence.differs(iv) and iv["diff"] < 0:  # a harm, said as loudly as a gain
+                text.append(
+                    f"HARM: {how} lowered {r['model']} from {pct(sup['mean'][0])} to "
+                    f"{pct(r['mean'][0])} with {ks[0]} label(s) per class"
+                )
+            elif evidence.differs(iv):
+                text.append(
+                    f"{how} raised {r['model']} from {pct(sup['mean'][0])} to "
+                    f"{pct(r['mean'][0])} with {ks[0]} label(s) per class"
+                )
+            else:
+                text.append(
+                    f"{how} left {r['model']} where its labeled rows put it "
+                    f"({pct(sup['mean'][0])} to {pct(r['mean'][0])}: too close to call, "
+                    f"{evidence.points(iv)})"
+                )
+        return (
+            "; ".join(text) + ". " if text else ""
+        ) + "Hyper-parameters were fixed on all training labels, as in the learning curve."
 
     def table(self, result: UnlabeledResult) -> str:
         head = ["model (variant)"] + [f"{k} per class (%)" for k in result.labels_per_class]
@@ -293,8 +312,10 @@ class Unlabeled(Experiment):
             else ""
         )
         grid = note(
-            f"Mean ± spread over {len(result.seeds)} draw(s) of the labeled rows; up to "
-            f"{result.max_pool} other training rows form the unlabeled pool{cap}."
+            f"Mean ± standard error over {len(result.seeds)} draw(s) of the labeled rows; up to "
+            f"{result.max_pool} other training rows form the unlabeled pool{cap}. "
+            "Every model's hyper-parameters were fixed once on all training labels (as in "
+            "the learning curve), which a user with k labels per class could not do."
         )
         return table(head, rows) + notes + grid
 

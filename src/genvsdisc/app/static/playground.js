@@ -255,8 +255,9 @@
       if (items.some((m) => m.name === preferred)) sel.value = preferred;
       sel.dataset.desc = JSON.stringify(Object.fromEntries(items.map((m) => [m.name, m.description])));
     };
+    // a matched pair by default: both can draw flexible boundaries, so the gap is family, not flexibility
     fill("gen-model", data.generative, "gmm");
-    fill("disc-model", data.discriminative, "logreg");
+    fill("disc-model", data.discriminative, "knn");
     describeModels();
   }
 
