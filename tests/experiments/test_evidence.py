@@ -128,3 +128,32 @@ def test_novelty_recommendation_clear_winner_is_recommended():
 def test_at_chance_flags_majority_rate():
     assert evidence.at_chance([0.5, 0.5, 0.5], 0.5, 100)
     assert not evidence.at_chance([0.9, 0.91, 0.89], 0.5, 100)
+
+
+def test_unlabeled_harm_is_said_as_loudly_as_a_gain():
+    from genvsdisc.experiments.unlabeled import Unlabeled, UnlabeledResult
+
+    def row(variant, accs):
+        return {
+            "model": "gaussian_nb",
+            "family": "generative",
+            "variant": variant,
+            "label": f"gaussian_nb ({variant})",
+            "mean": [float(np.mean(accs))],
+            "std": [0.01],
+            "per_seed": [[a] for a in accs],
+            "error": None,
+        }
+
+    result = UnlabeledResult(
+        labels_per_class=[1],
+        n_pool=100,
+        max_pool=100,
+        em_max_iter=None,
+        seeds=[0, 1, 2],
+        rows=[row("supervised", [0.69, 0.68, 0.70]), row("em", [0.52, 0.53, 0.51])],
+        errors={},
+    )
+    text = Unlabeled().finding(result, "digits")
+    assert "HARM: EM over the unlabeled rows lowered gaussian_nb from 69.0 % to 52.0 %" in text
+    assert "fixed on all training labels" in text

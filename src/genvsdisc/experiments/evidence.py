@@ -181,8 +181,9 @@ def paired_interval(
 
     Returns
     -------
-    dict with ``diff`` (mean of a - b), ``low``, ``high`` (NaN when J < 2: one
-    repetition gives no interval), ``n`` (J) and ``level``.
+    dict with ``diff`` (mean of a - b), ``low``, ``high`` (clipped to [-1, 1], the
+    range of a difference of shares; NaN when J < 2: one repetition gives no
+    interval), ``n`` (J) and ``level``.
     """
     d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
     d = d[np.isfinite(d)]
@@ -193,7 +194,9 @@ def paired_interval(
     factor = 1.0 / len(d) + (test_fraction or 0.0)
     se = math.sqrt(factor * max(float(np.var(d, ddof=1)), resolution**2))
     half = float(stats.t.ppf(0.5 + level / 2, df=len(d) - 1)) * se
-    out["low"], out["high"] = out["diff"] - half, out["diff"] + half
+    # differences of shares (accuracy, AUROC) lie in [-1, 1]; a t interval over 2 or 3
+    # repetitions can reach past that, which says nothing more than the bound itself
+    out["low"], out["high"] = max(out["diff"] - half, -1.0), min(out["diff"] + half, 1.0)
     return out
 
 

@@ -285,10 +285,10 @@ class Unlabeled(Experiment):
                     f"{pct(r['mean'][0])} with {ks[0]} label(s) per class"
                 )
             else:
+                move = "a drop" if iv["diff"] < 0 else "a rise" if iv["diff"] > 0 else "no change"
                 text.append(
-                    f"{how} left {r['model']} where its labeled rows put it "
-                    f"({pct(sup['mean'][0])} to {pct(r['mean'][0])}: too close to call, "
-                    f"{evidence.points(iv)})"
+                    f"{how} took {r['model']} from {pct(sup['mean'][0])} to "
+                    f"{pct(r['mean'][0])} ({move}, but too close to call: {evidence.points(iv)})"
                 )
         return (
             "; ".join(text) + ". " if text else ""
