@@ -210,6 +210,8 @@ class MissingResult(ExperimentResult):
         native, mean, iterative), ``label``, ``baseline`` (bool), ``mean`` and
         ``std`` (per fraction), ``per_seed`` (fractions, seeds).
     errors : dict
+    chance : float, optional
+        Accuracy of always answering the most frequent test class (at least 1/K).
         ``{model: message}`` of the models that failed.
     """
 
@@ -221,12 +223,38 @@ class MissingResult(ExperimentResult):
     n_test: int
     rows: list[dict]
     errors: dict
+    chance: float | None = None
 
     def footnote(self) -> str | None:
         return self.note
 
     def model_errors(self) -> dict[str, str]:
         return self.errors
+
+
+def chance_note(rows: list[dict], j: int, chance, n_test: int, fraction: float) -> str:
+    """`` At chance level (10.0 %, the majority rate) with 90% removed: a, b.`` or ``""``."""
+    if chance is None:
+        return ""
+    low = [
+        r["label"]
+        for r in rows
+        if r["per_seed"][j] is not None and evidence.at_chance(r["per_seed"][j], chance, n_test)
+    ]
+    if not low:
+        return ""
+    return (
+        f" At chance level ({pct(chance)}, the majority-class rate) with {fraction:.0%} "
+        f"removed: {', '.join(low)}."
+    )
+
+
+def _at_chance(result: MissingResult, per_seed) -> bool:
+    return (
+        result.chance is not None
+        and per_seed is not None
+        and evidence.at_chance(per_seed, result.chance, result.n_rows)
+    )
 
 
 class Missing(Experiment):
@@ -309,6 +337,7 @@ class Missing(Experiment):
             n_test=int(test.n_samples),
             rows=rows,
             errors=errors,
+            chance=evidence.chance_rate(test.y, len(test.classes)),
         )
 
     def finding(self, result: MissingResult, dataset: str) -> str:
@@ -336,7 +365,11 @@ class Missing(Experiment):
     def table(self, result: MissingResult) -> str:
         head = ["model (method)"] + [f"{f:.0%} removed (%)" for f in result.fractions]
         rows = [
-            [r["label"]] + [pm(m, s) for m, s in zip(r["mean"], r["std"], strict=True)]
+            [r["label"]]
+            + [
+                pm(m, s) + (" (chance)" if _at_chance(result, per) else "")
+                for m, s, per in zip(r["mean"], r["std"], r["per_seed"], strict=True)
+            ]
             for r in result.rows
         ]
         grid = note(

@@ -176,6 +176,10 @@ class UnlabeledResult(ExperimentResult):
         could not be fitted), ``per_seed`` (seeds, ks), ``error`` (first message or None).
     errors : dict
         ``{model: message}`` of the models that failed.
+    chance : float, optional
+        Accuracy of always answering the most frequent test class (at least 1/K).
+    n_test : int, optional
+        Test rows scored.
     """
 
     labels_per_class: list[int]
@@ -185,6 +189,8 @@ class UnlabeledResult(ExperimentResult):
     seeds: list[int]
     rows: list[dict]
     errors: dict
+    chance: float | None = None
+    n_test: int | None = None
 
     def model_errors(self) -> dict[str, str]:
         return self.errors
@@ -254,6 +260,8 @@ class Unlabeled(Experiment):
             seeds=list(settings.grid_seeds),
             rows=rows,
             errors=errors,
+            chance=evidence.chance_rate(ctx.test.y, len(ctx.test.classes)),
+            n_test=int(ctx.test.n_samples),
         )
 
     def finding(self, result: UnlabeledResult, dataset: str) -> str:
