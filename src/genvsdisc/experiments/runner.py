@@ -269,7 +269,8 @@ def compare(
     ctx = RunContext(train, test, names, settings, engine.data(train, test))
     planned, skipped = _schedule(exp_names, ctx)
     outputs = _run(engine, planned, exp_names, progress)
-    first = outputs[Accuracy.name]
+    # split 0's fits (keyed by model name; other splits are keyed (model, split))
+    first = {k: v for k, v in outputs[Accuracy.name].items() if isinstance(k, str)}
     ctx = replace(ctx, settings=fix_tuned(settings, first), fits={})
     record["settings"] = ctx.settings.to_dict()
     _collect(record, exp_names, skipped, outputs, ctx)
@@ -292,7 +293,7 @@ def _schedule(exp_names, ctx: RunContext) -> tuple[dict, dict]:
     skipped : dict ``{experiment: reason}``
     """
     first = get_experiment(Accuracy.name).plan(ctx)
-    grid = replace(ctx, fits=first)
+    grid = replace(ctx, fits={k: v for k, v in first.items() if isinstance(k, str)})
     planned, skipped = {Accuracy.name: first}, {}
     for name in exp_names:
         if name == Accuracy.name:
