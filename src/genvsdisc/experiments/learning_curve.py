@@ -390,7 +390,12 @@ class LearningCurve(Experiment):
             f"{sizes[j]} rows (% ± s.e., {len(result.seeds)} splits)" for j in picks
         ]
         rows = [
-            [m, c["family"], c["strategy"]] + [pm(c["mean"][j], c["std"][j]) for j in picks]
+            [m, c["family"], c["strategy"]]
+            + [
+                pm(c["mean"][j], c["std"][j])
+                + (" (chance)" if sizes[j] in result.chance.get(m, {}).get("sizes", []) else "")
+                for j in picks
+            ]
             for m, c in result.curves.items()
         ]
         return table(head, rows)
@@ -433,7 +438,11 @@ class LearningCurve(Experiment):
 
     def summary(self, result: LearningCurveResult, model: str) -> dict[str, str]:
         c = result.curves.get(model)
-        return {
-            "curve@smallest": "-" if c is None else summary_pct(c["mean"][0]),
-            "curve@full": "-" if c is None else summary_pct(c["mean"][-1]),
-        }
+        if c is None:
+            return {"curve@smallest": "-", "curve@full": "-"}
+        low = result.chance.get(model, {}).get("sizes", [])
+
+        def cell(j):
+            return summary_pct(c["mean"][j]) + (" (chance)" if result.sizes[j] in low else "")
+
+        return {"curve@smallest": cell(0), "curve@full": cell(-1)}

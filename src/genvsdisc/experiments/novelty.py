@@ -367,5 +367,6 @@ class Novelty(Experiment):
         row = next((r for r in result.rows if r["model"] == model), None)
         if row is None:
             return {"novelty AUROC": "-"}
-        best = max(sum(v.values()) / len(v) for v in row["auroc"].values())
-        return {"novelty AUROC": f"{best:.2f}"}
+        best, kind = max((_mean_auroc(v), k) for k, v in row["auroc"].items())
+        flag = " (chance)" if evidence.auroc_verdict(best, mean_interval(row, kind)) else ""
+        return {"novelty AUROC": f"{best:.2f}{flag}"}

@@ -305,7 +305,11 @@ class Unlabeled(Experiment):
     def table(self, result: UnlabeledResult) -> str:
         head = ["model (variant)"] + [f"{k} per class (%)" for k in result.labels_per_class]
         rows = [
-            [r["label"]] + [pm(m, s) for m, s in zip(r["mean"], r["std"], strict=True)]
+            [r["label"]]
+            + [
+                pm(m, s) + (_chance_flag(result, r, j) if m is not None else "")
+                for j, (m, s) in enumerate(zip(r["mean"], r["std"], strict=True))
+            ]
             for r in result.rows
         ]
         notes = "".join(
@@ -349,7 +353,17 @@ class Unlabeled(Experiment):
 
     def summary(self, result: UnlabeledResult, model: str) -> dict[str, str]:
         """The model's best variant with the fewest labels."""
-        values = [r["mean"][0] for r in result.rows if r["model"] == model]
-        if not values or any(v is None for v in values):
+        mine = [r for r in result.rows if r["model"] == model]
+        if not mine or any(r["mean"][0] is None for r in mine):
             return {"fewest labels": "-"}
-        return {"fewest labels": summary_pct(max(values))}
+        best = max(mine, key=lambda r: r["mean"][0])
+        return {"fewest labels": summary_pct(best["mean"][0]) + _chance_flag(result, best)}
+
+
+def _chance_flag(result: UnlabeledResult, row: dict, j: int = 0) -> str:
+    """`` (chance)`` when ``row`` with the ``j``-th label count is within noise of the
+    majority rate, else ``""``."""
+    if result.chance is None or row["per_seed"] is None:
+        return ""
+    acc = np.asarray(row["per_seed"], dtype=float)[:, j]
+    return " (chance)" if evidence.at_chance(acc, result.chance, result.n_test or 0) else ""
