@@ -7,7 +7,8 @@ import pytest
 
 from genvsdisc.experiments import evidence
 from genvsdisc.experiments.accuracy import Accuracy, AccuracyResult
-from genvsdisc.experiments.learning_curve import LearningCurve, close_range
+from genvsdisc.experiments.evidence import close_range
+from genvsdisc.experiments.learning_curve import LearningCurve
 from genvsdisc.report.findings import advice_novelty
 
 

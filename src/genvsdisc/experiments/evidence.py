@@ -29,12 +29,16 @@ __all__ = [
     "pairs_for",
     "preferred",
     "pair_text",
+    "form_note",
     "paired_interval",
     "differs",
+    "close_range",
+    "size_list",
     "versus",
     "points",
     "chance_rate",
     "at_chance",
+    "chance_note",
     "auroc_interval",
     "auroc_verdict",
 ]
@@ -156,6 +160,14 @@ def pair_text(pair: dict) -> str:
     )
 
 
+def form_note(a: str, b: str) -> str:
+    """Whether registry models ``a`` and ``b`` draw the same form of boundary, in words."""
+    fa, fb = get_spec(a).boundary, get_spec(b).boundary
+    if fa == fb:
+        return f"both draw {fa} boundaries"
+    return f"{a} draws {fa} boundaries and {b} {fb} ones, so part of the gap is flexibility"
+
+
 # ---------------------------------------------------------------- intervals
 def paired_interval(
     a, b, *, test_fraction: float | None = None, resolution: float = 0.0, level: float = LEVEL
@@ -236,6 +248,47 @@ def versus(a_name: str, b_name: str, iv: dict, what: str = "accuracy") -> str:
     return f"{lead} is ahead of {trail} on {what} ({points(flip)})"
 
 
+def close_range(sizes, gaps: list[dict]) -> dict:
+    """Where a pair's curves are within noise, and who leads clearly on either side.
+
+    Parameters
+    ----------
+    sizes : list of int
+    gaps : list of dict
+        One :func:`paired_interval` per size (generative minus discriminative).
+
+    Returns
+    -------
+    dict with ``close`` (sizes whose interval includes 0), ``from`` / ``to``
+    (the smallest and largest such size, or None), ``before`` / ``after``
+    (``generative``, ``discriminative`` or None: the family ahead beyond
+    reasonable doubt at the smallest / largest size).
+    """
+
+    def ahead(iv):
+        if not differs(iv):
+            return None
+        return "generative" if iv["diff"] > 0 else "discriminative"
+
+    close = [n for n, iv in zip(sizes, gaps, strict=True) if not differs(iv)]
+    return {
+        "close": close,
+        "from": close[0] if close else None,
+        "to": close[-1] if close else None,
+        "before": ahead(gaps[0]),
+        "after": ahead(gaps[-1]),
+    }
+
+
+def size_list(sizes: list[int]) -> str:
+    """``"40"``, ``"40 and 80"`` or ``"40 to 320"``."""
+    if len(sizes) == 1:
+        return str(sizes[0])
+    if len(sizes) == 2:
+        return f"{sizes[0]} and {sizes[1]}"
+    return f"{sizes[0]} to {sizes[-1]}"
+
+
 # ---------------------------------------------------------------- chance
 def chance_rate(y, n_classes: int) -> float:
     """Accuracy of always answering the most frequent class of ``y`` (at least 1/K)."""
@@ -287,3 +340,13 @@ def auroc_verdict(auroc: float, interval) -> str | None:
 def preferred(modality: str) -> list[tuple[str, str]]:
     """The (generative, discriminative) default pairs of ``modality``."""
     return [(g, d) for g, d, _ in DEFAULT_PAIRS.get(modality, [])]
+
+
+def chance_note(labels: list[str], rate: float | None, where: str) -> str:
+    """`` At chance level (10.0 %, the majority-class rate) <where>: a, b.`` or ``""``."""
+    if not labels or rate is None:
+        return ""
+    return (
+        f" At chance level ({100 * rate:.1f} %, the majority-class rate) {where}: "
+        f"{', '.join(labels)}."
+    )

@@ -58,8 +58,6 @@ __all__ = [
     "curve",
     "training_sizes",
     "strategy",
-    "crossings",
-    "close_range",
 ]
 
 #: Why a model sits at chance on small training sets, where the cause is known.
@@ -131,57 +129,6 @@ def curve(
     return {"accuracy": accuracy, "strategy": how}
 
 
-def crossings(sizes, gen_mean, disc_mean) -> list[dict]:
-    """Where ``gen_mean - disc_mean`` changes sign, interpolated in log(size).
-
-    Returns a list of ``{"size", "after"}``, ``after`` being the family that
-    leads right after the crossing.
-    """
-    gap = np.asarray(gen_mean, dtype=float) - np.asarray(disc_mean, dtype=float)
-    nonzero = [i for i, g in enumerate(gap) if g != 0]  # ties do not cross
-    out = []
-    for i, j in zip(nonzero, nonzero[1:], strict=False):
-        a, b = gap[i], gap[j]
-        if np.sign(a) == np.sign(b):
-            continue
-        t = a / (a - b)
-        size = float(np.exp(np.log(sizes[i]) + t * (np.log(sizes[j]) - np.log(sizes[i]))))
-        out.append({"size": size, "after": "generative" if b > 0 else "discriminative"})
-    return out
-
-
-def close_range(sizes, gaps: list[dict]) -> dict:
-    """Where a pair's curves are within noise, and who leads clearly on either side.
-
-    Parameters
-    ----------
-    sizes : list of int
-    gaps : list of dict
-        One :func:`~.evidence.paired_interval` per size (generative minus discriminative).
-
-    Returns
-    -------
-    dict with ``close`` (sizes whose interval includes 0), ``from`` / ``to``
-    (the smallest and largest such size, or None), ``before`` / ``after``
-    (``generative``, ``discriminative`` or None: the family ahead beyond
-    reasonable doubt at the smallest / largest size).
-    """
-
-    def ahead(iv):
-        if not evidence.differs(iv):
-            return None
-        return "generative" if iv["diff"] > 0 else "discriminative"
-
-    close = [n for n, iv in zip(sizes, gaps, strict=True) if not evidence.differs(iv)]
-    return {
-        "close": close,
-        "from": close[0] if close else None,
-        "to": close[-1] if close else None,
-        "before": ahead(gaps[0]),
-        "after": ahead(gaps[-1]),
-    }
-
-
 def _best_per_size(curves: dict, names: list[str]) -> list[float] | None:
     means = [curves[m]["mean"] for m in names if m in curves]
     return np.max(means, axis=0).tolist() if means else None
@@ -214,14 +161,16 @@ class LearningCurveResult(ExperimentResult):
         ``{"generative" | "discriminative": best mean accuracy per size}``
         (both families present only).
     crossings : list of dict, optional
-        Where the family curves cross, ``{"size", "after"}`` (see :func:`crossings`).
+        Kept for records written before pairs had intervals (``{"size", "after"}``);
+        no longer filled: a single crossing point claims more than the noise
+        allows, so see each pair's ``range`` instead.
     leader_smallest, leader_largest : str, optional
         ``generative``, ``discriminative`` or ``tie`` at the smallest / largest size
         (of the means; see ``pairs`` for what the noise allows).
     pairs : list of dict
         Each pair of :func:`~.evidence.pairs_for` with ``gap`` (one paired interval
         per size, generative minus discriminative, over the seeds) and ``range``
-        (:func:`close_range`).
+        (:func:`~.evidence.close_range`).
     chance : dict
         ``{model: [sizes at chance level]}`` (accuracy within noise of the
         majority rate), with ``why`` per model where the cause is known.
@@ -249,15 +198,6 @@ class LearningCurveResult(ExperimentResult):
 
     def model_errors(self) -> dict[str, str]:
         return self.errors
-
-
-def _sizes(sizes: list[int]) -> str:
-    """``"40"``, ``"40 and 80"`` or ``"40 to 320"``."""
-    if len(sizes) == 1:
-        return str(sizes[0])
-    if len(sizes) == 2:
-        return f"{sizes[0]} and {sizes[1]}"
-    return f"{sizes[0]} to {sizes[-1]}"
 
 
 class LearningCurve(Experiment):
@@ -335,7 +275,7 @@ class LearningCurve(Experiment):
                 )
                 for j in range(len(sizes))
             ]
-            pair["range"] = close_range(sizes, pair["gap"])
+            pair["range"] = evidence.close_range(sizes, pair["gap"])
             out.pairs.append(pair)
         rate = evidence.chance_rate(ctx.test.y, len(ctx.test.classes))
         for m, c in curves.items():
@@ -357,8 +297,8 @@ class LearningCurve(Experiment):
         for m, c in result.chance.items():
             why = f": {c['why']}" if c.get("why") else ""
             text.append(
-                f"{m} is at chance level ({pct(c['rate'])}) with {_sizes(c['sizes'])} "
-                f"training rows{why}."
+                f"{m} is at chance level ({pct(c['rate'])}) with "
+                f"{evidence.size_list(c['sizes'])} training rows{why}."
             )
         return " ".join(text)
 
@@ -377,7 +317,9 @@ class LearningCurve(Experiment):
             return text + " The curves are apart beyond noise at every size tried."
         if len(rng["close"]) == len(sizes):
             return text + " The curves are within noise of each other at every size tried."
-        text += f" The curves are within noise of each other at {_sizes(rng['close'])} rows"
+        text += (
+            f" The curves are within noise of each other at {evidence.size_list(rng['close'])} rows"
+        )
         lead = {"generative": g, "discriminative": d}
         if rng["before"] and rng["after"] and rng["before"] != rng["after"]:
             text += f"; below that {lead[rng['before']]} is ahead, above it {lead[rng['after']]}"

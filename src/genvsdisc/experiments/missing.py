@@ -232,23 +232,6 @@ class MissingResult(ExperimentResult):
         return self.errors
 
 
-def chance_note(rows: list[dict], j: int, chance, n_test: int, fraction: float) -> str:
-    """`` At chance level (10.0 %, the majority rate) with 90% removed: a, b.`` or ``""``."""
-    if chance is None:
-        return ""
-    low = [
-        r["label"]
-        for r in rows
-        if r["per_seed"][j] is not None and evidence.at_chance(r["per_seed"][j], chance, n_test)
-    ]
-    if not low:
-        return ""
-    return (
-        f" At chance level ({pct(chance)}, the majority-class rate) with {fraction:.0%} "
-        f"removed: {', '.join(low)}."
-    )
-
-
 def _at_chance(result: MissingResult, per_seed) -> bool:
     return (
         result.chance is not None

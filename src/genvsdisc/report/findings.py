@@ -44,7 +44,8 @@ def recommendation(record: dict) -> list[str]:
             _advice_best(
                 missing.rows,
                 j,
-                f"If fields go missing at prediction time ({missing.fractions[j]:.0%} of them gone)",
+                f"If fields go missing at prediction time "
+                f"({missing.fractions[j]:.0%} of them gone)",
                 resolution=1 / max(missing.n_rows, 1),
             )
         )
@@ -54,7 +55,8 @@ def recommendation(record: dict) -> list[str]:
             _advice_best(
                 unlabeled.rows,
                 0,
-                f"With only {unlabeled.labels_per_class[0]} label(s) per class and many unlabeled rows",
+                f"With only {unlabeled.labels_per_class[0]} label(s) per class and many "
+                "unlabeled rows",
             )
         )
     novelty = _ok(record, "novelty", NoveltyResult)
@@ -94,31 +96,29 @@ def _advice_best(rows: list[dict], j: int, situation: str, resolution: float = 0
     best = max(rows, key=lambda r: rank_value(r["mean"][j]))
     other = [r for r in rows if r["family"] != best["family"]]
     if not other:
-        return f"{situation}, {best['label']} scored best ({pct(best['mean'][j])}); no other family ran."
+        return (
+            f"{situation}, {best['label']} scored best ({pct(best['mean'][j])}); "
+            "no other family ran."
+        )
     rival = max(other, key=lambda r: rank_value(r["mean"][j]))
-    iv = evidence.paired_interval(
-        np.asarray(best["per_seed"], dtype=float)[..., j]
-        if _by_seed(best)
-        else best["per_seed"][j],
-        np.asarray(rival["per_seed"], dtype=float)[..., j]
-        if _by_seed(rival)
-        else rival["per_seed"][j],
-        resolution=resolution,
-    )
+    iv = evidence.paired_interval(_column(best, j), _column(rival, j), resolution=resolution)
+    forms = evidence.form_note(best["model"], rival["model"])
     if evidence.differs(iv):
         return (
             f"{situation}, use {best['label']} ({pct(best['mean'][j])}); "
-            f"{evidence.versus(best['label'], rival['label'], iv)}."
+            f"{evidence.versus(best['label'], rival['label'], iv)}; {forms}."
         )
     return (
         f"{situation}, {evidence.versus(best['label'], rival['label'], iv)}: "
-        f"{pct(best['mean'][j])} against {pct(rival['mean'][j])}."
+        f"{pct(best['mean'][j])} against {pct(rival['mean'][j])}; {forms}."
     )
 
 
-def _by_seed(row: dict) -> bool:
-    """Unlabeled rows hold ``per_seed`` as (seeds, ks); missing rows as (fractions, seeds)."""
-    return "variant" in row
+def _column(row: dict, j: int) -> np.ndarray:
+    """A row's per-seed values at column ``j``: unlabeled rows hold ``per_seed`` as
+    (seeds, ks), missing-features rows as (fractions, seeds)."""
+    per = np.asarray(row["per_seed"], dtype=float)
+    return per[:, j] if "variant" in row else per[j]
 
 
 def advice_novelty(rows: list[dict]) -> str:
