@@ -33,7 +33,7 @@ from genvsdisc.experiments import evidence
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext
 from genvsdisc.experiments.common import Settings, make_model, model_spec, vector_data
 from genvsdisc.report.plots import CLASS_COLORS, Style, new_figure
-from genvsdisc.report.tables import table
+from genvsdisc.report.tables import note, table
 
 __all__ = ["Novelty", "NoveltyResult", "ood_sets", "evaluate", "mean_interval", "HIST_BINS"]
 
@@ -159,6 +159,15 @@ def mean_interval(row: dict, kind: str) -> list[float]:
     return [mean - float(half), mean + float(half)]
 
 
+def _auroc_cell(auroc: float, ci) -> str:
+    """``"0.912 [0.88, 0.94]"``, with ``" (chance)"`` when no better than chance."""
+    if not ci:
+        return f"{auroc:.3f}"
+    verdict = evidence.auroc_verdict(auroc, ci)
+    flag = " (chance)" if verdict == "no better than chance" else f" ({verdict})" if verdict else ""
+    return f"{auroc:.3f} [{ci[0]:.2f}, {ci[1]:.2f}]{flag}"
+
+
 def _verdict(rows: list[dict], model: str, kind: str) -> str | None:
     row = next(r for r in rows if r["model"] == model)
     return evidence.auroc_verdict(_mean_auroc(row["auroc"][kind]), mean_interval(row, kind))
@@ -270,11 +279,11 @@ class Novelty(Experiment):
                 + (f" ({verdicts['max_softmax']})" if verdicts["max_softmax"] else "")
             )
         text = "Over the out-of-distribution sets, " + " and ".join(parts) + "."
-        fooled = [
+        fooled = [  # below 0.5 beyond noise: the interval lies under chance (when known)
             (a, r["model"], s)
             for r in rows
             for s, a in r["auroc"].get("max_softmax", {}).items()
-            if a < 0.5
+            if a < 0.5 and r.get("auroc_ci", {}).get("max_softmax", {}).get(s, [0, 0])[1] < 0.5
         ]
         if fooled:
             a, m, s = min(fooled)
@@ -312,8 +321,15 @@ class Novelty(Experiment):
                 label = "log p(x)" if kind == "log_px" else "max softmax"
                 if kind == "log_px" and r.get("likelihood") == "bound":
                     label += " (a bound)"
-                rows.append([r["model"], label] + [f"{vals[s]:.3f}" for s in result.sets])
-        return table(head, rows)
+                cis = r.get("auroc_ci", {}).get(kind, {})
+                rows.append(
+                    [r["model"], label] + [_auroc_cell(vals[s], cis.get(s)) for s in result.sets]
+                )
+        return table(head, rows) + note(
+            "AUROC: 0.5 is chance, 1 a perfect detector; [low, high] is a 95 % interval "
+            "(Hanley & McNeil 1982). '(chance)': the interval includes 0.5 or the AUROC is "
+            f"below {evidence.AUROC_USEFUL}, no better than chance for flagging inputs."
+        )
 
     def figure(self, result: NoveltyResult, style: Style, classes: list[str]):
         """AUROC per model, score and OOD set (bars); histogram of log p(x) for the best artist."""

@@ -205,7 +205,11 @@ class Unlabeled(Experiment):
         "Rows without labels still show what the data looks like, which is exactly what "
         "the artist models: EM guesses their labels, refits p(x|y) on them, and repeats "
         "(Nigam et al. 2000). The detective only models labels given x, so unlabeled rows "
-        "tell it nothing directly; self-training feeds it its own confident guesses."
+        "tell it nothing directly; self-training feeds it its own confident guesses. "
+        "Either can hurt: when the artist's picture of p(x|y) is wrong, EM fits the "
+        "unlabeled rows at the labels' expense (Nigam et al. saw this too), and "
+        "self-training can learn from its own mistakes; the finding above says which "
+        "happened here."
     )
     result_type = UnlabeledResult
     summary_headers = ("fewest labels",)
