@@ -355,7 +355,7 @@ def fit_view(
     gen, disc = panels["generative"], panels["discriminative"]
     gen["name"], disc["name"] = generative, discriminative
     # the same held-out points for both: a paired interval on the accuracy gap
-    gap = evidence.paired_interval(gen.pop("test_correct"), disc.pop("test_correct"))
+    gap = evidence.paired_interval(gen.pop("test_correct"), disc.pop("test_correct"), unit="points")
     pair = evidence.pairs_for([generative, discriminative])[0]
     x2_fill = float(fit.imputer.statistics_[1])
     return {

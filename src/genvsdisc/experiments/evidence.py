@@ -170,7 +170,13 @@ def form_note(a: str, b: str) -> str:
 
 # ---------------------------------------------------------------- intervals
 def paired_interval(
-    a, b, *, test_fraction: float | None = None, resolution: float = 0.0, level: float = LEVEL
+    a,
+    b,
+    *,
+    test_fraction: float | None = None,
+    resolution: float = 0.0,
+    level: float = LEVEL,
+    unit: str = "splits",
 ) -> dict:
     """Interval on mean(a - b) over paired repetitions (the same splits for both models).
 
@@ -190,6 +196,9 @@ def paired_interval(
         test row, ``1 / n_test``, for accuracies): a few splits that happen to
         give the same difference do not make a zero-width interval.
     level : float
+    unit : str, default="splits"
+        What a repetition is (``splits``, ``label draws``, ``masks``, ``points``),
+        for the text.
 
     Returns
     -------
@@ -200,7 +209,7 @@ def paired_interval(
     d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
     d = d[np.isfinite(d)]
     out = {"diff": float(np.mean(d)) if len(d) else math.nan, "low": math.nan, "high": math.nan}
-    out.update(n=int(len(d)), level=level)
+    out.update(n=int(len(d)), level=level, unit=unit)
     if len(d) < 2:
         return out
     factor = 1.0 / len(d) + (test_fraction or 0.0)
@@ -229,7 +238,8 @@ def points(iv: dict) -> str:
         return f"{100 * _num(iv['diff']):+.1f} points, one repetition: no interval"
     return (
         f"{100 * iv['diff']:+.1f} points, {100 * iv['level']:.0f} % interval "
-        f"[{100 * iv['low']:+.1f}, {100 * iv['high']:+.1f}] over {iv['n']} splits"
+        f"[{100 * iv['low']:+.1f}, {100 * iv['high']:+.1f}] "
+        f"over {iv['n']} {iv.get('unit', 'splits')}"
     )
 
 

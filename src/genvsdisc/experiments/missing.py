@@ -338,7 +338,10 @@ class Missing(Experiment):
         text = f"With {fr[j]:.0%} of the features removed, " + "; ".join(parts) + "."
         if len(tops) == 2:  # the same masks for every model: a paired comparison over them
             iv = evidence.paired_interval(
-                tops[0]["per_seed"][j], tops[1]["per_seed"][j], resolution=1 / result.n_rows
+                tops[0]["per_seed"][j],
+                tops[1]["per_seed"][j],
+                resolution=1 / result.n_rows,
+                unit="masks",
             )
             text += (
                 f" Between these two, {evidence.versus(tops[0]['label'], tops[1]['label'], iv)}."

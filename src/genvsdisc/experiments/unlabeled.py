@@ -283,18 +283,22 @@ class Unlabeled(Experiment):
             if sup is None or r["per_seed"] is None:
                 continue
             iv = evidence.paired_interval(
-                np.asarray(r["per_seed"])[:, 0], np.asarray(sup["per_seed"])[:, 0]
+                np.asarray(r["per_seed"])[:, 0],
+                np.asarray(sup["per_seed"])[:, 0],
+                unit="label draws",
             )
             how = VARIANT_TEXT[r["variant"]]
             if evidence.differs(iv) and iv["diff"] < 0:  # a harm, said as loudly as a gain
                 text.append(
                     f"HARM: {how} lowered {r['model']} from {pct(sup['mean'][0])} to "
-                    f"{pct(r['mean'][0])} with {ks[0]} label(s) per class"
+                    f"{pct(r['mean'][0])} with {ks[0]} label(s) per class "
+                    f"({evidence.points(iv)})"
                 )
             elif evidence.differs(iv):
                 text.append(
                     f"{how} raised {r['model']} from {pct(sup['mean'][0])} to "
-                    f"{pct(r['mean'][0])} with {ks[0]} label(s) per class"
+                    f"{pct(r['mean'][0])} with {ks[0]} label(s) per class "
+                    f"({evidence.points(iv)})"
                 )
             else:
                 move = "a drop" if iv["diff"] < 0 else "a rise" if iv["diff"] > 0 else "no change"

@@ -46,6 +46,7 @@ def recommendation(record: dict) -> list[str]:
                 j,
                 f"If fields go missing at prediction time "
                 f"({missing.fractions[j]:.0%} of them gone)",
+                unit="masks",
                 resolution=1 / max(missing.n_rows, 1),
             )
         )
@@ -57,6 +58,7 @@ def recommendation(record: dict) -> list[str]:
                 0,
                 f"With only {unlabeled.labels_per_class[0]} label(s) per class and many "
                 "unlabeled rows",
+                unit="label draws",
             )
         )
     novelty = _ok(record, "novelty", NoveltyResult)
@@ -90,7 +92,9 @@ def _advice_size(pair: dict, sizes: list[int]) -> str:
     )
 
 
-def _advice_best(rows: list[dict], j: int, situation: str, resolution: float = 0.0) -> str:
+def _advice_best(
+    rows: list[dict], j: int, situation: str, unit: str, resolution: float = 0.0
+) -> str:
     """The best row at column ``j``, recommended only when it beats the best row of the
     other family beyond noise (paired over the same seeds), else "too close to call"."""
     best = max(rows, key=lambda r: rank_value(r["mean"][j]))
