@@ -10,6 +10,7 @@ import pytest
 
 from genvsdisc.app import playground as pg
 from genvsdisc.exceptions import ParameterError
+from genvsdisc.experiments import evidence
 
 
 @pytest.fixture(scope="module")
@@ -145,12 +146,41 @@ def test_ask_detective_relays_its_refusal(fitted):
     assert "cannot generate" in pg.ask_detective(fitted)["message"]
 
 
-@pytest.mark.parametrize(
-    ("gen", "disc", "expected"),
-    [(0.95, 0.80, "artist wins"), (0.70, 0.90, "detective wins"), (0.90, 0.91, "about equally")],
-)
-def test_caption_names_winner(gen, disc, expected):
-    assert expected in pg.caption("gmm", "logreg", gen, disc)
+def _correct(n_right: int, n: int = 60) -> np.ndarray:
+    """A seeded fake: ``n_right`` of ``n`` held-out points right, in random places."""
+    out = np.zeros(n)
+    out[np.random.default_rng(0).permutation(n)[:n_right]] = 1
+    return out
+
+
+def test_caption_clear_gap_names_the_leader_and_the_pair():
+    gen, disc = np.ones(60), _correct(30)  # 100 % against 50 % on the same 60 points
+    gap = evidence.paired_interval(gen, disc)
+    pair = evidence.pairs_for(["gmm", "knn"])[0]
+    text = pg.caption("gmm", "knn", 1.0, 0.5, gap=gap, pair=pair)
+    assert "the artist is ahead" in text and "too close to call" not in text
+    assert "gmm ↔ knn (both flexible: like with like)" in text and "interval" in text
+
+
+def test_caption_gap_inside_noise_is_too_close_to_call():
+    gen, disc = _correct(45), _correct(44)
+    gap = evidence.paired_interval(gen, disc)
+    assert gap["low"] < 0 < gap["high"]
+    text = pg.caption("gmm", "knn", gen.mean(), disc.mean(), gap=gap)
+    assert "too close to call" in text and "ahead" not in text and "wins" not in text
+
+
+def test_caption_mismatched_pair_says_part_of_the_gap_is_flexibility():
+    gap = evidence.paired_interval(np.ones(60), _correct(30))
+    pair = evidence.pairs_for(["gmm", "logreg"])[0]
+    text = pg.caption("gmm", "logreg", 1.0, 0.5, gap=gap, pair=pair)
+    assert "mismatched" in text and "part of the gap is flexibility" in text
+
+
+def test_fit_view_reports_the_pair(fitted):
+    view = pg.fit_view(fitted, "gaussian_nb", "logreg", grid_size=10)
+    assert view["pair"]["matched"] is False  # gaussian_nb: quadratic; logreg: linear
+    assert "test_correct" not in view["generative"]
 
 
 def test_caption_without_test_points_asks_for_more():

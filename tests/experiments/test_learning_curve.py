@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from genvsdisc.experiments import Settings, run_experiment
-from genvsdisc.experiments.learning_curve import crossings, curve, strategy, training_sizes
+from genvsdisc.experiments.learning_curve import curve, strategy, training_sizes
 from genvsdisc.models import make
 
 
@@ -15,17 +15,6 @@ def test_training_sizes_log_spaced_to_full():
 
 def test_training_sizes_tiny_pool():
     assert training_sizes(5, 3, 4)[-1] == 5
-
-
-def test_crossings_interpolated_in_log_size():
-    out = crossings([10, 100, 1000], [0.8, 0.7, 0.6], [0.6, 0.7, 0.9])
-    # gap +0.2, 0.0, -0.3: the tie at 100 does not count; one crossing between 10 and 1000
-    assert len(out) == 1 and out[0]["after"] == "discriminative"
-    assert 10 < out[0]["size"] < 1000
-
-
-def test_crossings_none_when_one_family_leads():
-    assert crossings([1, 2, 3], [0.9, 0.9, 0.9], [0.5, 0.6, 0.7]) == []
 
 
 def test_strategy_per_model():

@@ -44,9 +44,10 @@ def test_report_lists_skipped_with_reason(record_images):
 def test_finding_names_models_and_numbers(record_moons):
     result = AccuracyResult.from_dict(record_moons["experiments"]["accuracy"])
     text = get_experiment("accuracy").finding(result, "moons")
-    top = result.rows[0]
-    assert text.startswith("On moons, the most accurate model was " + top["model"])
-    assert f"{100 * top['accuracy']:.1f} %" in text
+    for pair in result.pairs:  # every comparison names its pair and the interval behind it
+        assert f"Pair {pair['generative']} ↔ {pair['discriminative']}" in text
+    assert "interval" in text
+    assert "leads" not in text and "wins" not in text
 
 
 def test_recommendation_covers_questions(record_moons):

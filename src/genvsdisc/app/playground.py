@@ -21,8 +21,10 @@ import numpy as np
 from sklearn.impute import SimpleImputer
 from sklearn.model_selection import train_test_split
 
+from genvsdisc.app.caption import MIN_PER_CLASS_FOR_TEST, caption
 from genvsdisc.data import load
 from genvsdisc.exceptions import GenvsdiscError, ParameterError
+from genvsdisc.experiments import evidence
 from genvsdisc.experiments.common import make_model
 from genvsdisc.experiments.regions import grid_axes, grid_points, paint_fitted, paint_proba
 from genvsdisc.generation import refusal
@@ -57,9 +59,9 @@ FAST_PARAMS = {
     ),
     "kde": ({"cv": 3}, "here 3-fold cross-validation picks the bandwidth, to keep refits quick"),
 }
-#: Held-out share of the points, once every class has enough of them.
+#: Held-out share of the points, once every class has enough of them
+#: (:data:`~genvsdisc.app.caption.MIN_PER_CLASS_FOR_TEST` per class).
 TEST_SIZE = 0.3
-MIN_PER_CLASS_FOR_TEST = 5
 #: Probability mass inside the density contours drawn for each class.
 CONTOUR_MASSES = (0.5, 0.9)
 
@@ -77,7 +79,7 @@ def playground_models() -> dict[str, list[dict]]:
     -------
     dict
         ``{"generative": [...], "discriminative": [...]}``; each entry has
-        ``name``, ``description`` and ``likelihood``. Deep models are left out
+        ``name``, ``description``, ``likelihood`` and ``boundary``. Deep models are left out
         (too slow to refit as the user clicks), and so are :data:`SKIPPED`.
     """
     out: dict[str, list[dict]] = {"generative": [], "discriminative": []}
@@ -87,7 +89,12 @@ def playground_models() -> dict[str, list[dict]]:
         note = FAST_PARAMS.get(spec.name, (None, ""))[1]
         description = f"{spec.description}; {note}" if note else spec.description
         out[spec.family].append(
-            {"name": spec.name, "description": description, "likelihood": spec.likelihood}
+            {
+                "name": spec.name,
+                "description": description,
+                "likelihood": spec.likelihood,
+                "boundary": spec.boundary,
+            }
         )
     return out
 
@@ -285,10 +292,12 @@ def _density_contours(fit: PlaygroundFit, xs, ys, log_joint: np.ndarray) -> list
 def _panel(fit: PlaygroundFit, role: str, painted: dict, xs, ys, hide_x2: bool) -> dict:
     model = fit.generative if role == "generative" else fit.discriminative
     accuracy = confidence = None
+    correct = []
     if len(fit.test):
         test_proba = _proba(fit, role, fit.X[fit.test], hide_x2)
         pred = model.classes_[np.argmax(test_proba, axis=1)]
-        accuracy = float(np.mean(pred == fit.y[fit.test]))
+        correct = (pred == fit.y[fit.test]).astype(float)
+        accuracy = float(np.mean(correct))
         confidence = float(np.mean(test_proba.max(axis=1)))
     return {
         "label": painted["label"].ravel().tolist(),
@@ -298,6 +307,7 @@ def _panel(fit: PlaygroundFit, role: str, painted: dict, xs, ys, hide_x2: bool) 
         "boundaries": _boundaries(xs, ys, painted["proba"]),
         "test_accuracy": accuracy,
         "test_confidence": confidence,  # mean probability of the predicted class
+        "test_correct": correct,  # per held-out point; fit_view pairs them, then drops them
         "fit_ms": round(fit.fit_ms[role], 1),
     }
 
@@ -344,6 +354,9 @@ def fit_view(
         panels = {role: _panel(fit, role, painted[role], xs, ys, hide_x2) for role in painted}
     gen, disc = panels["generative"], panels["discriminative"]
     gen["name"], disc["name"] = generative, discriminative
+    # the same held-out points for both: a paired interval on the accuracy gap
+    gap = evidence.paired_interval(gen.pop("test_correct"), disc.pop("test_correct"), unit="points")
+    pair = evidence.pairs_for([generative, discriminative])[0]
     x2_fill = float(fit.imputer.statistics_[1])
     return {
         "domain": domain,
@@ -362,64 +375,11 @@ def fit_view(
             hide_x2=hide_x2,
             x2_fill=x2_fill,
             confidence=(gen["test_confidence"], disc["test_confidence"]),
+            gap=gap,
+            pair=pair,
         ),
+        "pair": pair,
     }
-
-
-def _pct(acc) -> str:
-    return f"{100 * acc:.0f} %"
-
-
-def caption(
-    generative: str,
-    discriminative: str,
-    gen_acc,
-    disc_acc,
-    *,
-    hide_x2=False,
-    x2_fill=0.0,
-    confidence=(None, None),
-) -> str:
-    """A few plain sentences on what the two pictures show.
-
-    ``confidence`` is each model's mean probability for the class it
-    predicts on the held-out points (artist, detective), used when x2 is hidden.
-    """
-    parts = [
-        f"The detective ({discriminative}) learned only p(y|x): where one class ends "
-        "and the next begins.",
-        f"The artist ({generative}) learned what each class looks like, p(x|y): the rings "
-        "hold 50 % and 90 % of each class, and it labels a point by asking which class "
-        "would most likely have made it.",
-    ]
-    if gen_acc is None or disc_acc is None:
-        parts.append(
-            f"Add at least {MIN_PER_CLASS_FOR_TEST} points per class and some are held "
-            "out to measure test accuracy."
-        )
-    else:
-        gap = 100 * (gen_acc - disc_acc)
-        if abs(gap) < 2:
-            verdict = "They do about equally well"
-        elif gap > 0:
-            verdict = "Here the artist wins"
-        else:
-            verdict = "Here the detective wins"
-        parts.append(
-            f"{verdict} on held-out points: artist {_pct(gen_acc)}, detective {_pct(disc_acc)}."
-        )
-    if hide_x2:
-        parts.append(
-            "With x₂ hidden, the artist averages over every value x₂ could take "
-            "(it integrates x₂ out); the detective can only guess x₂ = "
-            f"{x2_fill:.2f}, the training mean, so its stripes are one slice of its 2-D map."
-        )
-        if None not in confidence:
-            parts.append(
-                f"On average the artist is {_pct(confidence[0])} sure of its answers, "
-                f"the detective {_pct(confidence[1])}."
-            )
-    return " ".join(parts)
 
 
 def generate_points(fit: PlaygroundFit, n: int, seed: int = 0) -> dict:

@@ -87,10 +87,25 @@ def summary_table(record: dict) -> str:
         rows.append(row)
     heads = [h for experiment, _ in ran for h in experiment.summary_headers]
     lines = [format_table(rows, ["model", "family", *heads])]
+    lines += _pair_lines(sections.get("accuracy", {}))
     for name, sec in sections.items():
         if sec.get("status") == "skipped":
             lines.append(f"skipped {name}: {sec['reason']}")
     return "\n".join(lines)
+
+
+def _pair_lines(section: dict) -> list[str]:
+    """The accuracy of each artist-detective pair, in words gated by its interval."""
+    from genvsdisc.experiments import evidence
+
+    if section.get("status") != "ok":
+        return []
+    n = len(section.get("splits", [0]))
+    lines = [f"accuracy: mean of {n} stratified split(s); '(chance)': at the majority rate"]
+    for pair in section.get("pairs", []):
+        clause = evidence.versus(pair["generative"], pair["discriminative"], pair["accuracy_diff"])
+        lines.append(f"pair {evidence.pair_text(pair)}: {clause}")
+    return lines
 
 
 @click.command()

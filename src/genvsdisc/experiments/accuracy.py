@@ -1,30 +1,38 @@
-"""Difference 1: accuracy and calibration on the held-out test set.
+"""Difference 1: accuracy and calibration on held-out test sets.
 
-Every model is fitted once on the whole training side (first seed) and
-scored on the test side: accuracy, macro-F1, log-loss, expected calibration
-error with its reliability diagram, and fit / predict wall-clock time.
+Every model is fitted on the whole training side and scored on the test side
+of ``Settings.n_splits`` stratified splits (split 0 is the run's own split; the
+others re-split the pooled rows): accuracy, macro-F1, log-loss, expected
+calibration error with its reliability diagram (split 0), and fit / predict
+wall-clock time. Each artist-detective pair (:func:`~.evidence.pairs_for`)
+gets a paired interval on its accuracy difference over the same splits, and
+the finding claims a direction only when that interval excludes zero.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import dask
 import numpy as np
 from matplotlib.patheffects import withStroke
 from sklearn.metrics import accuracy_score, f1_score, log_loss
 
-from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext
+from genvsdisc.experiments import evidence
+from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext, fix_tuned
 from genvsdisc.experiments.common import (
     Settings,
     expected_calibration_error,
     make_model,
+    mean_std,
     model_spec,
     reliability_bins,
+    resplit,
     timed,
     tuned_params,
 )
 from genvsdisc.report.plots import Style, new_figure
-from genvsdisc.report.tables import num, pct, summary_pct, table
+from genvsdisc.report.tables import note, num, pct, pm, summary_pct, table
 
 __all__ = ["Accuracy", "AccuracyResult", "fit_score", "full_proba"]
 
@@ -39,8 +47,9 @@ def full_proba(model, proba: np.ndarray, n_classes: int) -> np.ndarray:
     return out
 
 
-def fit_score(train, test, *, model: str, seed: int, settings: Settings) -> dict:
-    """Fit ``model`` on ``train`` and score it on ``test`` (one task)."""
+def fit_score(train, test, *, model: str, seed: int, settings: Settings, split: int = 0) -> dict:
+    """Fit ``model`` on split ``split`` of ``train`` + ``test`` and score it (one task)."""
+    train, test = resplit(train, test, split, settings)
     K = len(train.classes)
     est = make_model(model, seed, settings)
     with timed() as t_fit:
@@ -100,61 +109,103 @@ class AccuracyResult(ExperimentResult):
     seed : int
         The seed every model was fitted with.
     rows : list of dict
-        One per model, scored ones first by accuracy, then the failed ones.
-        Keys: ``model``, ``family``, and either ``error`` (message) or
-        ``accuracy``, ``macro_f1``, ``log_loss``, ``ece`` (float),
-        ``reliability`` (see :func:`~.common.reliability_bins`), ``tuned``
-        (``{param: value}`` the model chose by itself), ``fit_s``, ``predict_s``.
+        One per model, scored ones first by mean accuracy, then the failed ones.
+        Keys: ``model``, ``family``, ``boundary``, and either ``error`` (message) or
+        ``accuracy``, ``macro_f1``, ``log_loss``, ``ece`` (means over splits),
+        ``accuracy_se`` (standard error, ddof=1), ``per_split`` (``{metric: list}``),
+        ``at_chance`` (bool), ``reliability`` (split 0, see
+        :func:`~.common.reliability_bins`), ``tuned`` (``{param: value}`` the model
+        chose by itself on split 0), ``fit_s``, ``predict_s`` (means).
     best : dict
-        ``{family: {"model", "accuracy"}}`` of the most accurate model per family.
+        ``{family: {"model", "accuracy"}}`` of the most accurate model per family
+        (a ranking only; comparisons between families are in ``pairs``).
+    splits : list of int
+        The splits (0: the run's own; i: re-split with seed ``split_seed + i``).
+    pairs : list of dict
+        Each pair of :func:`~.evidence.pairs_for` with ``accuracy_diff``: the
+        paired interval (:func:`~.evidence.paired_interval`) on generative minus
+        discriminative accuracy over the splits.
+    chance : float
+        Accuracy of always answering the most frequent test class (at least 1/K).
     """
 
     seed: int
     rows: list[dict]
     best: dict
+    splits: list[int] = field(default_factory=lambda: [0])
+    pairs: list[dict] = field(default_factory=list)
+    chance: float | None = None
 
     def scored(self) -> list[dict]:
         return [r for r in self.rows if "accuracy" in r]
 
 
 class Accuracy(Experiment):
-    """Every model fitted once on the whole training side, scored on the test side.
+    """Every model fitted on the whole training side of each split, scored on its test side.
 
-    These fits are also the run's first fits: the hyper-parameters a model
-    chooses here are fixed for its tasks in every other experiment.
+    Split 0's fits are also the run's first fits: the hyper-parameters a model
+    chooses there are fixed for its tasks in every other split and experiment.
     """
 
     name = "accuracy"
     title = "Accuracy and calibration"
+    # general, with no direction: the finding above the box says which way this data went
     why = (
-        "The detective spends all its effort on the boundary between classes, so with "
-        "enough rows it is usually the sharper classifier. The artist models how every "
-        "class looks, feature by feature; when that picture is simpler than the truth "
-        "(naive Bayes assumes features independent) its boundary suffers, but when the "
-        "picture is good it classifies as well and gets everything else below for free."
+        "The detective spends all its effort on the boundary between classes; the artist "
+        "models how every class looks and classifies through Bayes' rule. When the "
+        "artist's picture of p(x|y) is simpler than the truth (naive Bayes assumes "
+        "features independent) its boundary suffers; when the picture is good it "
+        "classifies as well and gets everything below for free. Which effect wins depends "
+        "on the data and on the pair: compare an artist and a detective that can draw the "
+        "same form of boundary, or the gap measures flexibility rather than family."
     )
     result_type = AccuracyResult
     summary_headers = ("accuracy",)
 
     def plan(self, ctx: RunContext) -> dict:
-        """``{model: task}``: one whole-training-side fit per model."""
+        """``{model: task}`` for split 0 (the first fits), ``{(model, split): task}`` for the
+        others, which reuse the hyper-parameters split 0's fit chose (no new search)."""
         seed = ctx.settings.seeds[0]
-        return {
+        first = {
             m: ctx.task(fit_score, model=m, seed=seed, settings=ctx.settings, cost=9)
             for m in ctx.models
         }
+        tasks = dict(first)
+        for m in ctx.models:
+            fixed = dask.delayed(fix_tuned, pure=False)(ctx.settings, {m: first[m]})
+            for split in range(1, ctx.settings.n_splits):
+                tasks[m, split] = ctx.task(
+                    fit_score, model=m, seed=seed, settings=fixed, split=split, cost=3
+                )
+        return tasks
 
     def combine(self, ctx: RunContext, outputs: dict) -> AccuracyResult:
-        """Rows per model, best first by accuracy, plus which family is ahead."""
-        rows = []
+        """Mean and standard error per model over the splits, and a paired interval per pair."""
+        splits = list(range(max(1, ctx.settings.n_splits)))
+        rows, per_split = [], {}
         for m in ctx.models:
-            out = outputs[m]
-            row = {"model": m, "family": model_spec(m).family}
-            if out.error:
-                row["error"] = out.error
-            else:
-                row.update(out.result)
+            outs = [outputs[m] if s == 0 else outputs[m, s] for s in splits]
+            spec = model_spec(m)
+            row = {"model": m, "family": spec.family, "boundary": spec.boundary}
+            failed = [o.error for o in outs if o.error]
+            if failed:
+                row["error"] = failed[0]
+                rows.append(row)
+                continue
+            res = [o.result for o in outs]
+            metrics = ("accuracy", "macro_f1", "log_loss", "ece", "fit_s", "predict_s")
+            per_split[m] = {k: [r[k] for r in res] for k in metrics}
+            row.update({k: float(np.mean(v)) for k, v in per_split[m].items()})
+            row["accuracy_se"] = mean_std(per_split[m]["accuracy"])[1]
+            row["per_split"] = per_split[m]
+            row["reliability"], row["tuned"] = res[0]["reliability"], res[0]["tuned"]
             rows.append(row)
+        chance = evidence.chance_rate(ctx.test.y, len(ctx.test.classes))
+        for r in rows:
+            if "accuracy" in r:
+                r["at_chance"] = evidence.at_chance(
+                    r["per_split"]["accuracy"], chance, ctx.test.n_samples
+                )
         ok = [r for r in rows if "accuracy" in r]
         ok.sort(key=lambda r: -r["accuracy"])
         best = {}
@@ -162,35 +213,61 @@ class Accuracy(Experiment):
             fam_rows = [r for r in ok if r["family"] == fam]
             if fam_rows:
                 best[fam] = {"model": fam_rows[0]["model"], "accuracy": fam_rows[0]["accuracy"]}
+        pairs = []
+        for pair in evidence.pairs_for(list(per_split), evidence.preferred(ctx.train.modality)):
+            g, d = pair["generative"], pair["discriminative"]
+            pair["accuracy_diff"] = evidence.paired_interval(
+                per_split[g]["accuracy"],
+                per_split[d]["accuracy"],
+                test_fraction=ctx.test.n_samples / max(ctx.train.n_samples, 1),
+                resolution=1 / max(ctx.test.n_samples, 1),
+            )
+            pairs.append(pair)
         return AccuracyResult(
             seed=ctx.settings.seeds[0],
             rows=ok + [r for r in rows if "accuracy" not in r],
             best=best,
+            splits=splits,
+            pairs=pairs,
+            chance=chance,
         )
 
     def finding(self, result: AccuracyResult, dataset: str) -> str:
         rows = result.scored()
         if not rows:
             return "No model could be scored."
-        top = max(rows, key=lambda r: r["accuracy"])
-        other = "discriminative" if top["family"] == "generative" else "generative"
-        rivals = [r for r in rows if r["family"] == other]
-        text = (
-            f"On {dataset}, the most accurate model was {top['model']} ({top['family']}, "
-            f"{pct(top['accuracy'])})"
-        )
-        if rivals:
-            rival = max(rivals, key=lambda r: r["accuracy"])
-            text += f"; the best {other} model, {rival['model']}, reached {pct(rival['accuracy'])}"
+        n = len(result.splits)
+        text = []
+        for pair in result.pairs:
+            clause = evidence.versus(
+                pair["generative"], pair["discriminative"], pair["accuracy_diff"]
+            )
+            text.append(f"Pair {evidence.pair_text(pair)}: {clause}.")
+        if not result.pairs:
+            top = rows[0]
+            text.append(
+                f"On {dataset}, only {top['family']} models ran; the most accurate was "
+                f"{top['model']} ({pm(top['accuracy'], top['accuracy_se'])} % over {n} splits)."
+            )
+        low = [r["model"] for r in rows if r.get("at_chance")]
+        if low:
+            text.append(
+                f"At chance level ({pct(result.chance)}, the majority-class rate): "
+                f"{', '.join(low)}."
+            )
         cal = min(rows, key=lambda r: r["ece"])
-        return text + f". Best calibrated: {cal['model']} (ECE {cal['ece']:.3f})."
+        text.append(f"Lowest mean calibration error: {cal['model']} (ECE {cal['ece']:.3f}).")
+        return " ".join(text)
 
     def table(self, result: AccuracyResult) -> str:
+        n = len(result.splits)
         rows = [
             [
                 r["model"],
                 r["family"],
-                pct(r["accuracy"]),
+                r.get("boundary", "-"),
+                pm(r["accuracy"], r.get("accuracy_se"))
+                + (" (chance)" if r.get("at_chance") else ""),
                 num(r["macro_f1"]),
                 num(r["log_loss"]),
                 num(r["ece"]),
@@ -199,8 +276,36 @@ class Accuracy(Experiment):
             ]
             for r in result.scored()
         ]
-        head = ["model", "family", "accuracy", "macro-F1", "log-loss", "ECE", "fit s", "predict s"]
-        return table(head, rows)
+        head = [
+            "model",
+            "family",
+            "boundary",
+            f"accuracy % (± s.e., {n} split{'s' if n != 1 else ''})",
+            "macro-F1",
+            "log-loss",
+            "ECE",
+            "fit s",
+            "predict s",
+        ]
+        pair_rows = [
+            [
+                evidence.pair_text(p),
+                evidence.versus(p["generative"], p["discriminative"], p["accuracy_diff"]),
+            ]
+            for p in result.pairs
+        ]
+        out = table(head, rows)
+        if pair_rows:
+            out += table(
+                ["pair", f"generative minus discriminative accuracy ({n} paired splits)"], pair_rows
+            )
+        return out + note(
+            f"Mean over {n} stratified train/test splits (split seed varies; ± is the standard "
+            "error, ddof=1). Splits after the first reuse the hyper-parameters chosen on the "
+            "first split's training side. Intervals on differences are paired t intervals "
+            "with Nadeau & Bengio's correction for overlapping test sets. Calibration and "
+            f"the reliability diagram are means / split 0. Chance: {pct(result.chance)}."
+        )
 
     def figure(self, result: AccuracyResult, style: Style, classes: list[str]):
         """Test accuracy per model (bars from 0) and the reliability diagram with bin counts."""
@@ -240,4 +345,7 @@ class Accuracy(Experiment):
 
     def summary(self, result: AccuracyResult, model: str) -> dict[str, str]:
         row = next((r for r in result.scored() if r["model"] == model), None)
-        return {"accuracy": "-" if row is None else summary_pct(row["accuracy"])}
+        if row is None:
+            return {"accuracy": "-"}
+        cell = summary_pct(row["accuracy"])
+        return {"accuracy": cell + (" (chance)" if row.get("at_chance") else "")}

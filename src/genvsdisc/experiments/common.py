@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
+from genvsdisc.data import train_test_split
 from genvsdisc.data.dataset import Dataset
 from genvsdisc.exceptions import ParameterError
 from genvsdisc.models import get_spec, make
@@ -28,6 +29,7 @@ __all__ = [
     "stratified_order",
     "per_class_subset",
     "mean_std",
+    "resplit",
     "vector_data",
 ]
 
@@ -50,7 +52,12 @@ class Settings:
         The missing-features and unlabeled-data grids repeat over the first
         ``costly_seeds`` seeds only (each repetition refits EM or imputes).
     split_seed : int
-        Seed of the stratified train/test split.
+        Seed of the stratified train/test split; repetition ``i`` of a grid
+        re-splits the pooled rows with ``split_seed + i`` (see :func:`resplit`).
+    n_splits : int
+        Stratified train/test splits the accuracy figures are repeated over
+        (the split seed varies, not only the model seed); the learning curve
+        uses one split per seed.
     test_size : float
         Share of rows held out for testing.
     n_sizes : int
@@ -85,6 +92,7 @@ class Settings:
     seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
     costly_seeds: int = 3
     split_seed: int = 0
+    n_splits: int = 5
     test_size: float = 0.3
     n_sizes: int = 8
     missing_fractions: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 0.9)
@@ -139,6 +147,7 @@ class Settings:
                 seeds=(0, 1),
                 costly_seeds=1,
                 n_sizes=5,
+                n_splits=3,
                 missing_fractions=(0.0, 0.5, 0.9),
                 labels_per_class=(1, 5),
                 missing_max_rows=150,
@@ -264,9 +273,38 @@ def per_class_subset(y: np.ndarray, k: int, seed: int) -> np.ndarray:
 
 
 def mean_std(values) -> tuple[float, float]:
-    """Mean and standard deviation (ddof=0) of a list of numbers."""
+    """Mean and standard error of the mean (ddof=1) of a list of numbers.
+
+    The standard error is NaN for fewer than two numbers: one repetition says
+    nothing about the spread (the report prints it as "n/a", never "± 0.0").
+    """
     arr = np.asarray(values, dtype=float)
-    return float(np.mean(arr)), float(np.std(arr))
+    if len(arr) < 2:
+        return float(np.mean(arr)) if len(arr) else float("nan"), float("nan")
+    return float(np.mean(arr)), float(np.std(arr, ddof=1) / np.sqrt(len(arr)))
+
+
+def resplit(train: Dataset, test: Dataset, split: int, settings: Settings):
+    """Split ``split`` of the pooled rows: 0 is ``(train, test)`` as given, ``i > 0`` a
+    new stratified split with seed ``settings.split_seed + i`` and the same test size.
+
+    Tasks call it on the run's one prepared split, so repeating a figure over
+    splits costs no extra data transfer to the workers.
+
+    Returns
+    -------
+    train, test : Dataset
+    """
+    if split == 0:
+        return train, test
+    pooled = replace(
+        train.subset(slice(None)),
+        X=np.concatenate([train.X, test.X]),
+        y=np.concatenate([train.y, test.y]),
+    )
+    return train_test_split(
+        pooled, test_size=test.n_samples, random_state=settings.split_seed + split
+    )
 
 
 # ---------------------------------------------------------------- metrics

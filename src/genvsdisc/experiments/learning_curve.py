@@ -1,9 +1,13 @@
 """Difference 2: data efficiency -- learning curves (Ng & Jordan 2001).
 
-For each seed the training rows are put in one shuffled order (one row of
-every class first); each curve point trains on a growing prefix of that
-order and is scored on the whole test side. Sizes are log-spaced from two
-rows per class to the full training side.
+For each seed the rows are split anew (seed ``i`` uses split ``i``, see
+:func:`~.common.resplit`, so the spread holds test-set variance too) and the
+training rows are put in one shuffled order (one row of every class first);
+each curve point trains on a growing prefix of that order and is scored on
+the whole test side. Sizes are log-spaced from two rows per class to the
+full training side. Each artist-detective pair gets a paired interval on its
+accuracy gap at every size; the finding names the sizes where the curves are
+within noise instead of a single crossing point.
 
 Fitting is incremental where the model allows:
 
@@ -30,16 +34,18 @@ of being searched again on every prefix.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from genvsdisc.experiments import evidence
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext
 from genvsdisc.experiments.common import (
     Settings,
     make_model,
     mean_std,
     model_spec,
+    resplit,
     stratified_order,
     vector_data,
 )
@@ -52,8 +58,14 @@ __all__ = [
     "curve",
     "training_sizes",
     "strategy",
-    "crossings",
 ]
+
+#: Why a model sits at chance on small training sets, where the cause is known.
+CHANCE_WHY = {
+    "hgb": "scikit-learn's gradient boosting keeps at least 20 rows in every leaf "
+    "(min_samples_leaf), so below 40 training rows no tree can split and it predicts "
+    "one class",
+}
 
 
 def training_sizes(n_train: int, n_classes: int, n_sizes: int) -> list[int]:
@@ -86,10 +98,13 @@ def curve(
 ) -> dict:
     """Test accuracy of ``model`` trained on each prefix size of one seeded order (one task).
 
+    Seed ``seed`` also picks the train/test split (:func:`~.common.resplit`).
+
     Returns
     -------
     dict with ``accuracy`` (len(sizes),) and ``strategy``.
     """
+    train, test = resplit(train, test, seed, settings)
     K = len(train.classes)
     order = stratified_order(train.y, K, seed)
     est = make_model(model, seed, settings)
@@ -112,25 +127,6 @@ def curve(
         done = n
         accuracy.append(float(np.mean(est.predict(test.X) == test.y)))
     return {"accuracy": accuracy, "strategy": how}
-
-
-def crossings(sizes, gen_mean, disc_mean) -> list[dict]:
-    """Where ``gen_mean - disc_mean`` changes sign, interpolated in log(size).
-
-    Returns a list of ``{"size", "after"}``, ``after`` being the family that
-    leads right after the crossing.
-    """
-    gap = np.asarray(gen_mean, dtype=float) - np.asarray(disc_mean, dtype=float)
-    nonzero = [i for i, g in enumerate(gap) if g != 0]  # ties do not cross
-    out = []
-    for i, j in zip(nonzero, nonzero[1:], strict=False):
-        a, b = gap[i], gap[j]
-        if np.sign(a) == np.sign(b):
-            continue
-        t = a / (a - b)
-        size = float(np.exp(np.log(sizes[i]) + t * (np.log(sizes[j]) - np.log(sizes[i]))))
-        out.append({"size": size, "after": "generative" if b > 0 else "discriminative"})
-    return out
 
 
 def _best_per_size(curves: dict, names: list[str]) -> list[float] | None:
@@ -165,9 +161,19 @@ class LearningCurveResult(ExperimentResult):
         ``{"generative" | "discriminative": best mean accuracy per size}``
         (both families present only).
     crossings : list of dict, optional
-        Where the family curves cross, ``{"size", "after"}`` (see :func:`crossings`).
+        Kept for records written before pairs had intervals (``{"size", "after"}``);
+        no longer filled: a single crossing point claims more than the noise
+        allows, so see each pair's ``range`` instead.
     leader_smallest, leader_largest : str, optional
-        ``generative``, ``discriminative`` or ``tie`` at the smallest / largest size.
+        ``generative``, ``discriminative`` or ``tie`` at the smallest / largest size
+        (of the means; see ``pairs`` for what the noise allows).
+    pairs : list of dict
+        Each pair of :func:`~.evidence.pairs_for` with ``gap`` (one paired interval
+        per size, generative minus discriminative, over the seeds) and ``range``
+        (:func:`~.evidence.close_range`).
+    chance : dict
+        ``{model: [sizes at chance level]}`` (accuracy within noise of the
+        majority rate), with ``why`` per model where the cause is known.
     """
 
     OPTIONAL = ("note", "family_best", "crossings", "leader_smallest", "leader_largest")
@@ -181,6 +187,8 @@ class LearningCurveResult(ExperimentResult):
     crossings: list[dict] | None = None
     leader_smallest: str | None = None
     leader_largest: str | None = None
+    pairs: list[dict] = field(default_factory=list)
+    chance: dict = field(default_factory=dict)
 
     def has_rows(self) -> bool:
         return bool(self.curves)
@@ -201,7 +209,9 @@ class LearningCurve(Experiment):
         "Ng & Jordan (2001): an artist with a simple model of p(x|y) needs few rows to "
         "estimate it, so it reaches its (lower) ceiling fast; the detective has less "
         "structure to lean on and needs more rows, but climbs higher. Curves that cross "
-        "show exactly that trade."
+        "show exactly that trade. Whether it shows on this data is in the finding above: "
+        "only a gap whose interval excludes zero counts, so a crossing often appears as a "
+        "range of sizes where the curves are within noise."
     )
     result_type = LearningCurveResult
     summary_headers = ("curve@smallest", "curve@full")
@@ -252,46 +262,82 @@ class LearningCurve(Experiment):
         gen_best, disc_best = _best_per_size(curves, gen), _best_per_size(curves, disc)
         if gen_best and disc_best:
             out.family_best = {"generative": gen_best, "discriminative": disc_best}
-            out.crossings = crossings(sizes, gen_best, disc_best)
+            # no single crossing point is claimed: see each pair's ``range`` (sizes within noise)
             out.leader_smallest = _leader(gen_best[0], disc_best[0])
             out.leader_largest = _leader(gen_best[-1], disc_best[-1])
+        frac = ctx.test.n_samples / max(ctx.train.n_samples, 1)
+        for pair in evidence.pairs_for(list(curves), evidence.preferred(ctx.train.modality)):
+            g = np.asarray(curves[pair["generative"]]["per_seed"])
+            d = np.asarray(curves[pair["discriminative"]]["per_seed"])
+            pair["gap"] = [
+                evidence.paired_interval(
+                    g[:, j], d[:, j], test_fraction=frac, resolution=1 / max(ctx.test.n_samples, 1)
+                )
+                for j in range(len(sizes))
+            ]
+            pair["range"] = evidence.close_range(sizes, pair["gap"])
+            out.pairs.append(pair)
+        rate = evidence.chance_rate(ctx.test.y, len(ctx.test.classes))
+        for m, c in curves.items():
+            per = np.asarray(c["per_seed"])
+            low = [
+                n
+                for j, n in enumerate(sizes)
+                if evidence.at_chance(per[:, j], rate, ctx.test.n_samples)
+            ]
+            if low:
+                out.chance[m] = {"sizes": low, "rate": rate, "why": CHANCE_WHY.get(m)}
         return out
 
     def finding(self, result: LearningCurveResult, dataset: str) -> str:
-        fb, sizes = result.family_best, result.sizes
-        if not fb:
-            return f"Learning curves on {dataset} for one family only."
-        g, d = fb["generative"], fb["discriminative"]
+        sizes = result.sizes
+        if not result.pairs:
+            return f"Learning curves on {dataset} for one family only: no pair to compare."
+        text = [self.pair_finding(p, sizes) for p in result.pairs]
+        for m, c in result.chance.items():
+            why = f": {c['why']}" if c.get("why") else ""
+            text.append(
+                f"{m} is at chance level ({pct(c['rate'])}) with "
+                f"{evidence.size_list(c['sizes'])} training rows{why}."
+            )
+        return " ".join(text)
+
+    @staticmethod
+    def pair_finding(pair: dict, sizes: list[int]) -> str:
+        """One pair's curves in words: each end gated by its interval, and the sizes
+        where the curves are within noise (never a single crossing point)."""
+        g, d = pair["generative"], pair["discriminative"]
+        first, last, rng = pair["gap"][0], pair["gap"][-1], pair["range"]
         text = (
-            f"With {sizes[0]} training rows the best generative model scored {pct(g[0])} and "
-            f"the best discriminative {pct(d[0])}; with all {sizes[-1]} rows, {pct(g[-1])} "
-            f"against {pct(d[-1])}."
+            f"Pair {evidence.pair_text(pair)}: with {sizes[0]} training rows "
+            f"{evidence.versus(g, d, first)}; with all {sizes[-1]}, "
+            f"{evidence.versus(g, d, last)}."
         )
-        cross = result.crossings or []
-        if len(cross) == 1:
-            text += (
-                f" The curves cross at about {cross[0]['size']:.0f} rows; above it the "
-                f"{cross[0]['after']} family leads."
-            )
-        elif cross:
-            text += (
-                f" The families trade the lead {len(cross)} times between about "
-                f"{cross[0]['size']:.0f} and {cross[-1]['size']:.0f} rows; from there on the "
-                f"{cross[-1]['after']} family leads."
-            )
-        elif result.leader_largest == result.leader_smallest != "tie":
-            text += (
-                f" The curves do not cross: the {result.leader_largest} family leads at every "
-                "size tried."
-            )
-        return text
+        if not rng["close"]:
+            return text + " The curves are apart beyond noise at every size tried."
+        if len(rng["close"]) == len(sizes):
+            return text + " The curves are within noise of each other at every size tried."
+        text += (
+            f" The curves are within noise of each other at {evidence.size_list(rng['close'])} rows"
+        )
+        lead = {"generative": g, "discriminative": d}
+        if rng["before"] and rng["after"] and rng["before"] != rng["after"]:
+            text += f"; below that {lead[rng['before']]} is ahead, above it {lead[rng['after']]}"
+        return text + "."
 
     def table(self, result: LearningCurveResult) -> str:
         sizes = result.sizes
         picks = sorted({0, len(sizes) // 2, len(sizes) - 1})
-        head = ["model", "family", "fitting"] + [f"{sizes[j]} rows (%)" for j in picks]
+        head = ["model", "family", "fitting"] + [
+            f"{sizes[j]} rows (% ± s.e., {len(result.seeds)} splits)" for j in picks
+        ]
         rows = [
-            [m, c["family"], c["strategy"]] + [pm(c["mean"][j], c["std"][j]) for j in picks]
+            [m, c["family"], c["strategy"]]
+            + [
+                pm(c["mean"][j], c["std"][j])
+                + (" (chance)" if sizes[j] in result.chance.get(m, {}).get("sizes", []) else "")
+                for j in picks
+            ]
             for m, c in result.curves.items()
         ]
         return table(head, rows)
@@ -334,7 +380,11 @@ class LearningCurve(Experiment):
 
     def summary(self, result: LearningCurveResult, model: str) -> dict[str, str]:
         c = result.curves.get(model)
-        return {
-            "curve@smallest": "-" if c is None else summary_pct(c["mean"][0]),
-            "curve@full": "-" if c is None else summary_pct(c["mean"][-1]),
-        }
+        if c is None:
+            return {"curve@smallest": "-", "curve@full": "-"}
+        low = result.chance.get(model, {}).get("sizes", [])
+
+        def cell(j):
+            return summary_pct(c["mean"][j]) + (" (chance)" if result.sizes[j] in low else "")
+
+        return {"curve@smallest": cell(0), "curve@full": cell(-1)}

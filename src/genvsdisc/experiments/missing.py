@@ -19,6 +19,7 @@ from sklearn import model_selection
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401 - enables the import
 from sklearn.impute import IterativeImputer, SimpleImputer
 
+from genvsdisc.experiments import evidence
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext, Skip
 from genvsdisc.experiments.common import (
     LARGE_FEATURES,
@@ -209,6 +210,8 @@ class MissingResult(ExperimentResult):
         native, mean, iterative), ``label``, ``baseline`` (bool), ``mean`` and
         ``std`` (per fraction), ``per_seed`` (fractions, seeds).
     errors : dict
+    chance : float, optional
+        Accuracy of always answering the most frequent test class (at least 1/K).
         ``{model: message}`` of the models that failed.
     """
 
@@ -220,12 +223,21 @@ class MissingResult(ExperimentResult):
     n_test: int
     rows: list[dict]
     errors: dict
+    chance: float | None = None
 
     def footnote(self) -> str | None:
         return self.note
 
     def model_errors(self) -> dict[str, str]:
         return self.errors
+
+
+def _at_chance(result: MissingResult, per_seed) -> bool:
+    return (
+        result.chance is not None
+        and per_seed is not None
+        and evidence.at_chance(per_seed, result.chance, result.n_rows)
+    )
 
 
 class Missing(Experiment):
@@ -308,6 +320,7 @@ class Missing(Experiment):
             n_test=int(test.n_samples),
             rows=rows,
             errors=errors,
+            chance=evidence.chance_rate(test.y, len(test.classes)),
         )
 
     def finding(self, result: MissingResult, dataset: str) -> str:
@@ -315,22 +328,38 @@ class Missing(Experiment):
         j = half_index(fr)
         if not rows:
             return "No model could be scored."
-        parts = []
+        parts, tops = [], []
         for fam in ("generative", "discriminative"):
             mine = [r for r in rows if r["family"] == fam]
             if mine:
                 r = max(mine, key=lambda r: rank_value(r["mean"][j]))
+                tops.append(r)
                 parts.append(f"{r['label']} kept {pct(r['mean'][j])} (from {pct(r['mean'][0])})")
-        return f"With {fr[j]:.0%} of the features removed, " + "; ".join(parts) + "."
+        text = f"With {fr[j]:.0%} of the features removed, " + "; ".join(parts) + "."
+        if len(tops) == 2:  # the same masks for every model: a paired comparison over them
+            iv = evidence.paired_interval(
+                tops[0]["per_seed"][j],
+                tops[1]["per_seed"][j],
+                resolution=1 / result.n_rows,
+                unit="masks",
+            )
+            text += (
+                f" Between these two, {evidence.versus(tops[0]['label'], tops[1]['label'], iv)}."
+            )
+        return text
 
     def table(self, result: MissingResult) -> str:
         head = ["model (method)"] + [f"{f:.0%} removed (%)" for f in result.fractions]
         rows = [
-            [r["label"]] + [pm(m, s) for m, s in zip(r["mean"], r["std"], strict=True)]
+            [r["label"]]
+            + [
+                pm(m, s) + (" (chance)" if _at_chance(result, per) else "")
+                for m, s, per in zip(r["mean"], r["std"], r["per_seed"], strict=True)
+            ]
             for r in result.rows
         ]
         grid = note(
-            f"Mean ± spread over {len(result.seeds)} random mask(s) per fraction, on "
+            f"Mean ± standard error over {len(result.seeds)} random mask(s) per fraction, on "
             f"{result.n_rows} of the {result.n_test} test rows (a stratified subsample, the "
             "same rows and masks for every model); imputers are fitted on the training rows only."
         )

@@ -29,12 +29,13 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
+from genvsdisc.experiments import evidence
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext
 from genvsdisc.experiments.common import Settings, make_model, model_spec, vector_data
 from genvsdisc.report.plots import CLASS_COLORS, Style, new_figure
-from genvsdisc.report.tables import table
+from genvsdisc.report.tables import note, table
 
-__all__ = ["Novelty", "NoveltyResult", "ood_sets", "evaluate", "HIST_BINS"]
+__all__ = ["Novelty", "NoveltyResult", "ood_sets", "evaluate", "mean_interval", "HIST_BINS"]
 
 HIST_BINS = 30
 #: log p(x) AUROC under this counts as a failure of the likelihood (0.5 = chance).
@@ -105,11 +106,16 @@ def evaluate(train, test, *, model: str, settings: Settings) -> dict:
     scores = {"test": _scores(est, test.X, generative)}
     for name, X in sets.items():
         scores[name] = _scores(est, X, generative)
-    out = {"auroc": {}, "hist": {}}
+    out = {"auroc": {}, "auroc_ci": {}, "hist": {}}
+    n_in = len(scores["test"]["max_softmax"])
     for kind in ("log_px", "max_softmax") if generative else ("max_softmax",):
         # novelty = -score: low likelihood / low confidence means novel
         out["auroc"][kind] = {
             name: _auroc(-scores["test"][kind], -scores[name][kind]) for name in sets
+        }
+        out["auroc_ci"][kind] = {
+            name: evidence.auroc_interval(a, n_in, len(scores[name][kind]))
+            for name, a in out["auroc"][kind].items()
         }
         out["hist"][kind] = _histograms({n: s[kind] for n, s in scores.items()})
     return out
@@ -137,6 +143,34 @@ def _histograms(scores: dict) -> dict:
 
 def _mean_auroc(values: dict) -> float:
     return float(np.mean(list(values.values())))
+
+
+def mean_interval(row: dict, kind: str) -> list[float]:
+    """Interval of a row's mean AUROC over the OOD sets: the per-set Hanley-McNeil
+    half-widths combined as independent (sets are scored against the same test rows,
+    so this is a rough, not a conservative, bound); the mean alone's ends when a
+    result from an older record has no ``auroc_ci``."""
+    values = row["auroc"][kind]
+    mean = _mean_auroc(values)
+    cis = row.get("auroc_ci", {}).get(kind)
+    if not cis:
+        return [mean, mean]
+    half = np.sqrt(sum(((hi - lo) / 2) ** 2 for lo, hi in cis.values())) / len(cis)
+    return [mean - float(half), mean + float(half)]
+
+
+def _auroc_cell(auroc: float, ci) -> str:
+    """``"0.912 [0.88, 0.94]"``, with ``" (chance)"`` when no better than chance."""
+    if not ci:
+        return f"{auroc:.3f}"
+    verdict = evidence.auroc_verdict(auroc, ci)
+    flag = " (chance)" if verdict == "no better than chance" else f" ({verdict})" if verdict else ""
+    return f"{auroc:.3f} [{ci[0]:.2f}, {ci[1]:.2f}]{flag}"
+
+
+def _verdict(rows: list[dict], model: str, kind: str) -> str | None:
+    row = next(r for r in rows if r["model"] == model)
+    return evidence.auroc_verdict(_mean_auroc(row["auroc"][kind]), mean_interval(row, kind))
 
 
 @dataclass
@@ -232,21 +266,24 @@ class Novelty(Experiment):
             if cands:
                 best[kind] = max(cands)
         parts = []
+        verdicts = {k: _verdict(rows, m, k) for k, (_, m) in best.items()}
         if "log_px" in best:
             parts.append(
                 f"log p(x) of {best['log_px'][1]} reached a mean AUROC of {best['log_px'][0]:.2f}"
+                + (f" ({verdicts['log_px']})" if verdicts["log_px"] else "")
             )
         if "max_softmax" in best:
             parts.append(
                 f"the best max-softmax score ({best['max_softmax'][1]}) "
                 f"{best['max_softmax'][0]:.2f}"
+                + (f" ({verdicts['max_softmax']})" if verdicts["max_softmax"] else "")
             )
         text = "Over the out-of-distribution sets, " + " and ".join(parts) + "."
-        fooled = [
+        fooled = [  # below 0.5 beyond noise: the interval lies under chance (when known)
             (a, r["model"], s)
             for r in rows
             for s, a in r["auroc"].get("max_softmax", {}).items()
-            if a < 0.5
+            if a < 0.5 and r.get("auroc_ci", {}).get("max_softmax", {}).get(s, [0, 0])[1] < 0.5
         ]
         if fooled:
             a, m, s = min(fooled)
@@ -284,8 +321,15 @@ class Novelty(Experiment):
                 label = "log p(x)" if kind == "log_px" else "max softmax"
                 if kind == "log_px" and r.get("likelihood") == "bound":
                     label += " (a bound)"
-                rows.append([r["model"], label] + [f"{vals[s]:.3f}" for s in result.sets])
-        return table(head, rows)
+                cis = r.get("auroc_ci", {}).get(kind, {})
+                rows.append(
+                    [r["model"], label] + [_auroc_cell(vals[s], cis.get(s)) for s in result.sets]
+                )
+        return table(head, rows) + note(
+            "AUROC: 0.5 is chance, 1 a perfect detector; [low, high] is a 95 % interval "
+            "(Hanley & McNeil 1982). '(chance)': the interval includes 0.5 or the AUROC is "
+            f"below {evidence.AUROC_USEFUL}, no better than chance for flagging inputs."
+        )
 
     def figure(self, result: NoveltyResult, style: Style, classes: list[str]):
         """AUROC per model, score and OOD set (bars); histogram of log p(x) for the best artist."""
@@ -339,5 +383,6 @@ class Novelty(Experiment):
         row = next((r for r in result.rows if r["model"] == model), None)
         if row is None:
             return {"novelty AUROC": "-"}
-        best = max(sum(v.values()) / len(v) for v in row["auroc"].values())
-        return {"novelty AUROC": f"{best:.2f}"}
+        best, kind = max((_mean_auroc(v), k) for k, v in row["auroc"].items())
+        flag = " (chance)" if evidence.auroc_verdict(best, mean_interval(row, kind)) else ""
+        return {"novelty AUROC": f"{best:.2f}{flag}"}

@@ -23,6 +23,7 @@ from genvsdisc.data import train_test_split
 from genvsdisc.data.dataset import Dataset
 from genvsdisc.engine import InProcessEngine
 from genvsdisc.exceptions import ParameterError, unknown_name_error
+from genvsdisc.experiments import evidence
 from genvsdisc.experiments.accuracy import Accuracy
 from genvsdisc.experiments.base import (
     ExperimentResult,
@@ -44,33 +45,20 @@ __all__ = [
     "compare",
 ]
 
-#: Default models per modality, with the reason each is there. The first
-#: available generative / discriminative entry of each role is taken.
-DEFAULT_MODELS = {
-    "tabular": [
-        ("gaussian_nb", "classic pair: naive Bayes"),
-        ("logreg", "classic pair: logistic regression"),
-        ("gmm", "strongest practical generative model for tables"),
-        ("hgb", "strongest practical discriminative model for tables"),
-    ],
-    "image": [
-        ("gaussian_nb", "classic pair: naive Bayes"),
-        ("logreg", "classic pair: logistic regression"),
-        ("gmm", "strongest practical generative model for images"),
-        ("knn", "strongest practical discriminative model for small images"),
-    ],
-    "text": [
-        (
-            "multinomial_nb",
-            "classic pair: naive Bayes (also the strongest practical generative model for text)",
-        ),
-        (
-            "logreg",
-            "classic pair: logistic regression (also the strongest practical "
-            "discriminative model for text)",
-        ),
-    ],
-}
+
+def _defaults(modality: str) -> list[tuple[str, str]]:
+    """``(model, why)`` of every model in the default pairs of ``modality``, in pair order."""
+    out = {}
+    for g, d, why in evidence.DEFAULT_PAIRS[modality]:
+        out.setdefault(g, f"{why}: the artist")
+        out.setdefault(d, f"{why}: the detective")
+    return list(out.items())
+
+
+#: Default models per modality, with the reason each is there: the models of the
+#: matched pairs in :data:`genvsdisc.experiments.evidence.DEFAULT_PAIRS`, so every
+#: default comparison is like with like (or says plainly that it is not).
+DEFAULT_MODELS = {modality: _defaults(modality) for modality in evidence.DEFAULT_PAIRS}
 
 
 def select_models(modality: str, names=None, *, deep: bool = False) -> tuple[list[str], list[dict]]:
@@ -87,7 +75,7 @@ def select_models(modality: str, names=None, *, deep: bool = False) -> tuple[lis
     -------
     names : list of str
     info : list of dict
-        name, family, likelihood, description, deep, picked (the reason).
+        name, family, boundary, likelihood, description, deep, picked (the reason).
 
     Raises
     ------
@@ -119,6 +107,7 @@ def select_models(modality: str, names=None, *, deep: bool = False) -> tuple[lis
         {
             "name": n,
             "family": specs[n].family,
+            "boundary": specs[n].boundary,
             "likelihood": specs[n].likelihood,
             "description": specs[n].description,
             "deep": specs[n].deep,
@@ -272,14 +261,16 @@ def compare(
         dataset=_dataset_info(ds, train, test, settings, notes),
         settings=settings.to_dict(),
         models=info,
-        model_choice=_choice_sentence(info, models is None),
+        model_choice=_choice_sentence(info, models is None, ds.modality),
         engine=engine.describe(),
         command=command,
     )
+    record["pairs"] = evidence.pairs_for(names, evidence.preferred(ds.modality))
     ctx = RunContext(train, test, names, settings, engine.data(train, test))
     planned, skipped = _schedule(exp_names, ctx)
     outputs = _run(engine, planned, exp_names, progress)
-    first = outputs[Accuracy.name]
+    # split 0's fits (keyed by model name; other splits are keyed (model, split))
+    first = {k: v for k, v in outputs[Accuracy.name].items() if isinstance(k, str)}
     ctx = replace(ctx, settings=fix_tuned(settings, first), fits={})
     record["settings"] = ctx.settings.to_dict()
     _collect(record, exp_names, skipped, outputs, ctx)
@@ -302,7 +293,7 @@ def _schedule(exp_names, ctx: RunContext) -> tuple[dict, dict]:
     skipped : dict ``{experiment: reason}``
     """
     first = get_experiment(Accuracy.name).plan(ctx)
-    grid = replace(ctx, fits=first)
+    grid = replace(ctx, fits={k: v for k, v in first.items() if isinstance(k, str)})
     planned, skipped = {Accuracy.name: first}, {}
     for name in exp_names:
         if name == Accuracy.name:
@@ -381,11 +372,16 @@ def _dataset_info(ds, train, test, settings, notes) -> dict:
     }
 
 
-def _choice_sentence(info: list[dict], default: bool) -> str:
+def _choice_sentence(info: list[dict], default: bool, modality: str) -> str:
+    """Which models ran, why, and the artist-detective pairs compared (matched or not)."""
     gen = [m["name"] for m in info if m["family"] == "generative"]
     disc = [m["name"] for m in info if m["family"] == "discriminative"]
     how = "picked by default for this kind of data" if default else "named with --models"
-    return (
+    pairs = evidence.pairs_for([m["name"] for m in info], evidence.preferred(modality))
+    text = (
         f"Models {how}: generative {', '.join(gen) or 'none'}; "
         f"discriminative {', '.join(disc) or 'none'}."
     )
+    if pairs:
+        text += " Pairs compared: " + "; ".join(evidence.pair_text(p) for p in pairs) + "."
+    return text

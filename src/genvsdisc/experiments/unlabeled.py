@@ -20,6 +20,7 @@ import numpy as np
 from sklearn.semi_supervised import SelfTrainingClassifier
 
 from genvsdisc.exceptions import GenvsdiscError
+from genvsdisc.experiments import evidence
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext, Skip
 from genvsdisc.experiments.common import (
     Settings,
@@ -31,7 +32,7 @@ from genvsdisc.experiments.common import (
 )
 from genvsdisc.models import get_spec
 from genvsdisc.report.plots import Style, log_axis, panel_per_model
-from genvsdisc.report.tables import note, pct, pm, rank_value, summary_pct, table
+from genvsdisc.report.tables import note, pct, pm, summary_pct, table
 
 __all__ = ["Unlabeled", "UnlabeledResult", "label_counts", "evaluate", "variants_for"]
 
@@ -175,6 +176,10 @@ class UnlabeledResult(ExperimentResult):
         could not be fitted), ``per_seed`` (seeds, ks), ``error`` (first message or None).
     errors : dict
         ``{model: message}`` of the models that failed.
+    chance : float, optional
+        Accuracy of always answering the most frequent test class (at least 1/K).
+    n_test : int, optional
+        Test rows scored.
     """
 
     labels_per_class: list[int]
@@ -184,6 +189,8 @@ class UnlabeledResult(ExperimentResult):
     seeds: list[int]
     rows: list[dict]
     errors: dict
+    chance: float | None = None
+    n_test: int | None = None
 
     def model_errors(self) -> dict[str, str]:
         return self.errors
@@ -198,7 +205,11 @@ class Unlabeled(Experiment):
         "Rows without labels still show what the data looks like, which is exactly what "
         "the artist models: EM guesses their labels, refits p(x|y) on them, and repeats "
         "(Nigam et al. 2000). The detective only models labels given x, so unlabeled rows "
-        "tell it nothing directly; self-training feeds it its own confident guesses."
+        "tell it nothing directly; self-training feeds it its own confident guesses. "
+        "Either can hurt: when the artist's picture of p(x|y) is wrong, EM fits the "
+        "unlabeled rows at the labels' expense (Nigam et al. saw this too), and "
+        "self-training can learn from its own mistakes; the finding above says which "
+        "happened here."
     )
     result_type = UnlabeledResult
     summary_headers = ("fewest labels",)
@@ -253,32 +264,60 @@ class Unlabeled(Experiment):
             seeds=list(settings.grid_seeds),
             rows=rows,
             errors=errors,
+            chance=evidence.chance_rate(ctx.test.y, len(ctx.test.classes)),
+            n_test=int(ctx.test.n_samples),
         )
 
     def finding(self, result: UnlabeledResult, dataset: str) -> str:
         ks, rows = result.labels_per_class, result.rows
-        em = [r for r in rows if r["variant"] == "em"]
-        disc = [r for r in rows if r["family"] == "discriminative"]
+        if not rows:
+            return "No model could be scored."
         text = []
-        if em:
-            r = max(em, key=lambda r: rank_value(r["mean"][0]))
-            sup = next(x for x in rows if x["model"] == r["model"] and x["variant"] == "supervised")
-            text.append(
-                f"With {ks[0]} label(s) per class, {r['model']} with EM over the unlabeled rows "
-                f"reached {pct(r['mean'][0])} against {pct(sup['mean'][0])} from the labeled "
-                "rows alone"
+        for r in rows:  # every use of unlabeled rows against the same model on labels alone
+            if r["variant"] == "supervised":
+                continue
+            sup = next(
+                (x for x in rows if x["model"] == r["model"] and x["variant"] == "supervised"),
+                None,
             )
-        if disc:
-            r = max(disc, key=lambda r: rank_value(r["mean"][0]))
-            text.append(
-                f"the best discriminative variant, {r['label']}, reached {pct(r['mean'][0])}"
+            if sup is None or r["per_seed"] is None:
+                continue
+            iv = evidence.paired_interval(
+                np.asarray(r["per_seed"])[:, 0],
+                np.asarray(sup["per_seed"])[:, 0],
+                unit="label draws",
             )
-        return ("; ".join(text) + ".") if text else "No model could be scored."
+            how = VARIANT_TEXT[r["variant"]]
+            if evidence.differs(iv) and iv["diff"] < 0:  # a harm, said as loudly as a gain
+                text.append(
+                    f"HARM: {how} lowered {r['model']} from {pct(sup['mean'][0])} to "
+                    f"{pct(r['mean'][0])} with {ks[0]} label(s) per class "
+                    f"({evidence.points(iv)})"
+                )
+            elif evidence.differs(iv):
+                text.append(
+                    f"{how} raised {r['model']} from {pct(sup['mean'][0])} to "
+                    f"{pct(r['mean'][0])} with {ks[0]} label(s) per class "
+                    f"({evidence.points(iv)})"
+                )
+            else:
+                move = "a drop" if iv["diff"] < 0 else "a rise" if iv["diff"] > 0 else "no change"
+                text.append(
+                    f"{how} took {r['model']} from {pct(sup['mean'][0])} to "
+                    f"{pct(r['mean'][0])} ({move}, but too close to call: {evidence.points(iv)})"
+                )
+        return (
+            "; ".join(text) + ". " if text else ""
+        ) + "Hyper-parameters were fixed on all training labels, as in the learning curve."
 
     def table(self, result: UnlabeledResult) -> str:
         head = ["model (variant)"] + [f"{k} per class (%)" for k in result.labels_per_class]
         rows = [
-            [r["label"]] + [pm(m, s) for m, s in zip(r["mean"], r["std"], strict=True)]
+            [r["label"]]
+            + [
+                pm(m, s) + (_chance_flag(result, r, j) if m is not None else "")
+                for j, (m, s) in enumerate(zip(r["mean"], r["std"], strict=True))
+            ]
             for r in result.rows
         ]
         notes = "".join(
@@ -293,8 +332,10 @@ class Unlabeled(Experiment):
             else ""
         )
         grid = note(
-            f"Mean ± spread over {len(result.seeds)} draw(s) of the labeled rows; up to "
-            f"{result.max_pool} other training rows form the unlabeled pool{cap}."
+            f"Mean ± standard error over {len(result.seeds)} draw(s) of the labeled rows; up to "
+            f"{result.max_pool} other training rows form the unlabeled pool{cap}. "
+            "Every model's hyper-parameters were fixed once on all training labels (as in "
+            "the learning curve), which a user with k labels per class could not do."
         )
         return table(head, rows) + notes + grid
 
@@ -325,7 +366,17 @@ class Unlabeled(Experiment):
 
     def summary(self, result: UnlabeledResult, model: str) -> dict[str, str]:
         """The model's best variant with the fewest labels."""
-        values = [r["mean"][0] for r in result.rows if r["model"] == model]
-        if not values or any(v is None for v in values):
+        mine = [r for r in result.rows if r["model"] == model]
+        if not mine or any(r["mean"][0] is None for r in mine):
             return {"fewest labels": "-"}
-        return {"fewest labels": summary_pct(max(values))}
+        best = max(mine, key=lambda r: r["mean"][0])
+        return {"fewest labels": summary_pct(best["mean"][0]) + _chance_flag(result, best)}
+
+
+def _chance_flag(result: UnlabeledResult, row: dict, j: int = 0) -> str:
+    """`` (chance)`` when ``row`` with the ``j``-th label count is within noise of the
+    majority rate, else ``""``."""
+    if result.chance is None or row["per_seed"] is None:
+        return ""
+    acc = np.asarray(row["per_seed"], dtype=float)[:, j]
+    return " (chance)" if evidence.at_chance(acc, result.chance, result.n_test or 0) else ""

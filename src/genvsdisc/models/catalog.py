@@ -23,6 +23,7 @@ _TORCH = "genvsdisc.models.torch"
 CATALOG: tuple[ModelSpec, ...] = (
     ModelSpec(
         name="gaussian_nb",
+        boundary="quadratic",
         estimator=f"{_GEN}.naive_bayes:GaussianNaiveBayes",
         family="generative",
         modalities=("tabular", "image"),
@@ -35,6 +36,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="bernoulli_nb",
+        boundary="linear",
         estimator=f"{_GEN}.naive_bayes:BernoulliNaiveBayes",
         family="generative",
         modalities=("tabular", "image"),
@@ -47,6 +49,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="multinomial_nb",
+        boundary="linear",
         estimator=f"{_GEN}.multinomial:MultinomialNaiveBayes",
         family="generative",
         modalities=("tabular", "image", "text"),
@@ -59,6 +62,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="lda",
+        boundary="linear",
         estimator=f"{_GEN}.gaussian:LinearDiscriminant",
         family="generative",
         modalities=("tabular", "image"),
@@ -71,6 +75,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="qda",
+        boundary="quadratic",
         estimator=f"{_GEN}.gaussian:QuadraticDiscriminant",
         family="generative",
         modalities=("tabular", "image"),
@@ -83,6 +88,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="gmm",
+        boundary="flexible",
         estimator=f"{_GEN}.mixture:ClassMixture",
         family="generative",
         modalities=("tabular", "image"),
@@ -94,6 +100,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="kde",
+        boundary="flexible",
         estimator=f"{_GEN}.kde:ClassKernelDensity",
         family="generative",
         modalities=("tabular", "image"),
@@ -104,6 +111,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="ngram_lm",
+        boundary="flexible",
         estimator=f"{_GEN}.ngram:NGramLMClassifier",
         family="generative",
         modalities=("text",),
@@ -115,6 +123,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="cvae",
+        boundary="flexible",
         estimator=f"{_TORCH}.vae:CVAEClassifier",
         family="generative",
         modalities=("image",),
@@ -127,6 +136,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="diffusion",
+        boundary="flexible",
         estimator=f"{_TORCH}.diffusion:DiffusionClassifier",
         family="generative",
         modalities=("image",),
@@ -139,6 +149,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="transformer_lm",
+        boundary="flexible",
         estimator=f"{_TORCH}.transformer_lm:TransformerLMClassifier",
         family="generative",
         modalities=("text",),
@@ -150,6 +161,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="logreg",
+        boundary="linear",
         estimator=f"{_DISC}.linear:LogReg",
         family="discriminative",
         modalities=("tabular", "image", "text"),
@@ -160,6 +172,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="linear_svm",
+        boundary="linear",
         estimator=f"{_DISC}.linear:LinearSVM",
         family="discriminative",
         modalities=("tabular", "image", "text"),
@@ -169,6 +182,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="mlp",
+        boundary="flexible",
         estimator=f"{_DISC}.mlp:MLP",
         family="discriminative",
         modalities=("tabular", "image"),
@@ -179,6 +193,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="hgb",
+        boundary="flexible",
         estimator=f"{_DISC}.boosting:HGB",
         family="discriminative",
         modalities=("tabular", "image"),
@@ -190,6 +205,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="knn",
+        boundary="flexible",
         estimator=f"{_DISC}.neighbors:KNN",
         family="discriminative",
         modalities=("tabular", "image"),
@@ -198,6 +214,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="cnn",
+        boundary="flexible",
         estimator=f"{_TORCH}.cnn:CNNClassifier",
         family="discriminative",
         modalities=("image",),

@@ -28,6 +28,9 @@ class ModelSpec:
         Which of ``tabular``, ``image``, ``text`` the model accepts.
     likelihood : {"exact", "bound", "unnormalised", "none"}
         How ``score_samples`` relates to log p(x); "none" for discriminative models.
+    boundary : {"linear", "quadratic", "flexible"}
+        The form of the decision boundary the model can draw in its input features:
+        like-with-like comparisons pair an artist and a detective of the same form.
     description : str
         One line for ``genvsdisc models``.
     estimator : str
@@ -61,6 +64,7 @@ class ModelSpec:
     likelihood: Literal["exact", "bound", "unnormalised", "none"]
     description: str
     estimator: str
+    boundary: Literal["linear", "quadratic", "flexible"]
     handles_missing: bool = False
     semi_supervised: bool = False
     partial_fit: bool = False

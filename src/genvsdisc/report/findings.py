@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from genvsdisc.experiments import evidence
 from genvsdisc.experiments.generation import GenerationResult
-from genvsdisc.experiments.learning_curve import LearningCurveResult, crossings
+from genvsdisc.experiments.learning_curve import LearningCurveResult
 from genvsdisc.experiments.missing import MissingResult, half_index
-from genvsdisc.experiments.novelty import NoveltyResult
+from genvsdisc.experiments.novelty import NoveltyResult, mean_interval
 from genvsdisc.experiments.unlabeled import UnlabeledResult
 from genvsdisc.report.tables import pct, rank_value
 
-__all__ = ["recommendation"]
+__all__ = ["recommendation", "advice_novelty"]
 
 
 def _ok(record: dict, name: str, result_type):
@@ -27,36 +28,42 @@ def _ok(record: dict, name: str, result_type):
 
 
 def recommendation(record: dict) -> list[str]:
-    """Advice for this data, one line per question, from the numbers in ``record``."""
+    """Advice for this data, one line per question, from the numbers in ``record``.
+
+    Every line that prefers one model to another is gated by an interval on
+    their difference: "too close to call" when it includes zero.
+    """
     out = []
     lc = _ok(record, "learning_curve", LearningCurveResult)
-    if lc and lc.curves:
-        out.append(_advice_size(lc))
+    if lc and lc.pairs:
+        out += [_advice_size(p, lc.sizes) for p in lc.pairs]
     missing = _ok(record, "missing", MissingResult)
     if missing and missing.rows:
         j = half_index(missing.fractions)
-        r = max(missing.rows, key=lambda r: rank_value(r["mean"][j]))
         out.append(
-            f"If fields go missing at prediction time, use {r['label']}: "
-            f"{pct(r['mean'][j])} with {missing.fractions[j]:.0%} of them gone."
+            _advice_best(
+                missing.rows,
+                j,
+                f"If fields go missing at prediction time "
+                f"({missing.fractions[j]:.0%} of them gone)",
+                unit="masks",
+                resolution=1 / max(missing.n_rows, 1),
+            )
         )
     unlabeled = _ok(record, "unlabeled", UnlabeledResult)
     if unlabeled and unlabeled.rows:
-        r = max(unlabeled.rows, key=lambda r: rank_value(r["mean"][0]))
         out.append(
-            f"With only {unlabeled.labels_per_class[0]} label(s) per class and many "
-            f"unlabeled rows, use {r['label']} ({pct(r['mean'][0])})."
+            _advice_best(
+                unlabeled.rows,
+                0,
+                f"With only {unlabeled.labels_per_class[0]} label(s) per class and many "
+                "unlabeled rows",
+                unit="label draws",
+            )
         )
     novelty = _ok(record, "novelty", NoveltyResult)
     if novelty and novelty.rows:
-        cands = [
-            (np.mean(list(v.values())), r["model"], k)
-            for r in novelty.rows
-            for k, v in r["auroc"].items()
-        ]
-        auc, m, k = max(cands)
-        score = "its log p(x)" if k == "log_px" else "its max-softmax confidence"
-        out.append(f"To flag unusual inputs, use {m} with {score} (mean AUROC {auc:.2f}).")
+        out.append(advice_novelty(novelty.rows))
     generation = _ok(record, "generation", GenerationResult)
     if generation:
         rows = [r for r in generation.rows if r["family"] == "generative" and "cas" in r]
@@ -75,19 +82,81 @@ def recommendation(record: dict) -> list[str]:
     return out
 
 
-def _advice_size(lc: LearningCurveResult) -> str:
-    curves, sizes = lc.curves, lc.sizes
-    first = max(curves, key=lambda m: rank_value(curves[m]["mean"][0]))
-    last = max(curves, key=lambda m: rank_value(curves[m]["mean"][-1]))
-    if first == last:
-        return (
-            f"At every training size tried ({sizes[0]} to {sizes[-1]} rows) "
-            f"{first} was the best choice."
-        )
-    cross = crossings(sizes, curves[first]["mean"], curves[last]["mean"])
-    where = f"~{cross[-1]['size']:.0f}" if cross else f"{sizes[len(sizes) // 2]}"
+def _advice_size(pair: dict, sizes: list[int]) -> str:
+    """One pair's advice by training size, each end gated by its interval."""
+    g, d = pair["generative"], pair["discriminative"]
     return (
-        f"With fewer than {where} labeled rows use {first} "
-        f"({pct(curves[first]['mean'][0])} at {sizes[0]}); with more, use {last} "
-        f"({pct(curves[last]['mean'][-1])} at {sizes[-1]})."
+        f"Data size, pair {evidence.pair_text(pair)}: with {sizes[0]} labeled rows "
+        f"{evidence.versus(g, d, pair['gap'][0])}; with {sizes[-1]}, "
+        f"{evidence.versus(g, d, pair['gap'][-1])}."
+    )
+
+
+def _advice_best(
+    rows: list[dict], j: int, situation: str, unit: str, resolution: float = 0.0
+) -> str:
+    """The best row at column ``j``, recommended only when it beats the best row of the
+    other family beyond noise (paired over the same seeds), else "too close to call"."""
+    best = max(rows, key=lambda r: rank_value(r["mean"][j]))
+    other = [r for r in rows if r["family"] != best["family"]]
+    if not other:
+        return (
+            f"{situation}, {best['label']} scored best ({pct(best['mean'][j])}); "
+            "no other family ran."
+        )
+    rival = max(other, key=lambda r: rank_value(r["mean"][j]))
+    iv = evidence.paired_interval(_column(best, j), _column(rival, j), resolution=resolution)
+    forms = evidence.form_note(best["model"], rival["model"])
+    if evidence.differs(iv):
+        return (
+            f"{situation}, use {best['label']} ({pct(best['mean'][j])}); "
+            f"{evidence.versus(best['label'], rival['label'], iv)}; {forms}."
+        )
+    return (
+        f"{situation}, {evidence.versus(best['label'], rival['label'], iv)}: "
+        f"{pct(best['mean'][j])} against {pct(rival['mean'][j])}; {forms}."
+    )
+
+
+def _column(row: dict, j: int) -> np.ndarray:
+    """A row's per-seed values at column ``j``: unlabeled rows hold ``per_seed`` as
+    (seeds, ks), missing-features rows as (fractions, seeds)."""
+    per = np.asarray(row["per_seed"], dtype=float)
+    return per[:, j] if "variant" in row else per[j]
+
+
+def advice_novelty(rows: list[dict]) -> str:
+    """The novelty score to use, or why none is: an AUROC whose interval includes 0.5,
+    or below 0.6, is no better than chance and is never recommended."""
+    cands = []
+    for r in rows:
+        for kind in r["auroc"]:
+            auc = float(np.mean(list(r["auroc"][kind].values())))
+            iv = mean_interval(r, kind)
+            cands.append((auc, iv, r["model"], kind))
+    cands.sort(key=lambda c: -c[0])
+    auc, iv, m, kind = cands[0]
+    score = "its log p(x)" if kind == "log_px" else "its max-softmax confidence"
+    verdict = evidence.auroc_verdict(auc, iv)
+    if verdict:
+        return (
+            f"To flag unusual inputs: no score here is worth using; the best, {m} with "
+            f"{score}, has mean AUROC {auc:.2f} [{iv[0]:.2f}, {iv[1]:.2f}], {verdict}."
+        )
+    rivals = [c for c in cands[1:] if c[2] != m]
+    if rivals:
+        r_auc, r_iv, r_m, r_kind = rivals[0]
+        # independent halves combined: the two scores are not paired row by row here
+        half = float(np.hypot((iv[1] - iv[0]) / 2, (r_iv[1] - r_iv[0]) / 2))
+        gap = {"diff": auc - r_auc, "low": auc - r_auc - half, "high": auc - r_auc + half}
+        if not evidence.differs(gap):
+            r_score = "log p(x)" if r_kind == "log_px" else "max-softmax"
+            return (
+                f"To flag unusual inputs, {m} ({score}, mean AUROC {auc:.2f}) and {r_m} "
+                f"({r_score}, {r_auc:.2f}) are too close to call (difference {gap['diff']:+.2f}, "
+                f"interval [{gap['low']:+.2f}, {gap['high']:+.2f}])."
+            )
+    return (
+        f"To flag unusual inputs, use {m} with {score} (mean AUROC {auc:.2f}, "
+        f"interval [{iv[0]:.2f}, {iv[1]:.2f}])."
     )

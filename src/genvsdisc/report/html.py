@@ -81,8 +81,11 @@ def _section(
 def _header(record) -> str:
     ds = record["dataset"]
     models = table(
-        ["model", "family", "likelihood", "why it is here"],
-        [[m["name"], m["family"], m["likelihood"], m["picked"]] for m in record["models"]],
+        ["model", "family", "boundary", "likelihood", "why it is here"],
+        [
+            [m["name"], m["family"], m.get("boundary", "-"), m["likelihood"], m["picked"]]
+            for m in record["models"]
+        ],
     )
     notes = "".join(f"<li>{escape(n)}</li>" for n in ds.get("notes", []))
     tuned = {m: p for m, p in record["settings"].get("model_params", {}).items() if p}
@@ -99,7 +102,9 @@ def _header(record) -> str:
         f"<p>{escape(ds['description'])}. {ds['n_samples']} rows, "
         f"{ds['n_features'] if ds['n_features'] is not None else 'raw-text'} features, "
         f"{len(ds['classes'])} classes; split {ds['n_train']} train / {ds['n_test']} test "
-        f"(stratified, seed {ds['split_seed']}); seeds {', '.join(map(str, seeds))}.</p>"
+        f"(stratified, seed {ds['split_seed']}); seeds {', '.join(map(str, seeds))}; "
+        f"accuracy over {record['settings'].get('n_splits', 1)} stratified splits, the "
+        "learning curve over one split per seed.</p>"
         f"<p>{escape(record['model_choice'])}</p>{models}"
         + (
             f'<p class="note">Hyper-parameters each model chose by itself on the full '

@@ -54,10 +54,13 @@ def pct(x) -> str:
 
 
 def pm(mean, std) -> str:
-    """Mean ± spread in percent, ``"91.2 ± 1.3"``."""
+    """Mean ± standard error in percent, ``"91.2 ± 1.3"``; the mean alone when there is
+    no standard error (one repetition: no spread is known, so none is printed)."""
     if pct(mean) == "n/a":
         return "n/a"
-    return f"{100 * mean:.1f} ± {100 * (std or 0):.1f}"
+    if missing_value(std):
+        return f"{100 * mean:.1f}"
+    return f"{100 * mean:.1f} ± {100 * std:.1f}"
 
 
 def summary_pct(x) -> str:

@@ -255,8 +255,10 @@
       if (items.some((m) => m.name === preferred)) sel.value = preferred;
       sel.dataset.desc = JSON.stringify(Object.fromEntries(items.map((m) => [m.name, m.description])));
     };
+    // a matched pair by default: both draw flexible boundaries, so the gap is
+    // family, not flexibility (the caption says so, and says it when a pick mismatches)
     fill("gen-model", data.generative, "gmm");
-    fill("disc-model", data.discriminative, "logreg");
+    fill("disc-model", data.discriminative, "knn");
     describeModels();
   }
 
