@@ -161,8 +161,8 @@ class LearningCurveResult(ExperimentResult):
         ``{"generative" | "discriminative": best mean accuracy per size}``
         (both families present only).
     crossings : list of dict, optional
-        Kept for records written before pairs had intervals (``{"size", "after"}``);
-        no longer filled: a single crossing point claims more than the noise
+        Read from records written before pairs had intervals (``{"size", "after"}``);
+        never written now: a single crossing point claims more than the noise
         allows, so see each pair's ``range`` instead.
     leader_smallest, leader_largest : str, optional
         ``generative``, ``discriminative`` or ``tie`` at the smallest / largest size
@@ -352,22 +352,16 @@ class LearningCurve(Experiment):
             st = style.of(name)
             a.plot(sizes, mean, label=f"{name} ({c['family'][:3]}.)", lw=1.8, ms=4, **st)
             a.fill_between(sizes, mean - std, mean + std, color=st["color"], alpha=0.15, lw=0)
-        cross = result.crossings or []
-        if len(cross) == 1:
-            a.axvline(cross[0]["size"], color="#777777", ls="--", lw=1)
+        # the sizes where the first pair's curves are within noise (its interval
+        # on the gap includes 0): shaded, never a single crossing line
+        close = result.pairs[0]["range"] if result.pairs else {}
+        if close.get("from") is not None:
+            pair = result.pairs[0]
+            a.axvspan(close["from"], close["to"], color="#999999", alpha=0.15, lw=0)
             a.text(
-                cross[0]["size"],
+                close["from"],
                 a.get_ylim()[0],
-                f" cross ~{cross[0]['size']:.0f}",
-                fontsize=8,
-                va="bottom",
-            )
-        elif cross:  # several: the families trade the lead within that span
-            a.axvspan(cross[0]["size"], cross[-1]["size"], color="#999999", alpha=0.15, lw=0)
-            a.text(
-                cross[0]["size"],
-                a.get_ylim()[0],
-                " families trade the lead",
+                f" {pair['generative']} vs {pair['discriminative']}: within noise",
                 fontsize=8,
                 va="bottom",
             )
