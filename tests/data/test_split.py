@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from genvsdisc.data import Dataset, load, train_test_split
-from genvsdisc.exceptions import DataWarning, ParameterError
+from genvsdisc.data.split import drop_small_classes
+from genvsdisc.exceptions import DataError, DataWarning, ParameterError
 
 
 def _tiny(labels):
@@ -72,3 +73,23 @@ def test_split_test_side_smaller_than_classes_falls_back():
 def test_split_bad_test_size(bad):
     with pytest.raises(ParameterError, match=r"test_size must"):
         train_test_split(_tiny([0, 0, 1, 1, 2, 2, 0, 1, 2, 0]), test_size=bad)
+
+
+def test_split_share_too_small_for_every_class_is_enlarged_to_one_row_each():
+    ds = _tiny([0, 0, 1, 1, 2, 2])  # 30 % of 6 rounds up to 2 rows: too few for 3 classes
+    with pytest.warns(DataWarning, match=r"test side enlarged from 2 to 3 rows"):
+        train, test = train_test_split(ds, test_size=0.3, random_state=0)
+    assert sorted(test.y) == [0, 1, 2] and sorted(train.y) == [0, 1, 2]
+
+
+def test_drop_small_classes_reindexes_and_notes():
+    ds = _tiny([0, 0, 0, 1, 2, 2])
+    with pytest.warns(DataWarning, match=r"1 class\(es\) with fewer than 2 rows left out \('b'\)"):
+        out, notes = drop_small_classes(ds)
+    assert out.classes == ["a", "c"] and list(out.y) == [0, 0, 0, 1, 1]
+    assert len(notes) == 1 and notes[0] in out.notes
+
+
+def test_drop_small_classes_refuses_when_fewer_than_two_classes_remain():
+    with pytest.raises(DataError, match=r"1 class\(es\) have at least 2 rows; expected at least 2"):
+        drop_small_classes(_tiny([0, 0, 0, 1]))

@@ -20,6 +20,7 @@ from tqdm.auto import tqdm
 
 from genvsdisc import results as results_mod
 from genvsdisc.data import train_test_split
+from genvsdisc.data.split import drop_small_classes
 from genvsdisc.data.dataset import Dataset
 from genvsdisc.engine import InProcessEngine
 from genvsdisc.exceptions import ParameterError, unknown_name_error
@@ -181,10 +182,10 @@ def prepare(ds: Dataset, settings: Settings):
     train, test : Dataset
     notes : list of str
     """
+    ds, notes = drop_small_classes(ds)  # a one-row class can be neither learned nor tested
     train, test = train_test_split(
         ds, test_size=settings.test_size, random_state=settings.split_seed
     )
-    notes = []
     sub_train = _subsample(train, settings.max_train, settings.split_seed)
     sub_test = _subsample(test, settings.max_test, settings.split_seed)
     if sub_train is not train or sub_test is not test:
@@ -370,7 +371,7 @@ def _dataset_info(ds, train, test, settings, notes) -> dict:
         "n_samples": ds.n_samples,
         "n_features": ds.n_features,
         "feature_names": list(ds.feature_names)[:200],
-        "classes": list(ds.classes),
+        "classes": list(train.classes),  # classes left out by prepare are not compared
         "class_counts": ds.class_counts(),
         "image_shape": list(ds.image_shape) if ds.image_shape else None,
         "n_train": train.n_samples,
