@@ -20,8 +20,8 @@ from tqdm.auto import tqdm
 
 from genvsdisc import results as results_mod
 from genvsdisc.data import train_test_split
-from genvsdisc.data.split import drop_small_classes
 from genvsdisc.data.dataset import Dataset
+from genvsdisc.data.split import drop_small_classes
 from genvsdisc.engine import InProcessEngine
 from genvsdisc.exceptions import ParameterError, unknown_name_error
 from genvsdisc.experiments.accuracy import Accuracy
