@@ -11,7 +11,7 @@ from genvsdisc.data._checks import warn
 from genvsdisc.data.dataset import Dataset
 from genvsdisc.exceptions import DataError, ParameterError
 
-__all__ = ["train_test_split", "drop_small_classes"]
+__all__ = ["train_test_split", "drop_small_classes", "keep_classes"]
 
 
 def _n_test(test_size, n: int) -> int:
@@ -124,9 +124,7 @@ def drop_small_classes(dataset: Dataset, *, min_rows: int = 2) -> tuple[Dataset,
             f"{_counts_text(dataset.classes, counts)})"
         )
     small = [c for c, k in zip(dataset.classes, counts, strict=True) if k < min_rows]
-    out = dataset.subset(np.isin(dataset.y, keep))
-    out.y = np.searchsorted(keep, out.y)  # old index -> position among the kept classes
-    out.classes = [dataset.classes[i] for i in keep]
+    out = keep_classes(dataset, keep)
     shown = ", ".join(f"'{c}'" for c in small[:5]) + (" ..." if len(small) > 5 else "")
     note = (
         f"{len(small)} class(es) with fewer than {min_rows} rows left out ({shown}): a class "
@@ -135,6 +133,15 @@ def drop_small_classes(dataset: Dataset, *, min_rows: int = 2) -> tuple[Dataset,
     warn(f"{dataset.name}: {note}")
     out.notes = [*out.notes, note]
     return out, [note]
+
+
+def keep_classes(dataset: Dataset, keep) -> Dataset:
+    """The rows of the classes with indices ``keep`` (sorted), re-indexed 0..len(keep)-1."""
+    keep = np.sort(np.asarray(keep, dtype=int))
+    out = dataset.subset(np.isin(dataset.y, keep))
+    out.y = np.searchsorted(keep, out.y)  # old index -> position among the kept classes
+    out.classes = [dataset.classes[i] for i in keep]
+    return out
 
 
 def _counts_text(classes, counts) -> str:

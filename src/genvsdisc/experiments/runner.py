@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 from genvsdisc import results as results_mod
 from genvsdisc.data import train_test_split
 from genvsdisc.data.dataset import Dataset
-from genvsdisc.data.split import drop_small_classes
+from genvsdisc.data.split import drop_small_classes, keep_classes
 from genvsdisc.engine import InProcessEngine
 from genvsdisc.exceptions import ParameterError, unknown_name_error
 from genvsdisc.experiments.accuracy import Accuracy
@@ -43,7 +43,16 @@ __all__ = [
     "prepare",
     "run_experiment",
     "compare",
+    "QUICK_MAX_CLASSES",
+    "QUICK_MAX_FEATURES",
 ]
+
+#: ``--quick`` keeps the classes with the most rows, at most this many: every model's
+#: cost grows with the classes (hgb fits one tree per class per round), and 200
+#: classes made a "seconds" preview take minutes. (The CLI's help quotes these.)
+QUICK_MAX_CLASSES = 20
+#: ``--quick`` keeps at most this many table columns (a seeded random choice).
+QUICK_MAX_FEATURES = 100
 
 #: Default models per modality, with the reason each is there. The first
 #: available generative / discriminative entry of each role is taken.
@@ -156,6 +165,31 @@ def _subsample(ds: Dataset, n: int | None, seed: int) -> Dataset:
     return ds.subset(np.sort(keep))
 
 
+def _quick_bounds(ds: Dataset, seed: int) -> tuple[Dataset, list[str]]:
+    """``--quick``'s bound on classes and table columns, whatever the data (rows are
+    bounded by ``Settings.max_train`` / ``max_test``)."""
+    notes = []
+    counts = np.bincount(ds.y, minlength=len(ds.classes))
+    if len(ds.classes) > QUICK_MAX_CLASSES:
+        keep = np.argsort(-counts, kind="stable")[:QUICK_MAX_CLASSES]
+        notes.append(
+            f"--quick: compared the {QUICK_MAX_CLASSES} largest of {len(ds.classes)} classes"
+        )
+        ds = keep_classes(ds, keep)
+    if ds.modality == "tabular" and ds.n_features > QUICK_MAX_FEATURES:
+        cols = np.sort(
+            np.random.default_rng(seed).choice(ds.n_features, QUICK_MAX_FEATURES, replace=False)
+        )
+        notes.append(
+            f"--quick: used {QUICK_MAX_FEATURES} of {ds.n_features} feature columns "
+            f"(a random choice, seed {seed})"
+        )
+        ds = ds.subset(slice(None))
+        ds.X = ds.X[:, cols]
+        ds.feature_names = [ds.feature_names[i] for i in cols]
+    return ds, notes
+
+
 def _fill_missing(train: Dataset, test: Dataset) -> tuple[Dataset, Dataset, str | None]:
     """Fill NaN already in the data with training means so every model can be fitted."""
     if train.modality == "text":
@@ -183,6 +217,9 @@ def prepare(ds: Dataset, settings: Settings):
     notes : list of str
     """
     ds, notes = drop_small_classes(ds)  # a one-row class can be neither learned nor tested
+    if settings.quick:
+        ds, more = _quick_bounds(ds, settings.split_seed)
+        notes += more
     train, test = train_test_split(
         ds, test_size=settings.test_size, random_state=settings.split_seed
     )
