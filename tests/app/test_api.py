@@ -326,3 +326,13 @@ def test_issue14_case15_kde_hgb_at_its_cap_fits_in_seconds(client):
     assert r.status_code == 200, r.text
     # 1.4 s measured single-threaded on a 2-core machine; 5 s leaves room for a busy one
     assert time.perf_counter() - t0 < 5.0
+
+
+# ------------------------------------------------------------------ issue 14, case 14
+@pytest.mark.parametrize("path", ["/api/reports", "/api/health", "/"])
+def test_issue14_case14_foreign_host_header_is_refused(app, path):
+    """DNS rebinding: a page on another site reaching the local server by a name it owns."""
+    with TestClient(app, base_url="http://evil.example") as foreign:
+        assert foreign.get(path).status_code == 400
+    with TestClient(app, base_url=LOCAL) as local:
+        assert local.get(path).status_code == 200

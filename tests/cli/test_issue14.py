@@ -319,3 +319,81 @@ def test_issue14_case16_no_feature_columns_names_the_dropped_one(tmp_path):
     src = tmp_path / "ids.csv"
     pd.DataFrame({"id": range(20), "label": ["x", "y"] * 10}).to_csv(src, index=False)
     one_line_error(run("inspect", src, "--target", "label"), "id")
+
+
+# ------------------------------------------------------------------ case 5: crafted save files
+@pytest.fixture(scope="module")
+def saved_cvae(tmp_path_factory):
+    from genvsdisc.data import load
+    from genvsdisc.models import make
+    from genvsdisc.models.torch import save_model
+
+    ds = load("digits")
+    params = {"epochs": 1, "hidden": 16, "n_importance": 2, "image_shape": (8, 8)}
+    model = make("cvae", verbose=False, **params).fit(ds.X[:200], ds.y[:200])
+    path = tmp_path_factory.mktemp("cvae") / "cvae.safetensors"
+    return save_model(model, path, class_names=ds.classes)
+
+
+def craft(src, dst, edit=None, raw_meta=None):
+    """A copy of a save file whose metadata ``edit(meta)`` changed, digest recomputed
+    (an attacker can recompute it too), or whose metadata text is ``raw_meta``."""
+    from safetensors.torch import load, save
+
+    from genvsdisc.models.torch.persist import _digest, _read_header
+
+    data = src.read_bytes()
+    meta, tensors = _read_header(src, data), load(data)
+    if edit is not None:
+        edit(meta)
+        meta["sha256"] = _digest(tensors, meta)
+    text = raw_meta if raw_meta is not None else json.dumps(meta)
+    dst.write_bytes(save(tensors, metadata={"genvsdisc": text}))
+    return dst
+
+
+def _set(path, value):
+    def edit(meta):
+        *parents, last = path.split(".")
+        node = meta
+        for key in parents:
+            node = node[key]
+        node[last] = value
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "raw", "message"),
+    [
+        (None, "[" * 5000 + "]" * 5000, "nests deeper than"),
+        (None, '{"format": ' * 3000 + "1" + "}" * 3000, "nests deeper than"),
+        (_set("params.hidden", 10**9), None, "'params.hidden': expected a whole number"),
+        (_set("params.hidden", -4), None, "'params.hidden': expected a whole number"),
+        (_set("extras.arch.config.hidden", 10**8), None, "'extras.arch.config.hidden'"),
+        (_set("extras.arch.config.hidden", 4096), None, "weights do not fit the network"),
+        (_set("extras.arch.n_features", 10**6), None, "weights do not fit the network"),
+        (_set("params.lr", "fast"), None, "'params.lr': expected a number"),
+        (_set("params.epochs", 2.5), None, "'params.epochs': expected a whole number"),
+        (_set("params", ["x"]), None, "'params': expected an object"),
+        (_set("params.evil", 1), None, "expected parameters of this model"),
+        (_set("classes", list(range(200_000))), None, "'classes': expected a list of 1 to"),
+        (_set("class_names", [["nested"]] * 10), None, "'class_names': expected class labels"),
+        (_set("extras", "x"), None, "'extras': expected an object"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None,
+)
+def test_issue14_case05_crafted_save_file_is_one_line(tmp_path, saved_cvae, edit, raw, message):
+    bad = craft(saved_cvae, tmp_path / "bad.safetensors", edit, raw)
+    out = tmp_path / "g.png"
+    result = run("generate", "digits", "-m", "cvae", "--load", bad, "--out", out, "--judge", "none")
+    one_line_error(result, message)
+    assert not out.exists()
+
+
+def test_issue14_case05_untouched_save_file_loads(tmp_path, saved_cvae):
+    out = tmp_path / "g.png"
+    args = ["-m", "cvae", "--load", saved_cvae, "--out", out, "--judge", "none", "-n", 2]
+    result = run("generate", "digits", *args)
+    assert result.exit_code == 0, result.output
+    assert out.exists()

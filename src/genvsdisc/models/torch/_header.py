@@ -127,6 +127,17 @@ def _check_numbers(where: str, field: str, value) -> None:
                 _check_numbers(where, field, v)
 
 
+_KINDS = {
+    bool: "true or false",
+    int: "a whole number",
+    float: "a number",
+    str: "a short text",
+    list: "a list",
+    tuple: "a list",
+    type(None): "none, a number or a list",
+}
+
+
 def _same_kind(value, default) -> bool:
     """Whether a saved parameter has the type of the class's default for it."""
     if isinstance(default, bool) or isinstance(value, bool):
@@ -168,8 +179,7 @@ def check_meta(meta, where: str, defaults: dict) -> None:
         if key not in defaults:
             raise _refuse(where, "params", f"parameters of this model ({', '.join(defaults)})", key)
         if not _same_kind(value, defaults[key]):
-            kind = type(defaults[key]).__name__ if defaults[key] is not None else "none or number"
-            raise _refuse(where, f"params.{key}", f"a {kind}", value)
+            raise _refuse(where, f"params.{key}", _KINDS.get(type(defaults[key]), "?"), value)
     _check_numbers(where, "params", params)
     classes = meta.get("classes")
     if not isinstance(classes, list) or not 1 <= len(classes) <= MAX_CLASSES:
