@@ -163,6 +163,8 @@ def _read_header(path: Path, data: bytes) -> dict:
             f"{path}: model file format version {meta.get('format_version')!r}; this "
             f"genvsdisc reads version {_FORMAT_VERSION}."
         )
+    if not isinstance(meta.get("model"), str):
+        raise DataError(f"{path}: model file field 'model': expected a model name.")
     return meta
 
 
