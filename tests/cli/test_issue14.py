@@ -227,6 +227,32 @@ def test_issue14_case07_an_unfittable_learning_curve_size_is_reported_and_the_re
     assert "no vocabulary left" in out["unfitted"][10]
 
 
+def test_issue14_case07_report_with_an_unfittable_size_is_written(tmp_path):
+    from genvsdisc.cli.compare_command import write_outputs
+    from genvsdisc.data import Dataset
+    from genvsdisc.experiments import Settings, compare
+
+    rng = np.random.default_rng(0)
+    vocab = [f"w{i}" for i in range(10)]
+    docs = np.array([" ".join(rng.choice(vocab, 8)) for _ in range(160)], dtype=object)
+    ds = Dataset("docs", docs, np.arange(160) % 2, ["a", "b"], "text", ["text"], "docs")
+    params = {"multinomial_nb": {"min_df": 15, "max_df": 1.0}}
+    settings = Settings.default(quick=True, n_seeds=1, model_params=params)
+    record = compare(
+        ds,
+        models=["multinomial_nb", "logreg"],
+        experiments=["accuracy", "learning_curve"],
+        settings=settings,
+        progress=False,
+    )
+    section = record["experiments"]["learning_curve"]
+    mean = section["curves"]["multinomial_nb"]["mean"]
+    assert mean[0] is None and mean[-1] is not None  # the rest of the curve stays
+    assert "could not be fitted are left blank: multinomial_nb at" in section["note"]
+    write_outputs(record, tmp_path / "report")
+    assert "could not be fitted" in (tmp_path / "report" / "report.html").read_text()
+
+
 # ------------------------------------------------------------------ case 9: said in one line
 def test_issue14_case09_duplicate_header_and_nested_images_are_said(tmp_path):
     src = tmp_path / "dup.csv"

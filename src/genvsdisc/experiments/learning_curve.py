@@ -129,7 +129,7 @@ def crossings(sizes, gen_mean, disc_mean) -> list[dict]:
     leads right after the crossing.
     """
     gap = np.asarray(gen_mean, dtype=float) - np.asarray(disc_mean, dtype=float)
-    nonzero = [i for i, g in enumerate(gap) if g != 0]  # ties do not cross
+    nonzero = [i for i, g in enumerate(gap) if g != 0 and np.isfinite(g)]  # ties, gaps: no cross
     out = []
     for i, j in zip(nonzero, nonzero[1:], strict=False):
         a, b = gap[i], gap[j]
@@ -259,10 +259,9 @@ class LearningCurve(Experiment):
                 "keeps the curves fast, but a small prefix's own search could choose differently"
             )
         if unfitted:
-            said = "; ".join(f"{k}: {why}" for k, why in list(unfitted.items())[:3])
-            out.note = " ".join(
-                filter(None, [out.note, f"Sizes that could not be fitted (left blank): {said}."])
-            )
+            said = "; ".join(f"{k} ({why.rstrip('.')})" for k, why in list(unfitted.items())[:3])
+            before = f"{out.note.rstrip('.')}. " if out.note else ""
+            out.note = f"{before}Sizes that could not be fitted are left blank: {said}."
         gen = [m for m in curves if curves[m]["family"] == "generative"]
         disc = [m for m in curves if curves[m]["family"] == "discriminative"]
         gen_best, disc_best = _best_per_size(curves, gen), _best_per_size(curves, disc)
