@@ -22,7 +22,7 @@ def run(*args):
         ),
         (
             ["generate", "iris", "-m", "gmm", "-n", "0"],
-            "Invalid value for '-n': 0 is not in the range x>=1.",
+            "Invalid value for '-n': 0 is not in the range 1<=x<=50000.",
         ),
         (["compare", "iris", "--no-such-option"], "No such option '--no-such-option'."),
         (["inspect"], "Missing argument 'SOURCE'."),

@@ -93,6 +93,9 @@ def test_text_folder(tmp_path):
     assert ds.notes == [
         "ignored 1 file(s) that are not text files (e.g. ham/notes.md)",
         "left out class folder(s) with no text files: empty",
+        # two-word documents: the note says text models read character n-grams
+        "documents are short (median 2 word(s)): text models read character 2-4-grams "
+        "instead of words",
     ]
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from genvsdisc.data import Dataset, builtin_names, load, train_test_split
-from genvsdisc.data.split import duplicate_groups
+from genvsdisc.data.split import drop_small_classes, duplicate_groups
 from genvsdisc.exceptions import DataError, DataWarning, ParameterError
 
 
@@ -157,3 +157,23 @@ def test_split_all_rows_identical_refused():
     ds.X[:] = 1.0
     with pytest.raises(DataError, match=r"tiny: all 4 rows are copies of one row"):
         train_test_split(ds)
+
+
+def test_split_share_too_small_for_every_class_is_enlarged_to_one_row_each():
+    ds = _tiny([0, 0, 1, 1, 2, 2])  # 30 % of 6 rounds up to 2 rows: too few for 3 classes
+    with pytest.warns(DataWarning, match=r"test side enlarged from 2 to 3 rows"):
+        train, test = train_test_split(ds, test_size=0.3, random_state=0)
+    assert sorted(test.y) == [0, 1, 2] and sorted(train.y) == [0, 1, 2]
+
+
+def test_drop_small_classes_reindexes_and_notes():
+    ds = _tiny([0, 0, 0, 1, 2, 2])
+    with pytest.warns(DataWarning, match=r"1 class\(es\) with fewer than 2 rows left out \('b'\)"):
+        out, notes = drop_small_classes(ds)
+    assert out.classes == ["a", "c"] and list(out.y) == [0, 0, 0, 1, 1]
+    assert len(notes) == 1 and notes[0] in out.notes
+
+
+def test_drop_small_classes_refuses_when_fewer_than_two_classes_remain():
+    with pytest.raises(DataError, match=r"1 class\(es\) have at least 2 rows; expected at least 2"):
+        drop_small_classes(_tiny([0, 0, 0, 1]))

@@ -22,6 +22,11 @@ class Caps:
     max_body_bytes: int = 200_000
     #: Points sent to the playground for one fit.
     max_points: int = 2_000
+    #: Fewer points for the models whose cost grows fastest with them. kde's bandwidth
+    #: search and density grid grow with the square of the points: kde+hgb at 2,000
+    #: points took 3.4 s single-threaded (p50 7.2 s on a busy 2-core server), at
+    #: 1,000 points 1.4 s. Other models stay within ``max_points``.
+    model_max_points: dict[str, int] = field(default_factory=lambda: {"kde": 1_000})
     #: Points drawn from a toy data set.
     max_dataset_samples: int = 2_000
     #: Points drawn by the playground's Generate button.

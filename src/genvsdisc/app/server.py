@@ -124,6 +124,19 @@ def _fit_key(req: FitRequest) -> str:
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 
+def _check_points(caps: Caps, req: FitRequest) -> None:
+    """422 naming the model when the points exceed its own cap (:attr:`Caps.model_max_points`)."""
+    for name in (req.generative, req.discriminative):
+        cap = caps.model_max_points.get(name)
+        if cap is not None and len(req.X) > cap:
+            raise ApiError(
+                422,
+                "X",
+                f"{len(req.X):,} points; '{name}' takes at most {cap:,} here (its cost grows "
+                "with the square of the points): remove points or pick another model",
+            )
+
+
 def _fitted(state: _State, req: FitRequest) -> pg.PlaygroundFit:
     """The fitted pair for these points, from the cache or fitted now (in the pool thread)."""
     key = _fit_key(req)
@@ -163,16 +176,19 @@ def _api(state: _State) -> APIRouter:
 
     @api.post("/playground/fit")
     def fit(req: FitRequest):
+        _check_points(state.caps, req)
         # already plain lists and numbers: skip FastAPI's jsonable_encoder walk (~40 ms here)
         return JSONResponse(state.run(_refit, state, req))
 
     @api.post("/playground/generate")
     def generate(req: GenerateRequest):
+        _check_points(state.caps, req)
         fit = state.run(_fitted, state, req)
         return pg.generate_points(fit, req.n, req.seed)
 
     @api.post("/playground/draw")
     def draw(req: FitRequest):
+        _check_points(state.caps, req)
         return pg.ask_detective(state.run(_fitted, state, req))
 
     @api.get("/images/info")

@@ -25,7 +25,7 @@ from genvsdisc.cli.options import (
     safe_stem,
     show_progress,
 )
-from genvsdisc.exceptions import ParameterError
+from genvsdisc.cli.outputs import check_out_folder
 
 __all__ = ["COMMANDS", "compare", "summary_table", "default_out_dir", "write_outputs"]
 
@@ -35,18 +35,13 @@ def default_out_dir(source: str) -> Path:
     return Path("genvsdisc-report") / f"{safe_stem(source)}-{time.strftime('%Y%m%d-%H%M%S')}"
 
 
-def _check_out(out: Path) -> None:
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ParameterError(f"--out {out}: exists and is not an empty folder; choose a new one")
-
-
 def write_outputs(record: dict, out: Path) -> Path:
     """results.json, report.html and figures/ into ``out``, atomically."""
     from genvsdisc import results
     from genvsdisc.report import write_report
 
     out = Path(out)
-    _check_out(out)
+    check_out_folder(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
@@ -135,7 +130,13 @@ def _pair_lines(section: dict) -> list[str]:
     default=None,
     help="Local Dask worker processes (default one per core; 0 runs in-process).",
 )
-@click.option("--quick", is_flag=True, help="A small grid on a subsample: seconds, not minutes.")
+@click.option(
+    "--quick",
+    is_flag=True,
+    help="A small grid on a bounded subsample, whatever the data: at most 600 training and "
+    "300 test rows, the 20 largest classes, 100 table columns, 2 seeds (1 for the costly "
+    "grids); seconds to a minute, not hours.",
+)
 @click.option("--deep", is_flag=True, help="Add the deep (PyTorch) models of this modality.")
 @progress_option
 def compare(
@@ -174,7 +175,7 @@ def compare(
 
     exp_names = select_experiments(names(experiments, "--experiments"))
     out = Path(out) if out is not None else default_out_dir(source)
-    _check_out(out)
+    check_out_folder(out)  # before any work: a run must not fail at its very end
     ds = load_source(
         source,
         target=target,

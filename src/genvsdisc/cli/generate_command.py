@@ -7,9 +7,14 @@ from pathlib import Path
 import click
 
 from genvsdisc.cli.options import data_options, load_source, progress_option, safe_stem
+from genvsdisc.cli.outputs import check_out_file
 from genvsdisc.exceptions import ParameterError
 
-__all__ = ["COMMANDS", "generate", "parse_params"]
+__all__ = ["COMMANDS", "generate", "parse_params", "MAX_SAMPLES"]
+
+#: Samples drawn in one run, all classes together (-n times the classes drawn):
+#: 50,000 images of 28x28 pixels take 300 MB; more is a typo, not a wish.
+MAX_SAMPLES = 50_000
 
 
 def parse_params(pairs) -> dict:
@@ -64,7 +69,13 @@ def _default_out(source: str, model: str, modality: str) -> Path:
     help="Only this class (repeatable; default: every class).",
 )
 @click.option(
-    "-n", "n", type=click.IntRange(min=1), default=8, show_default=True, help="Samples per class."
+    "-n",
+    "n",
+    type=click.IntRange(min=1, max=MAX_SAMPLES),
+    default=8,
+    show_default=True,
+    help=f"Samples per class (at most {MAX_SAMPLES:,} in all; an image grid shows 32 per "
+    "class and the rest go to <out>.samples.npy).",
 )
 @click.option("--prompt", default="", help="Text to continue (text models).")
 @click.option(
@@ -187,6 +198,9 @@ def generate(
     from genvsdisc.generation import generate as run_generate
 
     params = parse_params(settings)
+    for option, path in (("--out", out), ("--save", save_path)):
+        if path is not None:
+            check_out_file(path, option)  # before any work: a run must not fail at its end
     ds = load_source(
         source,
         target=target,
@@ -206,7 +220,15 @@ def generate(
             raise ParameterError(
                 f"--load {load_path}: holds a {name_of(fitted)!r} model, not {model!r}."
             )
-    out = out if out is not None else _default_out(source, model, ds.modality)
+    if out is None:
+        out = _default_out(source, model, ds.modality)
+        check_out_file(out)
+    drawn = len(classes) or len(ds.classes)
+    if n * drawn > MAX_SAMPLES:
+        raise ParameterError(
+            f"-n {n}: {n:,} samples x {drawn} classes = {n * drawn:,}; at most "
+            f"{MAX_SAMPLES:,} samples per run (lower -n or pick classes with --class)"
+        )
     click.echo(f"genvsdisc: {ds.description}", err=True)
     result = run_generate(
         ds,
@@ -228,7 +250,7 @@ def generate(
     if save_path is not None:
         from genvsdisc.models.torch import save_model  # only --save needs torch
 
-        save_model(result.fitted_model, save_path)
+        save_model(result.fitted_model, save_path, class_names=result.classes)
         click.echo(f"genvsdisc: model saved to {save_path}", err=True)
     written = write_samples(result, out)
     if ds.modality == "text":
@@ -236,8 +258,23 @@ def generate(
     click.echo(_summary(result, written))
 
 
+def _few(names) -> str:
+    names = [str(c) for c in names]
+    return ", ".join(names[:6]) + (f" ... ({len(names)} in all)" if len(names) > 6 else "")
+
+
 def _summary(result, written: Path) -> str:
     lines = [f"{len(result.samples)} samples from {result.model} written to {written}"]
+    from genvsdisc.generation.output import MAX_GRID_COLUMNS, samples_file
+
+    per_class = max(result.intended.tolist().count(k) for k in set(result.intended.tolist()))
+    if result.modality == "image" and per_class > MAX_GRID_COLUMNS:
+        order = [result.classes[k] for k in dict.fromkeys(result.intended.tolist())]
+        lines.append(
+            f"the grid shows {MAX_GRID_COLUMNS} per class; all samples, shape "
+            f"(classes, n, *image) with classes in the order {_few(order)}, "
+            f"are in {samples_file(written)}"
+        )
     if result.judge is not None:
         lines.append(
             f"judge {result.judge} (accuracy {100 * result.judge_accuracy:.1f}% on real test rows): "

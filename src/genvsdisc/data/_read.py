@@ -141,7 +141,11 @@ def _read_parquet(raw: bytes, path: Path) -> pd.DataFrame:
 
 def _check_header(text: str, sep: str, where: str) -> None:
     """Refuse a header that names a column twice (pandas would rename the second)."""
-    header = next(csv.reader(io.StringIO(text.partition("\n")[0]), delimiter=sep), [])
+    first = text.splitlines()[0] if text else ""  # "\r" alone ends a line too
+    try:
+        header = next(csv.reader(io.StringIO(first), delimiter=sep), [])
+    except csv.Error as err:
+        raise DataError(f"{where}: the header line cannot be read as CSV ({err})") from None
     names = [h.strip() for h in header]
     for i, name in enumerate(names):
         if name and name in names[:i]:

@@ -94,6 +94,18 @@ def load(source, *, target=None, text_column=None, random_state=0, **params) -> 
                 "target / text_column are for tables"
             )
 
-        return load_folder(path, **params)
+        return _noted(load_folder(path, **params))
     table_params = {k: v for k, v in params.items() if k in ("encoding", "max_bytes")}
-    return load_table(path, target=target, text_column=text_column, **table_params)
+    return _noted(load_table(path, target=target, text_column=text_column, **table_params))
+
+
+def _noted(ds):
+    """Say, in the notes ``inspect`` and the report show, how text models will read the
+    documents when they are too short for word counts."""
+    if ds.modality == "text":
+        from genvsdisc.models.text import text_features_note  # sklearn only, no torch
+
+        note = text_features_note(ds.X)
+        if note:
+            ds.notes.append(note)
+    return ds

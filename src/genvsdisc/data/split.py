@@ -12,7 +12,7 @@ from genvsdisc.data._checks import warn
 from genvsdisc.data.dataset import Dataset
 from genvsdisc.exceptions import DataError, ParameterError
 
-__all__ = ["duplicate_groups", "train_test_split"]
+__all__ = ["duplicate_groups", "train_test_split", "drop_small_classes", "keep_classes"]
 
 
 def _n_test(test_size, n: int) -> int:
@@ -103,6 +103,16 @@ def train_test_split(dataset: Dataset, *, test_size=0.3, random_state=0):
     counts = np.bincount(y, minlength=len(dataset.classes))
     present = int(np.sum(counts > 0))
     stratify = y
+    share = not isinstance(test_size, numbers.Integral)
+    if share and counts[counts > 0].min() >= 2 and n_test < present <= n_groups - present:
+        # every class can be on both sides if the test side holds one row of each:
+        # a slightly larger test side beats a test side that misses classes (a row
+        # count the caller gave is kept as given)
+        warn(
+            f"{dataset.name}: test side enlarged from {n_test} to {present} rows so that "
+            f"each of the {present} classes is on both sides"
+        )
+        n_test = present
     if counts[counts > 0].min() < 2 or min(n_test, n_groups - n_test) < present:
         smallest = dataset.classes[int(np.argmin(np.where(counts > 0, counts, n + 1)))]
         warn(
@@ -123,3 +133,64 @@ def train_test_split(dataset: Dataset, *, test_size=0.3, random_state=0):
         return np.concatenate([order[starts[g] : starts[g + 1]] for g in chosen])
 
     return dataset.subset(rows_of(train_groups)), dataset.subset(rows_of(test_groups))
+
+
+def drop_small_classes(dataset: Dataset, *, min_rows: int = 2) -> tuple[Dataset, list[str]]:
+    """Leave out the classes with fewer than ``min_rows`` rows, re-indexing the rest.
+
+    A class with one row cannot be learned from and tested on: on the test side
+    no model has seen it, on the training side nothing measures it. Comparing the
+    other classes is honest; a warning (and the returned note) says which were left out.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    min_rows : int, default 2
+
+    Returns
+    -------
+    dataset : Dataset
+        The same object when nothing was left out; otherwise a copy whose
+        ``classes`` lists only the kept classes, in the same order.
+    notes : list of str
+        One sentence when classes were left out, else empty.
+
+    Raises
+    ------
+    DataError
+        Fewer than two classes have ``min_rows`` rows.
+    """
+    counts = np.bincount(dataset.y, minlength=len(dataset.classes))
+    keep = np.flatnonzero(counts >= min_rows)
+    if len(keep) == len(dataset.classes):
+        return dataset, []
+    if len(keep) < 2:
+        raise DataError(
+            f"{dataset.name}: {len(keep)} class(es) have at least {min_rows} rows; "
+            f"expected at least 2 such classes to train and test on (class counts: "
+            f"{_counts_text(dataset.classes, counts)})"
+        )
+    small = [c for c, k in zip(dataset.classes, counts, strict=True) if k < min_rows]
+    out = keep_classes(dataset, keep)
+    shown = ", ".join(f"'{c}'" for c in small[:5]) + (" ..." if len(small) > 5 else "")
+    note = (
+        f"{len(small)} class(es) with fewer than {min_rows} rows left out ({shown}): a class "
+        f"needs a row to learn from and one to test on; {len(keep)} classes compared"
+    )
+    warn(f"{dataset.name}: {note}")
+    out.notes = [*out.notes, note]
+    return out, [note]
+
+
+def keep_classes(dataset: Dataset, keep) -> Dataset:
+    """The rows of the classes with indices ``keep`` (sorted), re-indexed 0..len(keep)-1."""
+    keep = np.sort(np.asarray(keep, dtype=int))
+    out = dataset.subset(np.isin(dataset.y, keep))
+    out.y = np.searchsorted(keep, out.y)  # old index -> position among the kept classes
+    out.classes = [dataset.classes[i] for i in keep]
+    return out
+
+
+def _counts_text(classes, counts) -> str:
+    pairs = [f"'{c}': {int(k)}" for c, k in zip(classes, counts, strict=True)]
+    return ", ".join(pairs[:5]) + (" ..." if len(pairs) > 5 else "")

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from genvsdisc.exceptions import GenvsdiscError
 from genvsdisc.experiments import evidence
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext
 from genvsdisc.experiments.common import (
@@ -111,22 +112,29 @@ def curve(
     how = strategy(est, vector_data(train), incremental)
     if how == "warm_start":
         est.set_params(warm_start=True)
-    accuracy, done = [], 0
+    accuracy, done, unfitted = [], 0, {}
     for n in sizes:
         rows = order[:n]
-        if how == "partial_fit":
-            new = order[done:n]
-            if done == 0:
-                est.partial_fit(train.X[new], train.y[new], classes=np.arange(K))
+        try:
+            if how == "partial_fit":
+                new = order[done:n]
+                if done == 0:
+                    est.partial_fit(train.X[new], train.y[new], classes=np.arange(K))
+                else:
+                    est.partial_fit(train.X[new], train.y[new])
             else:
-                est.partial_fit(train.X[new], train.y[new])
-        else:
-            if how == "refit":
-                est = make_model(model, seed, settings)
-            est.fit(train.X[rows], train.y[rows])
+                if how == "refit":
+                    est = make_model(model, seed, settings)
+                est.fit(train.X[rows], train.y[rows])
+        except GenvsdiscError as err:  # e.g. no vocabulary in 10 documents: this size only
+            if how != "refit":
+                raise
+            unfitted[n] = str(err)
+            accuracy.append(float("nan"))
+            continue
         done = n
         accuracy.append(float(np.mean(est.predict(test.X) == test.y)))
-    return {"accuracy": accuracy, "strategy": how}
+    return {"accuracy": accuracy, "strategy": how, "unfitted": unfitted}
 
 
 def _best_per_size(curves: dict, names: list[str]) -> list[float] | None:
@@ -231,7 +239,7 @@ class LearningCurve(Experiment):
         """Mean and spread per size and model; where the family curves cross."""
         settings = ctx.settings
         sizes = training_sizes(ctx.train.n_samples, len(ctx.train.classes), settings.n_sizes)
-        curves, errors = {}, {}
+        curves, errors, unfitted = {}, {}, {}
         for m in ctx.models:
             runs = [outputs[m, s] for s in settings.seeds]
             failed = [r.error for r in runs if r.error]
@@ -239,6 +247,9 @@ class LearningCurve(Experiment):
                 errors[m] = failed[0]
                 continue
             acc = np.array([r.result["accuracy"] for r in runs])  # (seeds, sizes)
+            for r in runs:  # a size that cannot be fitted is said; the rest of the curve stays
+                for n, why in r.result.get("unfitted", {}).items():
+                    unfitted.setdefault(f"{m} at {n} rows", why)
             stats = [mean_std(acc[:, j]) for j in range(len(sizes))]
             curves[m] = {
                 "family": model_spec(m).family,
@@ -257,6 +268,10 @@ class LearningCurve(Experiment):
                 "full training side (see the header), not a new search on each prefix; that "
                 "keeps the curves fast, but a small prefix's own search could choose differently"
             )
+        if unfitted:
+            said = "; ".join(f"{k} ({why.rstrip('.')})" for k, why in list(unfitted.items())[:3])
+            before = f"{out.note.rstrip('.')}. " if out.note else ""
+            out.note = f"{before}Sizes that could not be fitted are left blank: {said}."
         gen = [m for m in curves if curves[m]["family"] == "generative"]
         disc = [m for m in curves if curves[m]["family"] == "discriminative"]
         gen_best, disc_best = _best_per_size(curves, gen), _best_per_size(curves, disc)

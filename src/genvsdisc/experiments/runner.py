@@ -21,6 +21,7 @@ from tqdm.auto import tqdm
 from genvsdisc import results as results_mod
 from genvsdisc.data import train_test_split
 from genvsdisc.data.dataset import Dataset
+from genvsdisc.data.split import drop_small_classes, keep_classes
 from genvsdisc.engine import InProcessEngine
 from genvsdisc.exceptions import ParameterError, unknown_name_error
 from genvsdisc.experiments import evidence
@@ -43,7 +44,17 @@ __all__ = [
     "prepare",
     "run_experiment",
     "compare",
+    "QUICK_MAX_CLASSES",
+    "QUICK_MAX_FEATURES",
 ]
+
+
+#: ``--quick`` keeps the classes with the most rows, at most this many: every model's
+#: cost grows with the classes (hgb fits one tree per class per round), and 200
+#: classes made a "seconds" preview take minutes. (The CLI's help quotes these.)
+QUICK_MAX_CLASSES = 20
+#: ``--quick`` keeps at most this many table columns (a seeded random choice).
+QUICK_MAX_FEATURES = 100
 
 
 def _defaults(modality: str) -> list[tuple[str, str]]:
@@ -144,6 +155,31 @@ def _subsample(ds: Dataset, n: int | None, seed: int) -> Dataset:
     return ds.subset(np.sort(keep))
 
 
+def _quick_bounds(ds: Dataset, seed: int) -> tuple[Dataset, list[str]]:
+    """``--quick``'s bound on classes and table columns, whatever the data (rows are
+    bounded by ``Settings.max_train`` / ``max_test``)."""
+    notes = []
+    counts = np.bincount(ds.y, minlength=len(ds.classes))
+    if len(ds.classes) > QUICK_MAX_CLASSES:
+        keep = np.argsort(-counts, kind="stable")[:QUICK_MAX_CLASSES]
+        notes.append(
+            f"--quick: compared the {QUICK_MAX_CLASSES} largest of {len(ds.classes)} classes"
+        )
+        ds = keep_classes(ds, keep)
+    if ds.modality == "tabular" and ds.n_features > QUICK_MAX_FEATURES:
+        cols = np.sort(
+            np.random.default_rng(seed).choice(ds.n_features, QUICK_MAX_FEATURES, replace=False)
+        )
+        notes.append(
+            f"--quick: used {QUICK_MAX_FEATURES} of {ds.n_features} feature columns "
+            f"(a random choice, seed {seed})"
+        )
+        ds = ds.subset(slice(None))
+        ds.X = ds.X[:, cols]
+        ds.feature_names = [ds.feature_names[i] for i in cols]
+    return ds, notes
+
+
 def _fill_missing(train: Dataset, test: Dataset) -> tuple[Dataset, Dataset, str | None]:
     """Fill NaN already in the data with training means so every model can be fitted."""
     if train.modality == "text":
@@ -170,10 +206,13 @@ def prepare(ds: Dataset, settings: Settings):
     train, test : Dataset
     notes : list of str
     """
+    ds, notes = drop_small_classes(ds)  # a one-row class can be neither learned nor tested
+    if settings.quick:
+        ds, more = _quick_bounds(ds, settings.split_seed)
+        notes += more
     train, test = train_test_split(
         ds, test_size=settings.test_size, random_state=settings.split_seed
     )
-    notes = []
     sub_train = _subsample(train, settings.max_train, settings.split_seed)
     sub_test = _subsample(test, settings.max_test, settings.split_seed)
     if sub_train is not train or sub_test is not test:
@@ -361,7 +400,7 @@ def _dataset_info(ds, train, test, settings, notes) -> dict:
         "n_samples": ds.n_samples,
         "n_features": ds.n_features,
         "feature_names": list(ds.feature_names)[:200],
-        "classes": list(ds.classes),
+        "classes": list(train.classes),  # classes left out by prepare are not compared
         "class_counts": ds.class_counts(),
         "image_shape": list(ds.image_shape) if ds.image_shape else None,
         "n_train": train.n_samples,

@@ -70,7 +70,7 @@ def _text_vectors(est, part):
     test side): the supervised and self-training variants then share EM's vocabulary,
     and ``SelfTrainingClassifier``, which checks X as a numeric matrix, can run."""
     docs = np.asarray(part.X, dtype=object)
-    vec = est._make_vectorizer().fit(docs)
+    vec = est._vectorizer_for(docs).fit(docs)  # character n-grams for short documents
     return vec.transform(docs), vec.transform
 
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from genvsdisc.data import train_test_split
-from genvsdisc.exceptions import ParameterError
+from genvsdisc.data._checks import warn
+from genvsdisc.data.split import drop_small_classes
+from genvsdisc.exceptions import DataError, ParameterError
 from genvsdisc.generation.draw import build_model, class_indices, draw
 from genvsdisc.generation.judge import fit_judge
 from genvsdisc.generation.memorisation import check_memorisation
@@ -57,6 +59,56 @@ class GenerationResult:
     fit_seconds: float = 0.0
     sample_seconds: float = 0.0
     fitted_model: object = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _check_fitted_classes(fitted, dataset) -> None:
+    """A loaded model must know the data's classes by name: class indices alone would
+    silently rename them (a model of A..E drawing 'X' and 'Y' from its A and B)."""
+    saved = getattr(fitted, "class_names_", None)
+    if saved is None:
+        raise ParameterError(
+            "the loaded model does not name its classes (saved by an older genvsdisc); "
+            "train and save it again"
+        )
+    if [str(c) for c in saved] != [str(c) for c in dataset.classes]:
+        raise ParameterError(
+            f"the loaded model was trained on classes {_few(saved)}; {dataset.name} has "
+            f"classes {_few(dataset.classes)}"
+        )
+
+
+def _few(names) -> str:
+    names = [str(c) for c in names]
+    return ", ".join(names[:6]) + (f" ... ({len(names)} in all)" if len(names) > 6 else "")
+
+
+def _complete_rows(train, test):
+    """Only the rows without missing values, and a note saying how many were left out.
+
+    The artist integrates a missing feature out when it classifies, but fitting
+    (and drawing whole rows) needs complete ones: no generative model here has an
+    EM over missing features, and filling values in would teach the model the
+    filler. The judge and the memorisation check use the same complete rows.
+    """
+    if train.modality == "text":
+        return train, test, []
+    keep_train = ~np.isnan(train.X).any(axis=1)
+    keep_test = ~np.isnan(test.X).any(axis=1)
+    if keep_train.all() and keep_test.all():
+        return train, test, []
+    if not keep_train.any() or not keep_test.any():
+        raise DataError(
+            f"{train.name}: every row of the {'training' if not keep_train.any() else 'test'} "
+            "side has a missing value; generate needs complete rows to fit and judge on"
+        )
+    left = int((~keep_train).sum() + (~keep_test).sum())
+    note = (
+        f"{left} of {train.n_samples + test.n_samples} rows have missing values and were left "
+        "out: the model, the judge and the memorisation check use complete rows only"
+    )
+    warn(f"{train.name}: {note}")
+    return train.subset(keep_train), test.subset(keep_test), [note]
 
 
 def generate(
@@ -109,7 +161,10 @@ def generate(
             f"-n: expected a positive number of samples per class; got {n_per_class!r}."
         )
     check_generative(model, dataset.modality)
+    dataset, notes = drop_small_classes(dataset)  # a one-row class cannot be judged
     train, test = train_test_split(dataset, test_size=test_size, random_state=seed)
+    train, test, more = _complete_rows(train, test)
+    notes += more
     wanted = np.repeat(class_indices(dataset.classes, classes), n_per_class)
     t0 = time.perf_counter()
     if fitted is None:
@@ -118,6 +173,7 @@ def generate(
             est.set_params(image_shape=tuple(dataset.image_shape))
         est.fit(train.X, train.y)
     else:
+        _check_fitted_classes(fitted, dataset)
         est = fitted
     t1 = time.perf_counter()
     # a sample file keeps pixels and features within the training range
@@ -146,6 +202,7 @@ def generate(
         fit_seconds=t1 - t0,
         sample_seconds=t2 - t1,
         fitted_model=est,
+        notes=notes,
     )
     if judge is not None:
         name = None if judge == "auto" else judge

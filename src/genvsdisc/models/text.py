@@ -13,7 +13,41 @@ from sklearn.utils.validation import check_is_fitted
 
 from genvsdisc.exceptions import DataError, ParameterError
 
-__all__ = ["is_raw_text", "TextInputMixin"]
+__all__ = [
+    "is_raw_text",
+    "TextInputMixin",
+    "SHORT_DOCUMENT_WORDS",
+    "CHAR_NGRAMS",
+    "median_words",
+    "text_features_note",
+]
+
+#: Documents whose median length is at most this many words are "short": word counts
+#: see one or two tokens, mostly unseen at test time, so text models read character
+#: n-grams instead (single words in five languages: every word-count model at chance,
+#: character n-grams well above it).
+SHORT_DOCUMENT_WORDS = 2
+#: Character n-gram lengths for short documents (scikit-learn's ``char_wb``: n-grams
+#: inside word boundaries, padded with spaces, so prefixes and suffixes count).
+CHAR_NGRAMS = (2, 4)
+
+
+def median_words(docs) -> float:
+    """Median number of whitespace-separated words per document."""
+    lengths = [len(str(d).split()) for d in docs]
+    return float(np.median(lengths)) if lengths else 0.0
+
+
+def text_features_note(docs) -> str | None:
+    """One sentence when short documents make text models read character n-grams, else None."""
+    words = median_words(docs)
+    if words > SHORT_DOCUMENT_WORDS:
+        return None
+    lo, hi = CHAR_NGRAMS
+    return (
+        f"documents are short (median {words:g} word(s)): text models read character "
+        f"{lo}-{hi}-grams instead of words"
+    )
 
 
 def is_raw_text(X) -> bool:
@@ -43,6 +77,18 @@ class TextInputMixin:
     def _make_vectorizer(self):  # pragma: no cover - each model defines it
         raise NotImplementedError
 
+    def _vectorizer_for(self, docs):
+        """The model's vectorizer, switched to character n-grams for short documents
+        (:data:`SHORT_DOCUMENT_WORDS`); the choice is kept in ``text_features_``."""
+        vec = self._make_vectorizer()
+        if median_words(docs) <= SHORT_DOCUMENT_WORDS:
+            # stop words and word-level limits mean nothing for character n-grams
+            vec.set_params(analyzer="char_wb", ngram_range=CHAR_NGRAMS, stop_words=None)
+            self.text_features_ = "character {}-{}-grams".format(*CHAR_NGRAMS)
+        else:
+            self.text_features_ = "words"
+        return vec
+
     def _text_features(self, X, *, fit: bool):
         if not is_raw_text(X):
             if fit:
@@ -50,7 +96,7 @@ class TextInputMixin:
             return X
         docs = np.asarray(X, dtype=object)
         if fit:
-            self.vectorizer_ = self._make_vectorizer()
+            self.vectorizer_ = self._vectorizer_for(docs)
             try:
                 return self.vectorizer_.fit_transform(docs)
             except ValueError as err:  # every word pruned, or min_df/max_df contradict

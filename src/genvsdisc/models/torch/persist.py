@@ -25,8 +25,12 @@ from sklearn.utils.validation import check_is_fitted
 from genvsdisc import __version__
 from genvsdisc.exceptions import DataError, ParameterError
 from genvsdisc.models.registry import get_spec, model_names, spec_of
+from genvsdisc.models.torch._header import check_meta, parse_json
 
 __all__ = ["save_model", "load_model"]
+
+#: Largest model file :func:`load_model` reads (the whole file is read into memory).
+MAX_MODEL_BYTES = 4 * 1024**3
 
 _FORMAT = "genvsdisc.model"
 _FORMAT_VERSION = 1
@@ -79,7 +83,7 @@ def _digest(tensors: dict[str, torch.Tensor], meta: dict) -> str:
     return h.hexdigest()
 
 
-def save_model(model, path) -> Path:
+def save_model(model, path, *, class_names=None) -> Path:
     """Save a fitted genvsdisc deep or n-gram model to one ``.safetensors`` file.
 
     The file holds the weights (and the model's other fitted arrays) as
@@ -91,6 +95,10 @@ def save_model(model, path) -> Path:
     model : fitted estimator
         A model whose registry entry says ``saveable`` (the deep models and ``ngram_lm``).
     path : str or Path
+    class_names : list of str, optional
+        The name of each class index in ``model.classes_`` (a model fitted on
+        class indices); default: ``model.classes_`` itself when it holds text.
+        Stored so that loading against other classes is refused, not relabelled.
 
     Returns
     -------
@@ -110,6 +118,12 @@ def save_model(model, path) -> Path:
             tensors[f"sk.{attr}"] = torch.as_tensor(np.asarray(getattr(model, attr)))
     tensors = {k: v.contiguous() for k, v in tensors.items()}
     classes = model.classes_
+    if class_names is None and classes.dtype.kind in "OUS":
+        class_names = [str(c) for c in classes]
+    if class_names is not None and len(class_names) != len(classes):
+        raise ParameterError(
+            f"save_model: {len(class_names)} class names for {len(classes)} classes"
+        )
     meta = {
         "format": _FORMAT,
         "format_version": _FORMAT_VERSION,
@@ -118,6 +132,7 @@ def save_model(model, path) -> Path:
         "params": _json_safe(model.get_params(deep=False)),
         "classes": _json_safe(list(classes)),
         "classes_kind": classes.dtype.kind,
+        "class_names": None if class_names is None else [str(c) for c in class_names],
         "n_features_in": _json_safe(getattr(model, "n_features_in_", None)),
         "extras": _json_safe(extras),
     }
@@ -137,10 +152,10 @@ def _read_header(path: Path, data: bytes) -> dict:
     (n,) = struct.unpack("<Q", data[:8])
     if n > len(data) - 8:
         raise DataError(f"{path}: the model file is truncated (header runs past the end).")
+    header = parse_json(data[8 : 8 + n], path, "safetensors header")
     try:
-        header = json.loads(data[8 : 8 + n])
-        meta = json.loads(header["__metadata__"][_META_KEY])
-    except (ValueError, KeyError, TypeError):
+        meta = parse_json(header["__metadata__"][_META_KEY], path, "genvsdisc metadata")
+    except (KeyError, TypeError):
         raise DataError(f"{path}: not a genvsdisc model file (no genvsdisc metadata).") from None
     if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
         raise DataError(f"{path}: not a genvsdisc model file (format is not {_FORMAT!r}).")
@@ -149,6 +164,8 @@ def _read_header(path: Path, data: bytes) -> dict:
             f"{path}: model file format version {meta.get('format_version')!r}; this "
             f"genvsdisc reads version {_FORMAT_VERSION}."
         )
+    if not isinstance(meta.get("model"), str):
+        raise DataError(f"{path}: model file field 'model': expected a model name.")
     return meta
 
 
@@ -182,6 +199,14 @@ def load_model(path, *, device=None):
     """
     path = Path(path)
     try:
+        if not path.is_file():
+            why = "not a regular file" if path.exists() else "no such file"
+            raise DataError(f"{path}: cannot read the model file ({why}).")
+        size = path.stat().st_size
+        if size > MAX_MODEL_BYTES:
+            raise DataError(
+                f"{path}: {size:,} bytes; genvsdisc model files are at most {MAX_MODEL_BYTES:,}."
+            )
         data = path.read_bytes()
     except OSError as err:
         raise DataError(f"{path}: cannot read the model file ({err.strerror}).") from None
@@ -197,8 +222,10 @@ def load_model(path, *, device=None):
             "altered or damaged after saving."
         )
     cls = _load_class(meta.get("model"), path)
+    defaults = cls().get_params(deep=False)
+    check_meta(meta, path, defaults)  # types and sizes, before anything is built
     params = {k: tuple(v) if isinstance(v, list) else v for k, v in meta["params"].items()}
-    if device is not None:
+    if device is not None and "device" in defaults:  # n-gram models have no device
         params["device"] = device
     try:
         model = cls(**params)
@@ -208,11 +235,13 @@ def load_model(path, *, device=None):
     model.classes_ = np.asarray(meta["classes"], dtype=object if kind in "OUS" else None)
     if kind in "US":
         model.classes_ = model.classes_.astype(str)
+    model.class_names_ = meta.get("class_names")
     if meta.get("n_features_in") is not None:
         model.n_features_in_ = int(meta["n_features_in"])
     for attr in _ARRAY_ATTRS:
         if f"sk.{attr}" in tensors:
             setattr(model, attr, tensors[f"sk.{attr}"].numpy().copy())
+    _check_weight_shapes(model, tensors, meta.get("extras", {}), path)
     try:
         model._import_state(tensors, meta.get("extras", {}))
     except (KeyError, TypeError, ValueError) as err:
@@ -222,3 +251,28 @@ def load_model(path, *, device=None):
             f"{path}: the model file is incomplete ({type(err).__name__}: {err})."
         ) from None
     return model
+
+
+def _check_weight_shapes(model, tensors: dict, extras: dict, path: Path) -> None:
+    """The network the header describes, built on PyTorch's ``meta`` device (shapes,
+    no memory), must have exactly the file's weights: a header asking for layers
+    larger than its weights is refused before anything is allocated."""
+    build = getattr(model, "_build_module", None)
+    if build is None:
+        return
+    try:
+        with torch.device("meta"):
+            probe = build(extras["arch"])
+    except (KeyError, TypeError, ValueError, RuntimeError) as err:
+        raise DataError(
+            f"{path}: the network description does not fit {type(model).__name__} "
+            f"({type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''})."
+        ) from None
+    wanted = {f"module.{k}": tuple(v.shape) for k, v in probe.state_dict().items()}
+    found = {k: tuple(v.shape) for k, v in tensors.items() if k.startswith("module.")}
+    if wanted != found:
+        odd = sorted(set(wanted.items()) ^ set(found.items()))[:1]
+        raise DataError(
+            f"{path}: the weights do not fit the network the file describes "
+            f"(first difference: {odd[0][0]} {odd[0][1]})."
+        )
