@@ -143,6 +143,7 @@ class LearningCurveDisplay(_Display):
     """Test accuracy against training size, one curve per model with its band."""
 
     experiment = "learning_curve"
+    size = (7.5, 4.0)  # the report's
 
     def _draw(self, ax):
         learning_curve.draw_learning_curve(ax, self.result, self.style)

@@ -104,7 +104,7 @@ def _labels(y, n: int, classes, *, where: str, notes: list[str]):
             )
         y = y.astype(np.int64)
     if classes is None:
-        return encode_labels([str(v) for v in y], where=where, what="y", notes=notes)
+        return encode_labels([str(v) for v in y], where=where, what="labels y", notes=notes)
     classes = [str(c) for c in classes]
     if len(set(classes)) != len(classes) or len(classes) < 2:
         raise ParameterError(f"classes: expected at least 2 distinct names; got {classes}")
