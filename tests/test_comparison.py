@@ -125,6 +125,8 @@ def test_bad_frame_and_bad_data_are_one_clean_line(iris_frame):
         gd.compare({"X": [1]})
     with pytest.raises(ParameterError, match=r"\(X, y\)"):
         gd.compare((np.eye(2), [0, 1], "extra"))
+    with pytest.raises(ParameterError, match="image_shape: only for"):
+        gd.compare(iris_frame, target="target", image_shape=(2, 2))
 
 
 def test_comparison_shows_itself(cmp):

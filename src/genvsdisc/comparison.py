@@ -125,6 +125,10 @@ def to_dataset(data, target=None, *, text_column=None, name=None, **arrays):
     from genvsdisc.data import Dataset, load
     from genvsdisc.data.memory import from_arrays, from_frame
 
+    if arrays and not isinstance(data, tuple):
+        raise ParameterError(
+            f"{', '.join(sorted(arrays))}: only for (X, y) arrays; got {type(data).__name__} data"
+        )
     if isinstance(data, Dataset):
         return data
     if isinstance(data, pd.DataFrame):
