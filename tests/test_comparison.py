@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -134,9 +135,13 @@ def test_comparison_shows_itself(cmp):
     text = repr(cmp)
     assert text.startswith("<Comparison on iris-frame (tabular, 150 rows): gaussian_nb, logreg>")
     assert "curve@full" in text and "pair gaussian_nb" in text
-    assert cmp._repr_html_() == render(cmp.record, cmp.figures())
-    assert '<img src="data:image/png;base64,' in cmp._repr_html_()
-    assert "http://" not in cmp._repr_html_() and "https://" not in cmp._repr_html_()
+    page = cmp.html()
+    assert page == render(cmp.record, cmp.figures())
+    assert '<img src="data:image/png;base64,' in page
+    assert "http://" not in page and "https://" not in page
+    # inline it sits in an iframe, so its stylesheet cannot restyle the notebook
+    shown = cmp._repr_html_()
+    assert shown.startswith("<iframe srcdoc=") and html.unescape(shown).count(page) == 1
 
 
 def test_tables_hold_every_number_with_its_spread(cmp):

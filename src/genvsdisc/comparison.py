@@ -18,6 +18,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -340,10 +341,20 @@ class Comparison:
             self._figures = build_figures(self.record)
         return self._figures
 
-    def _repr_html_(self) -> str:
+    def html(self) -> str:
+        """The whole report page, exactly report.html's text (self-contained, no network)."""
         from genvsdisc.report import render
 
         return render(self.record, self.figures())
+
+    def _repr_html_(self) -> str:
+        # The report in an iframe (as ydata-profiling shows its reports): inline, its
+        # stylesheet (body, table, h2...) would restyle the whole notebook page.
+        page = escape(self.html(), quote=True)
+        return (
+            f'<iframe srcdoc="{page}" title="genvsdisc report: {escape(self.dataset)}" '
+            'style="width: 100%; height: 760px; border: 1px solid #ddd"></iframe>'
+        )
 
     def __repr__(self) -> str:
         ds = self.record["dataset"]
