@@ -8,9 +8,6 @@ temporary folder is removed, so nothing half-written is left behind.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,7 +22,8 @@ from genvsdisc.cli.options import (
     safe_stem,
     show_progress,
 )
-from genvsdisc.cli.outputs import check_out_folder
+from genvsdisc.comparison import summary_table, write_outputs
+from genvsdisc.outputs import check_out_folder
 
 __all__ = ["COMMANDS", "compare", "summary_table", "default_out_dir", "write_outputs"]
 
@@ -33,74 +31,6 @@ __all__ = ["COMMANDS", "compare", "summary_table", "default_out_dir", "write_out
 def default_out_dir(source: str) -> Path:
     """``./genvsdisc-report/<source>-<timestamp>/`` (source reduced to a safe file name)."""
     return Path("genvsdisc-report") / f"{safe_stem(source)}-{time.strftime('%Y%m%d-%H%M%S')}"
-
-
-def write_outputs(record: dict, out: Path) -> Path:
-    """results.json, report.html and figures/ into ``out``, atomically."""
-    from genvsdisc import results
-    from genvsdisc.report import write_report
-
-    out = Path(out)
-    check_out_folder(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the report folder need not be
-        results.save(record, tmp / "results.json")
-        write_report(record, tmp)
-        if out.exists():
-            out.rmdir()  # empty (checked above): os.rename cannot replace a folder
-        os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
-
-
-def summary_table(record: dict) -> str:
-    """One line per model with the headline numbers of each experiment that ran.
-
-    The columns are the registered experiments' own (``Experiment.summary``),
-    in report order.
-    """
-    from genvsdisc.cli.data_commands import format_table
-    from genvsdisc.experiments import registered  # lazy: `genvsdisc --help` stays instant
-
-    sections = record["experiments"]
-    ran = [
-        (e, e.result_type.from_dict(sections[e.name]))
-        for e in registered()
-        if sections.get(e.name, {}).get("status") == "ok"
-    ]
-    rows = []
-    for m in record["models"]:
-        row = {"model": m["name"], "family": m["family"]}
-        for experiment, result in ran:
-            row.update(experiment.summary(result, m["name"]))
-        rows.append(row)
-    heads = [h for experiment, _ in ran for h in experiment.summary_headers]
-    lines = [format_table(rows, ["model", "family", *heads])]
-    lines += _pair_lines(sections.get("accuracy", {}))
-    for name, sec in sections.items():
-        if sec.get("status") == "skipped":
-            lines.append(f"skipped {name}: {sec['reason']}")
-    return "\n".join(lines)
-
-
-def _pair_lines(section: dict) -> list[str]:
-    """The accuracy of each artist-detective pair, in words gated by its interval."""
-    from genvsdisc.experiments import evidence
-
-    if section.get("status") != "ok":
-        return []
-    n = len(section.get("splits", [0]))
-    lines = [f"accuracy: mean of {n} stratified split(s); '(chance)': at the majority rate"]
-    for pair in section.get("pairs", []):
-        clause = evidence.versus(pair["generative"], pair["discriminative"], pair["accuracy_diff"])
-        lines.append(f"pair {evidence.pair_text(pair)}: {clause}")
-    return lines
 
 
 @click.command()

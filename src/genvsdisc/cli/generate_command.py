@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from genvsdisc.cli.options import data_options, load_source, progress_option, safe_stem
-from genvsdisc.cli.outputs import check_out_file
 from genvsdisc.exceptions import ParameterError
+from genvsdisc.outputs import check_out_file
 
 __all__ = ["COMMANDS", "generate", "parse_params", "MAX_SAMPLES"]
 

@@ -15,6 +15,8 @@ __all__ = [
     "TableEncoder",
     "builtin_names",
     "describe_builtins",
+    "from_arrays",
+    "from_frame",
     "load",
     "train_test_split",
 ]
@@ -25,6 +27,8 @@ _LAZY = {
     "load": "genvsdisc.data.loader",
     "train_test_split": "genvsdisc.data.split",
     "TableEncoder": "genvsdisc.data.encoder",
+    "from_arrays": "genvsdisc.data.memory",
+    "from_frame": "genvsdisc.data.memory",
 }
 
 

@@ -14,7 +14,7 @@ from genvsdisc.data.dataset import Dataset
 from genvsdisc.data.encoder import TableEncoder, parse_numeric
 from genvsdisc.exceptions import DataError, closest
 
-__all__ = ["load_table"]
+__all__ = ["frame_dataset", "load_table"]
 
 # A column is "numbers with stray text" (an error) rather than categorical when at
 # least this share of its present cells are numbers and there are at least 3 of them.
@@ -210,6 +210,26 @@ def load_table(
     """
     where = str(path)
     frame = read_table(path, encoding=encoding, max_bytes=max_bytes)
+    line_offset = None if path.suffix.lower() in PARQUET_SUFFIXES else 1
+    return frame_dataset(
+        frame,
+        target=target,
+        text_column=text_column,
+        where=where,
+        name=path.stem,
+        line_offset=line_offset,
+    )
+
+
+def frame_dataset(
+    frame: pd.DataFrame, *, target, text_column=None, where: str, name: str, line_offset=None
+) -> Dataset:
+    """A table already read (a file's or a user's DataFrame) as a Dataset: the one path
+    every table takes, so a DataFrame is checked and encoded exactly as its CSV would be.
+
+    ``where`` names the source in messages; ``line_offset`` (None: no file lines) turns
+    a row index into the file line quoted in messages. See :func:`load_table`.
+    """
     target = _require_column(frame, target, where=where, role="target")
     if text_column is not None:
         text_column = _require_column(frame, text_column, where=where, role="text")
@@ -219,9 +239,8 @@ def load_table(
             )
     notes: list[str] = []
     keep = _drop_unlabeled(frame, target, where=where, notes=notes)
-    line_offset = None if path.suffix.lower() in PARQUET_SUFFIXES else 1
     if text_column is not None:
-        return _text(frame, target, text_column, keep, where=where, name=path.stem, notes=notes)
+        return _text(frame, target, text_column, keep, where=where, name=name, notes=notes)
     return _tabular(
-        frame, target, keep, where=where, name=path.stem, notes=notes, line_offset=line_offset
+        frame, target, keep, where=where, name=name, notes=notes, line_offset=line_offset
     )

@@ -311,36 +311,8 @@ class Accuracy(Experiment):
         """Test accuracy per model (bars from 0) and the reliability diagram with bin counts."""
         rows = result.scored()
         fig, ax = new_figure(ncols=2, w=9.2, h=4.4)
-        a, b = ax[0]
-        names = [r["model"] for r in rows]
-        vals = [r["accuracy"] for r in rows]
-        bars = a.barh(names[::-1], vals[::-1], color=[style.of(n)["color"] for n in names[::-1]])
-        for bar, v in zip(bars, vals[::-1], strict=True):
-            a.text(
-                bar.get_width(),
-                bar.get_y() + bar.get_height() / 2,
-                f" {v:.1%}",
-                va="center",
-                fontsize=8,
-            )
-        # bars start at 0: a cut axis would make small gaps look large
-        a.set_xlim(0.0, 1.18)
-        a.set_xticks([0.0, 0.25, 0.5, 0.75, 1.0], ["0", "25 %", "50 %", "75 %", "100 %"])
-        a.set_xlabel("test accuracy")
-        a.set_title("accuracy (purple: generative, green: discriminative)", fontsize=9)
-        b.plot([0, 1], [0, 1], color="#999999", lw=1, ls=":")
-        for r in rows:
-            _reliability_line(b, r, style)
-        b.set_xlim(0, 1.02)
-        b.set_ylim(0, 1.08)
-        b.set_xlabel("confidence (top-class probability)")
-        b.set_ylabel("accuracy in the bin")
-        b.set_title(
-            "reliability: on the dotted line = well calibrated\n"
-            "number = test rows in the bin; empty bins left out",
-            fontsize=9,
-        )
-        b.legend(fontsize=8, loc="upper left")
+        draw_accuracy(ax[0][0], rows, style)
+        draw_reliability(ax[0][1], rows, style)
         return fig
 
     def summary(self, result: AccuracyResult, model: str) -> dict[str, str]:
@@ -349,3 +321,40 @@ class Accuracy(Experiment):
             return {"accuracy": "-"}
         cell = summary_pct(row["accuracy"])
         return {"accuracy": cell + (" (chance)" if row.get("at_chance") else "")}
+
+
+def draw_accuracy(a, rows: list[dict], style: Style) -> None:
+    """Test accuracy per model as bars from 0 on the Axes ``a`` (rows: ``result.scored()``)."""
+    names = [r["model"] for r in rows]
+    vals = [r["accuracy"] for r in rows]
+    bars = a.barh(names[::-1], vals[::-1], color=[style.of(n)["color"] for n in names[::-1]])
+    for bar, v in zip(bars, vals[::-1], strict=True):
+        a.text(
+            bar.get_width(),
+            bar.get_y() + bar.get_height() / 2,
+            f" {v:.1%}",
+            va="center",
+            fontsize=8,
+        )
+    # bars start at 0: a cut axis would make small gaps look large
+    a.set_xlim(0.0, 1.18)
+    a.set_xticks([0.0, 0.25, 0.5, 0.75, 1.0], ["0", "25 %", "50 %", "75 %", "100 %"])
+    a.set_xlabel("test accuracy")
+    a.set_title("accuracy (purple: generative, green: discriminative)", fontsize=9)
+
+
+def draw_reliability(b, rows: list[dict], style: Style) -> None:
+    """The reliability diagram (calibration) of every model on the Axes ``b``."""
+    b.plot([0, 1], [0, 1], color="#999999", lw=1, ls=":")
+    for r in rows:
+        _reliability_line(b, r, style)
+    b.set_xlim(0, 1.02)
+    b.set_ylim(0, 1.08)
+    b.set_xlabel("confidence (top-class probability)")
+    b.set_ylabel("accuracy in the bin")
+    b.set_title(
+        "reliability: on the dotted line = well calibrated\n"
+        "number = test rows in the bin; empty bins left out",
+        fontsize=9,
+    )
+    b.legend(fontsize=8, loc="upper left")

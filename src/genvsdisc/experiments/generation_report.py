@@ -37,21 +37,8 @@ def _is_2d(result) -> bool:
 def _scatter(result, rows, style: Style, classes: list[str]):
     """One panel per generative model: its samples in the plane, coloured by class."""
     fig, axes = panel_per_model([r["model"] for r in rows], style, h=3.6)
-    names = result.feature_names
     for r in rows:
-        a = axes[r["model"]]
-        X, y = np.asarray(r["shown"]["X"], float), np.asarray(r["shown"]["y"], int)
-        a.scatter(
-            X[:, 0],
-            X[:, 1],
-            c=[CLASS_COLORS[k % len(CLASS_COLORS)] for k in y],
-            marker=style.of(r["model"])["marker"],
-            s=28,
-            edgecolors="k",
-            linewidths=0.4,
-        )
-        a.set_xlabel(names[0])
-        a.set_ylabel(names[1])
+        draw_scatter(axes[r["model"]], result, r, style)
     class_legend(fig, classes, loc="outside upper center", ncol=min(len(classes), 10))
     return fig
 
@@ -183,15 +170,8 @@ class GenerationReport:
         K = len(classes)
         per = max(1, len(rows[0]["shown"]["y"]) // max(K, 1))
         fig, ax = new_figure(w=min(3.2 * len(rows), 12), h=0.6 + 0.32 * K, ncols=len(rows))
-        h = shape[0]
         for a, r in zip(ax[0], rows, strict=True):
-            X, y = np.asarray(r["shown"]["X"]), np.asarray(r["shown"]["y"])
-            a.imshow(
-                _mosaic(X, y, shape, K, per), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
-            )
-            a.set_xticks([])
-            a.set_yticks([k * (h + 1) + h / 2 for k in range(K)], classes, fontsize=8)
-            a.set_title(r["model"], fontsize=10, color=style.of(r["model"])["color"])
+            draw_mosaic(a, result, r, style, classes, per=per)
         return fig
 
     def summary(self, result, model: str) -> dict[str, str]:
@@ -200,3 +180,33 @@ class GenerationReport:
         if row is not None and "cannot_generate" in row:
             return {"generation CAS": "cannot"}
         return {"generation CAS": "-" if row is None else summary_pct(row.get("cas"))}
+
+
+def draw_scatter(a, result, r: dict, style: Style) -> None:
+    """One generative model's samples in the plane, coloured by class, on the Axes ``a``."""
+    names = result.feature_names
+    X, y = np.asarray(r["shown"]["X"], float), np.asarray(r["shown"]["y"], int)
+    a.scatter(
+        X[:, 0],
+        X[:, 1],
+        c=[CLASS_COLORS[k % len(CLASS_COLORS)] for k in y],
+        marker=style.of(r["model"])["marker"],
+        s=28,
+        edgecolors="k",
+        linewidths=0.4,
+    )
+    a.set_xlabel(names[0])
+    a.set_ylabel(names[1])
+
+
+def draw_mosaic(a, result, r: dict, style: Style, classes: list[str], per=None) -> None:
+    """One generative model's sampled images, a row per class (``per`` images each;
+    default: its samples shared out), as one mosaic on ``a``."""
+    shape, K = result.image_shape, len(classes)
+    h = shape[0]
+    per = per or max(1, len(r["shown"]["y"]) // max(K, 1))
+    X, y = np.asarray(r["shown"]["X"]), np.asarray(r["shown"]["y"])
+    a.imshow(_mosaic(X, y, shape, K, per), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    a.set_xticks([])
+    a.set_yticks([k * (h + 1) + h / 2 for k in range(K)], classes, fontsize=8)
+    a.set_title(r["model"], fontsize=10, color=style.of(r["model"])["color"])

@@ -370,16 +370,8 @@ class Missing(Experiment):
         one line per way of handling the gaps (so eight lines never share one plot)."""
         models = list(dict.fromkeys(r["model"] for r in result.rows))
         fig, axes = panel_per_model(models, style)
-        fr = np.array(result.fractions)
-        styles = {"integrate": "-", "native": "-.", "mean": "--", "iterative": ":"}
-        for r in result.rows:
-            a, st = axes[r["model"]], style.of(r["model"])
-            mean, std = np.asarray(r["mean"], float), np.asarray(r["std"], float)
-            a.plot(fr, mean, ls=styles[r["method"]], label=r["method"], lw=1.8, ms=4, **st)
-            a.fill_between(fr, mean - std, mean + std, color=st["color"], alpha=0.12, lw=0)
-        for a in axes.values():
-            a.set_xlabel("share of test features removed")
-            a.legend(fontsize=8, title="gaps handled by", title_fontsize=8)
+        for model, a in axes.items():
+            draw_missing(a, result, model, style)
         next(iter(axes.values())).set_ylabel("test accuracy")
         return fig
 
@@ -390,3 +382,18 @@ class Missing(Experiment):
         if not values or any(v is None for v in values):
             return {"missing@50%": "-"}
         return {"missing@50%": summary_pct(max(values))}
+
+
+def draw_missing(a, result: MissingResult, model: str, style: Style) -> None:
+    """One model's accuracy by share of features removed, a line per gap handling, on ``a``."""
+    fr = np.array(result.fractions)
+    styles = {"integrate": "-", "native": "-.", "mean": "--", "iterative": ":"}
+    st = style.of(model)
+    for r in result.rows:
+        if r["model"] != model:
+            continue
+        mean, std = np.asarray(r["mean"], float), np.asarray(r["std"], float)
+        a.plot(fr, mean, ls=styles[r["method"]], label=r["method"], lw=1.8, ms=4, **st)
+        a.fill_between(fr, mean - std, mean + std, color=st["color"], alpha=0.12, lw=0)
+    a.set_xlabel("share of test features removed")
+    a.legend(fontsize=8, title="gaps handled by", title_fontsize=8)

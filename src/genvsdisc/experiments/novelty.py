@@ -333,49 +333,9 @@ class Novelty(Experiment):
 
     def figure(self, result: NoveltyResult, style: Style, classes: list[str]):
         """AUROC per model, score and OOD set (bars); histogram of log p(x) for the best artist."""
-        rows, sets = result.rows, result.sets
         fig, ax = new_figure(ncols=2, w=10.0, h=4.2)
-        a, b = ax[0]
-        entries = [(r, kind) for r in rows for kind in r["auroc"]]
-        width = 0.8 / max(1, len(entries))
-        for i, (row, kind) in enumerate(entries):
-            vals = [row["auroc"][kind][s] for s in sets]
-            a.bar(
-                np.arange(len(sets)) + i * width,
-                vals,
-                width,
-                color=style.of(row["model"])["color"],
-                hatch="" if kind == "log_px" else "///",
-                edgecolor="white",
-                label=f"{row['model']}: {'log p(x)' if kind == 'log_px' else 'max softmax'}",
-            )
-        a.axhline(0.5, color="#777777", ls=":", lw=1)
-        a.set_xticks(np.arange(len(sets)) + 0.4 - width / 2, sets, fontsize=8)
-        a.set_ylim(0, 1.05)
-        a.set_ylabel("AUROC (1 = perfect, 0.5 = chance)")
-        a.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)
-        gen = [r for r in rows if "log_px" in r["hist"]]
-        if gen:
-            best = max(gen, key=lambda r: _mean_auroc(r["auroc"]["log_px"]))
-            h = best["hist"]["log_px"]
-            edges = np.array(h["edges"])
-            centers = (edges[:-1] + edges[1:]) / 2
-            for j, (name, counts) in enumerate(h["counts"].items()):
-                c = np.array(counts, dtype=float)
-                b.step(
-                    centers,
-                    c / max(c.sum(), 1),
-                    where="mid",
-                    lw=2 if name == "test" else 1.2,
-                    color="black" if name == "test" else CLASS_COLORS[j % 10],
-                    label=name,
-                )
-            b.set_xlabel(f"log p(x) under {best['model']} (clipped to 1st-99th percentile)")
-            b.set_ylabel("share of rows")
-            b.legend(fontsize=7)
-        else:
-            b.axis("off")
-            b.text(0.5, 0.5, "no generative model:\nno log p(x) to show", ha="center", va="center")
+        draw_auroc(ax[0][0], result, style)
+        draw_log_px(ax[0][1], result)
         return fig
 
     def summary(self, result: NoveltyResult, model: str) -> dict[str, str]:
@@ -386,3 +346,53 @@ class Novelty(Experiment):
         best, kind = max((_mean_auroc(v), k) for k, v in row["auroc"].items())
         flag = " (chance)" if evidence.auroc_verdict(best, mean_interval(row, kind)) else ""
         return {"novelty AUROC": f"{best:.2f}{flag}"}
+
+
+def draw_auroc(a, result: NoveltyResult, style: Style) -> None:
+    """AUROC per model, score (hatched: max softmax) and out-of-distribution set, on ``a``."""
+    rows, sets = result.rows, result.sets
+    entries = [(r, kind) for r in rows for kind in r["auroc"]]
+    width = 0.8 / max(1, len(entries))
+    for i, (row, kind) in enumerate(entries):
+        vals = [row["auroc"][kind][s] for s in sets]
+        a.bar(
+            np.arange(len(sets)) + i * width,
+            vals,
+            width,
+            color=style.of(row["model"])["color"],
+            hatch="" if kind == "log_px" else "///",
+            edgecolor="white",
+            label=f"{row['model']}: {'log p(x)' if kind == 'log_px' else 'max softmax'}",
+        )
+    a.axhline(0.5, color="#777777", ls=":", lw=1)
+    a.set_xticks(np.arange(len(sets)) + 0.4 - width / 2, sets, fontsize=8)
+    a.set_ylim(0, 1.05)
+    a.set_ylabel("AUROC (1 = perfect, 0.5 = chance)")
+    a.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)
+
+
+def draw_log_px(b, result: NoveltyResult) -> None:
+    """Histogram of log p(x) on test and out-of-distribution rows under the best artist."""
+    rows = result.rows
+    gen = [r for r in rows if "log_px" in r["hist"]]
+    if gen:
+        best = max(gen, key=lambda r: _mean_auroc(r["auroc"]["log_px"]))
+        h = best["hist"]["log_px"]
+        edges = np.array(h["edges"])
+        centers = (edges[:-1] + edges[1:]) / 2
+        for j, (name, counts) in enumerate(h["counts"].items()):
+            c = np.array(counts, dtype=float)
+            b.step(
+                centers,
+                c / max(c.sum(), 1),
+                where="mid",
+                lw=2 if name == "test" else 1.2,
+                color="black" if name == "test" else CLASS_COLORS[j % 10],
+                label=name,
+            )
+        b.set_xlabel(f"log p(x) under {best['model']} (clipped to 1st-99th percentile)")
+        b.set_ylabel("share of rows")
+        b.legend(fontsize=7)
+    else:
+        b.axis("off")
+        b.text(0.5, 0.5, "no generative model:\nno log p(x) to show", ha="center", va="center")

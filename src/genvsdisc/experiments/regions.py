@@ -219,80 +219,86 @@ class Regions(Experiment):
         ncols = min(2, len(panels))
         nrows = int(np.ceil(len(panels) / ncols))
         fig, ax = new_figure(w=9.2 if ncols > 1 else 5.2, h=4.0 * nrows, ncols=ncols, nrows=nrows)
-        xs, ys = np.array(result.xs), np.array(result.ys)
-        Xtr, ytr = np.array(result.train["X"]), np.array(result.train["y"])
-        K = len(classes)
-        cmap = ListedColormap(CLASS_COLORS[:K])
         flat = [a for row in ax for a in row]
         for a, (r, kind) in zip(flat, panels, strict=False):
-            if kind == "regions":
-                label = np.array(r["label"])
-                conf = np.array(r["confidence"])
-                a.imshow(
-                    label,
-                    origin="lower",
-                    extent=(xs[0], xs[-1], ys[0], ys[-1]),
-                    cmap=cmap,
-                    vmin=-0.5,
-                    vmax=K - 0.5,
-                    alpha=0.25 + 0.5 * (conf - conf.min()) / max(np.ptp(conf), 1e-9),
-                    aspect="auto",
-                    interpolation="nearest",
-                )
-                a.scatter(
-                    Xtr[:, 0],
-                    Xtr[:, 1],
-                    c=ytr,
-                    cmap=cmap,
-                    vmin=-0.5,
-                    vmax=K - 0.5,
-                    s=12,
-                    edgecolors="k",
-                    linewidths=0.3,
-                )
-                a.set_title(
-                    f"{r['model']}: decision regions ({r['accuracy']:.0%} on test)",
-                    fontsize=10,
-                    color=style.of(r["model"])["color"],
-                )
-            else:
-                for j, dens in enumerate(r["log_density"]):
-                    k = r["density_classes"][j]
-                    d = np.array(dens)
-                    levels = np.max(d) - np.array([6.0, 4.0, 2.0, 1.0, 0.0])
-                    a.contour(
-                        xs,
-                        ys,
-                        d,
-                        levels=np.unique(levels),
-                        colors=[CLASS_COLORS[k % 10]],
-                        linestyles="solid",
-                        linewidths=0.8,
-                    )
-                S, sy = np.array(r["samples"]["X"]), np.array(r["samples"]["y"])
-                a.scatter(
-                    S[:, 0],
-                    S[:, 1],
-                    c=sy,
-                    cmap=cmap,
-                    vmin=-0.5,
-                    vmax=K - 0.5,
-                    s=16,
-                    marker="x",
-                    linewidths=0.9,
-                )
-                a.set_xlim(xs[0], xs[-1])
-                a.set_ylim(ys[0], ys[-1])
-                a.set_title(
-                    f"{r['model']}: p(x|y)p(y) contours and samples (x)",
-                    fontsize=10,
-                    color=style.of(r["model"])["color"],
-                )
-            a.tick_params(labelsize=8)
-            a.set_xlabel("feature 1", fontsize=9)
-            a.set_ylabel("feature 2", fontsize=9)
+            draw_region(a, result, r, kind, style, classes)
         for a in flat[len(panels) :]:
             a.axis("off")
         # one legend for all panels, above them, so it hides no region
         class_legend(fig, classes, loc="outside upper center", ncol=min(len(classes), 10))
         return fig
+
+
+def draw_region(a, result: RegionsResult, r: dict, kind: str, style: Style, classes) -> None:
+    """One model's panel on the Axes ``a``: ``kind`` "regions" (decision regions shaded by
+    confidence, training points) or "density" (p(x|y)p(y) contours and samples)."""
+    xs, ys = np.array(result.xs), np.array(result.ys)
+    Xtr, ytr = np.array(result.train["X"]), np.array(result.train["y"])
+    K = len(classes)
+    cmap = ListedColormap(CLASS_COLORS[:K])
+    if kind == "regions":
+        label = np.array(r["label"])
+        conf = np.array(r["confidence"])
+        a.imshow(
+            label,
+            origin="lower",
+            extent=(xs[0], xs[-1], ys[0], ys[-1]),
+            cmap=cmap,
+            vmin=-0.5,
+            vmax=K - 0.5,
+            alpha=0.25 + 0.5 * (conf - conf.min()) / max(np.ptp(conf), 1e-9),
+            aspect="auto",
+            interpolation="nearest",
+        )
+        a.scatter(
+            Xtr[:, 0],
+            Xtr[:, 1],
+            c=ytr,
+            cmap=cmap,
+            vmin=-0.5,
+            vmax=K - 0.5,
+            s=12,
+            edgecolors="k",
+            linewidths=0.3,
+        )
+        a.set_title(
+            f"{r['model']}: decision regions ({r['accuracy']:.0%} on test)",
+            fontsize=10,
+            color=style.of(r["model"])["color"],
+        )
+    else:
+        for j, dens in enumerate(r["log_density"]):
+            k = r["density_classes"][j]
+            d = np.array(dens)
+            levels = np.max(d) - np.array([6.0, 4.0, 2.0, 1.0, 0.0])
+            a.contour(
+                xs,
+                ys,
+                d,
+                levels=np.unique(levels),
+                colors=[CLASS_COLORS[k % 10]],
+                linestyles="solid",
+                linewidths=0.8,
+            )
+        S, sy = np.array(r["samples"]["X"]), np.array(r["samples"]["y"])
+        a.scatter(
+            S[:, 0],
+            S[:, 1],
+            c=sy,
+            cmap=cmap,
+            vmin=-0.5,
+            vmax=K - 0.5,
+            s=16,
+            marker="x",
+            linewidths=0.9,
+        )
+        a.set_xlim(xs[0], xs[-1])
+        a.set_ylim(ys[0], ys[-1])
+        a.set_title(
+            f"{r['model']}: p(x|y)p(y) contours and samples (x)",
+            fontsize=10,
+            color=style.of(r["model"])["color"],
+        )
+    a.tick_params(labelsize=8)
+    a.set_xlabel("feature 1", fontsize=9)
+    a.set_ylabel("feature 2", fontsize=9)

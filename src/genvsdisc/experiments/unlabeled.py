@@ -344,22 +344,8 @@ class Unlabeled(Experiment):
         per way of using the unlabeled rows (so eight lines never share one plot)."""
         models = list(dict.fromkeys(r["model"] for r in result.rows))
         fig, axes = panel_per_model(models, style)
-        ks = result.labels_per_class
-        styles = {"supervised": ":", "em": "-", "self_training": "--"}
-        names = {"supervised": "labels only", "em": "EM", "self_training": "self-training"}
-        for r in result.rows:
-            a, st = axes[r["model"]], style.of(r["model"])
-            mean, std = np.asarray(r["mean"], float), np.asarray(r["std"], float)
-            label = names.get(r["variant"], r["variant"])
-            a.plot(ks, mean, ls=styles[r["variant"]], label=label, lw=1.8, ms=4, **st)
-            a.fill_between(ks, mean - std, mean + std, color=st["color"], alpha=0.12, lw=0)
-        for a in axes.values():
-            if len(ks) > 1 and min(ks) > 0:
-                log_axis(a, "x")  # ticks read 1, 10, 100
-            a.set_xticks(ks, [str(k) for k in ks])
-            a.minorticks_off()
-            a.set_xlabel("labeled rows per class")
-            a.legend(fontsize=8)
+        for model, a in axes.items():
+            draw_unlabeled(a, result, model, style)
         next(iter(axes.values())).set_ylabel("test accuracy")
         fig.suptitle(f"plus {result.n_pool} unlabeled training rows", fontsize=9)
         return fig
@@ -380,3 +366,25 @@ def _chance_flag(result: UnlabeledResult, row: dict, j: int = 0) -> str:
         return ""
     acc = np.asarray(row["per_seed"], dtype=float)[:, j]
     return " (chance)" if evidence.at_chance(acc, result.chance, result.n_test or 0) else ""
+
+
+def draw_unlabeled(a, result: UnlabeledResult, model: str, style: Style) -> None:
+    """One model's accuracy against labeled rows per class, one line per way of using
+    the unlabeled rows (mean and a band of one std across seeds), on the Axes ``a``."""
+    ks = result.labels_per_class
+    styles = {"supervised": ":", "em": "-", "self_training": "--"}
+    names = {"supervised": "labels only", "em": "EM", "self_training": "self-training"}
+    st = style.of(model)
+    for r in result.rows:
+        if r["model"] != model:
+            continue
+        mean, std = np.asarray(r["mean"], float), np.asarray(r["std"], float)
+        label = names.get(r["variant"], r["variant"])
+        a.plot(ks, mean, ls=styles[r["variant"]], label=label, lw=1.8, ms=4, **st)
+        a.fill_between(ks, mean - std, mean + std, color=st["color"], alpha=0.12, lw=0)
+    if len(ks) > 1 and min(ks) > 0:
+        log_axis(a, "x")  # ticks read 1, 10, 100
+    a.set_xticks(ks, [str(k) for k in ks])
+    a.minorticks_off()
+    a.set_xlabel("labeled rows per class")
+    a.legend(fontsize=8)

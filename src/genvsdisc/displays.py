@@ -1,0 +1,262 @@
+"""Each report figure as a Display, in scikit-learn's convention.
+
+``XxxDisplay.from_comparison(cmp)`` draws the figure of one experiment of a
+:class:`~genvsdisc.comparison.Comparison`; ``.plot(ax=None)`` draws it again
+(on a given matplotlib Axes, e.g. one of your own ``plt.subplots``) and returns
+the Display, with ``.ax_`` (the Axes) and ``.figure_`` (its Figure), so a figure
+can be restyled, put in a paper or placed beside another::
+
+    fig, (left, right) = plt.subplots(1, 2)
+    gd.LearningCurveDisplay.from_comparison(cmp, ax=left)
+    gd.CalibrationDisplay.from_comparison(cmp, ax=right)
+
+The drawing is the experiments' own (their ``draw_*`` functions), so a Display
+shows exactly what the report shows. Figures made without an ``ax`` are plain
+``matplotlib.figure.Figure`` objects (no pyplot state); a Display shows its
+figure when it is the last value of a notebook cell.
+
+Experiments drawn one panel per model (missing features, unlabeled data, generated
+samples, 2-D regions) take ``ax=None`` (the report's grid of panels, all in
+``.axes_``), one Axes (one model: ``model=``, default the first) or a list of Axes
+(one model each, in order).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import ClassVar
+
+from genvsdisc.exceptions import ParameterError
+from genvsdisc.experiments import (
+    accuracy,
+    generation_report,
+    get_experiment,
+    learning_curve,
+    missing,
+    novelty,
+    regions,
+    unlabeled,
+)
+from genvsdisc.report.plots import Style, new_figure
+
+__all__ = [
+    "AccuracyDisplay",
+    "CalibrationDisplay",
+    "LearningCurveDisplay",
+    "MissingFeaturesDisplay",
+    "NoveltyDisplay",
+    "RegionsDisplay",
+    "SamplesDisplay",
+    "UnlabeledDisplay",
+]
+
+
+class _Display:
+    """A figure of one experiment's result; subclasses say which and how to draw it.
+
+    Attributes
+    ----------
+    result : ExperimentResult
+        The experiment's typed result (every number drawn).
+    style : Style
+        One colour and marker per model, as in the report.
+    classes : list of str
+    ax_ : matplotlib Axes
+        The (first) Axes drawn on, after :meth:`plot`.
+    axes_ : list of Axes
+        Every Axes drawn on.
+    figure_ : matplotlib Figure
+    """
+
+    experiment: ClassVar[str]
+    size: ClassVar[tuple[float, float]] = (6.5, 4.0)
+
+    def __init__(self, result, *, style: Style, classes: list[str]):
+        self.result = result
+        self.style = style
+        self.classes = list(classes)
+
+    @classmethod
+    def from_comparison(cls, comparison, *, ax=None, **kwargs):
+        """The Display of ``comparison``'s experiment, plotted (on ``ax`` when given).
+
+        Raises
+        ------
+        ParameterError
+            The experiment did not run in that comparison (the reason is given).
+        """
+        record = comparison.record
+        display = cls(
+            comparison.result(cls.experiment),
+            style=Style(record["models"]),
+            classes=record["dataset"]["classes"],
+        )
+        return display.plot(ax=ax, **kwargs)
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (default: a new Figure); returns the Display."""
+        if ax is None:
+            _, grid = new_figure(*self.size)
+            ax = grid[0][0]
+        self._draw(ax)
+        return self._done([ax])
+
+    def _draw(self, ax) -> None:
+        raise NotImplementedError
+
+    def _done(self, axes):
+        self.axes_ = list(axes)
+        self.ax_ = self.axes_[0]
+        self.figure_ = self.ax_.figure
+        return self
+
+    def _repr_png_(self):
+        # A figure pyplot manages is shown by the notebook already; others are shown here.
+        fig = getattr(self, "figure_", None)
+        if fig is None or getattr(fig.canvas, "manager", None) is not None:
+            return None
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=100)
+        return buf.getvalue()
+
+
+class AccuracyDisplay(_Display):
+    """Test accuracy per model, bars from 0 (the accuracy section's left panel)."""
+
+    experiment = "accuracy"
+
+    def _draw(self, ax):
+        accuracy.draw_accuracy(ax, self.result.scored(), self.style)
+
+
+class CalibrationDisplay(_Display):
+    """The reliability diagram: accuracy against confidence, per model (calibration)."""
+
+    experiment = "accuracy"
+    size = (5.5, 4.4)
+
+    def _draw(self, ax):
+        accuracy.draw_reliability(ax, self.result.scored(), self.style)
+
+
+class LearningCurveDisplay(_Display):
+    """Test accuracy against training size, one curve per model with its band."""
+
+    experiment = "learning_curve"
+    size = (7.5, 4.0)  # the report's
+
+    def _draw(self, ax):
+        learning_curve.draw_learning_curve(ax, self.result, self.style)
+
+
+class NoveltyDisplay(_Display):
+    """AUROC of each model's novelty score per out-of-distribution set (``what="auroc"``),
+    or the histogram of log p(x) under the best artist (``what="log_px"``)."""
+
+    experiment = "novelty"
+
+    def plot(self, ax=None, *, what: str = "auroc"):
+        if what not in ("auroc", "log_px"):
+            raise ParameterError(f"what: expected 'auroc' or 'log_px'; got {what!r}")
+        self.what = what
+        return super().plot(ax)
+
+    def _draw(self, ax):
+        if self.what == "auroc":
+            novelty.draw_auroc(ax, self.result, self.style)
+        else:
+            novelty.draw_log_px(ax, self.result)
+
+
+class _PanelDisplay(_Display):
+    """A figure with one panel per model: the report's grid, or panels on given Axes."""
+
+    def panels(self) -> list[str]:
+        """The models drawn, one panel each."""
+        return list(dict.fromkeys(r["model"] for r in self.result.rows))
+
+    def plot(self, ax=None, *, model: str | None = None):
+        """Draw the report's grid (``ax=None``), one model on one Axes (``model``, default
+        the first), or one model per Axes of a list; returns the Display."""
+        panels = self.panels()
+        if not panels:
+            raise ParameterError(f"{type(self).__name__}: the result has nothing to draw")
+        if ax is None and model is None:
+            fig = get_experiment(self.experiment).figure(self.result, self.style, self.classes)
+            return self._done([a for a in fig.axes if a.axison])  # unused grid cells are off
+        if ax is None:
+            _, grid = new_figure(*self.size)
+            ax = grid[0][0]
+        if model is not None and model not in panels:
+            raise ParameterError(f"model: {model!r} has no panel here; panels: {', '.join(panels)}")
+        axes = (
+            list(ax.flat) if hasattr(ax, "flat") else ax if isinstance(ax, list | tuple) else [ax]
+        )
+        chosen = [model] if model is not None else panels[: len(axes)]
+        for a, key in zip(axes, chosen, strict=False):
+            self._draw_panel(a, key)
+        return self._done(axes[: len(chosen)])
+
+    def _draw_panel(self, ax, key) -> None:
+        raise NotImplementedError
+
+
+class MissingFeaturesDisplay(_PanelDisplay):
+    """Accuracy against the share of features removed, a line per way of filling the gaps."""
+
+    experiment = "missing"
+
+    def _draw_panel(self, ax, key):
+        missing.draw_missing(ax, self.result, key, self.style)
+        ax.set_title(key, fontsize=10, color=self.style.of(key)["color"])
+
+
+class UnlabeledDisplay(_PanelDisplay):
+    """Accuracy against labeled rows per class, a line per use of the unlabeled rows."""
+
+    experiment = "unlabeled"
+
+    def _draw_panel(self, ax, key):
+        unlabeled.draw_unlabeled(ax, self.result, key, self.style)
+        ax.set_title(key, fontsize=10, color=self.style.of(key)["color"])
+
+
+class SamplesDisplay(_PanelDisplay):
+    """Each generative model's samples: an image grid (images) or a scatter (2-D data)."""
+
+    experiment = "generation"
+
+    def panels(self):
+        if not (self.result.image_shape or generation_report._is_2d(self.result)):
+            return []  # other data: the samples are a table in the report, not a figure
+        return [r["model"] for r in self.result.rows if "shown" in r]
+
+    def _draw_panel(self, ax, key):
+        row = next(r for r in self.result.rows if r["model"] == key)
+        if self.result.image_shape:
+            generation_report.draw_mosaic(ax, self.result, row, self.style, self.classes)
+        else:
+            generation_report.draw_scatter(ax, self.result, row, self.style)
+            ax.set_title(key, fontsize=10, color=self.style.of(key)["color"])
+
+
+class RegionsDisplay(_PanelDisplay):
+    """2-D data: each model's decision regions, and beside them each artist's class
+    densities with its samples (``kind="density"``)."""
+
+    experiment = "regions"
+
+    def plot(self, ax=None, *, model: str | None = None, kind: str = "regions"):
+        if kind not in ("regions", "density"):
+            raise ParameterError(f"kind: expected 'regions' or 'density'; got {kind!r}")
+        self.kind = kind
+        return super().plot(ax, model=model)
+
+    def panels(self):
+        if getattr(self, "kind", "regions") == "density":
+            return [r["model"] for r in self.result.rows if "log_density" in r]
+        return [r["model"] for r in self.result.rows]
+
+    def _draw_panel(self, ax, key):
+        row = next(r for r in self.result.rows if r["model"] == key)
+        regions.draw_region(ax, self.result, row, self.kind, self.style, self.classes)
