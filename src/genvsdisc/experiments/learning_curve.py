@@ -50,7 +50,8 @@ from genvsdisc.experiments.common import (
     stratified_order,
     vector_data,
 )
-from genvsdisc.report.plots import Style, legend_outside, log_axis, new_figure
+from genvsdisc.experiments.learning_curve_figure import draw_learning_curve
+from genvsdisc.report.plots import Style, new_figure
 from genvsdisc.report.tables import pct, pm, summary_pct, table
 
 __all__ = [
@@ -373,31 +374,3 @@ class LearningCurve(Experiment):
             return summary_pct(c["mean"][j]) + (" (chance)" if result.sizes[j] in low else "")
 
         return {"curve@smallest": cell(0), "curve@full": cell(-1)}
-
-
-def draw_learning_curve(a, result: LearningCurveResult, style: Style) -> None:
-    """Every model's curve (mean, band of one std across seeds) on the Axes ``a``."""
-    sizes = result.sizes
-    for name, c in result.curves.items():
-        mean, std = np.asarray(c["mean"], float), np.asarray(c["std"], float)
-        st = style.of(name)
-        a.plot(sizes, mean, label=f"{name} ({c['family'][:3]}.)", lw=1.8, ms=4, **st)
-        a.fill_between(sizes, mean - std, mean + std, color=st["color"], alpha=0.15, lw=0)
-    # the sizes where the first pair's curves are within noise (its interval
-    # on the gap includes 0): shaded, never a single crossing line
-    close = result.pairs[0]["range"] if result.pairs else {}
-    if close.get("from") is not None:
-        pair = result.pairs[0]
-        a.axvspan(close["from"], close["to"], color="#999999", alpha=0.15, lw=0)
-        a.text(
-            close["from"],
-            a.get_ylim()[0],
-            f" {pair['generative']} vs {pair['discriminative']}: within noise",
-            fontsize=8,
-            va="bottom",
-        )
-    log_axis(a, "x")  # ticks read 10, 100, 1000
-    a.set_xlabel("training rows (log scale)")
-    a.set_ylabel("test accuracy")
-    legend_outside(a, fontsize=8)
-    a.grid(alpha=0.3)
