@@ -156,3 +156,29 @@ def bad_input(tmp_path):
     """``bad_input(kind) -> BadInput``, its files written under tmp_path."""
     catalogue = _bad_inputs(tmp_path)
     return lambda kind: catalogue[kind]()
+
+
+@pytest.fixture(scope="session")
+def saved_ngram_model(tmp_path_factory):
+    """A two-class text table and an n-gram model saved from it through the CLI.
+
+    Returns ``(table path, model path, the generate options that read the table)``;
+    read them, never change them (the files are shared by the whole session).
+    """
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from genvsdisc.cli import cli
+
+    base = tmp_path_factory.mktemp("saved-ngram")
+    rng = np.random.default_rng(0)
+    vocab = {"A": "red green blue sky sea".split(), "B": "one two three four five".split()}
+    rows = [(" ".join(rng.choice(vocab[c], 6)), c) for c in "AB" for _ in range(20)]
+    src = base / "letters.csv"
+    pd.DataFrame(rows, columns=["text", "label"]).to_csv(src, index=False)
+    saved = base / "w.safetensors"
+    args = ["--target", "label", "--text-column", "text", "--judge", "none"]
+    command = ["generate", src, "-m", "ngram_lm", *args, "--save", saved, "--out", base / "a.txt"]
+    result = CliRunner().invoke(cli, list(map(str, command)))
+    assert result.exit_code == 0, result.output
+    return src, saved, args

@@ -22,3 +22,18 @@ def test_ruff_is_clean(command):
         timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+#: Small modules: no source file (Python, JavaScript, HTML, CSS) longer than this.
+MAX_LINES = 400
+
+
+def test_no_source_file_is_too_long():
+    files = [p for p in (ROOT / "src").rglob("*") if p.suffix in {".py", ".js", ".html", ".css"}]
+    assert len(files) > 50  # the walk found the package
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in files
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert not long, f"files over {MAX_LINES} lines (split them along a seam): {long}"

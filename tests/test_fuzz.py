@@ -225,24 +225,6 @@ def test_fuzz_image_folders(classes, command):
 
 
 # ------------------------------------------------------------------ save files
-@pytest.fixture(scope="module")
-def text_and_model(tmp_path_factory):
-    """A two-class text table and an n-gram model saved from it through the CLI."""
-    import pandas as pd
-
-    base = tmp_path_factory.mktemp("fuzz-load")
-    rng = np.random.default_rng(0)
-    vocab = {"A": "red green blue sky sea".split(), "B": "one two three four five".split()}
-    rows = [(" ".join(rng.choice(vocab[c], 6)), c) for c in "AB" for _ in range(15)]
-    src = base / "docs.csv"
-    pd.DataFrame(rows, columns=["text", "label"]).to_csv(src, index=False)
-    model = base / "m.safetensors"
-    args = ["--target", "label", "--text-column", "text", "--judge", "none"]
-    result = run("generate", src, "-m", "ngram_lm", *args, "--save", model, "--out", base / "t.txt")
-    assert result.exit_code == 0, result.output
-    return src, model.read_bytes(), args
-
-
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | st.text(max_size=8),
     lambda inner: (
@@ -303,8 +285,9 @@ def _mutate(data: bytes, how, draw_value) -> bytes:
     ),
     value=JSON,
 )
-def test_fuzz_generate_load_save_files(text_and_model, how, value):
-    src, good, args = text_and_model
+def test_fuzz_generate_load_save_files(saved_ngram_model, how, value):
+    src, saved, args = saved_ngram_model
+    good = saved.read_bytes()
     with tempfile.TemporaryDirectory() as tmp:
         bad = Path(tmp) / "bad.safetensors"
         bad.write_bytes(_mutate(good, how, value))

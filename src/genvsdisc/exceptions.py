@@ -24,6 +24,7 @@ __all__ = [
     "UnknownNameError",
     "DataWarning",
     "unknown_name_error",
+    "few",
 ]
 
 
@@ -71,6 +72,18 @@ def closest(name, valid: Iterable[str]) -> str | None:
     """The one valid name close enough to ``name`` to suggest ("did you mean"), or None."""
     close = difflib.get_close_matches(str(name), [str(v) for v in valid], n=1)
     return close[0] if close else None
+
+
+def few(names, n: int = 6) -> str:
+    """The first ``n`` of ``names`` for a one-line message, and how many there are in all.
+
+    Examples
+    --------
+    >>> few(range(8))
+    '0, 1, 2, 3, 4, 5 ... (8 in all)'
+    """
+    names = [str(c) for c in names]
+    return ", ".join(names[:n]) + (f" ... ({len(names)} in all)" if len(names) > n else "")
 
 
 def unknown_name_error(kind: str, name, valid: Iterable[str]) -> UnknownNameError:

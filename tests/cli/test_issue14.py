@@ -144,33 +144,16 @@ def test_issue14_case04_huge_finite_value_is_refused_with_column_and_row(tmp_pat
 
 
 # ------------------------------------------------------------------ case 6 and 8: --load
-@pytest.fixture
-def letters(tmp_path):
-    """A text table of two classes and an n-gram model saved from it through the CLI."""
-    rng = np.random.default_rng(0)
-    vocab = {"A": "red green blue sky sea".split(), "B": "one two three four five".split()}
-    rows = [(" ".join(rng.choice(vocab[c], 6)), c) for c in "AB" for _ in range(20)]
-    src = tmp_path / "letters.csv"
-    pd.DataFrame(rows, columns=["text", "label"]).to_csv(src, index=False)
-    saved = tmp_path / "w.safetensors"
-    args = ["--target", "label", "--text-column", "text", "--judge", "none"]
-    result = run(
-        "generate", src, "-m", "ngram_lm", *args, "--save", saved, "--out", tmp_path / "a.txt"
-    )
-    assert result.exit_code == 0, result.output
-    return src, saved, args
-
-
-def test_issue14_case06_ngram_lm_loads_through_the_cli(tmp_path, letters):
-    src, saved, args = letters
+def test_issue14_case06_ngram_lm_loads_through_the_cli(tmp_path, saved_ngram_model):
+    src, saved, args = saved_ngram_model
     out = tmp_path / "b.txt"
     result = run("generate", src, "-m", "ngram_lm", *args, "--load", saved, "--out", out)
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").count("class: ") == 16
 
 
-def test_issue14_case08_loading_against_other_classes_is_refused(tmp_path, letters):
-    src, saved, args = letters
+def test_issue14_case08_loading_against_other_classes_is_refused(tmp_path, saved_ngram_model):
+    src, saved, args = saved_ngram_model
     frame = pd.read_csv(src)
     frame["label"] = frame["label"].map({"A": "X", "B": "Y"})
     other = tmp_path / "other.csv"

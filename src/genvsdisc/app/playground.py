@@ -16,12 +16,12 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-import contourpy
 import numpy as np
 from sklearn.impute import SimpleImputer
 from sklearn.model_selection import train_test_split
 
 from genvsdisc.app.caption import MIN_PER_CLASS_FOR_TEST, caption
+from genvsdisc.app.contours import CONTOUR_MASSES, boundaries, density_contours
 from genvsdisc.data import load
 from genvsdisc.exceptions import GenvsdiscError, ParameterError
 from genvsdisc.experiments import evidence
@@ -31,6 +31,7 @@ from genvsdisc.generation import refusal
 from genvsdisc.models import available
 
 __all__ = [
+    "CONTOUR_MASSES",
     "PlaygroundFit",
     "FitCache",
     "playground_models",
@@ -62,8 +63,6 @@ FAST_PARAMS = {
 #: Held-out share of the points, once every class has enough of them
 #: (:data:`~genvsdisc.app.caption.MIN_PER_CLASS_FOR_TEST` per class).
 TEST_SIZE = 0.3
-#: Probability mass inside the density contours drawn for each class.
-CONTOUR_MASSES = (0.5, 0.9)
 
 
 def _field_error(field: str, message: str) -> ParameterError:
@@ -248,47 +247,6 @@ def _grid(domain, size: int):
     return xs, ys, grid_points(xs, ys)
 
 
-def _lines(xs, ys, Z, level: float) -> list[list[list[float]]]:
-    gen = contourpy.contour_generator(x=xs, y=ys, z=Z)
-    return [np.round(line, 4).tolist() for line in gen.lines(level) if len(line) > 1]
-
-
-def _boundaries(xs, ys, proba: np.ndarray) -> list:
-    """Polylines where the most probable class changes (level 0 of p_k - max_{j != k} p_j)."""
-    size = len(xs)
-    K = proba.shape[1]
-    lines = []
-    for k in range(1 if K == 2 else K):
-        others = np.delete(proba, k, axis=1).max(axis=1)
-        lines += _lines(xs, ys, (proba[:, k] - others).reshape(size, size), 0.0)
-    return lines
-
-
-def _density_contours(fit: PlaygroundFit, xs, ys, log_joint: np.ndarray) -> list[dict]:
-    """For each class, the contours of p(x|y) holding 50 % and 90 % of its mass on the grid.
-
-    ``log_joint`` is log p(x, y) on the grid cells, shape (cells, K).
-    """
-    gen = fit.generative
-    size = len(xs)
-    log_cond = log_joint - np.asarray(gen.class_log_prior_)[None, :]
-    out = []
-    for k, label in enumerate(gen.classes_):
-        dens = np.exp(log_cond[:, k] - log_cond[:, k].max())  # relative levels only
-        order = np.sort(dens)[::-1]
-        cum = np.cumsum(order) / order.sum()
-        for mass in CONTOUR_MASSES:
-            level = float(order[min(np.searchsorted(cum, mass), len(order) - 1)])
-            out.append(
-                {
-                    "class": int(label),
-                    "mass": mass,
-                    "lines": _lines(xs, ys, dens.reshape(size, size), level),
-                }
-            )
-    return out
-
-
 def _panel(fit: PlaygroundFit, role: str, painted: dict, xs, ys, hide_x2: bool) -> dict:
     model = fit.generative if role == "generative" else fit.discriminative
     accuracy = confidence = None
@@ -304,7 +262,7 @@ def _panel(fit: PlaygroundFit, role: str, painted: dict, xs, ys, hide_x2: bool) 
         # the top-class probability, as in the report; the page shades from 1/K (a coin toss)
         "confidence": np.round(painted["confidence"].ravel(), 3).tolist(),
         "n_classes": len(painted["classes"]),
-        "boundaries": _boundaries(xs, ys, painted["proba"]),
+        "boundaries": boundaries(xs, ys, painted["proba"]),
         "test_accuracy": accuracy,
         "test_confidence": confidence,  # mean probability of the predicted class
         "test_correct": correct,  # per held-out point; fit_view pairs them, then drops them
@@ -366,7 +324,7 @@ def fit_view(
         "x2_fill": round(x2_fill, 4),
         "generative": gen,
         "discriminative": disc,
-        "contours": _density_contours(fit, xs, ys, gen_joint),
+        "contours": density_contours(xs, ys, gen_joint, fit.generative),
         "caption": caption(
             generative,
             discriminative,

@@ -16,7 +16,6 @@ import click
 from genvsdisc.cli.options import (
     command_line,
     data_options,
-    load_source,
     names,
     progress_option,
     safe_stem,
@@ -71,10 +70,7 @@ def default_out_dir(source: str) -> Path:
 @progress_option
 def compare(
     source,
-    target,
-    text_column,
-    encoding,
-    max_file_mb,
+    reading,
     models,
     experiments,
     seeds,
@@ -106,13 +102,7 @@ def compare(
     exp_names = select_experiments(names(experiments, "--experiments"))
     out = Path(out) if out is not None else default_out_dir(source)
     check_out_folder(out)  # before any work: a run must not fail at its very end
-    ds = load_source(
-        source,
-        target=target,
-        text_column=text_column,
-        encoding=encoding,
-        max_file_mb=max_file_mb,
-    )
+    ds = reading.load(source)
     settings = Settings.default(quick=quick, n_seeds=seeds, n_features=ds.n_features)
     if quick and workers is None and scheduler is None:
         workers = 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from genvsdisc.cli.options import data_options, load_source
+from genvsdisc.cli.options import data_options
 
 __all__ = ["COMMANDS", "datasets", "inspect", "format_table"]
 
@@ -97,7 +97,7 @@ def _report(ds) -> str:
 @click.command()
 @click.argument("source")
 @data_options
-def inspect(source, target, text_column, encoding, max_file_mb):
+def inspect(source, reading):
     """Show what genvsdisc understood from SOURCE: a built-in name, a file or a folder.
 
     Prints rows, features by kind (numeric / categorical / text / pixels),
@@ -111,13 +111,7 @@ def inspect(source, target, text_column, encoding, max_file_mb):
       genvsdisc inspect reviews.csv --target stars --text-column review
       genvsdisc inspect photos/          (one sub-folder per class)
     """
-    ds = load_source(
-        source,
-        target=target,
-        text_column=text_column,
-        encoding=encoding,
-        max_file_mb=max_file_mb,
-    )
+    ds = reading.load(source)
     click.echo(_report(ds))
 
 

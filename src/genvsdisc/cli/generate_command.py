@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from genvsdisc.cli.options import data_options, load_source, progress_option, safe_stem
-from genvsdisc.exceptions import ParameterError
+from genvsdisc.cli.options import data_options, progress_option, safe_stem
+from genvsdisc.exceptions import ParameterError, few
 from genvsdisc.outputs import check_out_file
 
 __all__ = ["COMMANDS", "generate", "parse_params", "MAX_SAMPLES"]
@@ -172,10 +172,7 @@ def generate(
     settings,
     load_path,
     save_path,
-    target,
-    text_column,
-    encoding,
-    max_file_mb,
+    reading,
     progress,
 ):
     """Train a generative MODEL on SOURCE and draw new examples of each class.
@@ -201,13 +198,7 @@ def generate(
     for option, path in (("--out", out), ("--save", save_path)):
         if path is not None:
             check_out_file(path, option)  # before any work: a run must not fail at its end
-    ds = load_source(
-        source,
-        target=target,
-        text_column=text_column,
-        encoding=encoding,
-        max_file_mb=max_file_mb,
-    )
+    ds = reading.load(source)
     fitted = None
     if load_path is not None:
         if params:
@@ -258,11 +249,6 @@ def generate(
     click.echo(_summary(result, written))
 
 
-def _few(names) -> str:
-    names = [str(c) for c in names]
-    return ", ".join(names[:6]) + (f" ... ({len(names)} in all)" if len(names) > 6 else "")
-
-
 def _summary(result, written: Path) -> str:
     lines = [f"{len(result.samples)} samples from {result.model} written to {written}"]
     from genvsdisc.generation.output import MAX_GRID_COLUMNS, samples_file
@@ -272,7 +258,7 @@ def _summary(result, written: Path) -> str:
         order = [result.classes[k] for k in dict.fromkeys(result.intended.tolist())]
         lines.append(
             f"the grid shows {MAX_GRID_COLUMNS} per class; all samples, shape "
-            f"(classes, n, *image) with classes in the order {_few(order)}, "
+            f"(classes, n, *image) with classes in the order {few(order)}, "
             f"are in {samples_file(written)}"
         )
     if result.judge is not None:

@@ -1,16 +1,18 @@
 """Options that several commands share, declared once.
 
 Every command that reads data takes the same reading options
-(:func:`data_options`, :func:`load_source`); every command that trains shows
+(:func:`data_options`, passed to the command as one :class:`Reading`); every command that trains shows
 progress the same way (:func:`progress_option`). Range checks are click's own
 types, so a bad value gets click's message, printed as one line by the group.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -22,8 +24,8 @@ from genvsdisc.exceptions import ParameterError
 DEFAULT_MAX_FILE_MB = 2048
 
 __all__ = [
+    "Reading",
     "data_options",
-    "load_source",
     "progress_option",
     "show_progress",
     "safe_stem",
@@ -32,8 +34,37 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How SOURCE is read: the values of the options :func:`data_options` declares."""
+
+    target: str | None = None
+    text_column: str | None = None
+    encoding: str = "utf-8"
+    max_file_mb: int = DEFAULT_MAX_FILE_MB
+
+    def load(self, source: str):
+        """The Dataset behind SOURCE, read with these options."""
+        from genvsdisc.data import BUILTINS, load
+
+        # built-ins are not files: they take no reading options
+        params = {}
+        if source not in BUILTINS:
+            params = {"encoding": self.encoding, "max_bytes": self.max_file_mb * 1024**2}
+        return load(source, target=self.target, text_column=self.text_column, **params)
+
+
 def data_options(command):
-    """``--target``, ``--text-column``, ``--encoding``, ``--max-file-mb``: how SOURCE is read."""
+    """``--target``, ``--text-column``, ``--encoding``, ``--max-file-mb``: how SOURCE is read.
+
+    The command receives them as one ``reading`` argument, a :class:`Reading`.
+    """
+
+    @functools.wraps(command)  # keeps the options declared below this decorator
+    def with_reading(*args, target, text_column, encoding, max_file_mb, **kwargs):
+        reading = Reading(target, text_column, encoding, max_file_mb)
+        return command(*args, reading=reading, **kwargs)
+
     for option in reversed(
         (
             click.option("--target", help="Class column of a CSV / Parquet file."),
@@ -56,19 +87,8 @@ def data_options(command):
             ),
         )
     ):
-        command = option(command)
-    return command
-
-
-def load_source(source: str, *, target, text_column, encoding, max_file_mb):
-    """The Dataset behind SOURCE, read with the options of :func:`data_options`."""
-    from genvsdisc.data import BUILTINS, load
-
-    # built-ins are not files: they take no reading options
-    params = {}
-    if source not in BUILTINS:
-        params = {"encoding": encoding, "max_bytes": max_file_mb * 1024**2}
-    return load(source, target=target, text_column=text_column, **params)
+        with_reading = option(with_reading)
+    return with_reading
 
 
 def progress_option(command):

@@ -154,8 +154,9 @@ class ExperimentResult:
         return None
 
     def model_errors(self) -> dict[str, str]:
-        """``{model: message}`` of the models that failed."""
-        return {}
+        """``{model: message}`` of the models that failed: the result's ``errors`` field
+        where it has one (every experiment that fits models one by one does)."""
+        return dict(getattr(self, "errors", None) or {})
 
 
 class Experiment(abc.ABC):

@@ -205,9 +205,6 @@ class LearningCurveResult(ExperimentResult):
     def footnote(self) -> str | None:
         return self.note
 
-    def model_errors(self) -> dict[str, str]:
-        return self.errors
-
 
 class LearningCurve(Experiment):
     """Test accuracy against training size, per model and seed (Ng & Jordan 2001)."""

@@ -228,9 +228,6 @@ class MissingResult(ExperimentResult):
     def footnote(self) -> str | None:
         return self.note
 
-    def model_errors(self) -> dict[str, str]:
-        return self.errors
-
 
 def _at_chance(result: MissingResult, per_seed) -> bool:
     return (

@@ -201,9 +201,6 @@ class NoveltyResult(ExperimentResult):
     likelihood_failures: list[dict]
     errors: dict
 
-    def model_errors(self) -> dict[str, str]:
-        return self.errors
-
 
 class Novelty(Experiment):
     """log p(x) against max-softmax as a detector of out-of-distribution inputs."""

@@ -143,9 +143,6 @@ class RegionsResult(ExperimentResult):
     rows: list[dict]
     errors: dict
 
-    def model_errors(self) -> dict[str, str]:
-        return self.errors
-
 
 class Regions(Experiment):
     """Decision regions of every model over the plane; class densities of the artists."""

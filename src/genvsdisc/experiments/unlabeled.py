@@ -192,9 +192,6 @@ class UnlabeledResult(ExperimentResult):
     chance: float | None = None
     n_test: int | None = None
 
-    def model_errors(self) -> dict[str, str]:
-        return self.errors
-
 
 class Unlabeled(Experiment):
     """k labels per class plus an unlabeled pool: EM against self-training."""

@@ -14,7 +14,7 @@ import numpy as np
 from genvsdisc.data import train_test_split
 from genvsdisc.data._checks import warn
 from genvsdisc.data.split import drop_small_classes
-from genvsdisc.exceptions import DataError, ParameterError
+from genvsdisc.exceptions import DataError, ParameterError, few
 from genvsdisc.generation.draw import build_model, class_indices, draw
 from genvsdisc.generation.judge import fit_judge
 from genvsdisc.generation.memorisation import check_memorisation
@@ -73,14 +73,9 @@ def _check_fitted_classes(fitted, dataset) -> None:
         )
     if [str(c) for c in saved] != [str(c) for c in dataset.classes]:
         raise ParameterError(
-            f"the loaded model was trained on classes {_few(saved)}; {dataset.name} has "
-            f"classes {_few(dataset.classes)}"
+            f"the loaded model was trained on classes {few(saved)}; {dataset.name} has "
+            f"classes {few(dataset.classes)}"
         )
-
-
-def _few(names) -> str:
-    names = [str(c) for c in names]
-    return ", ".join(names[:6]) + (f" ... ({len(names)} in all)" if len(names) > 6 else "")
 
 
 def _complete_rows(train, test):

@@ -60,5 +60,24 @@ const GVD = (() => {
     target.replaceChildren(el("span", { class: "spinner" }), text);
   }
 
-  return { COLORS, rgb, api, pct, el, showError, busy };
+  // One lab request: disable the button and show a spinner, call the server, then show
+  // the answer and the server's time, or the server's one-line message; the button comes
+  // back either way.
+  async function labRequest({ button, status, error, busyText, path, body, show }) {
+    showError(error, null);
+    button.disabled = true;
+    busy(status, busyText);
+    try {
+      const { data, serverMs } = await api(path, body);
+      show(data);
+      status.textContent = `done in ${(serverMs / 1000).toFixed(1)} s on the server`;
+    } catch (err) {
+      showError(error, err);
+      status.textContent = "";
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  return { COLORS, rgb, api, pct, el, showError, busy, labRequest };
 })();

@@ -44,21 +44,14 @@
     document.body.dataset.generated = String(data.images.length);
   }
 
-  async function generate() {
-    GVD.showError($("error"), null);
-    $("generate").disabled = true;
-    GVD.busy($("status"), "drawing… (the first time, the artist and the judge are trained first)");
-    try {
-      const body = { model: $("model").value, n_per_class: Number($("per-class").value), seed: seed++ };
-      const { data, serverMs } = await GVD.api("/api/images/generate", body);
-      show(data);
-      $("status").textContent = `done in ${(serverMs / 1000).toFixed(1)} s on the server`;
-    } catch (err) {
-      GVD.showError($("error"), err);
-      $("status").textContent = "";
-    } finally {
-      $("generate").disabled = false;
-    }
+  function generate() {
+    return GVD.labRequest({
+      button: $("generate"), status: $("status"), error: $("error"),
+      busyText: "drawing… (the first time, the artist and the judge are trained first)",
+      path: "/api/images/generate",
+      body: { model: $("model").value, n_per_class: Number($("per-class").value), seed: seed++ },
+      show,
+    });
   }
 
   async function askDetective() {

@@ -30,24 +30,17 @@
     document.body.dataset.continued = String(Number(document.body.dataset.continued || 0) + 1);
   }
 
-  async function run() {
-    GVD.showError($("error"), null);
-    $("run").disabled = true;
-    GVD.busy($("status"), "writing… (the first time, the artist and the judge are trained first)");
-    try {
-      const body = {
+  function run() {
+    return GVD.labRequest({
+      button: $("run"), status: $("status"), error: $("error"),
+      busyText: "writing… (the first time, the artist and the judge are trained first)",
+      path: "/api/text/continue",
+      body: {
         topic: $("topic").value, prompt: $("prompt").value, n_words: Number($("n-words").value),
         temperature: Number($("temperature").value), seed: seed++,
-      };
-      const { data, serverMs } = await GVD.api("/api/text/continue", body);
-      show(data);
-      $("status").textContent = `done in ${(serverMs / 1000).toFixed(1)} s on the server`;
-    } catch (err) {
-      GVD.showError($("error"), err);
-      $("status").textContent = "";
-    } finally {
-      $("run").disabled = false;
-    }
+      },
+      show,
+    });
   }
 
   async function init() {
