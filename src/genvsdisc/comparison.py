@@ -24,6 +24,7 @@ from typing import Any
 
 from genvsdisc.exceptions import ParameterError
 from genvsdisc.outputs import check_out_folder
+from genvsdisc.text_table import format_table
 
 __all__ = [
     "Comparison",
@@ -70,7 +71,6 @@ def summary_table(record: dict) -> str:
     The columns are the registered experiments' own (``Experiment.summary``),
     in report order.
     """
-    from genvsdisc.cli.data_commands import format_table  # the one plain-text table
     from genvsdisc.experiments import registered  # lazy: `genvsdisc --help` stays instant
 
     sections = record["experiments"]

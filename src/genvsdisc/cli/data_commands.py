@@ -9,25 +9,9 @@ from __future__ import annotations
 import click
 
 from genvsdisc.cli.options import data_options
+from genvsdisc.text_table import format_table
 
 __all__ = ["COMMANDS", "datasets", "inspect", "format_table"]
-
-
-def format_table(rows: list[dict], columns: list[str]) -> str:
-    """Plain left-aligned text table with a header line; None shows as '-'."""
-    cells = [
-        [
-            ("-" if r[c] is None else f"{r[c]:,}" if isinstance(r[c], int) else str(r[c]))
-            for c in columns
-        ]
-        for r in rows
-    ]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
-    lines += [
-        "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells
-    ]
-    return "\n".join(lines)
 
 
 @click.command()

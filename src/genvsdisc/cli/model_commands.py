@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from genvsdisc.cli.data_commands import format_table
 from genvsdisc.models import available
+from genvsdisc.text_table import format_table
 
 __all__ = ["COMMANDS", "models"]
 
