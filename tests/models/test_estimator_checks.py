@@ -106,8 +106,10 @@ _SQUARE_IMAGES = (
     "API checks and those with one feature (a 1x1 image) run and pass"
 )
 #: Of the checks that feed numbers, those cnn passes: they refuse the input before its
-#: shape matters (sparse, complex, empty, continuous y) or fit one feature (a 1x1 image).
+#: shape matters (sparse, complex, empty, continuous y, sample weights it does not take)
+#: or fit one feature (a 1x1 image).
 _CNN_PASSES = {
+    "check_classifiers_one_label_sample_weights",
     "check_classifiers_regression_target",
     "check_complex_data",
     "check_estimator_sparse_array",
