@@ -133,6 +133,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         deep=True,
         saveable=True,
         test_params={"epochs": 1, "hidden": 8, "latent_dim": 2, "n_importance": 4},
+        sample_weight=True,
     ),
     ModelSpec(
         name="diffusion",
@@ -146,6 +147,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         deep=True,
         saveable=True,
         test_params={"epochs": 1, "hidden": 8, "n_blocks": 1, "sample_steps": 4, "n_trials": 2},
+        sample_weight=True,
     ),
     ModelSpec(
         name="transformer_lm",
@@ -158,6 +160,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         deep=True,
         saveable=True,
         test_params={"epochs": 1, "n_embd": 8, "n_head": 2, "n_layer": 1, "block_size": 8},
+        sample_weight=True,
     ),
     ModelSpec(
         name="logreg",
@@ -223,5 +226,6 @@ CATALOG: tuple[ModelSpec, ...] = (
         deep=True,
         saveable=True,
         test_params={"epochs": 1, "channels": 4, "hidden": 8, "batch_size": 16},
+        sample_weight=True,
     ),
 )

@@ -79,8 +79,17 @@ class Vocabulary:
         self.index = {w: i for i, w in enumerate(self.words)}
 
     @classmethod
-    def fit(cls, docs_tokens, min_count: int = 2, max_size: int | None = None) -> Vocabulary:
-        counts = Counter(tok for doc in docs_tokens for tok in doc)
+    def fit(
+        cls, docs_tokens, min_count: int = 2, max_size: int | None = None, weights=None
+    ) -> Vocabulary:
+        """``weights`` (n_docs,), optional: a document's words count that many times."""
+        if weights is None:
+            counts = Counter(tok for doc in docs_tokens for tok in doc)
+        else:
+            counts = Counter()
+            for doc, w in zip(docs_tokens, weights, strict=True):
+                for tok in doc:
+                    counts[tok] += float(w)
         kept = sorted(
             (w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w)
         )

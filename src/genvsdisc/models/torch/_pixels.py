@@ -1,7 +1,8 @@
 """What the class-conditional pixel generators (``cvae``, ``diffusion``) share.
 
-Pixels in [0, 1], the fit (class prior, architecture, one training run on
-the template) and the ``temperature`` option of ``sample``, which
+Pixels in [0, 1], the fit (class prior -- the user's ``priors`` or the
+weighted class shares --, rows of weight 0 dropped, architecture, one
+training run on the template) and the ``temperature`` option of ``sample``, which
 ``GenerativeClassifier.sample`` hands to each model's ``_sample_class`` as
 an argument, so threads that share one fitted model can sample at
 different temperatures at once.
@@ -18,6 +19,7 @@ from sklearn.utils._param_validation import Interval
 from genvsdisc.models.registry import name_of
 from genvsdisc.models.torch._images import check_unit_range, resolve_image_shape
 from genvsdisc.models.torch._training import TorchEstimatorMixin
+from genvsdisc.models.torch._weights import kept_rows
 
 __all__ = ["PixelGeneratorMixin"]
 
@@ -31,6 +33,7 @@ class PixelGeneratorMixin(TorchEstimatorMixin):
     model's noise scaled by ``temperature``.
     """
 
+    supports_sample_weight = True
     _sample_options = {"temperature": [Interval(Real, 0, 10, closed="right")]}
 
     def _validate_fit_X(self, X, reset=True):
@@ -44,15 +47,27 @@ class PixelGeneratorMixin(TorchEstimatorMixin):
         return X
 
     def _fit_weighted(self, X, R):
-        """Train on rows ``X`` (n, d); ``R`` (n, K) is one-hot (these models run no EM).
+        """Train on rows ``X`` (n, d); ``R`` (n, K) is one-hot times ``sample_weight`` (no EM).
 
-        Sets ``class_log_prior_`` (K,), ``arch_``, ``module_`` and ``loss_curve_``.
+        Rows of weight 0 are dropped first (:mod:`._weights`); the others
+        scale their losses. Sets ``class_count_``, ``class_prior_`` and
+        ``class_log_prior_`` (K,; ``priors`` when given), ``arch_``,
+        ``module_`` and ``loss_curve_``.
         """
+        keep = kept_rows(R.sum(1))
+        if keep is not None:
+            X, R = X[keep], R[keep]
+        counts = R.sum(0)
+        self._check_every_class_weighted(counts)
+        # The learned shares as before weights existed, so seeded outputs keep every bit.
+        self._set_class_prior(counts, learned_log_prior=np.log(counts / counts.sum()))
+        self._fit_rows(X, R)
+
+    def _fit_rows(self, X, R):
+        """Train the network on the kept rows ``X`` (n, d), ``R`` (n, K) weighted one-hot."""
         cfg = self._config()
         if self.image_shape is not None:
             resolve_image_shape(self.image_shape, X.shape[1])  # a wrong shape fails now
-        counts = R.sum(0)
-        self.class_log_prior_ = np.log(counts / counts.sum())
         arch = {"n_features": X.shape[1], "n_classes": R.shape[1], "config": asdict(cfg)}
         data = self._training_data(X, R, cfg, self._device())
         self._fit_network(arch, cfg, data, len(X))

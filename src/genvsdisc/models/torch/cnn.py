@@ -18,10 +18,17 @@ from torch import nn
 
 from genvsdisc.models.base import DiscriminativeClassifier
 from genvsdisc.models.params import NON_NEGATIVE_REAL, POSITIVE_INT, POSITIVE_REAL
+from genvsdisc.models.priors import check_sample_weight
 from genvsdisc.models.torch._images import random_affine, resolve_image_shape, to_image_tensor
 from genvsdisc.models.torch._params import IMAGE_SHAPE, RUNTIME_CONSTRAINTS, fraction
 from genvsdisc.models.torch._runtime import configure_threads
 from genvsdisc.models.torch._training import TorchEstimatorMixin
+from genvsdisc.models.torch._weights import (
+    kept_rows,
+    loss_weights,
+    refuse_unweighted_class,
+    weighted_mean,
+)
 
 __all__ = ["CNNConfig", "ConvNet", "CNNClassifier"]
 
@@ -87,6 +94,24 @@ class CNNClassifier(TorchEstimatorMixin, DiscriminativeClassifier):
     verbose : bool or None, default=None
         Progress bar; None shows it only on a terminal.
 
+    Attributes
+    ----------
+    classes_ : ndarray (K,)
+    n_features_in_ : int
+    module_ : ConvNet
+        The trained network; ``loss_curve_`` holds the mean loss per epoch.
+
+    Notes
+    -----
+    ``fit(X, y, sample_weight=w)`` scales each row's cross-entropy by its
+    weight over the mean weight, so ``CalibratedClassifierCV`` passes its
+    weights on; a row of weight 0 is dropped before training, so it equals
+    leaving the row out. Integer weights equal repeated rows in expectation,
+    not bit for bit: repeated rows make more batches, and BatchNorm's batch
+    statistics count rows, not weights (see
+    :mod:`genvsdisc.models.torch._weights`). Like scikit-learn's
+    ``MLPClassifier``, it has no class priors: p(y|x) is learned directly.
+
     Examples
     --------
     >>> from sklearn.datasets import load_digits
@@ -96,6 +121,7 @@ class CNNClassifier(TorchEstimatorMixin, DiscriminativeClassifier):
     (3, 10)
     """
 
+    supports_sample_weight = True
     _config_class = CNNConfig
     _parameter_constraints = {
         "channels": POSITIVE_INT,
@@ -143,19 +169,33 @@ class CNNClassifier(TorchEstimatorMixin, DiscriminativeClassifier):
         h, w, c = arch["shape"]
         return ConvNet(c, h, w, arch["n_classes"], CNNConfig(**arch["config"]))
 
-    def fit(self, X, y):
-        """Train on images ``X`` (n, h*w*c) in [0, 1] and labels ``y`` (n,)."""
+    def fit(self, X, y, sample_weight=None):
+        """Train on images ``X`` (n, h*w*c) in [0, 1] and labels ``y`` (n,).
+
+        ``sample_weight`` (n,), non-negative, scales each row's cross-entropy
+        by its weight over the mean weight; rows of weight 0 are dropped
+        before training. None: every row weighs 1.
+        """
         self._check_params()
         cfg = self._config()
         X, y = validate_data(self, X, y, dtype=np.float32)
         check_classification_targets(y)
+        weights = check_sample_weight(sample_weight, X)
         self.classes_, y_idx = np.unique(y, return_inverse=True)
+        if weights is not None:
+            refuse_unweighted_class(
+                self.classes_, np.bincount(y_idx, weights, len(self.classes_)), "cnn"
+            )
+            keep = kept_rows(weights)
+            if keep is not None:
+                X, y_idx, weights = X[keep], y_idx[keep], weights[keep]
         shape = resolve_image_shape(self.image_shape, X.shape[1])
         arch = {"shape": list(shape), "n_classes": len(self.classes_), "config": asdict(cfg)}
         device = self._device()
         images = to_image_tensor(X, shape, device)  # (n, c, h, w)
         targets = torch.as_tensor(y_idx, dtype=torch.long, device=device)  # (n,)
-        self._fit_network(arch, cfg, (images, targets), len(X))
+        factors = loss_weights(weights, device=device)  # (n,), or None: no weights
+        self._fit_network(arch, cfg, (images, targets, factors), len(X))
         return self
 
     def _optimiser(self, net, cfg: CNNConfig, total_steps: int):
@@ -164,9 +204,12 @@ class CNNClassifier(TorchEstimatorMixin, DiscriminativeClassifier):
 
     def _batch_loss(self, net, cfg: CNNConfig, data, idx, gen) -> torch.Tensor:
         """Cross-entropy of the (augmented) images ``idx`` against their labels."""
-        images, targets = data
+        images, targets, factors = data
         idx = idx.to(images.device)
-        return F.cross_entropy(net(random_affine(images[idx], cfg.augment)), targets[idx])
+        logits = net(random_affine(images[idx], cfg.augment))  # (B, K)
+        if factors is None:
+            return F.cross_entropy(logits, targets[idx])
+        return weighted_mean(F.cross_entropy(logits, targets[idx], reduction="none"), factors[idx])
 
     @torch.no_grad()
     def predict_proba(self, X):

@@ -54,6 +54,7 @@ from genvsdisc.models.params import NON_NEGATIVE_REAL, POSITIVE_INT, POSITIVE_RE
 from genvsdisc.models.torch._params import IMAGE_SHAPE, RUNTIME_CONSTRAINTS, fraction
 from genvsdisc.models.torch._pixels import PixelGeneratorMixin
 from genvsdisc.models.torch._runtime import configure_threads, seeded
+from genvsdisc.models.torch._weights import loss_weights, weighted_mean
 
 __all__ = ["DiffusionConfig", "Denoiser", "DiffusionClassifier"]
 
@@ -156,10 +157,34 @@ class DiffusionClassifier(PixelGeneratorMixin, GenerativeClassifier):
     image_shape : tuple or None, default=None
         (height, width[, channels]), checked and kept for showing samples; the
         denoiser sees flat rows, so any number of features in [0, 1] works.
+    priors : array-like (K,) or None, default=None
+        Class probabilities p(y) in the order of ``classes_`` (as
+        ``GaussianNB(priors=...)``): the log p(y) of the score and the class
+        draws of ``sample(y=None)``; None learns them from the (weighted)
+        class shares.
     device : {"auto", "cpu", "cuda"}, default="auto"
     random_state : int or None, default=0
         Seeds training and the fixed (t, eps) pairs used for scoring.
     verbose : bool or None, default=None
+
+    Attributes
+    ----------
+    classes_ : ndarray (K,)
+    class_count_ : ndarray (K,)
+        Weighted number of training rows of each class.
+    class_prior_, class_log_prior_ : ndarray (K,)
+        p(y) and log p(y): ``priors`` when given, else the class shares.
+    module_ : Denoiser
+        The weight average of the trained denoiser; ``loss_curve_`` holds the
+        mean loss per epoch.
+
+    Notes
+    -----
+    ``fit(X, y, sample_weight=w)`` scales each row's v-prediction error by
+    its weight over the mean weight and counts the weights in
+    ``class_count_``; a row of weight 0 is dropped before training, so it
+    equals leaving the row out. Integer weights equal repeated rows in
+    expectation, not bit for bit (see :mod:`genvsdisc.models.torch._weights`).
 
     Examples
     --------
@@ -185,6 +210,7 @@ class DiffusionClassifier(PixelGeneratorMixin, GenerativeClassifier):
         "eta": fraction(),
         "n_trials": POSITIVE_INT,
         "image_shape": IMAGE_SHAPE,
+        "priors": ["array-like", None],
         **RUNTIME_CONSTRAINTS,
     }
 
@@ -204,6 +230,7 @@ class DiffusionClassifier(PixelGeneratorMixin, GenerativeClassifier):
         eta=DiffusionConfig.eta,
         n_trials=DiffusionConfig.n_trials,
         image_shape=None,
+        priors=None,
         device="auto",
         random_state=0,
         verbose=None,
@@ -221,6 +248,7 @@ class DiffusionClassifier(PixelGeneratorMixin, GenerativeClassifier):
         self.eta = eta
         self.n_trials = n_trials
         self.image_shape = image_shape
+        self.priors = priors
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -242,10 +270,12 @@ class DiffusionClassifier(PixelGeneratorMixin, GenerativeClassifier):
 
     # ---------------------------------------------------------------- fit
     def _training_data(self, X, R, cfg: DiffusionConfig, device):
-        """Rows scaled to [-1, 1] (n, D), class indices (n,) and abar (T + 1,), on the device."""
+        """Rows scaled to [-1, 1] (n, D), class indices (n,), abar (T + 1,) and loss
+        factors (n,) or None (no weights), on the device."""
         x0 = torch.as_tensor(X * 2 - 1, dtype=torch.float32, device=device)
         y = torch.as_tensor(R.argmax(1), dtype=torch.long, device=device)
-        return x0, y, cosine_alpha_bar(cfg.timesteps).to(device).float()
+        abar = cosine_alpha_bar(cfg.timesteps).to(device).float()
+        return x0, y, abar, loss_weights(R.sum(1), device=device)
 
     def _ema_decay(self, cfg: DiffusionConfig) -> float:
         """Sampling and scoring use the weight average (``module_``), not the last weights."""
@@ -260,7 +290,7 @@ class DiffusionClassifier(PixelGeneratorMixin, GenerativeClassifier):
 
     def _batch_loss(self, net, cfg: DiffusionConfig, data, idx, gen) -> torch.Tensor:
         """v-prediction error at a random step t, the class dropped for a fraction p_uncond."""
-        x0_all, y_all, abar = data
+        x0_all, y_all, abar, factors = data
         device = x0_all.device
         idx = idx.to(device)
         x0, y = x0_all[idx], y_all[idx]  # (B, D), (B,)
@@ -269,7 +299,10 @@ class DiffusionClassifier(PixelGeneratorMixin, GenerativeClassifier):
         eps = torch.randn_like(x0)
         a = abar[t][:, None]  # (B, 1)
         v = a.sqrt() * eps - (1 - a).sqrt() * x0
-        return F.mse_loss(net(a.sqrt() * x0 + (1 - a).sqrt() * eps, t, y), v)
+        pred = net(a.sqrt() * x0 + (1 - a).sqrt() * eps, t, y)  # (B, D)
+        if factors is None:
+            return F.mse_loss(pred, v)
+        return weighted_mean(F.mse_loss(pred, v, reduction="none").mean(1), factors[idx])
 
     # ------------------------------------------------------------ predict
     @torch.no_grad()

@@ -39,6 +39,7 @@ from genvsdisc.models.params import POSITIVE_INT, POSITIVE_REAL
 from genvsdisc.models.torch._params import RUNTIME_CONSTRAINTS, fraction
 from genvsdisc.models.torch._runtime import configure_threads
 from genvsdisc.models.torch._training import TorchEstimatorMixin
+from genvsdisc.models.torch._weights import kept_rows, loss_weights
 
 __all__ = ["TransformerConfig", "TinyGPT", "TransformerLMClassifier"]
 
@@ -153,9 +154,33 @@ class TransformerLMClassifier(TorchEstimatorMixin, TextLMClassifier):
         See :class:`TransformerConfig`.
     min_count : int, default=2
         Words seen fewer times in training become ``<unk>``.
+    priors : array-like (K,) or None, default=None
+        Class probabilities p(y) in the order of ``classes_`` (as
+        ``GaussianNB(priors=...)``), used by Bayes' rule and by
+        ``sample(y=None)``; None learns them from the (weighted) class shares.
     device : {"auto", "cpu", "cuda"}, default="auto"
     random_state : int or None, default=0
     verbose : bool or None, default=None
+
+    Attributes
+    ----------
+    classes_ : ndarray (K,)
+    class_count_ : ndarray (K,)
+        Weighted number of training documents of each class.
+    class_prior_, class_log_prior_ : ndarray (K,)
+        p(y) and log p(y): ``priors`` when given, else the class shares.
+    vocabulary_ : Vocabulary
+    module_ : TinyGPT
+        The trained network; ``loss_curve_`` holds the mean loss per epoch.
+
+    Notes
+    -----
+    ``fit(docs, y, sample_weight=w)`` counts a document's words ``w`` times
+    in the vocabulary (``min_count``, ``max_vocab``) and scales the loss of
+    each of its windows by ``w`` over the mean window weight; a document of
+    weight 0 is dropped before anything reads it, so it equals leaving it
+    out. Integer weights equal repeated documents in expectation, not bit
+    for bit (see :mod:`genvsdisc.models.torch._weights`).
 
     Examples
     --------
@@ -167,6 +192,7 @@ class TransformerLMClassifier(TorchEstimatorMixin, TextLMClassifier):
     (2,)
     """
 
+    supports_sample_weight = True
     _grad_clip = 1.0  # the gradient-norm cap nanoGPT trains with
     _config_class = TransformerConfig
     _parameter_constraints = {
@@ -180,6 +206,7 @@ class TransformerLMClassifier(TorchEstimatorMixin, TextLMClassifier):
         "epochs": POSITIVE_INT,
         "batch_size": POSITIVE_INT,
         "lr": POSITIVE_REAL,
+        "priors": ["array-like", None],
         **RUNTIME_CONSTRAINTS,
     }
 
@@ -196,6 +223,7 @@ class TransformerLMClassifier(TorchEstimatorMixin, TextLMClassifier):
         batch_size=TransformerConfig.batch_size,
         lr=TransformerConfig.lr,
         min_count=2,
+        priors=None,
         device="auto",
         random_state=0,
         verbose=None,
@@ -210,6 +238,7 @@ class TransformerLMClassifier(TorchEstimatorMixin, TextLMClassifier):
         self.batch_size = batch_size
         self.lr = lr
         self.min_count = min_count
+        self.priors = priors
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -233,12 +262,26 @@ class TransformerLMClassifier(TorchEstimatorMixin, TextLMClassifier):
 
     # ---------------------------------------------------------------- fit
     def _fit_weighted(self, docs, R):
-        """Train on the documents with their class tokens; ``R`` (n, K) is one-hot."""
+        """Train on the documents with their class tokens; ``R`` (n, K) is one-hot times weights.
+
+        Documents of weight 0 are dropped first; the others count their words
+        that many times in the vocabulary and scale their windows' losses.
+        """
         cfg = self._config()
-        tokens = [tokenize(d) for d in docs]
-        self.vocabulary_ = Vocabulary.fit(tokens, self.min_count, cfg.max_vocab)
+        keep = kept_rows(R.sum(1))
+        if keep is not None:
+            docs, R = np.asarray(docs, dtype=object)[keep], R[keep]
         counts = R.sum(0)
-        self.class_log_prior_ = np.log(counts / counts.sum())
+        self._check_every_class_weighted(counts)
+        weights = R.sum(1)
+        factors = loss_weights(weights)  # None when every document weighs the same
+        tokens = [tokenize(d) for d in docs]
+        unit = bool((weights == 1).all())  # the unweighted fit, counted as before
+        self.vocabulary_ = Vocabulary.fit(
+            tokens, self.min_count, cfg.max_vocab, weights=None if unit else weights
+        )
+        # The learned shares as before weights existed, so seeded outputs keep every bit.
+        self._set_class_prior(counts, learned_log_prior=np.log(counts / counts.sum()))
         seqs = [self._sequence(t) for t in tokens]
         V, K = len(self.vocabulary_), R.shape[1]
         arch = {"vocab_size": V, "n_classes": K, "config": asdict(cfg)}
@@ -246,7 +289,9 @@ class TransformerLMClassifier(TorchEstimatorMixin, TextLMClassifier):
         B = cfg.block_size
         starts = [(d, o) for d, s in enumerate(seqs) for o in range(0, max(1, len(s) - 1), B)]
         starts = np.asarray(starts, dtype=np.int64)  # (windows, 2): document, offset
-        self._fit_network(arch, cfg, (seqs, R.argmax(1), starts), len(starts))
+        if factors is not None:  # a window weighs what its document weighs
+            factors = loss_weights(weights[starts[:, 0]])
+        self._fit_network(arch, cfg, (seqs, R.argmax(1), starts, factors), len(starts))
 
     def _optimiser(self, net, cfg: TransformerConfig, total_steps: int):
         # Weight decay on the linear layers' matrices only; embeddings, biases, norms: none.
@@ -263,13 +308,19 @@ class TransformerLMClassifier(TorchEstimatorMixin, TextLMClassifier):
 
     def _batch_loss(self, net, cfg: TransformerConfig, data, idx, gen) -> torch.Tensor:
         """Next-token cross-entropy of the windows ``idx``, each shifted by a random offset."""
-        seqs, y_idx, starts = data
+        seqs, y_idx, starts, factors = data
         B, V = cfg.block_size, self.arch_["vocab_size"]
         device = net.tok_emb.weight.device
         shift = torch.randint(0, B, (len(idx),), generator=gen).numpy()
         x, t = _windows(seqs, y_idx, starts[idx.numpy()], shift, B, V)  # (b, B) each
         logits = net(x.to(device))  # (b, B, V)
-        return F.cross_entropy(logits.reshape(-1, V), t.to(device).reshape(-1), ignore_index=-100)
+        t = t.to(device)
+        if factors is None:
+            return F.cross_entropy(logits.reshape(-1, V), t.reshape(-1), ignore_index=-100)
+        # The mean over target tokens, each token scaled by its window's factor.
+        ce = F.cross_entropy(logits.reshape(-1, V), t.reshape(-1), reduction="none")
+        per_token = ce.view_as(t) * factors[idx].to(device)[:, None]  # (b, B), 0 where ignored
+        return per_token.sum() / (t >= 0).sum()
 
     # ------------------------------------------------------------ predict
     @torch.no_grad()

@@ -46,6 +46,7 @@ from genvsdisc.models.params import POSITIVE_INT, POSITIVE_REAL
 from genvsdisc.models.torch._params import IMAGE_SHAPE, RUNTIME_CONSTRAINTS
 from genvsdisc.models.torch._pixels import PixelGeneratorMixin
 from genvsdisc.models.torch._runtime import configure_threads, seeded
+from genvsdisc.models.torch._weights import loss_weights
 
 __all__ = ["CVAEConfig", "ClassLinear", "ClassVAE", "CVAEClassifier"]
 
@@ -142,10 +143,35 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
     image_shape : tuple or None, default=None
         (height, width[, channels]) for showing samples; the networks see
         flat rows, so any number of features in [0, 1] works.
+    priors : array-like (K,) or None, default=None
+        Class probabilities p(y) in the order of ``classes_`` (as
+        ``GaussianNB(priors=...)``), used by Bayes' rule and by
+        ``sample(y=None)``; None learns them from the (weighted) class shares.
     device : {"auto", "cpu", "cuda"}, default="auto"
     random_state : int or None, default=0
         Seeds training and the importance samples used at predict time.
     verbose : bool or None, default=None
+
+    Attributes
+    ----------
+    classes_ : ndarray (K,)
+    class_count_ : ndarray (K,)
+        Weighted number of training rows of each class.
+    class_prior_, class_log_prior_ : ndarray (K,)
+        p(y) and log p(y): ``priors`` when given, else the class shares.
+    class_mean_ : ndarray (K, D)
+        Weighted mean image of each class (fills missing pixels for the encoder).
+    module_ : ClassVAE
+        The trained networks; ``loss_curve_`` holds the mean loss per epoch.
+
+    Notes
+    -----
+    ``fit(X, y, sample_weight=w)`` scales each row's negative ELBO by its
+    weight relative to the mean weight of its class (each class trains its
+    own VAE on class-balanced batches) and counts the weights in
+    ``class_count_``; a row of weight 0 is dropped before training, so it
+    equals leaving the row out. Integer weights equal repeated rows in
+    expectation, not bit for bit (see :mod:`genvsdisc.models.torch._weights`).
 
     Examples
     --------
@@ -167,6 +193,7 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         "lr": POSITIVE_REAL,
         "n_importance": POSITIVE_INT,
         "image_shape": IMAGE_SHAPE,
+        "priors": ["array-like", None],
         **RUNTIME_CONSTRAINTS,
     }
 
@@ -180,6 +207,7 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         lr=CVAEConfig.lr,
         n_importance=CVAEConfig.n_importance,
         image_shape=None,
+        priors=None,
         device="auto",
         random_state=0,
         verbose=None,
@@ -191,6 +219,7 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         self.lr = lr
         self.n_importance = n_importance
         self.image_shape = image_shape
+        self.priors = priors
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -199,15 +228,21 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         return ClassVAE(arch["n_features"], arch["n_classes"], CVAEConfig(**arch["config"]))
 
     # ---------------------------------------------------------------- fit
-    def _fit_weighted(self, X, R):
-        """Train on rows ``X`` (n, D) with one-hot classes ``R`` (n, K); see the pixel base."""
-        # Per-class mean image: fills missing pixels for the encoder's proposal.
+    def _fit_rows(self, X, R):
+        """Train on rows ``X`` (n, D), ``R`` (n, K) one-hot times weights; see the pixel base."""
+        # Per-class (weighted) mean image: fills missing pixels for the encoder's proposal.
         self.class_mean_ = (R.T @ X) / np.maximum(R.sum(0)[:, None], 1e-12)  # (K, D)
-        super()._fit_weighted(X, R)
+        super()._fit_rows(X, R)
 
     def _training_data(self, X, R, cfg, device):
-        """Rows (n, D) on the device and their class indices (n,)."""
-        return torch.as_tensor(X, dtype=torch.float32, device=device), R.argmax(1)
+        """Rows (n, D) on the device, their class indices (n,) and loss factors (n,) or None.
+
+        Each class trains its own VAE on class-balanced batches, so a row's
+        weight is relative to the mean weight of its class.
+        """
+        y_idx = R.argmax(1)
+        factors = loss_weights(R.sum(1), groups=y_idx, device=device)
+        return torch.as_tensor(X, dtype=torch.float32, device=device), y_idx, factors
 
     def _epoch_batches(self, cfg: CVAEConfig, data, n_rows, gen):
         """Class-balanced batches (K, b): each class's VAE sees b rows per step."""
@@ -220,8 +255,11 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
 
     def _batch_loss(self, net, cfg, data, idx, gen) -> torch.Tensor:
         """Negative ELBO of the rows ``idx`` (K, b), summed over the classes' own VAEs."""
-        x_all = data[0]
-        return net(x_all[idx.to(x_all.device)]).sum(0).mean()
+        x_all, _, factors = data
+        idx = idx.to(x_all.device)
+        if factors is None:
+            return net(x_all[idx]).sum(0).mean()
+        return (net(x_all[idx]) * factors[idx]).sum(0).mean()  # (K, b) losses, weighted
 
     def _curve_value(self, loss: float) -> float:
         """The loss per class: each class trains its own VAE."""
