@@ -124,7 +124,7 @@ def test_knn_takes_no_sample_weight_as_scikit_learns(blobs):
 
 
 def test_a_model_that_cannot_use_weights_refuses_them(blobs):
-    class Unweighted(GenerativeClassifier):  # as the PyTorch models until they train weighted
+    class Unweighted(GenerativeClassifier):  # a model whose fit cannot use row weights
         def _fit_weighted(self, X, R):
             self._set_class_prior(R.sum(0))
 
