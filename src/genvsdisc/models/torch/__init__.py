@@ -9,7 +9,8 @@ supplies its network, its loss for a batch and its optimiser; seeding,
 devices, threads, the epochs with their progress bar, the optimiser step and
 the weight average are written once. Alongside: :mod:`._runtime` (device,
 threads, seeds), :mod:`._images` (pixel rows and image tensors),
-:mod:`._pixels` (what ``cvae`` and ``diffusion`` share) and :mod:`.persist`
+:mod:`._pixels` (what ``cvae`` and ``diffusion`` share), :mod:`._weights`
+(``sample_weight`` as weighted losses) and :mod:`.persist`
 (:func:`save_model` / :func:`load_model`, safetensors plus JSON). Which
 models exist, and which of them can be saved, is the registry's to say
 (:mod:`genvsdisc.models.catalog`).

@@ -5,7 +5,8 @@ A model built on :class:`TorchEstimatorMixin` says only what is its own:
 ``_build_module(arch)``
     An untrained ``nn.Module`` from the JSON-able description ``arch_``.
 ``_batch_loss(net, cfg, data, idx, gen)``
-    The scalar loss of the training rows ``idx`` (a CPU LongTensor).
+    The scalar loss of the training rows ``idx`` (a CPU LongTensor); with
+    ``sample_weight``, each row's loss scaled by its factor (:mod:`._weights`).
 ``_optimiser(net, cfg, total_steps)``
     The optimiser and its learning-rate schedule.
 

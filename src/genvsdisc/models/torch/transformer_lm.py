@@ -12,8 +12,8 @@ windows at random offsets, so the model knows such chunks). The document's
 log-likelihood is the sum over its chunks: an exact log-probability under
 this chunked model -- the context resets at chunk borders -- for the token
 sequence in which rare words share ``<unk>``. Classification compares it
-across class tokens (Bayes' rule with the training class prior); ``sample``
-continues a prompt after a class token.
+across class tokens (Bayes' rule with the class prior: the weighted training
+shares, or ``priors``); ``sample`` continues a prompt after a class token.
 """
 
 from __future__ import annotations
