@@ -87,7 +87,8 @@ def test_empty_document_is_unusual_under_the_length_model(docs):
     assert model.document_lengths([""])[0] == 0
     assert np.isnan(model.score_samples_per_word([""])[0])
     # without a length model an empty document has probability one: the old flaw
-    assert MultinomialNaiveBayes(length_model=None).fit(texts, y).score_samples([""])[0] == pytest.approx(0.0, abs=1e-12)
+    length_free = MultinomialNaiveBayes(length_model=None).fit(texts, y)
+    assert length_free.score_samples([""])[0] == pytest.approx(0.0, abs=1e-12)
 
 
 def test_missing_counts_thin_the_length_model():
