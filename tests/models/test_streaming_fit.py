@@ -1,0 +1,60 @@
+"""partial_fit over chunks gives what one fit gives: lda/qda's standardize, text, in streams."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from genvsdisc.exceptions import ParameterError
+from genvsdisc.models.generative.gaussian import LinearDiscriminant, QuadraticDiscriminant
+
+
+def _unit_first_then_wide(make_blobs):
+    """Rows whose first chunk lies in [0, 1] while the others do not, shape (120, 3)."""
+    X, y = make_blobs(n_per_class=40, d=3, K=3, seed=2)
+    X = X * np.array([1.0, 30.0, 0.05])  # features in very different units
+    first = np.concatenate([np.flatnonzero(y == k)[:5] for k in range(3)])
+    X[first] = np.random.RandomState(0).uniform(0.0, 1.0, (len(first), 3))
+    rest = np.setdiff1d(np.arange(len(y)), first)
+    return X, y, [first, *np.array_split(rest, 3)]
+
+
+@pytest.mark.parametrize("factory", [LinearDiscriminant, QuadraticDiscriminant])
+@pytest.mark.parametrize("shrinkage", ["auto", "oas", None])
+def test_auto_standardize_is_decided_from_every_chunk(factory, shrinkage, make_blobs):
+    X, y, chunks = _unit_first_then_wide(make_blobs)
+    full = factory(shrinkage=shrinkage).fit(X, y)
+    chunked = factory(shrinkage=shrinkage)
+    for rows in chunks:
+        chunked.partial_fit(X[rows], y[rows], classes=[0, 1, 2])
+    assert full.standardize_ and chunked.standardize_
+    assert np.mean(chunked.predict(X) == full.predict(X)) == 1.0
+    np.testing.assert_allclose(chunked.means_, full.means_, rtol=1e-9)
+    np.testing.assert_allclose(chunked.shrinkage_, full.shrinkage_, rtol=1e-7, atol=1e-12)
+    cov = "covariance_" if factory is LinearDiscriminant else "covariances_"
+    np.testing.assert_allclose(getattr(chunked, cov), getattr(full, cov), rtol=1e-7, atol=1e-12)
+    np.testing.assert_allclose(chunked.predict_proba(X), full.predict_proba(X), atol=1e-8)
+
+
+@pytest.mark.parametrize("factory", [LinearDiscriminant, QuadraticDiscriminant])
+def test_chunks_all_in_unit_range_keep_one_common_scale(factory, make_blobs):
+    X, y = make_blobs(seed=3)
+    X = (X - X.min()) / np.ptp(X)  # every value in [0, 1]: pixels
+    full = factory(shrinkage="auto").fit(X, y)
+    chunked = factory(shrinkage="auto")
+    for rows in np.array_split(np.random.RandomState(0).permutation(len(y)), 4):
+        chunked.partial_fit(X[rows], y[rows], classes=[0, 1, 2])
+    assert not full.standardize_ and not chunked.standardize_
+    np.testing.assert_allclose(chunked.shrinkage_, full.shrinkage_, rtol=1e-9)
+    np.testing.assert_allclose(chunked.predict_proba(X), full.predict_proba(X), atol=1e-9)
+
+
+def test_partial_fit_after_a_unit_range_fit_refuses_wide_rows(make_blobs):
+    X, y = make_blobs(seed=3)
+    unit = (X - X.min()) / np.ptp(X)
+    model = QuadraticDiscriminant().fit(unit, y)
+    before = model.means_.copy()
+    with pytest.raises(ParameterError, match="pass standardize=True or standardize=False"):
+        model.partial_fit(X, y)
+    np.testing.assert_array_equal(model.means_, before)  # nothing half-added
+    QuadraticDiscriminant(standardize=False).fit(unit, y).partial_fit(X, y)  # as told
