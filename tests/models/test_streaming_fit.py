@@ -1,12 +1,17 @@
-"""partial_fit over chunks gives what one fit gives: lda/qda's standardize, text, in streams."""
+"""Fits in pieces: lda/qda and text partial_fit match one fit; gmm stopped by max_iter."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
+from scipy.special import logsumexp
+from sklearn.exceptions import ConvergenceWarning
 
 from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.generative.gaussian import LinearDiscriminant, QuadraticDiscriminant
+from genvsdisc.models.generative.mixture import ClassMixture
 
 
 def _unit_first_then_wide(make_blobs):
@@ -58,3 +63,38 @@ def test_partial_fit_after_a_unit_range_fit_refuses_wide_rows(make_blobs):
         model.partial_fit(X, y)
     np.testing.assert_array_equal(model.means_, before)  # nothing half-added
     QuadraticDiscriminant(standardize=False).fit(unit, y).partial_fit(X, y)  # as told
+
+
+# ------------------------------------------------------------- gmm max_iter
+def _three_clusters_per_class(seed=0):
+    rng = np.random.RandomState(seed)
+    centres = np.array([[0.0, 0.0], [4.0, 0.0], [0.0, 4.0]])
+    X = np.vstack([rng.normal(c + 20 * k, 1.0, (60, 2)) for k in range(2) for c in centres])
+    return X, np.repeat([0, 1], 180)
+
+
+def test_gmm_candidate_stopped_by_max_iter_keeps_its_likelihood_and_warns():
+    X, y = _three_clusters_per_class()
+    model = ClassMixture(n_components="bic", max_components=3, max_iter=1, reg_covar=1e-6)
+    with pytest.warns(ConvergenceWarning) as record:
+        model.fit(X, y)
+    messages = {str(w.message) for w in record}
+    assert any(
+        "3-component mixture of class 0 did not converge in max_iter=1" in m for m in messages
+    )
+    assert any("2-component mixture of class 1" in m for m in messages)
+    assert all(np.isfinite(m.log_likelihood) for m in model.mixtures_)
+    # with -inf likelihoods BIC rejected every multi-component candidate
+    assert model.n_components_.tolist() == [3, 3]
+    last = model.mixtures_[0]
+    rows = y == 0
+    expected = np.mean(logsumexp(last.log_pdf(X[rows]), axis=1))
+    assert last.log_likelihood == pytest.approx(expected, rel=1e-12)
+
+
+def test_gmm_that_converges_does_not_warn():
+    X, y = _three_clusters_per_class()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = ClassMixture(n_components=3, min_rows_per_component=10).fit(X, y)
+    assert np.all(model.n_iter_ < model.max_iter)
