@@ -8,10 +8,13 @@ import numpy as np
 import pytest
 from scipy.special import logsumexp
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import HashingVectorizer
 
 from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.generative.gaussian import LinearDiscriminant, QuadraticDiscriminant
 from genvsdisc.models.generative.mixture import ClassMixture
+from genvsdisc.models.generative.multinomial import MultinomialNaiveBayes
+from genvsdisc.models.text import HASHED_FEATURES
 
 
 def _unit_first_then_wide(make_blobs):
@@ -98,3 +101,34 @@ def test_gmm_that_converges_does_not_warn():
         warnings.simplefilter("error", ConvergenceWarning)
         model = ClassMixture(n_components=3, min_rows_per_component=10).fit(X, y)
     assert np.all(model.n_iter_ < model.max_iter)
+
+
+# --------------------------------------------------------------- text streams
+def test_text_partial_fit_learns_words_first_seen_in_later_chunks(docs):
+    texts, y = docs
+    later = np.array(["cricket wicket bowler", "cricket innings", "senate ballot", "ballot senate"])
+    later_y = np.array(["sport", "sport", "politics", "politics"])
+    model = MultinomialNaiveBayes()
+    model.partial_fit(texts, y, classes=["politics", "sport"])
+    model.partial_fit(later, later_y)
+    assert model.predict(["cricket wicket", "senate ballot"]).tolist() == ["sport", "politics"]
+    assert isinstance(model.vectorizer_, HashingVectorizer)
+    assert model.text_features_ == f"hashed words ({HASHED_FEATURES} columns)"
+    # the same model as one fit on the hashed counts of every document
+    hashed = model.vectorizer_.transform(np.concatenate([texts, later]))
+    assert hashed.min() >= 0  # alternate_sign=False: counts, as multinomial NB needs
+    full = MultinomialNaiveBayes().fit(hashed, np.concatenate([y, later_y]))
+    np.testing.assert_allclose(model.feature_log_prob_, full.feature_log_prob_, rtol=1e-12)
+    np.testing.assert_allclose(model.length_size_, full.length_size_, rtol=1e-12)
+    assert "the" not in " ".join(model.vectorizer_.build_analyzer()("the goal"))  # stop words
+
+
+def test_text_partial_fit_refusals(docs):
+    texts, y = docs
+    streamed = MultinomialNaiveBayes().partial_fit(texts, y, classes=["politics", "sport"])
+    X_new, _ = streamed.sample(2, random_state=0)
+    with pytest.raises(ParameterError, match="hashed words, which cannot be turned back"):
+        streamed.bag_of_words(X_new)
+    fitted = MultinomialNaiveBayes(min_df=1).fit(texts, y)
+    with pytest.raises(ParameterError, match="partial_fit got raw text after fit fixed its vocab"):
+        fitted.partial_fit(texts, y)

@@ -160,8 +160,27 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         return MultinomialNB(alpha=self.alpha, force_alpha=self.force_alpha)
 
     # -------------------------------------------------------------- input
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Add a chunk of labeled rows (counts, or raw text) to the fit.
+
+        Raw text is read as hashed word counts (scikit-learn's
+        ``HashingVectorizer`` with ``alternate_sign=False``, 2**18 columns,
+        ``stop_words`` applied): a vocabulary fitted on the first chunk would
+        drop every word that appears later. ``min_df`` and ``max_df`` need the
+        whole corpus and are not applied, and hashed columns have no words for
+        :meth:`bag_of_words`; ``fit`` keeps both. Raw text after ``fit`` is
+        refused (its vocabulary is fixed). Counts: as
+        ``SufficientStatsMixin.partial_fit`` (chunks give what one fit gives).
+        """
+        self._streaming = True
+        try:
+            return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
+        finally:
+            self._streaming = False
+
     def _validate_fit_X(self, X, reset=True):
-        X = super()._validate_fit_X(self._text_features(X, fit=reset), reset=reset)
+        text = self._text_features(X, fit=reset, stream=getattr(self, "_streaming", False))
+        X = super()._validate_fit_X(text, reset=reset)
         values = X.data if sp.issparse(X) else X
         if values.size and values.min() < 0:
             raise DataError(
@@ -324,6 +343,11 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         if getattr(self, "vectorizer_", None) is None:
             raise ParameterError(
                 f"{type(self).__name__} was fitted on numbers, not raw text: it has no words."
+            )
+        if not hasattr(self.vectorizer_, "get_feature_names_out"):
+            raise ParameterError(
+                f"{type(self).__name__} read its text with partial_fit as hashed words, "
+                "which cannot be turned back into words; fit it on the text instead."
             )
         vocab = self.vectorizer_.get_feature_names_out()
         X_counts = sp.csr_matrix(X_counts)
