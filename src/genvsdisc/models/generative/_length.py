@@ -65,12 +65,11 @@ class LengthModel:
 
     def fit(self):
         """Set ``mean`` and ``size`` from the statistics; returns self."""
-        w, s1, s2 = self.stats
         pooled = self.stats.sum(axis=1, keepdims=True)
-        w, s1, s2 = np.where(w > 0, self.stats, pooled)  # an unseen class: all rows
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(w > 0, s1 / np.where(w > 0, w, 1.0), 0.0)
-            var = np.where(w > 0, s2 / np.where(w > 0, w, 1.0) - mean**2, 0.0)
+        w, s1, s2 = np.where(self.stats[0] > 0, self.stats, pooled)  # an unseen class: all rows
+        w = np.where(w > 0, w, 1.0)  # no row at all: mean 0 (floored below)
+        mean = s1 / w
+        var = s2 / w - mean**2
         self.mean = np.maximum(mean, _MIN_MEAN)
         size = np.full_like(self.mean, np.inf)
         if self.kind == "negbin":
