@@ -101,6 +101,8 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
     length_mean_, length_size_ : ndarray (K,)
         Mean length and negative-binomial size r (inf: Poisson) of each class;
         a class with no rows gets the pooled model of all rows.
+    length_ : LengthModel
+        The fitted length model (:mod:`._length`): its weighted sums and pmf.
     vectorizer_ : CountVectorizer or None
         Fitted on training text; None when fitted on numbers.
 
