@@ -36,7 +36,8 @@ def test_bernoulli_nb_posteriors_equal_sklearn(pixels):
 
 def test_multinomial_nb_posteriors_equal_sklearn(counts):
     X, y = counts
-    ours, theirs = MultinomialNaiveBayes().fit(X, y), MultinomialNB().fit(X, y)
+    ours = MultinomialNaiveBayes(length_model=None).fit(X, y)  # scikit-learn's has no length term
+    theirs = MultinomialNB().fit(X, y)
     np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-12)
 
 
@@ -73,7 +74,7 @@ def test_bernoulli_nb_nan_equals_model_on_observed_features(pixels):
 
 def test_multinomial_nb_nan_equals_renormalised_model_on_observed_words(counts):
     X, y = counts
-    model = MultinomialNaiveBayes().fit(X, y)
+    model = MultinomialNaiveBayes(length_model=None).fit(X, y)  # length: test_length_model.py
     X_miss = X[:4].copy()
     X_miss[:, [0, 5]] = np.nan
     obs = [1, 2, 3, 4, 6, 7]
@@ -100,7 +101,7 @@ def test_multinomial_nb_sparse_nan_equals_dense(counts):
 def test_multinomial_nb_score_is_a_probability_given_length():
     # All count vectors of total 3 over 3 words: probabilities sum to one.
     X = np.array([[3, 0, 0], [0, 3, 0], [0, 0, 3], [1, 2, 0], [2, 0, 1]], float)
-    model = MultinomialNaiveBayes().fit(X, [0, 1, 2, 0, 1])
+    model = MultinomialNaiveBayes(length_model=None).fit(X, [0, 1, 2, 0, 1])
     grid = np.array([[a, b, 3 - a - b] for a in range(4) for b in range(4 - a)], float)
     np.testing.assert_allclose(np.exp(logsumexp(model.score_samples(grid))), 1.0)
 
@@ -142,10 +143,9 @@ def test_multinomial_nb_samples_are_counts_with_fitted_word_rates(counts):
     words = X_new.sum()
     theta = np.exp(model.feature_log_prob_[1])
     assert np.all(np.abs(X_new.sum(0) / words - theta) < 5 * np.sqrt(theta * (1 - theta) / words))
-    log_len = np.log(X_new.sum(1))
-    sd = model.length_log_std_[1]
-    # rounding lengths to whole words moves the log-mean by well under 0.01 at ~30 words
-    assert abs(log_len.mean() - model.length_log_mean_[1]) < 5 * sd / np.sqrt(N_DRAWS) + 0.01
+    mu, r = model.length_mean_[1], model.length_size_[1]
+    sd = np.sqrt(mu + mu**2 / r)  # negative binomial (r = inf: Poisson)
+    assert abs(X_new.sum(1).mean() - mu) < 5 * sd / np.sqrt(N_DRAWS)
 
 
 # ---------------------------------------------------------------------- EM
@@ -205,7 +205,7 @@ def test_em_uses_unlabeled_rows_to_improve(counts):
     [
         (GaussianNaiveBayes, "blobs", ["theta_", "var_"]),
         (BernoulliNaiveBayes, "pixels", ["feature_log_prob_"]),
-        (MultinomialNaiveBayes, "counts", ["feature_log_prob_", "length_log_mean_"]),
+        (MultinomialNaiveBayes, "counts", ["feature_log_prob_", "length_mean_", "length_size_"]),
     ],
 )
 def test_fit_equals_chunked_partial_fit(factory, fixture, attrs, request):

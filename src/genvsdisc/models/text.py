@@ -4,11 +4,18 @@ scikit-learn keeps the vectorizer outside the classifier (a ``Pipeline``);
 genvsdisc puts it inside so that ``make("multinomial_nb").fit(texts, y)``
 works on ``bbc_news`` with no manual feature step, and so the vocabulary is
 always fitted on the training text only.
+
+``partial_fit`` cannot fit a vocabulary: the first chunk would freeze it and
+every later word would be dropped. Streams of raw text are therefore read by
+scikit-learn's ``HashingVectorizer`` (``alternate_sign=False``, so counts stay
+non-negative for multinomial naive Bayes): each word lands in one of
+:data:`HASHED_FEATURES` columns whatever chunk it first appears in.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from genvsdisc.exceptions import DataError, ParameterError
@@ -18,6 +25,7 @@ __all__ = [
     "TextInputMixin",
     "SHORT_DOCUMENT_WORDS",
     "CHAR_NGRAMS",
+    "HASHED_FEATURES",
     "median_words",
     "text_features_note",
 ]
@@ -30,6 +38,10 @@ SHORT_DOCUMENT_WORDS = 2
 #: Character n-gram lengths for short documents (scikit-learn's ``char_wb``: n-grams
 #: inside word boundaries, padded with spaces, so prefixes and suffixes count).
 CHAR_NGRAMS = (2, 4)
+#: Columns of the hashed word counts that ``partial_fit`` reads raw text into (2**18:
+#: few collisions for tens of thousands of distinct words, and a (classes, columns)
+#: table of word counts that stays a few megabytes).
+HASHED_FEATURES = 2**18
 
 
 def median_words(docs) -> float:
@@ -89,12 +101,43 @@ class TextInputMixin:
             self.text_features_ = "words"
         return vec
 
-    def _text_features(self, X, *, fit: bool):
+    def _stream_vectorizer(self):
+        """Hashed word counts for ``partial_fit``: no vocabulary to freeze (module docstring).
+
+        The word-level choices of ``_make_vectorizer`` (stop words, case) carry
+        over; the whole-corpus ones (``min_df``, ``max_df``, character n-grams for
+        short documents) cannot be made from a stream and are not applied.
+        """
+        vec = self._make_vectorizer()
+        self.text_features_ = f"hashed words ({HASHED_FEATURES} columns)"
+        return HashingVectorizer(
+            n_features=HASHED_FEATURES,
+            alternate_sign=False,
+            norm=None,
+            stop_words=vec.stop_words,
+            lowercase=vec.lowercase,
+        )
+
+    def _text_features(self, X, *, fit: bool, stream: bool = False):
+        """Sparse counts (n, vocabulary) for raw text, ``X`` unchanged otherwise.
+
+        ``fit``: fit the vectorizer (a new model). ``stream``: called by
+        ``partial_fit``, whose text goes through :meth:`_stream_vectorizer`.
+        """
         if not is_raw_text(X):
             if fit:
                 self.vectorizer_ = None
             return X
         docs = np.asarray(X, dtype=object)
+        if fit and stream:
+            self.vectorizer_ = self._stream_vectorizer()
+            return self.vectorizer_.transform(docs)
+        if stream and not isinstance(getattr(self, "vectorizer_", None), HashingVectorizer):
+            raise ParameterError(
+                f"{type(self).__name__}.partial_fit got raw text after fit fixed its "
+                "vocabulary, which would drop every new word; fit again, or start with "
+                "partial_fit, which reads text as hashed words."
+            )
         if fit:
             self.vectorizer_ = self._vectorizer_for(docs)
             try:

@@ -20,6 +20,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.base import GenerativeClassifier
 from genvsdisc.models.generative._gaussian_math import (
     ClassMoments,
@@ -59,21 +60,54 @@ class _GaussianDiscriminant(SufficientStatsMixin, GenerativeClassifier):
     }
 
     # ---------------------------------------------------------- statistics
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Add a chunk of labeled rows to the fit (see ``SufficientStatsMixin.partial_fit``).
+
+        The statistics stay in the user's units and are scaled only when the
+        parameters are computed, so ``standardize="auto"`` is decided from every
+        row seen so far, not from the first chunk: chunks give what one ``fit``
+        on all their rows gives. (With ``shrinkage="auto"`` a stream therefore
+        keeps the (d, d) fourth moments any scaling needs, as standardised fits do.)
+        """
+        self._streaming = True
+        return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
+
+    def _fit_weighted(self, X, R):
+        self._streaming = False  # every row is here: "auto" is settled by these rows
+        super()._fit_weighted(X, R)
+
     def _reset_stats(self, n_features, n_classes):
-        self.stats_ = None  # created by the first chunk, which settles ``standardize_``
+        self.stats_ = None  # created by the first chunk
         self._shape = (n_classes, n_features)
+        self._seen_range = (np.inf, -np.inf)
+
+    def _decide_standardize(self, seen_range):
+        """``standardize_``: "auto" is False when every row seen lies in [0, 1] (pixels)."""
+        if self.standardize != "auto":
+            return bool(self.standardize)
+        lo, hi = seen_range
+        return not (lo >= 0 and hi <= 1)
 
     def _accumulate(self, X, R):
+        lo, hi = self._seen_range
+        seen = (min(lo, float(X.min())), max(hi, float(X.max())))
+        standardize = self._decide_standardize(seen)
         if self.stats_ is None:
-            if self.standardize == "auto":  # pixels in [0, 1] keep one common scale
-                self.standardize_ = not (X.min() >= 0 and X.max() <= 1)
-            else:
-                self.standardize_ = bool(self.standardize)
             fourth = "none"
             if self.shrinkage == "auto":
-                fourth = "matrix" if self.standardize_ else "scalar"
+                # one common scale needs only scalar fourth moments; a stream may
+                # still turn "auto" to per-feature scaling, which needs the matrix
+                streaming = self.standardize == "auto" and self._streaming
+                fourth = "matrix" if standardize or streaming else "scalar"
             self.stats_ = ClassMoments(*self._shape, fourth=fourth)
+        elif standardize and self.stats_.fourth == "scalar":
+            raise ParameterError(
+                f"{type(self).__name__}.partial_fit got rows outside [0, 1] after fit "
+                "settled standardize='auto' as False from rows in [0, 1]; pass "
+                "standardize=True or standardize=False."
+            )
         self.stats_.update(X, R)
+        self._seen_range, self.standardize_ = seen, standardize
 
     def _scales(self):
         """Per-feature variance units (d,) from the total variance of all rows seen."""
@@ -149,8 +183,9 @@ class LinearDiscriminant(_GaussianDiscriminant):
         keeps the covariance invertible.
     standardize : "auto", bool, default="auto"
         Scaled units: True, each feature's variance over all training rows;
-        False, their average for every feature; "auto", False when the first
-        rows fitted all lie in [0, 1] (pixels), True otherwise (tables).
+        False, their average for every feature; "auto", False when every
+        row fitted lies in [0, 1] (pixels), True otherwise (tables); with
+        ``partial_fit``, every row of every chunk seen so far.
     unlabeled_weight : float in [0, 1], default=1.0
         Weight of unlabeled rows in EM. With shrinkage the M-step is not an
         exact maximiser, so the EM objective is only approximately monotone.

@@ -17,12 +17,14 @@ serves pixels and tables with columns in different units.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import logsumexp
 from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
@@ -222,14 +224,16 @@ class ClassMixture(GenerativeClassifier):
         self.mixtures_ = []
         for k in range(R.shape[1]):
             rows = R[:, k] > 0
-            self.mixtures_.append(self._fit_class(X[rows], R[rows, k], rng, self.reg_covar_[k]))
+            self.mixtures_.append(self._fit_class(X[rows], R[rows, k], rng, self.reg_covar_[k], k))
         self._set_priors(R)
 
     def _m_step(self, X, R):
         """Semi-supervised M-step: EM for each class warm-started from its current mixture."""
         for k in range(R.shape[1]):
             rows = R[:, k] > 0
-            self.mixtures_[k] = self._em(X[rows], R[rows, k], self.mixtures_[k], self.reg_covar_[k])
+            self.mixtures_[k] = self._em(
+                X[rows], R[rows, k], self.mixtures_[k], self.reg_covar_[k], k
+            )
         self._set_priors(R)
 
     def _set_priors(self, R):
@@ -237,15 +241,15 @@ class ClassMixture(GenerativeClassifier):
         self.n_components_ = np.array([len(m.weights) for m in self.mixtures_])
         self.n_iter_ = np.array([m.n_iter for m in self.mixtures_])
 
-    def _fit_class(self, X, w, rng, reg):
+    def _fit_class(self, X, w, rng, reg, k):
         n_distinct = len(np.unique(X, axis=0))
         if self.n_components == "bic":
             candidates = range(1, min(self.max_components, n_distinct) + 1)
-            fits = [self._em(X, w, self._start(X, w, c, rng, reg), reg) for c in candidates]
+            fits = [self._em(X, w, self._start(X, w, c, rng, reg), reg, k) for c in candidates]
             return min(fits, key=lambda m: self._bic(m, w))
         by_rows = max(1, int(w.sum() // self.min_rows_per_component))
         n_comp = min(self.n_components, n_distinct, by_rows)
-        return self._em(X, w, self._start(X, w, n_comp, rng, reg), reg)
+        return self._em(X, w, self._start(X, w, n_comp, rng, reg), reg, k)
 
     def _start(self, X, w, n_comp, rng, reg):
         """Mixture from a weighted k-means partition (scikit-learn's KMeans, scaled units)."""
@@ -258,8 +262,13 @@ class ClassMixture(GenerativeClassifier):
             resp[np.arange(len(X)), labels] = w
         return self._m(X, resp, reg)
 
-    def _em(self, X, w, mix, reg):
-        """Weighted EM from ``mix`` until the weighted mean log-likelihood settles."""
+    def _em(self, X, w, mix, reg, k=None):
+        """Weighted EM from ``mix`` (class index ``k``) until the mean log-likelihood settles.
+
+        Stopped by ``max_iter`` right after an M-step, the mixture returned is
+        scored once more, so it keeps a finite log-likelihood (BIC compares
+        it), and a ``ConvergenceWarning`` names the class and component count.
+        """
         total = w.sum()
         prev = -np.inf
         for it in range(self.max_iter):
@@ -267,10 +276,22 @@ class ClassMixture(GenerativeClassifier):
             ll = logsumexp(log_joint, axis=1)
             mix.log_likelihood = float(w @ ll / total)
             if mix.log_likelihood - prev < self.tol:
-                break
+                return mix
             prev = mix.log_likelihood
             mix = self._m(X, np.exp(log_joint - ll[:, None]) * w[:, None], reg)
             mix.n_iter = it + 1
+        mix.log_likelihood = float(w @ logsumexp(mix.log_pdf(X), axis=1) / total)
+        gain = mix.log_likelihood - prev
+        if gain >= self.tol:
+            label = "?" if k is None else self.classes_[k]
+            warnings.warn(
+                f"{type(self).__name__}: EM of the {len(mix.weights)}-component mixture of "
+                f"class {label} did not converge in max_iter={self.max_iter} iterations "
+                f"(last gain {gain:.3g} in mean log-likelihood, tol={self.tol:g}); "
+                "raise max_iter or tol.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
         return mix
 
     def _m(self, X, resp, reg):

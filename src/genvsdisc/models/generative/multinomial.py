@@ -3,7 +3,8 @@
 The shared naive Bayes machinery (scikit-learn's inner model holding the
 weighted statistics, priors, smoothing) lives in :mod:`.naive_bayes`; this
 module adds what counts need: raw-text input, the multinomial coefficient,
-exact scoring with missing counts, and a per-class length model for sampling.
+exact scoring with missing counts, and a per-class model of the document length
+(:mod:`._length`) that makes ``score_samples`` a true log p(x).
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from numbers import Real
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import gammaln
+from scipy.special import gammaln, logsumexp
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from genvsdisc.exceptions import DataError, ParameterError
+from genvsdisc.models.generative._length import LENGTH_MODELS, LengthModel
 from genvsdisc.models.generative.naive_bayes import _DISCRETE, _DiscreteNaiveBayes, _weighted_sum
 from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT
 from genvsdisc.models.text import TextInputMixin
@@ -33,12 +35,24 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
     text only, turns documents into sparse counts (never densified). Fitted
     by ``sklearn.naive_bayes.MultinomialNB``.
 
-    ``score_samples`` is the exact log-probability of the count vector given
-    its total N (multinomial coefficient included): log p(x | N). With NaN
-    counts, the observed counts are scored under the multinomial restricted to
-    the observed words (probabilities renormalised), given their own total --
-    the exact marginal of the observed counts. ``sample`` draws a length from a
-    per-class log-normal fitted to the row totals, then the counts.
+    ``score_samples`` is the exact log-probability of the count vector,
+    log p(x) = log sum_k p(k) p(N | k) p(x | N, k): a per-class model of the
+    document length N (``length_model``) times the multinomial of the words
+    given N (coefficient included). The length enters the posterior too, since
+    it is part of p(x | y). A true likelihood still favours short documents
+    (every extra word multiplies in a probability below one):
+    :meth:`score_samples_per_word` gives log p(x | N) / N, and
+    :meth:`score_length` log p(N), for length-aware novelty scores. An empty
+    document has probability p(N = 0), tiny for news articles.
+
+    With NaN counts, the observed counts are scored under the multinomial
+    restricted to the observed words (probabilities renormalised) and their
+    total under the length model thinned to those words -- the exact marginal
+    of the observed counts. ``sample`` draws a length from the length model,
+    then the words.
+
+    ``predict`` and ``predict_proba`` skip the terms every class shares
+    (sum_j log x_j!), which cancel in Bayes' rule.
 
     Parameters
     ----------
@@ -61,6 +75,15 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
     unlabeled_weight : float in [0, 1], default=1.0
         Weight of unlabeled documents in EM (Nigam et al. 2000 call it lambda).
     em_max_iter : int, default=30
+    length_model : {"negbin", "poisson"} or None, default="negbin"
+        Per-class model of the document length N, fitted from the weighted
+        totals (exact under ``partial_fit`` and EM): a negative binomial (mean
+        and over-dispersion by moments; the Poisson when lengths are not
+        over-dispersed), a Poisson, or None: no length term anywhere, so
+        ``score_samples`` is log p(x | N) and the posterior is scikit-learn's
+        MultinomialNB's (``sample`` then still draws lengths from a negative
+        binomial). With ``"negbin"``, EM's M-step sets the dispersion by moments,
+        not by maximum likelihood, so EM's objective is only nearly monotone.
 
     Attributes
     ----------
@@ -75,8 +98,11 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
     classes_ : ndarray (K,)
     n_features_in_ : int
     nb_ : sklearn.naive_bayes.MultinomialNB
-    length_log_mean_, length_log_std_ : ndarray (K,)
-        Log-normal model of row totals per class, used by ``sample``.
+    length_mean_, length_size_ : ndarray (K,)
+        Mean length and negative-binomial size r (inf: Poisson) of each class;
+        a class with no rows gets the pooled model of all rows.
+    length_ : LengthModel
+        The fitted length model (:mod:`._length`): its weighted sums and pmf.
     vectorizer_ : CountVectorizer or None
         Fitted on training text; None when fitted on numbers.
 
@@ -95,6 +121,7 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         "min_df": POSITIVE_INT,
         "max_df": [Interval(Real, 0, 1, closed="right")],
         "stop_words": [StrOptions({"english"}), None],
+        "length_model": [StrOptions(set(LENGTH_MODELS)), None],
     }
 
     def __init__(
@@ -109,6 +136,7 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         stop_words="english",
         unlabeled_weight=1.0,
         em_max_iter=30,
+        length_model="negbin",
     ):
         self.alpha = alpha
         self.force_alpha = force_alpha
@@ -119,6 +147,7 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         self.stop_words = stop_words
         self.unlabeled_weight = unlabeled_weight
         self.em_max_iter = em_max_iter
+        self.length_model = length_model
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -133,8 +162,27 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         return MultinomialNB(alpha=self.alpha, force_alpha=self.force_alpha)
 
     # -------------------------------------------------------------- input
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Add a chunk of labeled rows (counts, or raw text) to the fit.
+
+        Raw text is read as hashed word counts (scikit-learn's
+        ``HashingVectorizer`` with ``alternate_sign=False``, 2**18 columns,
+        ``stop_words`` applied): a vocabulary fitted on the first chunk would
+        drop every word that appears later. ``min_df`` and ``max_df`` need the
+        whole corpus and are not applied, and hashed columns have no words for
+        :meth:`bag_of_words`; ``fit`` keeps both. Raw text after ``fit`` is
+        refused (its vocabulary is fixed). Counts: as
+        ``SufficientStatsMixin.partial_fit`` (chunks give what one fit gives).
+        """
+        self._streaming = True
+        try:
+            return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
+        finally:
+            self._streaming = False
+
     def _validate_fit_X(self, X, reset=True):
-        X = super()._validate_fit_X(self._text_features(X, fit=reset), reset=reset)
+        text = self._text_features(X, fit=reset, stream=getattr(self, "_streaming", False))
+        X = super()._validate_fit_X(text, reset=reset)
         values = X.data if sp.issparse(X) else X
         if values.size and values.min() < 0:
             raise DataError(
@@ -151,57 +199,125 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
     # ---------------------------------------------------------- statistics
     def _reset_stats(self, n_features, n_classes):
         super()._reset_stats(n_features, n_classes)
-        self._length_stats = np.zeros((3, n_classes))  # sum w, sum w log N, sum w (log N)^2
+        self.length_ = LengthModel(self.length_model or "negbin", n_classes)
         self.fitted_sparse_ = False
 
     def _accumulate(self, X, R):
         super()._accumulate(X, R)
         self.fitted_sparse_ = self.fitted_sparse_ or sp.issparse(X)
-        total = np.asarray(X.sum(axis=1)).ravel()
-        has = total > 0
-        log_n = np.log(total[has])
-        W = R[has]
-        self._length_stats += np.vstack([W.sum(0), log_n @ W, log_n**2 @ W])
+        self.length_.update(np.asarray(X.sum(axis=1)).ravel(), R)
 
     def _finalize(self):
         super()._finalize()
-        w, s1, s2 = self._length_stats
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(w > 0, s1 / w, 0.0)
-            var = np.where(w > 0, s2 / w - mean**2, 0.0)
-        self.length_log_mean_ = mean
-        self.length_log_std_ = np.sqrt(np.maximum(var, 0.0))
+        self.length_.fit()
+        self.length_mean_, self.length_size_ = self.length_.mean, self.length_.size
 
     def _log_param_prior(self):
         """Dirichlet(alpha+1) log-density (up to a constant) of every class's word probabilities."""
         return _weighted_sum(self._smoothing(), self.feature_log_prob_)
 
     # ------------------------------------------------------------ scoring
-    def _joint_log_likelihood(self, X):
+    def _word_scores(self, X):
+        """The pieces of log p(x, y) that need the counts, for rows ``X`` (n, V).
+
+        Returns ``(X0, N, mass, words)``: ``X0`` the counts with NaN as 0, ``N``
+        (n,) the observed totals, ``mass`` (n, K) each class's probability mass
+        on the observed words (None when no count is missing) and ``words``
+        (n, K) = sum_j x_j log(theta_kj / mass), the multinomial without its
+        coefficient. Only rows holding a NaN pay for the missing-count masks.
+        """
         flp = self.feature_log_prob_
-        if sp.issparse(X):
-            X = X.tocsr(copy=True)
-            nan = np.isnan(X.data)
-            X.data[nan] = 0.0
-            M = sp.csr_matrix((nan.astype(float), X.indices, X.indptr), shape=X.shape)
-            # observed probability mass per row and class: 1 - mass of the missing words
-            obs_mass = np.clip(1.0 - M @ np.exp(flp).T, 1e-300, None) if nan.any() else None
-            coef = _log_multinomial_coef_sparse(X)
-        else:
-            nan = np.isnan(X)
-            X = np.where(nan, 0.0, X)
-            obs_mass = (~nan).astype(float) @ np.exp(flp).T if nan.any() else None
-            coef = gammaln(X.sum(axis=1) + 1.0) - gammaln(X + 1.0).sum(axis=1)
-        jll = np.asarray(X @ flp.T) + self.class_log_prior_ + coef[:, None]
-        if obs_mass is not None:
+        N = np.asarray(X.sum(axis=1)).ravel()
+        nan_rows = np.flatnonzero(np.isnan(N))  # a row sums to NaN iff it holds one
+        mass = None
+        if len(nan_rows):
+            X = X.copy()
+            mass = np.ones((X.shape[0], flp.shape[0]))
+            if sp.issparse(X):
+                X = X.tocsr()
+                nan = np.isnan(X.data)
+                missing = sp.csr_matrix((nan.astype(float), X.indices, X.indptr), shape=X.shape)
+                X.data[nan] = 0.0
+                mass[nan_rows] = 1.0 - np.asarray(missing[nan_rows] @ np.exp(flp).T)
+            else:
+                sub = X[nan_rows]
+                mass[nan_rows] = 1.0 - np.isnan(sub).astype(float) @ np.exp(flp).T
+                X[nan_rows] = np.where(np.isnan(sub), 0.0, sub)
+            mass = np.clip(mass, 1e-300, None)
+            N = np.asarray(X.sum(axis=1)).ravel()
+        words = np.asarray(X @ flp.T)
+        if mass is not None:
             # renormalise the class's word probabilities over the observed words
-            jll -= np.asarray(X.sum(axis=1)).reshape(-1, 1) * np.log(obs_mass)
+            words -= N[:, None] * np.log(mass)
+        return X, N, mass, words
+
+    def _joint_log_likelihood(self, X, full=True):
+        """log p(x, y=k), shape (n, K); ``full=False`` drops the terms every class shares.
+
+        Those terms (-sum_j log x_j!, and log N! without a length model) cancel
+        in Bayes' rule, so ``predict`` and ``predict_proba`` skip them: the dense
+        gamma function over every cell is most of the cost of scoring.
+        """
+        X, N, mass, jll = self._word_scores(X)
+        jll += self.class_log_prior_
+        if self.length_model is not None:
+            jll += self.length_.log_pmf(N, mass, factorial=False)
+        elif full:
+            jll += gammaln(N + 1.0)[:, None]
+        if full:
+            jll -= _sum_log_factorials(X)[:, None]
         return jll
+
+    def predict_log_proba(self, X):
+        """log p(y|x) by Bayes' rule, shape (n, K)."""
+        jll = self._joint_log_likelihood(self._validate_predict_X(X), full=False)
+        return jll - logsumexp(jll, axis=1, keepdims=True)
+
+    def predict(self, X):
+        """Most probable class for each row, shape (n,)."""
+        jll = self._joint_log_likelihood(self._validate_predict_X(X), full=False)
+        return self.classes_[np.argmax(jll, axis=1)]
+
+    def document_lengths(self, X):
+        """Observed number of words (total count) of each row, shape (n,); NaN counts skipped."""
+        return self._word_scores(self._validate_predict_X(X))[1]
+
+    def score_length(self, X):
+        """log p(N) for each row, shape (n,): how usual its length is, classes marginalised.
+
+        ``N`` is the observed total (:meth:`document_lengths`), scored under the
+        length model (the thinned one for rows with missing counts). With
+        ``length_model=None`` this is 0: the length is not modelled.
+        """
+        X, N, mass, _ = self._word_scores(self._validate_predict_X(X))
+        if self.length_model is None:
+            return np.zeros(len(N))
+        return logsumexp(self.length_.log_pmf(N, mass) + self.class_log_prior_, axis=1)
+
+    def score_samples_per_word(self, X):
+        """Per-word log-likelihood log p(x | N) / N of each row, shape (n,).
+
+        log p(x | N) = ``score_samples(X) - score_length(X)``: how probable the
+        words are given how many there are, classes marginalised, divided by
+        N, so long and short documents are compared on one scale (a length-aware
+        novelty score). An empty row has no words: NaN; :meth:`score_length`
+        says how unusual its length is.
+        """
+        X = self._validate_predict_X(X)
+        jll = self._joint_log_likelihood(X)
+        X, N, mass, _ = self._word_scores(X)
+        if self.length_model is None:
+            given_n = logsumexp(jll, axis=1)
+        else:
+            length = self.length_.log_pmf(N, mass) + self.class_log_prior_
+            given_n = logsumexp(jll, axis=1) - logsumexp(length, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(N > 0, given_n / np.where(N > 0, N, 1.0), np.nan)
 
     # ------------------------------------------------------------ sampling
     def _sample_class(self, k, n, rng):
         """Count vectors (n, V): CSR when fitted on sparse rows (text), dense otherwise."""
-        lengths = np.rint(np.exp(rng.normal(self.length_log_mean_[k], self.length_log_std_[k], n)))
+        lengths = self.length_.sample(k, n, rng)
         lengths = lengths.astype(int) if self.class_count_[k] > 0 else np.zeros(n, dtype=int)
         cdf = np.cumsum(np.exp(self.feature_log_prob_[k]))
         words = np.searchsorted(cdf, rng.random_sample(lengths.sum()) * cdf[-1], side="right")
@@ -230,6 +346,11 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
             raise ParameterError(
                 f"{type(self).__name__} was fitted on numbers, not raw text: it has no words."
             )
+        if not hasattr(self.vectorizer_, "get_feature_names_out"):
+            raise ParameterError(
+                f"{type(self).__name__} read its text with partial_fit as hashed words, "
+                "which cannot be turned back into words; fit it on the text instead."
+            )
         vocab = self.vectorizer_.get_feature_names_out()
         X_counts = sp.csr_matrix(X_counts)
         out = []
@@ -240,8 +361,11 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         return out
 
 
-def _log_multinomial_coef_sparse(X):
-    """log(N! / prod_j x_j!) per row of a CSR matrix (zeros contribute log 0! = 0)."""
-    total = np.asarray(X.sum(axis=1)).ravel()
-    per_entry = sp.csr_matrix((gammaln(X.data + 1.0), X.indices, X.indptr), shape=X.shape)
-    return gammaln(total + 1.0) - np.asarray(per_entry.sum(axis=1)).ravel()
+def _sum_log_factorials(X):
+    """sum_j log x_j! per row of counts ``X`` (n, V), dense or CSR; 0! = 1! = 1 cost nothing."""
+    if sp.issparse(X):
+        X = X.tocsr()
+        per_entry = sp.csr_matrix((gammaln(X.data + 1.0), X.indices, X.indptr), shape=X.shape)
+        return np.asarray(per_entry.sum(axis=1)).ravel()
+    rows, cols = np.nonzero((X != 0) & (X != 1))
+    return np.bincount(rows, gammaln(X[rows, cols] + 1.0), minlength=X.shape[0])
