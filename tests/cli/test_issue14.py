@@ -9,7 +9,6 @@ has its own check of what the user sees: exit 0 with a report, or exit 2 with on
 from __future__ import annotations
 
 import json
-import time
 
 import numpy as np
 import pandas as pd
@@ -111,10 +110,10 @@ def test_issue14_case02_generate_on_missing_values_fits_complete_rows(tmp_path, 
 def test_issue14_case03_out_under_a_file_is_refused_before_any_work(tmp_path, command):
     src = table(tmp_path / "t.csv", ["x", "y"] * 20)
     extra = ["-m", "gaussian_nb"] if command == "generate" else FAST
-    t0 = time.perf_counter()
     result = run(command, src, "--target", "label", *extra, "--out", tmp_path / "t.csv" / "o")
     one_line_error(result, "is a file, not a folder")
-    assert "models:" not in result.output and time.perf_counter() - t0 < 5
+    # refused before any model ran (the time it takes is benchmarks/cli_speed.py's business)
+    assert "models:" not in result.output
 
 
 @pytest.mark.parametrize("command", ["compare", "generate"])
@@ -272,15 +271,13 @@ def test_issue14_case11_compare_takes_the_reading_options(tmp_path):
 def test_issue14_case12_quick_is_bounded_whatever_the_classes(tmp_path):
     labels = [f"c{i}" for i in range(200)] * 5
     src = table(tmp_path / "c200.csv", labels, n_features=150)
-    t0 = time.perf_counter()
     args = ["--quick", "--models", "gaussian_nb,hgb"]
     result = run("compare", src, "--target", "label", *args, "--out", tmp_path / "o")
-    took = time.perf_counter() - t0
     assert result.exit_code == 0, result.output
     notes = json.loads((tmp_path / "o" / "results.json").read_text())["dataset"]["notes"]
     assert "--quick: compared the 20 largest of 200 classes" in notes
     assert any("used 100 of 150 feature columns" in n for n in notes)
-    assert took < 60, took  # 417 s before the bound
+    # its running time (12 s; 417 s before the bound) is measured by benchmarks/cli_speed.py
 
 
 def test_issue14_case12_quick_states_its_bound_in_help():
