@@ -13,6 +13,7 @@ from sklearn.naive_bayes import MultinomialNB
 
 from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.generative.multinomial import MultinomialNaiveBayes
+from genvsdisc.models.generative.naive_bayes import BernoulliNaiveBayes
 
 
 def _lengths_counts(seed=0, n=60, V=4):
@@ -164,3 +165,20 @@ def test_bad_length_model_is_refused():
     X, y = _lengths_counts()
     with pytest.raises(ParameterError, match="'length_model' parameter of MultinomialNaiveBayes"):
         MultinomialNaiveBayes(length_model="gamma").fit(X, y)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_bernoulli_half_of_scikit_learns_alpha_test(sparse):
+    # The BernoulliNB half of scikit-learn's test_alpha, which is not run as a whole
+    # (its MultinomialNB half: see the test above): alpha=0 warns and is floored, and
+    # no NaN appears where p(x_i | y) = 0.
+    X, y = np.array([[1, 0], [1, 1]]), np.array([0, 1])
+    X = sp.csr_matrix(X) if sparse else X
+    msg = "alpha too small will result in numeric errors, setting alpha = 1.0e-10"
+    nb = BernoulliNaiveBayes(alpha=0.0, force_alpha=False)
+    if not sparse:
+        with pytest.warns(UserWarning, match=msg):
+            nb.partial_fit(X, y, classes=[0, 1])
+    with pytest.warns(UserWarning, match=msg):
+        nb.fit(X, y)
+    np.testing.assert_allclose(nb.predict_proba(X), [[1, 0], [0, 1]], atol=1e-6)

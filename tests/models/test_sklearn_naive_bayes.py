@@ -49,7 +49,8 @@ NOT_RUN = {
         "its MultinomialNB half expects the posterior without a length term on two "
         "documents of different lengths; genvsdisc's default weighs the length too "
         "(length_model): test_length_model.py runs the same expectations with "
-        "length_model=None and checks what the length term adds"
+        "length_model=None and checks what the length term adds, and repeats its "
+        "BernoulliNB half as is"
     ),
     "test_cnb": _UNWRAPPED + " (ComplementNB)",
     "test_categoricalnb": _UNWRAPPED + " (CategoricalNB)",
