@@ -97,3 +97,17 @@ def test_no_clear_effect_is_said_too():
         ]
     )
     assert "changed no model's accuracy beyond noise" in advice_unlabeled(result)
+
+
+def test_one_label_draw_claims_neither_harm_nor_gain():
+    result = _result(
+        [
+            _row("logreg", "discriminative", "supervised", [[0.727, 0.9]]),
+            _row("logreg", "discriminative", "self_training", [[0.637, 0.8]]),
+        ]
+    )
+    result.seeds = [0]
+    advice = advice_unlabeled(result)
+    assert "neither a harm nor a gain can be claimed" in advice and "HARM" not in advice
+    finding = Unlabeled().finding(result, "digits")
+    assert "a drop, but too close to call" in finding and "one repetition: no interval" in finding

@@ -67,6 +67,9 @@ CHANCE_WHY = {
     "hgb": "with min_samples_leaf=20 (scikit-learn's default for gradient boosting) every "
     "leaf needs 20 rows, so below about 40 training rows no split is possible, each tree "
     "is a single leaf and the model predicts the majority class for every row",
+    "knn": "with no more training rows than neighbours (n_neighbors=5 by default), every "
+    "training row votes on every prediction, so the answer is the same everywhere (the "
+    "majority class, or the first class on a tie)",
 }
 
 #: Said of a model at chance level whose cause is not known.

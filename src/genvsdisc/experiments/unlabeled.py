@@ -30,6 +30,7 @@ from genvsdisc.experiments.common import (
     per_class_subset,
     vector_data,
 )
+from genvsdisc.experiments.learning_curve import CHANCE_WHY
 from genvsdisc.experiments.unlabeled_effects import HYPER_NOTE, VARIANT_TEXT, effect_sentences
 from genvsdisc.models import get_spec
 from genvsdisc.report.plots import Style, log_axis, panel_per_model
@@ -266,7 +267,19 @@ class Unlabeled(Experiment):
         if not result.rows:
             return "No model could be scored."
         text = effect_sentences(result)
-        return ("; ".join(text) + ". " if text else "") + HYPER_NOTE + "."
+        low = [r for r in result.rows if _chance_flag(result, r)]
+        chance = evidence.chance_note(
+            [r["label"] for r in low],
+            result.chance,
+            f"with {result.labels_per_class[0]} label(s) per class",
+        )
+        why = "".join(
+            f" {m}: {CHANCE_WHY[m]}."
+            for m in dict.fromkeys(r["model"] for r in low)
+            if m in CHANCE_WHY
+        )
+        out = ("; ".join(text) + "." if text else "") + chance + why + " " + HYPER_NOTE + "."
+        return out.strip()
 
     def table(self, result: UnlabeledResult) -> str:
         head = ["model (variant)"] + [f"{k} per class (%)" for k in result.labels_per_class]

@@ -135,6 +135,12 @@ def advice_unlabeled(result: UnlabeledResult) -> str:
     clear.sort(key=lambda e: (e["kind"] != "harm", e["interval"]["diff"]))
     if not clear:
         what = "Using the unlabeled rows (EM, self-training) changed no model's accuracy "
+        if all(e["interval"]["n"] < 2 for e in effects(result)):
+            return (
+                "Using the unlabeled rows: with one label draw no change has an interval, so "
+                "neither a harm nor a gain can be claimed (each change is in the unlabeled "
+                f"finding); run more seeds to judge. {HYPER_NOTE}."
+            )
         return f"{what}beyond noise at any number of labels tried. {HYPER_NOTE}."
     return (
         "Using the unlabeled rows: "
