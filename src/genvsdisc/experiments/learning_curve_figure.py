@@ -74,7 +74,7 @@ def _chance_marks(a, result, style: Style) -> None:
         a.annotate(
             f"{name}: at chance with {size_list(c['sizes'])} rows",
             (c["sizes"][0], rate),
-            xytext=(2, 4 + 11 * i),
+            xytext=(4, 14 + 11 * i),  # above the "shaded" note at the bottom
             textcoords="offset points",
             fontsize=8,
             color=style.of(name)["color"],

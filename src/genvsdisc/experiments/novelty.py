@@ -266,7 +266,7 @@ class Novelty(Experiment):
     def figure(self, result: NoveltyResult, style: Style, classes: list[str]):
         """ROC curves averaged over the OOD sets (AUROC bars for records without ROC
         points); histogram of log p(x) for the best artist."""
-        fig, ax = new_figure(ncols=2, w=11.0, h=4.4)
+        fig, ax = new_figure(ncols=2, w=12.0, h=4.6)
         if has_roc(result):
             draw_roc(ax[0][0], result, style)
         else:

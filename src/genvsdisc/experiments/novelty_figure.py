@@ -59,7 +59,6 @@ def draw_roc(a, result, style: Style, ood_set: str | None = None) -> None:
     where = "mean over the unusual-input sets" if ood_set is None else f"set '{ood_set}'"
     a.set_xlim(0, 1)
     a.set_ylim(0, 1.01)
-    a.set_aspect("equal")
     a.set_xlabel("share of real test rows flagged (false-positive rate)")
     a.set_ylabel("share of unusual inputs flagged")
     a.set_title(f"ROC, {where}\nlegend: AUROC ± 95 % half-width", fontsize=9)
@@ -119,7 +118,7 @@ def draw_scores(b, result, kind: str = "log_px") -> None:
             label=name,
         )
     what = "log p(x)" if kind == "log_px" else "minus the distance of per-word log p(x) to typical"
-    b.set_xlabel(f"{what} under {best['model']} (clipped to 1st-99th percentile)")
+    b.set_xlabel(f"{what} under {best['model']}\n(clipped to its 1st-99th percentile)")
     b.set_ylabel("share of rows")
     b.legend(fontsize=7)
 
