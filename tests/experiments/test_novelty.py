@@ -57,16 +57,16 @@ def test_novelty_text_length_aware_score_flags_an_empty_document(tiny_text, quic
     out = run_experiment("novelty", *tiny_text, ["multinomial_nb", "logreg"], quick)
     assert out.length_statistic == LENGTH_STATISTIC
     nb = next(r for r in out.rows if r["model"] == "multinomial_nb")
-    assert set(nb["auroc"]) == {"log_px", "max_softmax", "typicality"}
-    # the raw likelihood ranks an empty document as the most typical input ...
-    assert nb["length"]["empty"]["log_px"] < 0.05
-    # ... the length-aware score flags it as unusual
+    assert set(nb["auroc"]) == {"log_px", "max_softmax", "per_word", "typicality"}
+    # the raw likelihood, and the per-word one, rank an empty document as most typical ...
+    assert nb["length"]["empty"]["log_px"] < 0.05 and nb["length"]["empty"]["per_word"] < 0.05
+    # ... the typicality test flags it as unusual
     assert nb["length"]["empty"]["typicality"] >= EMPTY_FLAG
     assert nb["length"]["corr_ci"][1] < 0  # longer documents, lower log p(x)
     finding = get_experiment("novelty").finding(out, "tiny_text")
     assert "the likelihood favours short documents (a length effect" in finding
     assert "not a failure in Nalisnick's sense" in finding
-    assert "flags the empty document as unusual" in finding
+    assert "per-word typicality" in finding and "flags the empty document as unusual" in finding
     assert "genuine likelihood failure" not in finding
     assert "per-word typicality" in get_experiment("novelty").table(out)
 
@@ -98,6 +98,15 @@ def test_failure_cause_tells_length_from_nalisnick():
         {"log_px": {"s": 0.55}, "typicality": {"s": 0.9}},
         {"log_px": {"s": [0.45, 0.65]}, "typicality": {"s": [0.85, 0.95]}},
     )
+    per_word = _fake(  # bbc_news's mixed words: typicality misses them, per-word sees them
+        {"log_px": {"s": 0.58}, "per_word": {"s": 0.71}, "typicality": {"s": 0.46}},
+        {
+            "log_px": {"s": [0.55, 0.61]},
+            "per_word": {"s": [0.68, 0.74]},
+            "typicality": {"s": [0.43, 0.49]},
+        },
+    )
+    assert failure_cause(per_word, "s") == "length"
     nalisnick = _fake(
         {"log_px": {"s": 0.2}, "typicality": {"s": 0.52}},
         {"log_px": {"s": [0.15, 0.25]}, "typicality": {"s": [0.45, 0.6]}},

@@ -188,7 +188,7 @@ class Novelty(Experiment):
         if not rows:
             return "No model could be scored."
         best = {}
-        for kind in ("log_px", "typicality", "max_softmax"):
+        for kind in ("log_px", "per_word", "typicality", "max_softmax"):
             cands = [
                 (_mean_auroc(r["auroc"][kind]), r["model"]) for r in rows if kind in r["auroc"]
             ]
@@ -201,12 +201,12 @@ class Novelty(Experiment):
                 f"log p(x) of {best['log_px'][1]} reached {best['log_px'][0]:.2f}"
                 + (f" ({verdicts['log_px']})" if verdicts["log_px"] else "")
             )
-        if "typicality" in best:
-            parts.append(
-                f"the length-aware per-word typicality of {best['typicality'][1]} "
-                f"{best['typicality'][0]:.2f}"
-                + (f" ({verdicts['typicality']})" if verdicts["typicality"] else "")
-            )
+        for kind in ("per_word", "typicality"):  # the length-aware scores (text)
+            if kind in best:
+                parts.append(
+                    f"the length-aware {KIND_TEXT[kind]} of {best[kind][1]} {best[kind][0]:.2f}"
+                    + (f" ({verdicts[kind]})" if verdicts[kind] else "")
+                )
         if "max_softmax" in best:
             parts.append(
                 f"the best max-softmax score ({best['max_softmax'][1]}) "

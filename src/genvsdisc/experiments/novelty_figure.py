@@ -18,10 +18,11 @@ __all__ = ["KIND_TEXT", "has_roc", "draw_roc", "draw_auroc", "draw_scores", "dra
 KIND_TEXT = {
     "log_px": "log p(x)",
     "max_softmax": "max softmax",
+    "per_word": "per-word log p(x)",
     "typicality": "per-word typicality",
 }
 
-_LINES = {"log_px": "-", "max_softmax": "--", "typicality": "-."}
+_LINES = {"log_px": "-", "max_softmax": "--", "per_word": ":", "typicality": "-."}
 
 
 def has_roc(result) -> bool:
@@ -70,7 +71,7 @@ def draw_auroc(a, result, style: Style) -> None:
     rows, sets = result.rows, result.sets
     entries = [(r, kind) for r in rows for kind in r["auroc"]]
     width = 0.8 / max(1, len(entries))
-    hatches = {"log_px": "", "max_softmax": "///", "typicality": "..."}
+    hatches = {"log_px": "", "max_softmax": "///", "per_word": "xx", "typicality": "..."}
     for i, (row, kind) in enumerate(entries):
         vals = [row["auroc"][kind][s] for s in sets]
         a.bar(
@@ -78,7 +79,7 @@ def draw_auroc(a, result, style: Style) -> None:
             vals,
             width,
             color=style.of(row["model"])["color"],
-            hatch=hatches.get(kind, "xx"),
+            hatch=hatches.get(kind, "++"),
             edgecolor="white",
             label=f"{row['model']}: {KIND_TEXT.get(kind, kind)}",
         )
@@ -90,7 +91,7 @@ def draw_auroc(a, result, style: Style) -> None:
 
 
 def draw_scores(b, result, kind: str = "log_px") -> None:
-    """Histogram of one score (``log_px`` or ``typicality``) on test and out-of-distribution
+    """Histogram of one score (``log_px``, ``per_word`` or ``typicality``) on test and OOD
     rows under the artist whose score separates them best."""
     gen = [r for r in result.rows if kind in r["hist"]]
     if not gen:
@@ -117,7 +118,11 @@ def draw_scores(b, result, kind: str = "log_px") -> None:
             color="black" if name == "test" else CLASS_COLORS[j % 10],
             label=name,
         )
-    what = "log p(x)" if kind == "log_px" else "minus the distance of per-word log p(x) to typical"
+    what = {
+        "log_px": "log p(x)",
+        "per_word": "log p(x) per word",
+        "typicality": "minus the distance of per-word log p(x) to typical",
+    }[kind]
     b.set_xlabel(f"{what} under {best['model']}\n(clipped to its 1st-99th percentile)")
     b.set_ylabel("share of rows")
     b.legend(fontsize=7)

@@ -22,14 +22,16 @@ Scores (higher = more typical; the novelty score is minus the score):
     a generative model's log p(x);
 ``max_softmax``
     every model's top class probability max_y p(y|x);
-``typicality`` (text, generative models)
+``per_word`` and ``typicality`` (text, generative models)
     :data:`LENGTH_STATISTIC`: a document's log p(x) grows more negative with
     every word, so the raw likelihood ranks documents largely by length and an
-    empty document looks most typical of all. Dividing by the length removes
-    that, and measuring the distance to the training documents' average (a
-    two-sided test, in the spirit of Nalisnick et al. 2019's typicality test)
-    flags a document whose per-word likelihood is *too high* as well -- an
-    empty one among them.
+    empty document looks most typical of all. ``per_word`` divides by the
+    length (low = novel), which removes that but still ranks an empty document
+    (0 / 1) as the most typical; ``typicality`` measures the per-word value's
+    distance to the training documents' average (a two-sided test, in the
+    spirit of Nalisnick et al. 2019's typicality test), which also flags a
+    document whose per-word likelihood is *too high* -- an empty one among them
+    -- but misses inputs whose only oddity is a slightly lower per-word value.
 """
 
 from __future__ import annotations
@@ -65,9 +67,11 @@ ROC_FPR = np.linspace(0.0, 1.0, 51)
 
 #: The length-aware statistic scored on text, as the result and the report name it.
 LENGTH_STATISTIC = (
-    "per-word typicality: |log p(x) / max(N, 1) - its mean over the training documents|, "
-    "N = the document's whitespace-separated words (a typicality test in the spirit of "
-    "Nalisnick et al. 2019)"
+    "two length-aware scores, with N the document's whitespace-separated words: per-word "
+    "log-likelihood, log p(x) / max(N, 1) (low = unusual), and per-word typicality, "
+    "|log p(x) / max(N, 1) - its mean over the training documents| (high = unusual; a "
+    "typicality test in the spirit of Nalisnick et al. 2019, which also flags inputs that "
+    "are too likely, such as an empty document)"
 )
 
 #: An input is "flagged" when its novelty score exceeds this share of test rows'.
@@ -218,7 +222,8 @@ def _scores(est, X, generative: bool, centre: float | None) -> dict:
     if generative:
         out["log_px"] = est.score_samples(X)
     if centre is not None:
-        out["typicality"] = -np.abs(out["log_px"] / np.maximum(n_words(X), 1.0) - centre)
+        out["per_word"] = out["log_px"] / np.maximum(n_words(X), 1.0)
+        out["typicality"] = -np.abs(out["per_word"] - centre)
     return out
 
 
@@ -230,8 +235,8 @@ def _length(est, test, test_scores: dict, centre: float) -> dict:
     dict with ``statistic`` (:data:`LENGTH_STATISTIC`), ``corr`` (Spearman's rho
     between log p(x) and N over the test documents, NaN when either is constant),
     ``corr_ci`` (95 % Fisher-z interval) and ``empty`` (``{kind: share of test
-    documents that look more typical than an empty document}`` under ``log_px`` and
-    ``typicality``; above :data:`EMPTY_FLAG` = flagged as unusual).
+    documents that look more typical than an empty document}`` under ``log_px``,
+    ``per_word`` and ``typicality``; above :data:`EMPTY_FLAG` = flagged as unusual).
     """
     lengths = n_words(test.X)
     rho = math.nan
@@ -246,6 +251,7 @@ def _length(est, test, test_scores: dict, centre: float) -> dict:
         "corr_ci": _corr_interval(rho, len(lengths)),
         "empty": {
             "log_px": float(np.mean(test_scores["log_px"] > ll)),
+            "per_word": float(np.mean(test_scores["per_word"] > ll)),
             "typicality": float(np.mean(test_scores["typicality"] > typ)),
         },
     }

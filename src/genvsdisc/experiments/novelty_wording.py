@@ -4,13 +4,14 @@ Two causes are told apart and never confused:
 
 ``length``
     a length effect: the likelihood of a document falls with every word, so it
-    favours short documents and document length swamps the signal; the
-    length-aware score (per-word typicality) sees what log p(x) missed;
+    favours short documents and document length swamps the signal; a
+    length-aware score (per-word log-likelihood or typicality) sees what log p(x)
+    missed;
 ``nalisnick``
     a likelihood failure in Nalisnick et al.'s (2019) sense: the unusual inputs
     get *higher* likelihood than real test rows beyond noise (interval below
-    0.5), and on text the length-aware score does not see them either, so
-    length does not explain it;
+    0.5), and on text no length-aware score sees them either, so length does
+    not explain it;
 ``weak``
     log p(x) is only no better than chance on them (neither of the above).
 """
@@ -20,10 +21,14 @@ from __future__ import annotations
 import math
 
 from genvsdisc.experiments import evidence
+from genvsdisc.experiments.novelty_figure import KIND_TEXT
 from genvsdisc.experiments.novelty_scores import EMPTY_FLAG
 from genvsdisc.report.tables import pct
 
 __all__ = ["failure_cause", "failure_sentences", "length_sentences"]
+
+#: The length-aware scores (text only), in the order they are tried.
+LENGTH_AWARE = ("per_word", "typicality")
 
 #: Each cause's wording in the finding (see the module docstring).
 CAUSE_TEXT = {
@@ -37,13 +42,23 @@ def _ci(row: dict, kind: str, ood_set: str) -> list[float] | None:
     return row.get("auroc_ci", {}).get(kind, {}).get(ood_set)
 
 
+def _seeing(row: dict, ood_set: str) -> str | None:
+    """The length-aware score that tells ``ood_set`` from test rows beyond chance, if any
+    (the one with the higher AUROC when both do)."""
+    seen = [
+        (row["auroc"][k][ood_set], k)
+        for k in LENGTH_AWARE
+        if k in row["auroc"]
+        and _ci(row, k, ood_set)
+        and evidence.auroc_verdict(row["auroc"][k][ood_set], _ci(row, k, ood_set)) is None
+    ]
+    return max(seen)[1] if seen else None
+
+
 def failure_cause(row: dict, ood_set: str) -> str:
     """``length``, ``nalisnick`` or ``weak`` for a set on which ``row``'s log p(x) failed."""
-    typ = row["auroc"].get("typicality", {}).get(ood_set)
-    if typ is not None:
-        ci = _ci(row, "typicality", ood_set)
-        if ci and evidence.auroc_verdict(typ, ci) is None:
-            return "length"  # the length-aware score sees what the raw likelihood missed
+    if _seeing(row, ood_set):
+        return "length"  # a length-aware score sees what the raw likelihood missed
     ci = _ci(row, "log_px", ood_set)
     if ci and ci[1] < 0.5:
         return "nalisnick"
@@ -73,16 +88,19 @@ def failure_sentences(result) -> list[str]:
                 f"On '{s}', {f['model']} gives the unusual inputs higher log p(x) than real "
                 f"test rows ({_auc(row, 'log_px', s)}): {CAUSE_TEXT[cause]}"
             )
-            if "typicality" in row["auroc"]:
+            aware = [k for k in LENGTH_AWARE if k in row["auroc"]]
+            if aware:
+                said = "; ".join(f"{KIND_TEXT[k]} {_auc(row, k, s)}" for k in aware)
                 text += (
-                    ", and per-word typicality does not see them either "
-                    f"({_auc(row, 'typicality', s)}), so length does not explain it"
+                    f", and no length-aware score sees them either ({said}), so length "
+                    "does not explain it"
                 )
         elif cause == "length":
+            k = _seeing(row, s)
             text = (
                 f"On '{s}', log p(x) of {f['model']} barely tells the unusual inputs from "
-                f"real ones ({_auc(row, 'log_px', s)}) while per-word typicality sees them "
-                f"({_auc(row, 'typicality', s)}): document length swamps the likelihood, "
+                f"real ones ({_auc(row, 'log_px', s)}) while its {KIND_TEXT[k]} sees them "
+                f"({_auc(row, k, s)}): document length swamps the likelihood, "
                 f"{CAUSE_TEXT[cause]}"
             )
         else:
@@ -126,8 +144,10 @@ def length_sentences(result) -> list[str]:
             )
         flagged = empty["typicality"] >= EMPTY_FLAG
         text += (
-            " The length-aware score used here, per-word typicality (|log p(x) / max(N, 1)"
-            " - its mean over training documents|, N words), "
+            " Two length-aware scores are used here (N = words): per-word log-likelihood, "
+            "log p(x) / max(N, 1), which still ranks an empty document as more typical than "
+            f"{pct(1 - empty.get('per_word', 0.0))} of test documents, and per-word "
+            "typicality, |log p(x) / max(N, 1) - its mean over training documents|, which "
             + ("flags" if flagged else "does not flag")
             + f" the empty document as unusual (more unusual than {pct(empty['typicality'])} "
             "of test documents)."

@@ -15,6 +15,7 @@ from genvsdisc.experiments.generation import GenerationResult
 from genvsdisc.experiments.learning_curve import LearningCurveResult
 from genvsdisc.experiments.missing import MissingResult, half_index
 from genvsdisc.experiments.novelty import NoveltyResult, mean_interval
+from genvsdisc.experiments.novelty_figure import KIND_TEXT
 from genvsdisc.experiments.unlabeled import UnlabeledResult
 from genvsdisc.experiments.unlabeled_effects import HYPER_NOTE, effect_sentence, effects
 from genvsdisc.report.tables import pct, rank_value
@@ -160,9 +161,7 @@ def advice_novelty(rows: list[dict]) -> str:
             cands.append((auc, iv, r["model"], kind))
     cands.sort(key=lambda c: -c[0])
     auc, iv, m, kind = cands[0]
-    score = {"log_px": "its log p(x)", "typicality": "its per-word typicality"}.get(
-        kind, "its max-softmax confidence"
-    )
+    score = "its max-softmax confidence" if kind == "max_softmax" else f"its {KIND_TEXT[kind]}"
     verdict = evidence.auroc_verdict(auc, iv)
     if verdict:
         return (
@@ -176,9 +175,7 @@ def advice_novelty(rows: list[dict]) -> str:
         half = float(np.hypot((iv[1] - iv[0]) / 2, (r_iv[1] - r_iv[0]) / 2))
         gap = {"diff": auc - r_auc, "low": auc - r_auc - half, "high": auc - r_auc + half}
         if not evidence.differs(gap):
-            r_score = {"log_px": "log p(x)", "typicality": "per-word typicality"}.get(
-                r_kind, "max-softmax"
-            )
+            r_score = "max-softmax" if r_kind == "max_softmax" else KIND_TEXT[r_kind]
             return (
                 f"To flag unusual inputs, {m} ({score}, mean AUROC {auc:.2f}) and {r_m} "
                 f"({r_score}, {r_auc:.2f}) are too close to call (difference {gap['diff']:+.2f}, "

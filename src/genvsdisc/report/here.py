@@ -92,6 +92,7 @@ def _unlabeled(result) -> str | None:
 
 
 def _novelty(result) -> str | None:
+    from genvsdisc.experiments.novelty_figure import KIND_TEXT
     from genvsdisc.experiments.novelty_scores import mean_auroc, mean_interval
 
     def best(kinds):
@@ -103,14 +104,14 @@ def _novelty(result) -> str | None:
         ]
         return max(cands) if cands else None
 
-    lik, conf = best(("log_px", "typicality")), best(("max_softmax",))
+    lik, conf = best(("log_px", "per_word", "typicality")), best(("max_softmax",))
     if lik is None or conf is None:
         return None
     # independent halves combined: the two scores are not paired row by row here
     half = float(np.hypot((lik[3][1] - lik[3][0]) / 2, (conf[3][1] - conf[3][0]) / 2))
     gap = {"diff": lik[0] - conf[0], "low": lik[0] - conf[0] - half}
     gap["high"] = lik[0] - conf[0] + half
-    score = {"log_px": "log p(x)", "typicality": "per-word typicality"}[lik[2]]
+    score = KIND_TEXT[lik[2]]
     what = (
         f"the best likelihood score ({lik[1]}, {score}, mean AUROC {lik[0]:.2f}) and the best "
         f"confidence score ({conf[1]}, max softmax, {conf[0]:.2f})"
