@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -88,6 +90,36 @@ def test_panels_choose_a_model_and_kind(moons):
         gd.RegionsDisplay.from_comparison(moons, kind="contours")
     log_px = gd.NoveltyDisplay.from_comparison(moons, what="log_px")
     assert "log p(x)" in log_px.ax_.get_xlabel()
+
+
+def test_novelty_draws_roc_curves_with_chance_and_intervals(moons):
+    display = gd.NoveltyDisplay.from_comparison(moons)
+    assert display.what_ == "roc"
+    labels = [line.get_label() for line in display.ax_.get_lines()]
+    assert labels[0].startswith("chance")
+    # gaussian_nb: log p(x) and max softmax; logreg: max softmax; each with AUROC ± half-width
+    assert len(labels) == 4 and all(" ± " in lab for lab in labels[1:])
+    diagonal = display.ax_.get_lines()[0].get_xydata()
+    np.testing.assert_allclose(diagonal, [[0, 0], [1, 1]])
+    result = moons.result("novelty")
+    one = gd.NoveltyDisplay.from_comparison(moons, ood_set=result.sets[0])
+    assert result.sets[0] in one.ax_.get_title()
+    with pytest.raises(ParameterError, match="ood_set"):
+        gd.NoveltyDisplay.from_comparison(moons, ood_set="nothing")
+    with pytest.raises(ParameterError, match="what"):
+        gd.NoveltyDisplay.from_comparison(moons, what="pr")
+
+
+def test_novelty_of_an_old_results_json_falls_back_to_bars(moons, tmp_path):
+    record = copy.deepcopy(moons.record)
+    section = record["experiments"]["novelty"]
+    del section["roc_fpr"]
+    for row in section["rows"]:
+        del row["roc"]
+    moons_old = gd.Comparison(record).save(tmp_path / "old")
+    display = gd.NoveltyDisplay.from_comparison(gd.Comparison.load(moons_old))
+    assert display.what_ == "auroc" and display.ax_.patches
+    assert "no ROC points" in display.ax_.get_title()
 
 
 def test_samples_of_images_are_a_grid(digits):

@@ -150,22 +150,39 @@ class LearningCurveDisplay(_Display):
 
 
 class NoveltyDisplay(_Display):
-    """AUROC of each model's novelty score per out-of-distribution set (``what="auroc"``),
-    or the histogram of log p(x) under the best artist (``what="log_px"``)."""
+    """ROC curves of each model's novelty scores against the chance diagonal, AUROC ± its
+    95 % half-width in the legend (``what="roc"``: averaged over the out-of-distribution
+    sets, or one set with ``ood_set=``); AUROC bars per set (``what="auroc"``); or the
+    histogram of a score under the best artist (``what="log_px"`` or ``"typicality"``).
+
+    A results.json written before ROC points were kept draws the bars instead and
+    says so in the title; ``what_`` is what was drawn.
+    """
 
     experiment = "novelty"
+    size = (8.0, 4.6)
+    WHAT = ("roc", "auroc", "log_px", "typicality")
 
-    def plot(self, ax=None, *, what: str = "auroc"):
-        if what not in ("auroc", "log_px"):
-            raise ParameterError(f"what: expected 'auroc' or 'log_px'; got {what!r}")
-        self.what = what
+    def plot(self, ax=None, *, what: str = "roc", ood_set: str | None = None):
+        if what not in self.WHAT:
+            raise ParameterError(f"what: expected one of {', '.join(self.WHAT)}; got {what!r}")
+        if ood_set is not None and ood_set not in self.result.sets:
+            raise ParameterError(
+                f"ood_set: expected one of {', '.join(self.result.sets)}; got {ood_set!r}"
+            )
+        self.what_ = "auroc" if what == "roc" and not novelty.has_roc(self.result) else what
+        self.ood_set = ood_set
         return super().plot(ax)
 
     def _draw(self, ax):
-        if self.what == "auroc":
+        if self.what_ == "roc":
+            novelty.draw_roc(ax, self.result, self.style, self.ood_set)
+        elif self.what_ == "auroc":
             novelty.draw_auroc(ax, self.result, self.style)
+            if not novelty.has_roc(self.result):
+                ax.set_title("AUROC per set (this results.json holds no ROC points)", fontsize=9)
         else:
-            novelty.draw_log_px(ax, self.result)
+            novelty.draw_scores(ax, self.result, self.what_)
 
 
 class _PanelDisplay(_Display):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from genvsdisc.experiments import Settings, run_experiment
-from genvsdisc.experiments.learning_curve import curve, strategy, training_sizes
+from genvsdisc.experiments.learning_curve import LearningCurve, curve, strategy, training_sizes
 from genvsdisc.models import make
 
 
@@ -63,3 +63,19 @@ def test_learning_curve_notes_hyper_parameters_fixed_for_every_size(iris_split, 
     assert out.note.startswith("logreg: every size uses the hyper-parameters chosen once")
     plain = run_experiment("learning_curve", *iris_split, ["gaussian_nb"], quick)
     assert plain.note is None and "note" not in plain.to_dict()
+
+
+def test_hgb_chance_plateau_is_explained(moons_split, quick):
+    out = run_experiment("learning_curve", *moons_split, ["hgb"], quick)
+    low = out.chance["hgb"]["sizes"]
+    assert low and max(low) < 40 and out.sizes[-1] not in low
+    text = LearningCurve().finding(out, "moons")
+    assert "hgb is at chance level" in text and "predicts the majority class" in text
+    assert "min_samples_leaf=20" in text
+
+
+def test_a_chance_plateau_without_a_known_cause_gets_the_generic_sentence(iris_split, quick):
+    out = run_experiment("learning_curve", *iris_split, ["gaussian_nb"], quick)
+    out.chance = {"gaussian_nb": {"sizes": out.sizes[:1], "rate": 1 / 3, "why": None}}
+    text = LearningCurve().finding(out, "iris")
+    assert "no better than always answering the most frequent class" in text

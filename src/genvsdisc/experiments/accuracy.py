@@ -155,9 +155,10 @@ class Accuracy(Experiment):
         "models how every class looks and classifies through Bayes' rule. When the "
         "artist's picture of p(x|y) is simpler than the truth (naive Bayes assumes "
         "features independent) its boundary suffers; when the picture is good it "
-        "classifies as well and gets everything below for free. Which effect wins depends "
-        "on the data and on the pair: compare an artist and a detective that can draw the "
-        "same form of boundary, or the gap measures flexibility rather than family."
+        "classifies as well and gets everything below for free. Which effect dominates "
+        "depends on the data and on the pair (the 'Here' line says which showed on this data): "
+        "compare an artist and a detective that can draw the same form of boundary, or "
+        "the gap measures flexibility rather than family."
     )
     result_type = AccuracyResult
     summary_headers = ("accuracy",)

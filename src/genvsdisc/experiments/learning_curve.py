@@ -64,10 +64,16 @@ __all__ = [
 
 #: Why a model sits at chance on small training sets, where the cause is known.
 CHANCE_WHY = {
-    "hgb": "scikit-learn's gradient boosting keeps at least 20 rows in every leaf "
-    "(min_samples_leaf), so below 40 training rows no tree can split and it predicts "
-    "one class",
+    "hgb": "with min_samples_leaf=20 (scikit-learn's default for gradient boosting) every "
+    "leaf needs 20 rows, so below about 40 training rows no split is possible, each tree "
+    "is a single leaf and the model predicts the majority class for every row",
+    "knn": "with no more training rows than neighbours (n_neighbors=5 by default), every "
+    "training row votes on every prediction, so the answer is the same everywhere (the "
+    "majority class, or the first class on a tie)",
 }
+
+#: Said of a model at chance level whose cause is not known.
+CHANCE_GENERIC = "no better than always answering the most frequent class"
 
 
 def training_sizes(n_train: int, n_classes: int, n_sizes: int) -> list[int]:
@@ -304,11 +310,11 @@ class LearningCurve(Experiment):
 
     def finding(self, result: LearningCurveResult, dataset: str) -> str:
         sizes = result.sizes
-        if not result.pairs:
-            return f"Learning curves on {dataset} for one family only: no pair to compare."
-        text = [self.pair_finding(p, sizes) for p in result.pairs]
+        text = [self.pair_finding(p, sizes) for p in result.pairs] or [
+            f"Learning curves on {dataset} for one family only: no pair to compare."
+        ]
         for m, c in result.chance.items():
-            why = f": {c['why']}" if c.get("why") else ""
+            why = f": {c['why']}" if c.get("why") else f", {CHANCE_GENERIC}"
             text.append(
                 f"{m} is at chance level ({pct(c['rate'])}) with "
                 f"{evidence.size_list(c['sizes'])} training rows{why}."

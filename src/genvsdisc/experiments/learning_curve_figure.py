@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from genvsdisc.experiments.evidence import size_list
 from genvsdisc.report.plots import Style, legend_outside, log_axis
 
 __all__ = ["draw_learning_curve"]
@@ -37,6 +38,7 @@ def draw_learning_curve(a, result, style: Style) -> None:
                 fontsize=8,
                 va="bottom",
             )
+    _chance_marks(a, result, style)
     log_axis(a, "x")  # ticks read 10, 100, 1000
     a.set_xlabel("training rows (log scale)")
     a.set_ylabel("test accuracy")
@@ -58,3 +60,22 @@ def _noise_spans(sizes, close: set) -> list[tuple[float, float]]:
         else:
             spans.append((lo, hi))
     return [(float(lo), float(hi)) for lo, hi in spans]
+
+
+def _chance_marks(a, result, style: Style) -> None:
+    """The majority-class rate as a dotted line, and a note at each model's chance
+    plateau (the finding says why), so a flat start is explained where it shows."""
+    chance = getattr(result, "chance", None) or {}
+    if not chance:
+        return
+    rate = next(iter(chance.values()))["rate"]
+    a.axhline(rate, color="#777777", ls=":", lw=1, label=f"majority class ({rate:.0%})")
+    for i, (name, c) in enumerate(chance.items()):
+        a.annotate(
+            f"{name}: at chance with {size_list(c['sizes'])} rows",
+            (c["sizes"][0], rate),
+            xytext=(4, 14 + 11 * i),  # above the "shaded" note at the bottom
+            textcoords="offset points",
+            fontsize=8,
+            color=style.of(name)["color"],
+        )

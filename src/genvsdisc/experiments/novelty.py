@@ -1,25 +1,19 @@
 """Difference 5: novelty -- can the model tell that an input is unlike its data?
 
-Out-of-distribution (OOD) sets are built from the data itself, one row per
-test row:
+Out-of-distribution (OOD) sets are built from the data itself, one row per test
+row (see :mod:`.novelty_scores`). A generative model scores inputs with log p(x)
+(low = novel); every model also has the detective's score, the top softmax
+probability max_y p(y|x); on text, each artist also gets a length-aware score
+(:data:`~.novelty_scores.LENGTH_STATISTIC`), because a document's likelihood
+falls with every word it has. AUROC 1 separates OOD from test rows perfectly,
+0.5 is chance, below 0.5 means the score ranks the OOD rows as *more* typical.
 
-``noise``
-    each feature drawn independently from a Gaussian with that feature's
-    training mean and spread (clipped to its training range): the per-feature
-    marginals kept to two moments, every relation between features lost;
-``shuffled``
-    each feature column permuted across test rows: the exact marginals, no
-    relations;
-``inverted`` / ``rotated`` (images)
-    ``min + max - x`` over the pixel range; rotated by 90 degrees (180 if not square);
-``mixed_words`` / ``shuffled_order`` (text)
-    words pooled over the test documents and dealt back at the same lengths
-    (topics mixed); each document's own words in random order.
-
-A generative model scores inputs with log p(x) (low = novel); every model
-also has the detective's score, the top softmax probability max_y p(y|x).
-AUROC 1 separates OOD from test rows perfectly, 0.5 is chance, below 0.5
-means the score ranks the OOD rows as *more* typical (Nalisnick et al. 2019).
+Two different things make log p(x) a poor novelty score, and the finding keeps
+them apart: a *length effect* (the likelihood favours short documents, so
+length swamps what else the score sees; the length-aware score recovers it) and
+a *likelihood failure in Nalisnick et al.'s (2019) sense* (unusual inputs get
+higher likelihood than real ones beyond noise, and on text the length-aware
+score does not see them either).
 """
 
 from __future__ import annotations
@@ -27,136 +21,53 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
 
 from genvsdisc.experiments import evidence
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext
-from genvsdisc.experiments.common import Settings, make_model, model_spec, vector_data
-from genvsdisc.report.plots import CLASS_COLORS, Style, new_figure
+from genvsdisc.experiments.common import model_spec
+from genvsdisc.experiments.novelty_figure import (
+    KIND_TEXT,
+    draw_auroc,
+    draw_log_px,
+    draw_roc,
+    draw_scores,
+    has_roc,
+)
+from genvsdisc.experiments.novelty_scores import (
+    EMPTY_FLAG,
+    HIST_BINS,
+    LENGTH_STATISTIC,
+    OOD_TEXT,
+    ROC_FPR,
+    evaluate,
+    mean_auroc,
+    mean_interval,
+    ood_sets,
+)
+from genvsdisc.experiments.novelty_wording import failure_cause, failure_sentences, length_sentences
+from genvsdisc.report.plots import Style, new_figure
 from genvsdisc.report.tables import note, table
 
-__all__ = ["Novelty", "NoveltyResult", "ood_sets", "evaluate", "mean_interval", "HIST_BINS"]
+__all__ = [
+    "Novelty",
+    "NoveltyResult",
+    "ood_sets",
+    "evaluate",
+    "mean_interval",
+    "HIST_BINS",
+    "draw_roc",
+    "draw_auroc",
+    "draw_log_px",
+    "draw_scores",
+    "has_roc",
+    "EMPTY_FLAG",
+    "LENGTH_STATISTIC",
+]
 
-HIST_BINS = 30
 #: log p(x) AUROC under this counts as a failure of the likelihood (0.5 = chance).
 FAIL_AUROC = 0.6
 
-OOD_TEXT = {
-    "noise": "noise with the per-feature mean and spread",
-    "shuffled": "features shuffled across rows",
-    "inverted": "inverted images",
-    "rotated": "rotated images",
-    "mixed_words": "words mixed across documents",
-    "shuffled_order": "word order shuffled in each document",
-}
-
-
-def _vector_ood(train, test, rng) -> dict:
-    X, ref = np.asarray(test.X, dtype=float), np.asarray(train.X, dtype=float)
-    lo, hi = np.nanmin(ref, axis=0), np.nanmax(ref, axis=0)
-    noise = rng.normal(np.nanmean(ref, axis=0), np.nanstd(ref, axis=0), size=X.shape)
-    sets = {
-        "noise": np.clip(noise, lo, hi),
-        "shuffled": np.column_stack([rng.permutation(X[:, j]) for j in range(X.shape[1])]),
-    }
-    if train.modality == "image" and train.image_shape is not None:
-        # invert within the global pixel range (a per-pixel range would push test pixels
-        # brighter than any training pixel outside it)
-        gmin, gmax = float(np.nanmin(lo)), float(np.nanmax(hi))
-        sets["inverted"] = np.clip(gmin + gmax - X, gmin, gmax)
-        shape = (len(X), *train.image_shape)
-        imgs = X.reshape(shape)
-        turns = 1 if shape[1] == shape[2] else 2
-        sets["rotated"] = np.rot90(imgs, k=turns, axes=(1, 2)).reshape(len(X), -1)
-    return sets
-
-
-def _text_ood(test, rng) -> dict:
-    docs = [str(d).split() for d in test.X]
-    pool = rng.permutation(np.concatenate([np.asarray(d, dtype=object) for d in docs if d]))
-    mixed, start = [], 0
-    for d in docs:
-        mixed.append(" ".join(pool[start : start + len(d)]))
-        start += len(d)
-    shuffled = [" ".join(rng.permutation(np.asarray(d, dtype=object))) for d in docs]
-    return {
-        "mixed_words": np.asarray(mixed, dtype=object),
-        "shuffled_order": np.asarray(shuffled, dtype=object),
-    }
-
-
-def ood_sets(train, test, seed: int) -> dict:
-    """``{name: X_ood}``, one OOD row per test row, all built from the data itself."""
-    rng = np.random.default_rng(seed)
-    return _vector_ood(train, test, rng) if vector_data(train) else _text_ood(test, rng)
-
-
-def _auroc(in_score: np.ndarray, out_score: np.ndarray) -> float:
-    """AUROC of telling OOD (positive) from test rows by a novelty score (higher = novel)."""
-    labels = np.r_[np.zeros(len(in_score)), np.ones(len(out_score))]
-    return float(roc_auc_score(labels, np.r_[in_score, out_score]))
-
-
-def evaluate(train, test, *, model: str, settings: Settings) -> dict:
-    """AUROC per OOD set for log p(x) (generative) and max-softmax (all), plus score samples."""
-    seed = settings.seeds[0]
-    est = make_model(model, seed, settings).fit(train.X, train.y)
-    sets = ood_sets(train, test, seed)
-    generative = getattr(est, "family", None) == "generative"
-    scores = {"test": _scores(est, test.X, generative)}
-    for name, X in sets.items():
-        scores[name] = _scores(est, X, generative)
-    out = {"auroc": {}, "auroc_ci": {}, "hist": {}}
-    n_in = len(scores["test"]["max_softmax"])
-    for kind in ("log_px", "max_softmax") if generative else ("max_softmax",):
-        # novelty = -score: low likelihood / low confidence means novel
-        out["auroc"][kind] = {
-            name: _auroc(-scores["test"][kind], -scores[name][kind]) for name in sets
-        }
-        out["auroc_ci"][kind] = {
-            name: evidence.auroc_interval(a, n_in, len(scores[name][kind]))
-            for name, a in out["auroc"][kind].items()
-        }
-        out["hist"][kind] = _histograms({n: s[kind] for n, s in scores.items()})
-    return out
-
-
-def _scores(est, X, generative: bool) -> dict:
-    out = {"max_softmax": est.predict_proba(X).max(axis=1)}
-    if generative:
-        out["log_px"] = est.score_samples(X)
-    return out
-
-
-def _histograms(scores: dict) -> dict:
-    """Shared-bin histograms of each set's scores; the range is the 1st-99th percentile."""
-    allv = np.concatenate([v[np.isfinite(v)] for v in scores.values()])
-    lo, hi = np.percentile(allv, [1, 99]) if len(allv) else (0.0, 1.0)
-    if hi <= lo:
-        lo, hi = lo - 0.5, hi + 0.5
-    edges = np.linspace(lo, hi, HIST_BINS + 1)
-    counts = {
-        n: np.histogram(np.clip(v, lo, hi), bins=edges)[0].tolist() for n, v in scores.items()
-    }
-    return {"edges": edges.tolist(), "counts": counts}
-
-
-def _mean_auroc(values: dict) -> float:
-    return float(np.mean(list(values.values())))
-
-
-def mean_interval(row: dict, kind: str) -> list[float]:
-    """Interval of a row's mean AUROC over the OOD sets: the per-set Hanley-McNeil
-    half-widths combined as independent (sets are scored against the same test rows,
-    so this is a rough, not a conservative, bound); the mean alone's ends when a
-    result from an older record has no ``auroc_ci``."""
-    values = row["auroc"][kind]
-    mean = _mean_auroc(values)
-    cis = row.get("auroc_ci", {}).get(kind)
-    if not cis:
-        return [mean, mean]
-    half = np.sqrt(sum(((hi - lo) / 2) ** 2 for lo, hi in cis.values())) / len(cis)
-    return [mean - float(half), mean + float(half)]
+_mean_auroc = mean_auroc
 
 
 def _auroc_cell(auroc: float, ci) -> str:
@@ -186,13 +97,25 @@ class NoveltyResult(ExperimentResult):
     seed : int
     rows : list of dict
         One per scored model: ``model``, ``family``, ``likelihood``, ``auroc``
-        (``{"log_px" (generative only) | "max_softmax": {set: AUROC}}``) and
-        ``hist`` (``{score kind: {"edges", "counts": {"test" | set: counts}}}``).
+        (``{"log_px" (generative only) | "max_softmax" | "typicality" (generative,
+        text): {set: AUROC}}``), ``auroc_ci`` (the same, 95 % intervals), ``roc``
+        (``{kind: {set: true-positive rate at each of roc_fpr}}``), ``hist``
+        (``{score kind: {"edges", "counts": {"test" | set: counts}}}``) and, for a
+        generative model on text, ``length`` (``statistic``, ``corr``, ``corr_ci``,
+        ``empty``: see :func:`~.novelty_scores.evaluate`).
     likelihood_failures : list of dict
-        ``{"model", "set", "auroc"}`` where log p(x) scored under the failure line.
+        ``{"model", "set", "auroc", "cause"}`` where log p(x) scored under the failure
+        line; ``cause`` is ``length``, ``nalisnick`` or ``weak`` (:mod:`.novelty_wording`).
     errors : dict
         ``{model: message}`` of the models that failed.
+    roc_fpr : list of float, optional
+        The false-positive rates the ROC points are read at (None in records written
+        before ROC points were kept: the figure then draws AUROC bars).
+    length_statistic : str, optional
+        The length-aware score used on text (written for text only).
     """
+
+    OPTIONAL = ("length_statistic",)
 
     sets: list[str]
     set_text: dict
@@ -200,6 +123,8 @@ class NoveltyResult(ExperimentResult):
     rows: list[dict]
     likelihood_failures: list[dict]
     errors: dict
+    roc_fpr: list[float] | None = None
+    length_statistic: str | None = None
 
 
 class Novelty(Experiment):
@@ -211,7 +136,11 @@ class Novelty(Experiment):
         "Only the artist has log p(x), a score of how typical an input is under the data "
         "it learned; the detective can only say how sure it is between known classes, "
         "which may be very sure about nonsense. But likelihood is not a guarantee: a model "
-        "can give higher p(x) to strange inputs that are simple (Nalisnick et al. 2019)."
+        "can give higher p(x) to strange inputs that are simple (Nalisnick et al. 2019). "
+        "On text there is a plainer trap: every extra word multiplies in a probability "
+        "below one, so log p(x) favours short documents whatever they say; that length "
+        "effect is not Nalisnick's failure, and a per-word, two-sided typicality score "
+        "removes it. The finding above says which of these happened here."
     )
     result_type = NoveltyResult
     summary_headers = ("novelty AUROC",)
@@ -237,11 +166,12 @@ class Novelty(Experiment):
         sets = list(ood_sets(train, test.subset(np.arange(min(2, test.n_samples))), 0))
         # below 0.5: OOD rows look *more* likely; below FAIL_AUROC: hardly better than chance
         failures = [
-            {"model": r["model"], "set": s, "auroc": a}
+            {"model": r["model"], "set": s, "auroc": a, "cause": failure_cause(r, s)}
             for r in rows
             for s, a in r["auroc"].get("log_px", {}).items()
             if a < FAIL_AUROC and abs(a - 0.5) > 1e-9
         ]
+        text = any("length" in r for r in rows)
         return NoveltyResult(
             sets=sets,
             set_text={s: OOD_TEXT[s] for s in sets},
@@ -249,6 +179,8 @@ class Novelty(Experiment):
             rows=rows,
             likelihood_failures=failures,
             errors=errors,
+            roc_fpr=[round(float(f), 4) for f in ROC_FPR],
+            length_statistic=LENGTH_STATISTIC if text else None,
         )
 
     def finding(self, result: NoveltyResult, dataset: str) -> str:
@@ -256,7 +188,7 @@ class Novelty(Experiment):
         if not rows:
             return "No model could be scored."
         best = {}
-        for kind in ("log_px", "max_softmax"):
+        for kind in ("log_px", "per_word", "typicality", "max_softmax"):
             cands = [
                 (_mean_auroc(r["auroc"][kind]), r["model"]) for r in rows if kind in r["auroc"]
             ]
@@ -266,16 +198,22 @@ class Novelty(Experiment):
         verdicts = {k: _verdict(rows, m, k) for k, (_, m) in best.items()}
         if "log_px" in best:
             parts.append(
-                f"log p(x) of {best['log_px'][1]} reached a mean AUROC of {best['log_px'][0]:.2f}"
+                f"log p(x) of {best['log_px'][1]} reached {best['log_px'][0]:.2f}"
                 + (f" ({verdicts['log_px']})" if verdicts["log_px"] else "")
             )
+        for kind in ("per_word", "typicality"):  # the length-aware scores (text)
+            if kind in best:
+                parts.append(
+                    f"the length-aware {KIND_TEXT[kind]} of {best[kind][1]} {best[kind][0]:.2f}"
+                    + (f" ({verdicts[kind]})" if verdicts[kind] else "")
+                )
         if "max_softmax" in best:
             parts.append(
                 f"the best max-softmax score ({best['max_softmax'][1]}) "
                 f"{best['max_softmax'][0]:.2f}"
                 + (f" ({verdicts['max_softmax']})" if verdicts["max_softmax"] else "")
             )
-        text = "Over the out-of-distribution sets, " + " and ".join(parts) + "."
+        text = "Over the out-of-distribution sets (mean AUROC), " + ", ".join(parts) + "."
         fooled = [  # below 0.5 beyond noise: the interval lies under chance (when known)
             (a, r["model"], s)
             for r in rows
@@ -288,16 +226,8 @@ class Novelty(Experiment):
                 f" The detective's confidence is fooled on '{s}': {m} is surer of those "
                 f"inputs than of real test rows (AUROC {a:.2f})."
             )
-        if result.likelihood_failures:
-            worst = min(result.likelihood_failures, key=lambda f: f["auroc"])
-            if worst["auroc"] < 0.5:
-                how = "gives those inputs higher log p(x) than real test rows"
-            else:
-                how = "barely tells them from real test rows"
-            text += (
-                f" The likelihood fails on '{worst['set']}': {worst['model']} {how} "
-                f"(AUROC {worst['auroc']:.2f})."
-            )
+        for sentence in length_sentences(result) + failure_sentences(result):
+            text += " " + sentence
         blind = [
             s
             for s in result.sets
@@ -315,7 +245,7 @@ class Novelty(Experiment):
         rows = []
         for r in result.rows:
             for kind, vals in r["auroc"].items():
-                label = "log p(x)" if kind == "log_px" else "max softmax"
+                label = KIND_TEXT.get(kind, kind)
                 if kind == "log_px" and r.get("likelihood") == "bound":
                     label += " (a bound)"
                 cis = r.get("auroc_ci", {}).get(kind, {})
@@ -326,12 +256,21 @@ class Novelty(Experiment):
             "AUROC: 0.5 is chance, 1 a perfect detector; [low, high] is a 95 % interval "
             "(Hanley & McNeil 1982). '(chance)': the interval includes 0.5 or the AUROC is "
             f"below {evidence.AUROC_USEFUL}, no better than chance for flagging inputs."
+            + (
+                f" Length-aware score on text: {result.length_statistic}."
+                if result.length_statistic
+                else ""
+            )
         )
 
     def figure(self, result: NoveltyResult, style: Style, classes: list[str]):
-        """AUROC per model, score and OOD set (bars); histogram of log p(x) for the best artist."""
-        fig, ax = new_figure(ncols=2, w=10.0, h=4.2)
-        draw_auroc(ax[0][0], result, style)
+        """ROC curves averaged over the OOD sets (AUROC bars for records without ROC
+        points); histogram of log p(x) for the best artist."""
+        fig, ax = new_figure(ncols=2, w=12.0, h=4.6)
+        if has_roc(result):
+            draw_roc(ax[0][0], result, style)
+        else:
+            draw_auroc(ax[0][0], result, style)
         draw_log_px(ax[0][1], result)
         return fig
 
@@ -343,53 +282,3 @@ class Novelty(Experiment):
         best, kind = max((_mean_auroc(v), k) for k, v in row["auroc"].items())
         flag = " (chance)" if evidence.auroc_verdict(best, mean_interval(row, kind)) else ""
         return {"novelty AUROC": f"{best:.2f}{flag}"}
-
-
-def draw_auroc(a, result: NoveltyResult, style: Style) -> None:
-    """AUROC per model, score (hatched: max softmax) and out-of-distribution set, on ``a``."""
-    rows, sets = result.rows, result.sets
-    entries = [(r, kind) for r in rows for kind in r["auroc"]]
-    width = 0.8 / max(1, len(entries))
-    for i, (row, kind) in enumerate(entries):
-        vals = [row["auroc"][kind][s] for s in sets]
-        a.bar(
-            np.arange(len(sets)) + i * width,
-            vals,
-            width,
-            color=style.of(row["model"])["color"],
-            hatch="" if kind == "log_px" else "///",
-            edgecolor="white",
-            label=f"{row['model']}: {'log p(x)' if kind == 'log_px' else 'max softmax'}",
-        )
-    a.axhline(0.5, color="#777777", ls=":", lw=1)
-    a.set_xticks(np.arange(len(sets)) + 0.4 - width / 2, sets, fontsize=8)
-    a.set_ylim(0, 1.05)
-    a.set_ylabel("AUROC (1 = perfect, 0.5 = chance)")
-    a.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)
-
-
-def draw_log_px(b, result: NoveltyResult) -> None:
-    """Histogram of log p(x) on test and out-of-distribution rows under the best artist."""
-    rows = result.rows
-    gen = [r for r in rows if "log_px" in r["hist"]]
-    if gen:
-        best = max(gen, key=lambda r: _mean_auroc(r["auroc"]["log_px"]))
-        h = best["hist"]["log_px"]
-        edges = np.array(h["edges"])
-        centers = (edges[:-1] + edges[1:]) / 2
-        for j, (name, counts) in enumerate(h["counts"].items()):
-            c = np.array(counts, dtype=float)
-            b.step(
-                centers,
-                c / max(c.sum(), 1),
-                where="mid",
-                lw=2 if name == "test" else 1.2,
-                color="black" if name == "test" else CLASS_COLORS[j % 10],
-                label=name,
-            )
-        b.set_xlabel(f"log p(x) under {best['model']} (clipped to 1st-99th percentile)")
-        b.set_ylabel("share of rows")
-        b.legend(fontsize=7)
-    else:
-        b.axis("off")
-        b.text(0.5, 0.5, "no generative model:\nno log p(x) to show", ha="center", va="center")

@@ -30,17 +30,13 @@ from genvsdisc.experiments.common import (
     per_class_subset,
     vector_data,
 )
+from genvsdisc.experiments.learning_curve import CHANCE_WHY
+from genvsdisc.experiments.unlabeled_effects import HYPER_NOTE, VARIANT_TEXT, effect_sentences
 from genvsdisc.models import get_spec
 from genvsdisc.report.plots import Style, log_axis, panel_per_model
-from genvsdisc.report.tables import note, pct, pm, summary_pct, table
+from genvsdisc.report.tables import note, pm, summary_pct, table
 
 __all__ = ["Unlabeled", "UnlabeledResult", "label_counts", "evaluate", "variants_for"]
-
-VARIANT_TEXT = {
-    "supervised": "labeled rows only",
-    "em": "EM over the unlabeled rows",
-    "self_training": "self-training",
-}
 
 #: Self-training rounds; scikit-learn's default (10) costs a refit each.
 SELF_TRAINING_ROUNDS = 5
@@ -266,46 +262,24 @@ class Unlabeled(Experiment):
         )
 
     def finding(self, result: UnlabeledResult, dataset: str) -> str:
-        ks, rows = result.labels_per_class, result.rows
-        if not rows:
+        """Every use of the unlabeled rows against the same model on labels alone, a harm
+        said as loudly as a gain, each with its interval; then how the settings were fixed."""
+        if not result.rows:
             return "No model could be scored."
-        text = []
-        for r in rows:  # every use of unlabeled rows against the same model on labels alone
-            if r["variant"] == "supervised":
-                continue
-            sup = next(
-                (x for x in rows if x["model"] == r["model"] and x["variant"] == "supervised"),
-                None,
-            )
-            if sup is None or r["per_seed"] is None:
-                continue
-            iv = evidence.paired_interval(
-                np.asarray(r["per_seed"])[:, 0],
-                np.asarray(sup["per_seed"])[:, 0],
-                unit="label draws",
-            )
-            how = VARIANT_TEXT[r["variant"]]
-            if evidence.differs(iv) and iv["diff"] < 0:  # a harm, said as loudly as a gain
-                text.append(
-                    f"HARM: {how} lowered {r['model']} from {pct(sup['mean'][0])} to "
-                    f"{pct(r['mean'][0])} with {ks[0]} label(s) per class "
-                    f"({evidence.points(iv)})"
-                )
-            elif evidence.differs(iv):
-                text.append(
-                    f"{how} raised {r['model']} from {pct(sup['mean'][0])} to "
-                    f"{pct(r['mean'][0])} with {ks[0]} label(s) per class "
-                    f"({evidence.points(iv)})"
-                )
-            else:
-                move = "a drop" if iv["diff"] < 0 else "a rise" if iv["diff"] > 0 else "no change"
-                text.append(
-                    f"{how} took {r['model']} from {pct(sup['mean'][0])} to "
-                    f"{pct(r['mean'][0])} ({move}, but too close to call: {evidence.points(iv)})"
-                )
-        return (
-            "; ".join(text) + ". " if text else ""
-        ) + "Hyper-parameters were fixed on all training labels, as in the learning curve."
+        text = effect_sentences(result)
+        low = [r for r in result.rows if _chance_flag(result, r)]
+        chance = evidence.chance_note(
+            [r["label"] for r in low],
+            result.chance,
+            f"with {result.labels_per_class[0]} label(s) per class",
+        )
+        why = "".join(
+            f" {m}: {CHANCE_WHY[m]}."
+            for m in dict.fromkeys(r["model"] for r in low)
+            if m in CHANCE_WHY
+        )
+        out = ("; ".join(text) + "." if text else "") + chance + why + " " + HYPER_NOTE + "."
+        return out.strip()
 
     def table(self, result: UnlabeledResult) -> str:
         head = ["model (variant)"] + [f"{k} per class (%)" for k in result.labels_per_class]
@@ -331,8 +305,7 @@ class Unlabeled(Experiment):
         grid = note(
             f"Mean ± standard error over {len(result.seeds)} draw(s) of the labeled rows; up to "
             f"{result.max_pool} other training rows form the unlabeled pool{cap}. "
-            "Every model's hyper-parameters were fixed once on all training labels (as in "
-            "the learning curve), which a user with k labels per class could not do."
+            f"{HYPER_NOTE}."
         )
         return table(head, rows) + notes + grid
 

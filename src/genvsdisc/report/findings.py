@@ -15,10 +15,12 @@ from genvsdisc.experiments.generation import GenerationResult
 from genvsdisc.experiments.learning_curve import LearningCurveResult
 from genvsdisc.experiments.missing import MissingResult, half_index
 from genvsdisc.experiments.novelty import NoveltyResult, mean_interval
+from genvsdisc.experiments.novelty_figure import KIND_TEXT
 from genvsdisc.experiments.unlabeled import UnlabeledResult
+from genvsdisc.experiments.unlabeled_effects import HYPER_NOTE, effect_sentence, effects
 from genvsdisc.report.tables import pct, rank_value
 
-__all__ = ["recommendation", "advice_novelty"]
+__all__ = ["recommendation", "advice_novelty", "advice_unlabeled"]
 
 
 def _ok(record: dict, name: str, result_type):
@@ -61,6 +63,7 @@ def recommendation(record: dict) -> list[str]:
                 unit="label draws",
             )
         )
+        out.append(advice_unlabeled(unlabeled))
     novelty = _ok(record, "novelty", NoveltyResult)
     if novelty and novelty.rows:
         out.append(advice_novelty(novelty.rows))
@@ -125,6 +128,28 @@ def _column(row: dict, j: int) -> np.ndarray:
     return per[:, j] if "variant" in row else per[j]
 
 
+def advice_unlabeled(result: UnlabeledResult) -> str:
+    """What using the unlabeled rows did: every clear harm and every clear gain (at any
+    number of labels), each with its interval, or that none showed beyond noise."""
+    clear = [e for e in effects(result) if e["kind"] != "close"]
+    # harms first: a harm is said at least as loudly as a gain
+    clear.sort(key=lambda e: (e["kind"] != "harm", e["interval"]["diff"]))
+    if not clear:
+        what = "Using the unlabeled rows (EM, self-training) changed no model's accuracy "
+        if all(e["interval"]["n"] < 2 for e in effects(result)):
+            return (
+                "Using the unlabeled rows: with one label draw no change has an interval, so "
+                "neither a harm nor a gain can be claimed (each change is in the unlabeled "
+                f"finding); run more seeds to judge. {HYPER_NOTE}."
+            )
+        return f"{what}beyond noise at any number of labels tried. {HYPER_NOTE}."
+    return (
+        "Using the unlabeled rows: "
+        + "; ".join(effect_sentence(e) for e in clear)
+        + f". {HYPER_NOTE}."
+    )
+
+
 def advice_novelty(rows: list[dict]) -> str:
     """The novelty score to use, or why none is: an AUROC whose interval includes 0.5,
     or below 0.6, is no better than chance and is never recommended."""
@@ -136,7 +161,7 @@ def advice_novelty(rows: list[dict]) -> str:
             cands.append((auc, iv, r["model"], kind))
     cands.sort(key=lambda c: -c[0])
     auc, iv, m, kind = cands[0]
-    score = "its log p(x)" if kind == "log_px" else "its max-softmax confidence"
+    score = "its max-softmax confidence" if kind == "max_softmax" else f"its {KIND_TEXT[kind]}"
     verdict = evidence.auroc_verdict(auc, iv)
     if verdict:
         return (
@@ -150,7 +175,7 @@ def advice_novelty(rows: list[dict]) -> str:
         half = float(np.hypot((iv[1] - iv[0]) / 2, (r_iv[1] - r_iv[0]) / 2))
         gap = {"diff": auc - r_auc, "low": auc - r_auc - half, "high": auc - r_auc + half}
         if not evidence.differs(gap):
-            r_score = "log p(x)" if r_kind == "log_px" else "max-softmax"
+            r_score = "max-softmax" if r_kind == "max_softmax" else KIND_TEXT[r_kind]
             return (
                 f"To flag unusual inputs, {m} ({score}, mean AUROC {auc:.2f}) and {r_m} "
                 f"({r_score}, {r_auc:.2f}) are too close to call (difference {gap['diff']:+.2f}, "

@@ -18,6 +18,7 @@ from importlib import resources
 
 from genvsdisc.experiments.base import Experiment, ExperimentResult, registered
 from genvsdisc.report import findings, glossary, plots
+from genvsdisc.report.here import here
 from genvsdisc.report.tables import table
 
 __all__ = ["render", "build_figures"]
@@ -74,7 +75,9 @@ def _section(
         parts.append(f'<p class="note">{escape(result.footnote())}.</p>')
     for model, msg in result.model_errors().items():
         parts.append(f'<p class="error">{escape(model)} failed: {escape(msg)}</p>')
-    parts.append(f'<p class="why"><b>Why.</b> {escape(experiment.why)}</p></section>')
+    line = here(name, result) if result.has_rows() else None
+    said = f" <b>Here.</b> {escape(line)}" if line else ""
+    parts.append(f'<p class="why"><b>Why.</b> {escape(experiment.why)}{said}</p></section>')
     return glossary.annotate("".join(parts))
 
 
