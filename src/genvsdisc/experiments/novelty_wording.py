@@ -143,10 +143,17 @@ def length_sentences(result) -> list[str]:
                 f"looks more typical than {pct(1 - empty['log_px'])} of test documents)."
             )
         flagged = empty["typicality"] >= EMPTY_FLAG
+        per_word = empty.get("per_word", 0.0)
+        # With a length model in p(x) (multinomial_nb), log p(N = 0) alone can make the
+        # empty document's per-word score low: say what the numbers say, either way.
+        per_word_says = (
+            f"ranks an empty document as more unusual than {pct(per_word)}"
+            if per_word >= EMPTY_FLAG
+            else f"still ranks an empty document as more typical than {pct(1 - per_word)}"
+        )
         text += (
             " Two length-aware scores are used here (N = words): per-word log-likelihood, "
-            "log p(x) / max(N, 1), which still ranks an empty document as more typical than "
-            f"{pct(1 - empty.get('per_word', 0.0))} of test documents, and per-word "
+            f"log p(x) / max(N, 1), which {per_word_says} of test documents, and per-word "
             "typicality, |log p(x) / max(N, 1) - its mean over training documents|, which "
             + ("flags" if flagged else "does not flag")
             + f" the empty document as unusual (more unusual than {pct(empty['typicality'])} "
