@@ -140,7 +140,7 @@ class InProcessEngine(_Engine):
 
     kind = "in-process"
 
-    def __init__(self, reason: str = "asked for (--workers 0)"):
+    def __init__(self, reason: str = "asked for (--workers 0, or workers=0)"):
         self.reason = reason
 
     def describe(self) -> dict:
