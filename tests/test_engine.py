@@ -5,7 +5,16 @@ import warnings
 import pytest
 
 from genvsdisc.data import load, train_test_split
-from genvsdisc.engine import DaskEngine, InProcessEngine, TaskOutput, execute, make_engine, task
+from genvsdisc.engine import (
+    AutoEngine,
+    DaskEngine,
+    InProcessEngine,
+    TaskOutput,
+    choose_engine,
+    execute,
+    make_engine,
+    task,
+)
 from genvsdisc.exceptions import ParameterError
 from genvsdisc.experiments import Settings, compare
 
@@ -116,3 +125,38 @@ def test_local_cluster_same_numbers_as_in_process():
             assert engine.describe()["workers"] == 2
     assert there["engine"]["kind"] == "dask-scheduler"
     assert _strip_times(there["experiments"]) == _strip_times(here["experiments"])
+
+
+def test_choose_engine_in_process_on_two_cores_or_small_data():
+    assert choose_engine(10**9, 2)[0] == "in-process"
+    assert choose_engine(10**9, 1)[0] == "in-process"
+    kind, reason = choose_engine(80_000, 16)
+    assert kind == "in-process" and "80,000 training cells" in reason
+    assert choose_engine(3_000_000, 16)[0] == "dask-local"
+
+
+def test_default_engine_is_picked_from_the_data_and_says_so(split, capsys):
+    assert isinstance(make_engine(), AutoEngine)
+    with AutoEngine(cores=2) as engine:
+        assert engine.describe()["kind"] == "auto"
+        train, test = engine.data(*split)
+        out = engine.run({"a": task(_add, train, test, a=1)})
+        assert out["a"].result == {"sum": 1, "rows": 105}
+        described = engine.describe()
+    assert described["kind"] == "in-process" and described["reason"].startswith("picked: 2 core")
+    assert "genvsdisc: engine: in-process (picked: 2 core(s)" in capsys.readouterr().err
+
+
+def test_compare_records_why_its_engine_ran():
+    ds = load("iris")
+    settings = Settings.default(quick=True, seeds=(0,))
+    record = compare(
+        ds,
+        models=["gaussian_nb"],
+        experiments=["accuracy"],
+        settings=settings,
+        progress=False,
+        engine=AutoEngine(cores=1, echo=False),
+    )
+    assert record["engine"]["kind"] == "in-process"
+    assert record["engine"]["reason"].startswith("picked: 1 core(s)")

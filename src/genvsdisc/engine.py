@@ -7,8 +7,10 @@ Three engines compute it, with one contract (:meth:`run`): the same tasks
 with the same seeds give the same numbers on every one of them.
 
 - ``workers=0``: :class:`InProcessEngine`, Dask's synchronous scheduler here.
-- default: :class:`DaskEngine` on a ``dask.distributed.LocalCluster`` sized to
-  the machine (one single-threaded worker process per core).
+- ``workers=N``: :class:`DaskEngine` on a ``dask.distributed.LocalCluster`` of
+  N single-threaded worker processes.
+- default: :class:`AutoEngine`, which picks one of these two when it sees the
+  data (:func:`choose_engine`): a LocalCluster only where it pays for itself.
 - ``scheduler="tcp://HOST:PORT"``: :class:`DaskEngine` on an existing cluster.
 
 Every task runs under :func:`execute`, which limits BLAS / OpenMP to one
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 import uuid
 import warnings
@@ -40,6 +43,8 @@ __all__ = [
     "TaskOutput",
     "InProcessEngine",
     "DaskEngine",
+    "AutoEngine",
+    "choose_engine",
     "make_engine",
     "execute",
     "task",
@@ -128,12 +133,18 @@ class _Engine:
 
 
 class InProcessEngine(_Engine):
-    """Computes the graph here with Dask's synchronous scheduler (``--workers 0``)."""
+    """Computes the graph here with Dask's synchronous scheduler (``--workers 0``).
+
+    ``reason`` says why this engine runs (results.json's ``engine.reason``).
+    """
 
     kind = "in-process"
 
+    def __init__(self, reason: str = "asked for (--workers 0, or workers=0)"):
+        self.reason = reason
+
     def describe(self) -> dict:
-        return {"kind": self.kind, "workers": 0, "address": None}
+        return {"kind": self.kind, "workers": 0, "address": None, "reason": self.reason}
 
     def data(self, train, test) -> tuple[Delayed, Delayed]:
         """``train`` and ``test`` as graph nodes every task can take as arguments."""
@@ -173,6 +184,8 @@ class DaskEngine(_Engine):
         LocalCluster workers as processes (True) or threads of this process.
     connect_timeout : str, default "10s"
         How long to wait for the scheduler.
+    reason : str, optional
+        Why this engine runs (results.json's ``engine.reason``).
     """
 
     def __init__(
@@ -181,6 +194,7 @@ class DaskEngine(_Engine):
         workers: int | None = None,
         processes=True,
         connect_timeout="10s",
+        reason: str | None = None,
     ):
         # distributed takes about a second to import: in-process runs never pay for it
         from distributed import Client, LocalCluster
@@ -210,10 +224,13 @@ class DaskEngine(_Engine):
             ) from None
         self.kind = "dask-local" if scheduler is None else "dask-scheduler"
         self.address = address
+        self.reason = reason or (
+            "asked for (--scheduler)" if scheduler else "asked for (--workers)"
+        )
 
     def describe(self) -> dict:
         n = len(self.client.scheduler_info().get("workers", {}))
-        return {"kind": self.kind, "workers": n, "address": self.address}
+        return {"kind": self.kind, "workers": n, "address": self.address, "reason": self.reason}
 
     def data(self, train, test) -> tuple:
         """``train`` and ``test`` scattered once to every worker (futures the tasks take)."""
@@ -244,14 +261,95 @@ class DaskEngine(_Engine):
             self._cluster.close()
 
 
+#: Below this many cores a LocalCluster does not pay for itself: its worker
+#: processes compete with this one for the same cores, each imports numpy,
+#: scikit-learn and genvsdisc again and receives its own copy of the data.
+#: Measured on 2 cores: ``compare digits`` 25.7 s in-process against 32.2 s on the
+#: 2-worker LocalCluster, which also burned 2.2x the CPU (benchmarks/RESULTS.md).
+AUTO_MIN_CORES = 3
+
+#: Training cells (rows x features) below which the tasks are too short for a
+#: cluster's start-up (a few seconds per worker process) to be won back.
+AUTO_MIN_CELLS = 1_000_000
+
+
+def choose_engine(cells: int, cores: int) -> tuple[str, str]:
+    """``("in-process" | "dask-local", reason)`` for ``cells`` training cells on ``cores`` cores.
+
+    A rule of thumb (see :data:`AUTO_MIN_CORES`, :data:`AUTO_MIN_CELLS`), not a
+    model of the run: ``--workers`` and ``--scheduler`` override it.
+    """
+    if cores < AUTO_MIN_CORES:
+        return "in-process", (
+            f"picked: {cores} core(s), where worker processes would only compete with this one "
+            "(--workers N starts a LocalCluster anyway)"
+        )
+    if cells < AUTO_MIN_CELLS:
+        return "in-process", (
+            f"picked: {cells:,} training cells are too few for starting {cores} worker "
+            "processes to pay for itself (--workers N starts a LocalCluster anyway)"
+        )
+    return "dask-local", (
+        f"picked: {cells:,} training cells on {cores} cores (--workers 0 runs in-process)"
+    )
+
+
+class AutoEngine(_Engine):
+    """The default engine: in-process or a LocalCluster, picked when it sees the data.
+
+    :meth:`data` (the first call of a run) applies :func:`choose_engine` to the
+    training side and writes the choice as one line on stderr; every other
+    call goes to the engine picked.
+    """
+
+    def __init__(self, cores: int | None = None, echo: bool = True):
+        self.cores = cores or available_cores()
+        self.echo = echo
+        self.inner = None
+
+    def _pick(self, train) -> None:
+        cells = int(train.n_samples) * int(train.n_features or 1)
+        kind, reason = choose_engine(cells, self.cores)
+        if kind == "in-process":
+            self.inner = InProcessEngine(reason=reason)
+        else:
+            self.inner = DaskEngine(workers=self.cores, reason=reason)
+        if self.echo:
+            print(f"genvsdisc: engine: {kind} ({reason})", file=sys.stderr)
+
+    @property
+    def kind(self) -> str:
+        return self.inner.kind if self.inner else "auto"
+
+    def data(self, train, test):
+        if self.inner is None:
+            self._pick(train)
+        return self.inner.data(train, test)
+
+    def describe(self) -> dict:
+        if self.inner is None:
+            return {"kind": "auto", "workers": None, "address": None, "reason": "not picked yet"}
+        return self.inner.describe()
+
+    def run(self, tasks, progress=None) -> dict:
+        if self.inner is None:
+            raise RuntimeError("AutoEngine.run before data(): the engine is picked from the data")
+        return self.inner.run(tasks, progress)
+
+    def close(self) -> None:
+        if self.inner is not None:
+            self.inner.close()
+
+
 def make_engine(workers: int | None = None, scheduler: str | None = None):
     """The engine for ``--workers`` / ``--scheduler``.
 
     Parameters
     ----------
     workers : int or None
-        0 runs in-process; None or a positive number starts a LocalCluster with
-        that many worker processes (default: one per core).
+        0 runs in-process; a positive number starts a LocalCluster with that
+        many worker processes; None lets :class:`AutoEngine` pick from the
+        data and the cores.
     scheduler : str or None
         ``tcp://HOST:PORT`` of an existing scheduler (``workers`` is then ignored).
     """
@@ -263,4 +361,6 @@ def make_engine(workers: int | None = None, scheduler: str | None = None):
         return DaskEngine(scheduler=scheduler)
     if workers == 0:
         return InProcessEngine()
+    if workers is None:
+        return AutoEngine()
     return DaskEngine(workers=workers)

@@ -37,3 +37,26 @@ def test_missing_zero_fraction_is_plain_accuracy(iris_split, quick):
 def test_missing_skips_text(tiny_text, quick):
     with pytest.raises(Skip, match="text has no fixed feature columns"):
         run_experiment("missing", *tiny_text, ["multinomial_nb"], quick)
+
+
+def test_one_fit_per_model_scores_every_mask_as_alone(iris_split, quick):
+    """One task per model (fitted once), and its stacked predictions give, for every
+    fraction and mask seed, the accuracy of that mask scored on its own."""
+    from genvsdisc.experiments import get_experiment
+    from genvsdisc.experiments.base import RunContext
+    from genvsdisc.experiments.missing import scored_rows
+
+    train, test = iris_split
+    ctx = RunContext(train, test, ["lda", "logreg"], quick, (train, test))
+    planned = get_experiment("missing").plan(ctx)
+    assert sorted(k for k in planned if k != "impute") == ["hgb", "lda", "logreg"]
+    out = run_experiment("missing", train, test, ["lda", "logreg"], quick)
+    lda = next(r for r in out.rows if r["model"] == "lda")
+    model = make("lda").fit(train.X, train.y)
+    rows = scored_rows(test, quick)
+    shape = (len(quick.missing_fractions), len(quick.grid_seeds))
+    assert np.shape(lda["per_seed"]) == shape
+    for i, f in enumerate(quick.missing_fractions):
+        for j, s in enumerate(quick.grid_seeds):
+            alone = model.predict(remove_features(test.X[rows], f, s)) == test.y[rows]
+            assert lda["per_seed"][i][j] == pytest.approx(alone.mean())

@@ -57,7 +57,7 @@ def default_out_dir(source: str) -> Path:
     "--workers",
     type=click.IntRange(min=0),
     default=None,
-    help="Local Dask worker processes (default one per core; 0 runs in-process).",
+    help="Local Dask worker processes; 0 runs in-process (default: picked from the data and cores).",
 )
 @click.option(
     "--quick",
@@ -85,8 +85,8 @@ def compare(
 
     SOURCE is a built-in name (see `genvsdisc datasets`) or a CSV / Parquet
     file, an image folder or a text folder. Writes results.json, report.html
-    and figures/ into --out. With --quick and no --workers / --scheduler the
-    grid runs in-process (starting worker processes would take longer).
+    and figures/ into --out. Without --workers / --scheduler it runs in-process
+    unless a local Dask cluster would pay for itself, and says which it picked.
 
     \b
     Examples:
@@ -104,8 +104,6 @@ def compare(
     check_out_folder(out)  # before any work: a run must not fail at its very end
     ds = reading.load(source)
     settings = Settings.default(quick=quick, n_seeds=seeds, n_features=ds.n_features)
-    if quick and workers is None and scheduler is None:
-        workers = 0
 
     picked, _ = select_models(ds.modality, names(models, "--models"), deep=deep)
     click.echo(f"genvsdisc: {ds.description}", err=True)

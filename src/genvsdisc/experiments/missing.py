@@ -111,6 +111,20 @@ def scored_rows(test, settings: Settings) -> np.ndarray:
     return np.sort(keep)
 
 
+def masked_test(X_test: np.ndarray, settings: Settings) -> list[list[np.ndarray]]:
+    """``[[X_test with fraction f removed, per mask seed] per fraction]``."""
+    return [
+        [remove_features(X_test, f, s) if f > 0 else X_test for s in settings.grid_seeds]
+        for f in settings.missing_fractions
+    ]
+
+
+def _stacked(blocks: list[list[np.ndarray]]) -> np.ndarray:
+    """The (fractions x seeds x rows, d) stack of ``blocks``: one call to transform or
+    predict scores every mask (every model here treats rows independently)."""
+    return np.vstack([X for per_fraction in blocks for X in per_fraction])
+
+
 def impute(train, test, *, settings: Settings) -> dict:
     """The masked test rows filled in by each imputer (one task shared by every model).
 
@@ -118,50 +132,44 @@ def impute(train, test, *, settings: Settings) -> dict:
 
     Returns
     -------
-    dict ``{"mean" | "iterative": [[X_filled per seed] per fraction]}``.
+    dict ``{"mean" | "iterative": ndarray (fractions, seeds, rows, d)}``.
     """
     seed = settings.seeds[0]
     X_test = test.X[scored_rows(test, settings)]
+    masked = masked_test(X_test, settings)
+    shape = (len(settings.missing_fractions), len(settings.grid_seeds), *X_test.shape)
     out = {}
     for method in ("mean", "iterative") if settings.iterative_impute else ("mean",):
         imputer = _imputer(method, train.X.shape[1], seed).fit(train.X)
-        out[method] = [
-            [
-                imputer.transform(remove_features(X_test, f, s)) if f > 0 else X_test
-                for s in settings.grid_seeds
-            ]
-            for f in settings.missing_fractions
-        ]
+        out[method] = imputer.transform(_stacked(masked)).reshape(shape)
+        out[method][np.asarray(settings.missing_fractions) == 0] = X_test  # nothing to fill
     return out
 
 
-def evaluate(
-    train, test, *, model: str, mask_seed: int, settings: Settings, imputed: dict | None = None
-) -> dict:
-    """Accuracy of one model per method and fraction, for the masks of one seed (one task).
+def evaluate(train, test, *, model: str, settings: Settings, imputed: dict | None = None) -> dict:
+    """Accuracy of one model per method, fraction and mask seed (one task per model).
 
-    The model itself is always fitted with the first seed, so every mask seed
-    scores the same model. ``imputed`` is the result of :func:`impute` (needed
-    by models that impute).
+    The model is fitted once (with the first seed) and scores every mask:
+    all of them stacked into one predict call per method, so a generative
+    model integrates the gaps out of thousands of rows in one batch.
+    ``imputed`` is the result of :func:`impute` (needed by models that impute).
 
     Returns
     -------
-    dict ``{method: [acc per fraction]}``.
+    dict ``{method: [[acc per mask seed] per fraction]}``.
     """
-    j = list(settings.grid_seeds).index(mask_seed)
     rows = scored_rows(test, settings)
     X_test, y_test = test.X[rows], test.y[rows]
+    n_fr, n_seeds = len(settings.missing_fractions), len(settings.grid_seeds)
     est = make_model(model, settings.seeds[0], settings).fit(train.X, train.y)
     out = {}
     for method in methods_for(model, settings.iterative_impute):
-        accs = []
-        for i, frac in enumerate(settings.missing_fractions):
-            if method in ("mean", "iterative"):
-                Xm = imputed[method][i][j]
-            else:
-                Xm = remove_features(X_test, frac, mask_seed)
-            accs.append(float(np.mean(est.predict(Xm) == y_test)))
-        out[method] = accs
+        if method in ("mean", "iterative"):
+            X_all = imputed[method].reshape(-1, X_test.shape[1])
+        else:
+            X_all = _stacked(masked_test(X_test, settings))
+        pred = np.asarray(est.predict(X_all)).reshape(n_fr, n_seeds, len(rows))
+        out[method] = (pred == y_test).mean(axis=2).tolist()
     return out
 
 
@@ -252,8 +260,8 @@ class Missing(Experiment):
     summary_headers = ("missing@50%",)
 
     def plan(self, ctx: RunContext) -> dict:
-        """``{"impute": task, (model, mask seed): task}``; models that impute wait for
-        the shared imputation task."""
+        """``{"impute": task, model: task}``: one fit per model, scored on every mask;
+        models that impute wait for the shared imputation task."""
         train, settings = ctx.train, ctx.settings
         if train.modality == "text":
             raise Skip(
@@ -267,10 +275,7 @@ class Missing(Experiment):
         for m in list(ctx.models) + baselines(train, ctx.models):
             needs = any(x in ("mean", "iterative") for x in methods_for(m))
             extra = {"imputed": imputed} if needs else {}
-            for s in settings.grid_seeds:
-                tasks[m, s] = ctx.task(
-                    evaluate, model=m, mask_seed=s, settings=ctx.settings_for(m), cost=5, **extra
-                )
+            tasks[m] = ctx.task(evaluate, model=m, settings=ctx.settings_for(m), cost=5, **extra)
         return tasks
 
     def combine(self, ctx: RunContext, outputs: dict) -> MissingResult:
@@ -279,15 +284,11 @@ class Missing(Experiment):
         rows, errors = [], {}
         extra = baselines(train, ctx.models)
         for m in list(ctx.models) + extra:
-            runs = [outputs[m, s] for s in settings.grid_seeds]
-            failed = [r.error for r in runs if r.error]
-            if failed:
-                errors[m] = failed[0]
+            run = outputs[m]
+            if run.error:
+                errors[m] = run.error
                 continue
-            for method in runs[0].result:
-                per_seed = np.array(
-                    [r.result[method] for r in runs]
-                ).T.tolist()  # (fractions, seeds)
+            for method, per_seed in run.result.items():  # per_seed: (fractions, seeds)
                 stats = [mean_std(accs) for accs in per_seed]
                 rows.append(
                     {

@@ -49,6 +49,9 @@ __all__ = [
 ]
 
 
+_LIBRARY_DEFAULT = "the default when no engine is given"
+
+
 def _defaults(modality: str) -> list[tuple[str, str]]:
     """``(model, why)`` of every model in the default pairs of ``modality``, in pair order."""
     out = {}
@@ -157,7 +160,7 @@ def run_experiment(
     hyper-parameters where the model does.
     """
     experiment = get_experiment(select_experiments([name])[0])
-    engine = engine or InProcessEngine()
+    engine = engine or InProcessEngine(reason=_LIBRARY_DEFAULT)
     ctx = RunContext(
         train, test, list(models), settings or Settings.default(), engine.data(train, test)
     )
@@ -186,7 +189,8 @@ def compare(
         Registry names / experiment names; None picks the defaults / all.
     settings : Settings, optional
     engine : engine from :func:`genvsdisc.engine.make_engine`, optional
-        Default: in-process.
+        Default: in-process. An :class:`~genvsdisc.engine.AutoEngine` picks
+        in-process or a LocalCluster here, from the prepared training side.
     deep : bool
         Add the deep models of this modality to the default set.
     progress : bool
@@ -199,10 +203,11 @@ def compare(
     """
     t0 = time.perf_counter()
     settings = settings or Settings.default(n_features=ds.n_features)
-    engine = engine or InProcessEngine()
+    engine = engine or InProcessEngine(reason=_LIBRARY_DEFAULT)
     names, info = select_models(ds.modality, models, deep=deep)
     exp_names = select_experiments(experiments)
     train, test, notes = prepare(ds, settings)
+    data = engine.data(train, test)  # first: an AutoEngine picks itself from the data
     record = results_mod.new_record(
         dataset=_dataset_info(ds, train, test, settings, notes),
         settings=settings.to_dict(),
@@ -212,7 +217,7 @@ def compare(
         command=command,
     )
     record["pairs"] = evidence.pairs_for(names, evidence.preferred(ds.modality))
-    ctx = RunContext(train, test, names, settings, engine.data(train, test))
+    ctx = RunContext(train, test, names, settings, data)
     planned, skipped = _schedule(exp_names, ctx)
     outputs = _run(engine, planned, exp_names, progress)
     # split 0's fits (keyed by model name; other splits are keyed (model, split))

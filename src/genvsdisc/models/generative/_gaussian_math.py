@@ -9,8 +9,8 @@ Written by hand because scikit-learn has no public routine for any of it:
   the tests check both give the same number on the same rows);
 * the exact log-density of the observed part of a row, with NaN features
   integrated out (a Gaussian's marginal is the Gaussian of the observed
-  sub-vector), grouped by missing pattern so rows sharing one cost one
-  factorisation.
+  sub-vector), in batched linear algebra: each distinct missing pattern costs
+  one factorisation, stacked with the others.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 from scipy.linalg import cho_solve, cholesky, solve_triangular
 
 from genvsdisc.exceptions import ParameterError
+from genvsdisc.models.generative._gaussian_missing import _missing_rows_log_pdf
 
 __all__ = [
     "ClassMoments",
@@ -225,70 +226,6 @@ def _log_pdf_complete(X, means, chols):
         Z = whitened[id(L)] - solve_triangular(L, mu, lower=True, check_finite=False)[:, None]
         logdet = 2.0 * np.log(np.diag(L)).sum()
         out[:, c] = -0.5 * (np.einsum("ij,ij->j", Z, Z) + logdet + d * LOG_2PI)
-    return out
-
-
-def _pattern_log_pdf(Z, V, q1, miss, cov, prec, logdet):
-    """(C', r) log-density of rows sharing the missing mask ``miss``, for components sharing one covariance.
-
-    ``Z`` (C', r, d): rows minus each component's mean, zero where missing;
-    ``V = Z @ prec`` and ``q1 = z' P z`` (only used on the precision route).
-    Uses whichever factorisation is smaller: the observed block of the
-    covariance (|O|^3), or the missing block of the precision (|M|^3), with
-    z_O' Sigma_OO^-1 z_O = z' P z - b' P_MM^-1 b (b = (P z)_M) and
-    log det Sigma_OO = log det Sigma + log det P_MM.
-    """
-    obs = ~miss
-    n_obs, n_mis = int(obs.sum()), int(miss.sum())
-    C, r = Z.shape[:2]
-    if n_mis < n_obs:
-        LA = safe_cholesky(prec[np.ix_(miss, miss)], "precision block")
-        W = solve_triangular(
-            LA, V[:, :, miss].reshape(C * r, n_mis).T, lower=True, check_finite=False
-        )
-        quad = q1 - np.einsum("ij,ij->j", W, W).reshape(C, r)
-        logdet_obs = logdet + 2.0 * np.log(np.diag(LA)).sum()
-    else:
-        L = safe_cholesky(cov[np.ix_(obs, obs)])
-        W = solve_triangular(
-            L, Z[:, :, obs].reshape(C * r, n_obs).T, lower=True, check_finite=False
-        )
-        quad = np.einsum("ij,ij->j", W, W).reshape(C, r)
-        logdet_obs = 2.0 * np.log(np.diag(L)).sum()
-    return -0.5 * (quad + logdet_obs + n_obs * LOG_2PI)
-
-
-def _missing_rows_log_pdf(X, miss, means, owner, covs, precs, logdets, chunk=256):
-    """(n, C) exact marginal log-densities of rows that each miss some feature.
-
-    Rows are sorted by missing pattern and taken in chunks; within a chunk,
-    ``Z @ P`` is one matrix product per covariance (each precision matrix is
-    read once per chunk, not once per row) and each pattern is factored once
-    per distinct covariance (a tied model factors it once for all classes).
-    """
-    patterns, inverse = np.unique(miss, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    order = np.argsort(inverse, kind="stable")
-    X0 = np.where(miss, 0.0, X)
-    owner = np.asarray(owner)
-    out = np.empty((len(X), len(means)))
-    for start in range(0, len(order), chunk):
-        rows = order[start : start + chunk]
-        pat = inverse[rows]
-        obs = ~patterns[pat]  # (r, d)
-        needs_prec = patterns[pat].sum(axis=1) < obs.sum(axis=1)
-        for u in range(len(covs)):
-            comps = np.flatnonzero(owner == u)
-            Z = X0[rows][None] - means[comps][:, None, :] * obs[None]  # (C', r, d)
-            V = np.zeros_like(Z)
-            if needs_prec.any():
-                V[:, needs_prec] = Z[:, needs_prec] @ precs[u]
-            q1 = np.einsum("crd,crd->cr", Z, V)
-            for p in np.unique(pat):
-                sel = pat == p
-                out[np.ix_(rows[sel], comps)] = _pattern_log_pdf(
-                    Z[:, sel], V[:, sel], q1[:, sel], patterns[p], covs[u], precs[u], logdets[u]
-                ).T
     return out
 
 
