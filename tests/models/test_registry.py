@@ -169,6 +169,7 @@ def test_importing_a_class_by_name_loads_only_its_module():
     assert {m for m in loaded if m.startswith("genvsdisc.models.")} == {
         "genvsdisc.models.generative.naive_bayes",
         "genvsdisc.models.generative._gaussian_math",
+        "genvsdisc.models.generative._gaussian_missing",
     }
 
 
