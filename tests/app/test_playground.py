@@ -39,8 +39,14 @@ def test_split_points_holds_out_thirty_percent_stratified():
 
 
 def test_split_points_too_few_per_class_keeps_all_for_training():
-    train, test = pg.split_points(np.array([0, 0, 0, 0, 1, 1, 1, 1, 1]), seed=0)
-    assert len(train) == 9 and len(test) == 0
+    train, test = pg.split_points(np.array([0, 0, 0, 0, 1, 1, 1, 1]), seed=0)
+    assert len(train) == 8 and len(test) == 0
+
+
+def test_split_points_holds_out_only_from_classes_with_enough_points():
+    y = np.array([0, 0, 0, 0, 1, 1, 1, 1, 1])
+    train, test = pg.split_points(y, seed=0)
+    assert set(y[test]) == {1} and set(np.flatnonzero(y == 0)) <= set(train)
 
 
 def test_playground_models_skip_count_models():

@@ -40,8 +40,10 @@ from genvsdisc.app.schemas import (
     FitRequest,
     GenerateRequest,
     ImageRequest,
+    StepRequest,
     TextRequest,
 )
+from genvsdisc.app.training import Training, TrainingStore
 
 __all__ = ["create_app", "STATIC_DIR"]
 
@@ -71,6 +73,7 @@ class _State:
         self.image_lab = ImageLab(labs)
         self.text_lab = TextLab(labs)
         self.fits = pg.FitCache()
+        self.trainings = TrainingStore()
         # Playground work runs here, under the time cap. Two workers: a job
         # past its cap keeps one busy until it ends (threads cannot be killed).
         self.pool = ThreadPoolExecutor(
@@ -159,6 +162,10 @@ def _refit(state: _State, req: FitRequest) -> dict:
     )
 
 
+def _frame(state: _State, training: Training, hide_x2: bool, domain) -> dict:
+    return training.frame(hide_x2=hide_x2, domain=domain, grid_size=state.caps.grid_size)
+
+
 def _api(state: _State) -> APIRouter:
     api = APIRouter(prefix="/api")
 
@@ -179,6 +186,32 @@ def _api(state: _State) -> APIRouter:
         _check_points(state.caps, req)
         # already plain lists and numbers: skip FastAPI's jsonable_encoder walk (~40 ms here)
         return JSONResponse(state.run(_refit, state, req))
+
+    @api.post("/playground/train")
+    def train(req: FitRequest):
+        """Start (or restart: the same request gives the same seeded state) a training session."""
+        _check_points(state.caps, req)
+
+        def start():
+            training = Training(req.X, req.y, req.generative, req.discriminative, req.seed)
+            return training, _frame(state, training, req.hide_x2, req.domain)
+
+        training, frame = state.run(start)
+        return JSONResponse({**frame, "session": state.trainings.add(training)})
+
+    @api.post("/playground/step")
+    def step(req: StepRequest):
+        """Advance a session by ``k`` steps (0: repaint) and return the painted frame."""
+        training = state.trainings.get(req.session)
+        if training is None:
+            raise ApiError(404, "session", "no such training session (it expired); press reset")
+
+        def advance():
+            with training.lock:  # one step at a time per session
+                training.step(req.k)
+                return _frame(state, training, req.hide_x2, req.domain)
+
+        return JSONResponse({**state.run(advance), "session": req.session})
 
     @api.post("/playground/generate")
     def generate(req: GenerateRequest):
