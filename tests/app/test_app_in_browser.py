@@ -114,4 +114,7 @@ def test_reports_page_opens_report(page):
     page.wait_for_selector("#report-title")
     assert page.url.endswith("/reports/files/digits-20250101-120000/report.html")
     assert page.locator("img").evaluate("i => i.naturalWidth") > 0  # its figure loaded too
+    page.click("#genvsdisc-back a[href='/reports']")  # and it leads back to the app
+    page.wait_for_selector("#rows a")
+    assert page.url.endswith("/reports")
     assert page.errors == []

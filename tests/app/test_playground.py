@@ -235,3 +235,18 @@ def test_fit_view_paints_like_the_report(fitted):
             view[role]["confidence"], painted["confidence"].ravel(), atol=5e-4
         )
         assert view[role]["n_classes"] == 3
+
+
+def test_the_detective_refusal_uses_the_page_names_and_artists(fitted):
+    said = pg.ask_detective(fitted)["message"]
+    offered = [m["name"] for m in pg.playground_models()["generative"]]
+    assert said.startswith("logreg is discriminative") and "LogReg" not in said
+    named = said.split("instead: ")[1].rstrip(".").split(", ")
+    assert named == offered and "multinomial_nb" not in said and "p(y|x)" in said
+
+
+def test_the_image_lab_refusal_offers_only_its_artists(tiny_labs):
+    from genvsdisc.app.wording import page_refusal
+
+    said = page_refusal("knn", tiny_labs.image_models)
+    assert said.startswith("knn is discriminative") and said.endswith("instead: gaussian_nb.")

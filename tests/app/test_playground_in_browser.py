@@ -243,3 +243,16 @@ def test_every_page_fits_every_screen(browser, live_server, size, tmp_path):
                 Path(KEEP).mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(Path(KEEP) / "playground-phone.png"), full_page=True)
     context.close()
+
+
+def test_the_refusal_names_the_page_model_and_clears_when_the_data_changes(page):
+    _open(page)
+    page.click("#disc-generate")
+    wait_js(page, "document.getElementById('disc-says').textContent.length > 0")
+    said = page.inner_text("#disc-says")
+    assert said.startswith("“knn is discriminative") and "KNN" not in said
+    offered = page.evaluate("[...document.querySelectorAll('#gen-model option')].map(o => o.value)")
+    assert said.split("instead: ")[1].rstrip(".”").split(", ") == offered
+    _select(page, "#dataset", "circles")
+    assert page.inner_text("#disc-says") == ""
+    assert page.errors == []

@@ -23,13 +23,13 @@ from genvsdisc.app.cache import FitCache
 from genvsdisc.app.caption import MIN_PER_CLASS_FOR_TEST, caption
 from genvsdisc.app.contours import CONTOUR_MASSES, boundaries, density_contours
 from genvsdisc.app.hiding import hiding_costs, with_hiding
+from genvsdisc.app.menu import FAST_PARAMS, SKIPPED, playground_models
+from genvsdisc.app.wording import page_refusal
 from genvsdisc.data import load
 from genvsdisc.exceptions import GenvsdiscError, ParameterError
 from genvsdisc.experiments import evidence
 from genvsdisc.experiments.common import make_model
 from genvsdisc.experiments.regions import grid_axes, grid_points, paint_fitted, paint_proba
-from genvsdisc.generation import refusal
-from genvsdisc.models import available
 
 __all__ = [
     "CONTOUR_MASSES",
@@ -42,25 +42,10 @@ __all__ = [
     "generate_points",
     "ask_detective",
     "caption",
+    "SKIPPED",
+    "FAST_PARAMS",
 ]
 
-#: Registry models left out of the playground, with the reason.
-SKIPPED = {
-    "multinomial_nb": "models word counts; 2-D coordinates can be negative",
-    "bernoulli_nb": "models on/off features; 2-D coordinates are continuous",
-}
-#: Settings the playground fixes so a refit stays interactive, with the reason shown to users.
-FAST_PARAMS = {
-    "logreg": (
-        {"C": 1.0},
-        "here C is fixed at 1: choosing it by cross-validation at every click is too slow",
-    ),
-    "mlp": (
-        {"learning_rate_init": 0.02},
-        "here with step size 0.02: 200 passes at scikit-learn's 0.001 leave it unfinished on 2-D points",
-    ),
-    "kde": ({"cv": 3}, "here 3-fold cross-validation picks the bandwidth, to keep refits quick"),
-}
 #: Held-out share of the points, once every class has enough of them
 #: (:data:`~genvsdisc.app.caption.MIN_PER_CLASS_FOR_TEST` per class).
 TEST_SIZE = 0.3
@@ -70,33 +55,6 @@ def _field_error(field: str, message: str) -> ParameterError:
     err = ParameterError(message)
     err.field = field  # the app's error handler names this request field
     return err
-
-
-def playground_models() -> dict[str, list[dict]]:
-    """Registry models that work on 2-D points, by family.
-
-    Returns
-    -------
-    dict
-        ``{"generative": [...], "discriminative": [...]}``; each entry has
-        ``name``, ``description``, ``likelihood`` and ``boundary``. Deep models are left out
-        (too slow to refit as the user clicks), and so are :data:`SKIPPED`.
-    """
-    out: dict[str, list[dict]] = {"generative": [], "discriminative": []}
-    for spec in available(modality="tabular"):
-        if spec.deep or spec.name in SKIPPED:
-            continue
-        note = FAST_PARAMS.get(spec.name, (None, ""))[1]
-        description = f"{spec.description}; {note}" if note else spec.description
-        out[spec.family].append(
-            {
-                "name": spec.name,
-                "description": description,
-                "likelihood": spec.likelihood,
-                "boundary": spec.boundary,
-            }
-        )
-    return out
 
 
 def toy_points(name: str, n_samples: int, noise: float, n_classes=None, seed: int = 0) -> dict:
@@ -398,8 +356,9 @@ def generate_points(fit: PlaygroundFit, n: int, seed: int = 0) -> dict:
 
 
 def ask_detective(fit: PlaygroundFit) -> dict:
-    """Ask the discriminative model to draw; return its refusal in its own words."""
-    message = refusal(fit.names["discriminative"])
+    """Ask the discriminative model to draw; return its refusal, naming only this page's artists."""
+    artists = [m["name"] for m in playground_models()["generative"]]
+    message = page_refusal(fit.names["discriminative"], artists)
     if message is None:
         raise _field_error("discriminative", "this model generated points; it is not a detective")
     return {"can_generate": False, "message": message}

@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from threadpoolctl import ThreadpoolController, threadpool_limits
@@ -33,7 +33,7 @@ from genvsdisc.app.middleware import (
     SecurityHeadersMiddleware,
     ServerTimingMiddleware,
 )
-from genvsdisc.app.reports import list_reports, resolve_inside
+from genvsdisc.app.reports import list_reports, resolve_inside, with_back_link
 from genvsdisc.app.schemas import (
     DatasetRequest,
     DrawRequest,
@@ -68,7 +68,7 @@ class _State:
     """Per-app objects: caps, labs, the fit cache and the compute pool."""
 
     def __init__(self, results_dir, caps: Caps, labs: LabConfig):
-        self.results_dir = Path(results_dir) if results_dir is not None else None
+        self.results_dir = Path(results_dir).absolute() if results_dir is not None else None
         self.caps = caps
         self.image_lab = ImageLab(labs)
         self.text_lab = TextLab(labs)
@@ -274,6 +274,9 @@ def _pages(app: FastAPI, state: _State) -> None:
         target = None if state.results_dir is None else resolve_inside(state.results_dir, relative)
         if target is None:
             raise ApiError(404, "path", "no such report file")
+        if target.suffix.lower() == ".html":  # a report opened from the app leads back to it
+            page = target.read_text(encoding="utf-8", errors="replace")
+            return HTMLResponse(with_back_link(page))
         return FileResponse(target)
 
 
