@@ -45,9 +45,10 @@ __all__ = ["ONE_STEP", "Training", "TrainingStore", "how_it_learns"]
 MLP_EPOCHS = 200
 #: scikit-learn's MLP rule: stop after this many epochs without a loss gain of ``MLP_TOL``.
 MLP_PATIENCE, MLP_TOL = 10, 1e-4
-#: EM iterations shown at most (ClassMixture's ``max_iter`` and ``em_max_iter`` defaults
-#: are 100 and 30; EM on 2-D points settles long before).
-MAX_EM_STEPS = 100
+#: EM iterations shown at most: ClassMixture's ``max_iter`` default (EM of each class
+#: mixture), and every artist's ``em_max_iter`` default (semi-supervised EM, which is
+#: refitted from its start at every step, so a step costs more the later it comes).
+MAX_EM_STEPS, MAX_SEMI_EM_STEPS = 100, 30
 
 #: Why a model is done in one step: that is itself a lesson.
 ONE_STEP = {
@@ -139,7 +140,7 @@ class _Learner:
             t = min(t, int(np.max(self.model.n_iter_)))  # the iterations EM really ran
         else:  # semi_em
             self.model = self._fit(em_max_iter=t)
-            self.done = self.model.n_em_iter_ < t or t >= MAX_EM_STEPS
+            self.done = self.model.n_em_iter_ < t or t >= MAX_SEMI_EM_STEPS
             t = min(t, int(self.model.n_em_iter_))
         self.iteration = t
 
