@@ -256,3 +256,60 @@ def test_the_refusal_names_the_page_model_and_clears_when_the_data_changes(page)
     _select(page, "#dataset", "circles")
     assert page.inner_text("#disc-says") == ""
     assert page.errors == []
+
+
+def _lesson_step(page, n):
+    wait_js(page, "document.body.dataset.lessonReady === '1'", 30)
+    assert f"step {n} of" in page.inner_text("#lesson-title")
+
+
+def test_lessons_ask_then_show_what_the_page_shows(page):
+    _open(page)
+    page.select_option("#lesson-pick", "detective-artist")
+    page.click("#lesson-start")
+    _lesson_step(page, 1)
+    assert page.input_value("#gen-model") == "gmm" and page.input_value("#disc-model") == "knn"
+    before = _canvas(page, "gen-canvas")
+    page.click("#lesson-choices button[data-choice='detective']")  # a wrong guess
+    wait_js(page, "document.body.dataset.lessonRevealed === '1'")
+    assert "the answer is “The artist”" in page.inner_text("#lesson-result")
+    assert (
+        page.get_attribute("#lesson-choices button[data-choice='artist']", "class")
+        == "secondary right"
+    )
+    wait_js(page, f"document.getElementById('gen-canvas').toDataURL() !== {before!r}")  # it drew
+    page.click("#lesson-next")
+    _lesson_step(page, 2)
+    page.click("#lesson-choices button[data-choice='tie']")
+    wait_js(page, "document.body.dataset.lessonRevealed === '2'")
+    assert page.inner_text("#lesson-result").startswith("Yes")
+    assert "too close to call" in page.inner_text("#caption")  # the page's own verdict agrees
+    page.select_option("#lesson-pick", "flexibility")
+    page.click("#lesson-start")
+    _lesson_step(page, 1)
+    assert "the detective is ahead" in page.inner_text("#caption")
+    assert page.input_value("#dataset") == "circles"
+    assert page.errors == []
+
+
+def test_teacher_mode_hides_controls_for_whoever_opens_the_link(page, browser):
+    _open(page)
+    page.select_option("#lesson-pick", "flexibility")
+    page.click("#lesson-start")
+    _lesson_step(page, 1)
+    page.click("#teacher summary")
+    page.check("#teacher input[data-lock='models']")
+    page.check("#teacher input[data-lock='data']")
+    assert page.is_hidden("[data-group='models']") and page.is_visible("[data-group='points']")
+    wait_js(
+        page,
+        "location.hash.includes('lock=data%2Cmodels') || location.hash.includes('lock=data,models')",
+    )
+    other = browser.new_context(viewport={"width": 1360, "height": 940}).new_page()
+    other.goto(page.url)
+    _lesson_step(other, 1)
+    assert other.is_hidden("[data-group='models']") and other.is_hidden("[data-group='data']")
+    assert other.is_hidden("#teacher") and other.is_visible("[data-group='points']")
+    assert other.input_value("#gen-model") == "lda"
+    other.context.close()
+    assert page.errors == []

@@ -28,6 +28,7 @@ from genvsdisc.app import playground as pg
 from genvsdisc.app.config import Caps, LabConfig
 from genvsdisc.app.errors import ApiError, install_error_handlers
 from genvsdisc.app.labs import ImageLab, TextLab
+from genvsdisc.app.lessons import lessons_json
 from genvsdisc.app.middleware import (
     BodyLimitMiddleware,
     SecurityHeadersMiddleware,
@@ -223,6 +224,10 @@ def _api(state: _State) -> APIRouter:
     def draw(req: FitRequest):
         _check_points(state.caps, req)
         return pg.ask_detective(state.run(_fitted, state, req))
+
+    @api.get("/lessons")
+    def lessons():
+        return lessons_json()
 
     @api.get("/images/info")
     def images_info():

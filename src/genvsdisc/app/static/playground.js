@@ -156,6 +156,7 @@
       seed: state.seed, gen: $("gen-model").value, disc: $("disc-model").value,
       hide: $("hide-x2").checked, edited: state.edited, X: state.X, y: state.y, domain: state.domain,
       iteration: trainer.active() ? trainer.iteration() : 0,
+      ...lessons.current(), lock: lessons.locked(),
     };
   }
   function saveUrl() { history.replaceState(null, "", PGShare.encode(shareState())); }
@@ -302,12 +303,25 @@
     changed: saveUrl,
   });
 
+  // a lesson step's setup: the same path as a shared link
+  async function apply(setup) {
+    restoreControls({ ...setup, edited: false, iteration: 0 });
+    await restore({ ...setup, edited: false, iteration: 0 });
+  }
+
+  const lessons = PGLessons({ apply, generate, ask: askDetective, changed: saveUrl });
+
   bind();
   GVD.tooltips();
   redraw();
   trainer.draw();
   const fromUrl = PGShare.decode(location.hash);
-  loadModels()
-    .then(() => { restoreControls(fromUrl); return restore(fromUrl); })
+  Promise.all([loadModels(), lessons.load()])
+    .then(async () => {
+      if (fromUrl) lessons.applyLocks(fromUrl.lock, true);
+      restoreControls(fromUrl);
+      await restore(fromUrl);
+      if (fromUrl && fromUrl.lesson) await lessons.open(fromUrl.lesson, fromUrl.ls);
+    })
     .catch((err) => GVD.showError($("error"), err));
 })();
