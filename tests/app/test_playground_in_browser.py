@@ -315,3 +315,18 @@ def test_teacher_mode_hides_controls_for_whoever_opens_the_link(page, browser):
     assert other.input_value("#gen-model") == "lda"
     other.context.close()
     assert page.errors == []
+
+
+def test_the_missing_feature_lesson_hides_x2_and_the_caption_agrees(page):
+    page.goto(
+        page.base
+        + "/#data=moons&n=300&noise=0.2&seed=0&gen=gmm&disc=knn&lesson=missing-feature&ls=0"
+    )
+    _lesson_step(page, 1)
+    assert not page.is_checked("#hide-x2")  # asked before it is shown
+    page.click("#lesson-choices button[data-choice='tie']")
+    wait_js(page, "document.body.dataset.lessonRevealed === '1'")
+    assert page.is_checked("#hide-x2") and page.inner_text("#lesson-result").startswith("Yes")
+    assert "Which loses more is too close to call" in page.inner_text("#caption")
+    assert "→" in page.inner_text("#gen-acc") and "→" in page.inner_text("#disc-acc")
+    assert page.errors == []

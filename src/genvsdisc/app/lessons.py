@@ -91,6 +91,55 @@ LESSONS = (
         ),
     ),
     Lesson(
+        "missing-feature",
+        "4 · A missing feature",
+        (
+            Step(
+                "Who loses more when x₂ goes missing?",
+                {
+                    "dataset": "moons",
+                    "n": 300,
+                    "noise": 0.2,
+                    "seed": 0,
+                    "hide": False,
+                    "gen": "gmm",
+                    "disc": "knn",
+                },
+                "Both learned from (x₁, x₂). Now x₂ goes missing at prediction time: the artist "
+                "averages over every x₂ it could be, the detective is handed the mean. Who loses "
+                "more accuracy on the held-out points?",
+                (
+                    ("detective", "The detective"),
+                    ("artist", "The artist"),
+                    ("tie", "Too close to call"),
+                ),
+                "tie",
+                "Both lose a lot (before → after is beside each picture), and the difference "
+                "between their losses is too close to call here. Integrating x₂ out is the "
+                "principled answer, but it cannot bring back what x₂ told both of them.",
+                {"loses_more": "tie"},
+                action="hide",
+            ),
+            Step(
+                "A loss needs something to lose",
+                {**_CIRCLES, "gen": "gaussian_nb", "disc": "logreg"},
+                "Rings again: naive Bayes (which can draw curved boundaries) against logistic "
+                "regression (straight ones). Hide x₂: who loses more?",
+                (
+                    ("detective", "The detective"),
+                    ("artist", "The artist"),
+                    ("tie", "Too close to call"),
+                ),
+                "artist",
+                "The artist loses more, but only because it had more to lose: the straight "
+                "detective was near chance before x₂ went missing. Read a before → after "
+                "together with the before.",
+                {"loses_more": "artist"},
+                action="hide",
+            ),
+        ),
+    ),
+    Lesson(
         "flexibility",
         "6 · Flexibility is not family",
         (
@@ -140,6 +189,8 @@ def _fitted(setup: dict) -> pg.PlaygroundFit:
 def check_claim(step: Step) -> tuple[bool, str]:
     """Fit the step's models on its data as the page does; does its claim hold? (and the figures)"""
     fit = _fitted(step.setup)
+    if "loses_more" in step.claim:
+        return _check_hiding(fit, step.claim["loses_more"])
     if step.claim.get("draws"):
         X_new, y_new = fit.generative.sample(200, random_state=0)
         judge = make_model("knn", 0).fit(fit.X[fit.train], fit.y[fit.train])
@@ -161,6 +212,24 @@ def check_claim(step: Step) -> tuple[bool, str]:
     else:
         seen = "artist" if gap["diff"] > 0 else "detective"
     return seen == step.claim["ahead"], f"{seen}: {evidence.points(gap)}"
+
+
+def _check_hiding(fit: pg.PlaygroundFit, expected: str) -> tuple[bool, str]:
+    """Who loses more held-out accuracy when x2 is hidden, by a paired interval on the losses."""
+    X_test, y_test = fit.X[fit.test], fit.y[fit.test]
+    hidden = X_test.copy()
+    hidden[:, 1] = np.nan
+    drops = []
+    for model, X_hidden in (
+        (fit.generative, hidden),  # integrates x2 out
+        (fit.discriminative, fit.imputer.transform(hidden)),  # the training mean of x2
+    ):
+        before = model.predict(X_test) == y_test
+        after = model.predict(X_hidden) == y_test
+        drops.append(before.astype(float) - after)
+    gap = evidence.paired_interval(drops[0], drops[1], unit="points")
+    seen = "tie" if not evidence.differs(gap) else ("artist" if gap["diff"] > 0 else "detective")
+    return seen == expected, f"{seen} loses more: {evidence.points(gap)}"
 
 
 def lessons_json() -> list[dict]:

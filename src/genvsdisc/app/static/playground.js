@@ -309,7 +309,14 @@
     await restore({ ...setup, edited: false, iteration: 0 });
   }
 
-  const lessons = PGLessons({ apply, generate, ask: askDetective, changed: saveUrl });
+  // hide x2 and wait for the refit (a lesson's reveal)
+  async function hideX2() {
+    $("hide-x2").checked = true;
+    clearTimeout(state.timer);
+    await refit();
+  }
+
+  const lessons = PGLessons({ apply, generate, ask: askDetective, hide: hideX2, changed: saveUrl });
 
   bind();
   GVD.tooltips();

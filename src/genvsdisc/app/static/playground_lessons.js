@@ -3,7 +3,7 @@
 "use strict";
 
 const PGLessons = (pg) => {
-  // pg: {apply(setup): Promise, generate(): Promise, ask(): Promise, changed()}
+  // pg: {apply(setup): Promise, generate(), ask(), hide(): Promises; changed()}
   const $ = (id) => document.getElementById(id);
   let lessons = [], lesson = null, index = 0;
 
@@ -52,6 +52,7 @@ const PGLessons = (pg) => {
     $("lesson-next").hidden = index + 1 >= lesson.steps.length;
     if (step.action === "generate") await pg.generate();
     if (step.action === "ask") await pg.ask();
+    if (step.action === "hide") await pg.hide();
     document.body.dataset.lessonRevealed = String(index + 1);
   }
 
