@@ -330,3 +330,16 @@ def test_the_missing_feature_lesson_hides_x2_and_the_caption_agrees(page):
     assert "Which loses more is too close to call" in page.inner_text("#caption")
     assert "→" in page.inner_text("#gen-acc") and "→" in page.inner_text("#disc-acc")
     assert page.errors == []
+
+
+def test_unlabeled_points_train_the_artist_by_em(page):
+    _open(page, n=40)
+    fits = _fits(page)
+    _click_points(page, -1, 0.3, 0.4, 9)  # nine unlabeled points
+    wait_js(page, f"Number(document.body.dataset.fits || 0) > {fits}")
+    wait_js(page, "document.getElementById('status').textContent.includes('(9 unlabeled)')")
+    page.click("#step")
+    wait_js(page, "document.getElementById('train-notes').textContent.includes('unlabeled')")
+    assert "EM iterations over the unlabeled points" in page.inner_text("#train-notes")
+    wait_js(page, "location.hash.includes('_-1')")  # they travel in the link, unlabeled
+    assert page.errors == []
