@@ -101,15 +101,17 @@ const GVD = (() => {
       bubble.style.top = `${r.bottom + window.scrollY + 6}px`;
     };
     const hide = () => { bubble.hidden = true; };
+    const tipOf = (e) => e.target.closest && e.target.closest("[data-tip]");
+    let focused = null;  // the focused element's explanation outlasts the pointer moving off
     document.addEventListener("mouseover", (e) => {
-      const node = e.target.closest && e.target.closest("[data-tip]");
+      const node = tipOf(e) || focused;
       if (node) show(node); else hide();
     });
     document.addEventListener("focusin", (e) => {
-      const node = e.target.closest && e.target.closest("[data-tip]");
-      if (node) show(node); else hide();
+      focused = tipOf(e);
+      if (focused) show(focused); else hide();
     });
-    document.addEventListener("focusout", hide);
+    document.addEventListener("focusout", () => { focused = null; hide(); });
     document.addEventListener("keydown", (e) => { if (e.key === "Escape") hide(); });
   }
 
