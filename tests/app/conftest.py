@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 
+import browsing
 import pytest
 from fastapi.testclient import TestClient
 
@@ -90,3 +91,27 @@ def live_server(app):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+# ------------------------------------------------------------------ browser (Chromium)
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(browsing.CHROMIUM), args=browsing.CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh page on the live app that records console errors and uncaught exceptions."""
+    context = browser.new_context(viewport={"width": 1360, "height": 940})
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.base = live_server
+    yield pg
+    context.close()

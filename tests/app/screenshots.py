@@ -16,35 +16,14 @@ import time
 from pathlib import Path
 
 import uvicorn
+
+# this folder is first on sys.path when the script runs (and under pytest)
+from browsing import CHROMIUM_ARGS, wait_js
 from playwright.sync_api import sync_playwright
 
 from genvsdisc.app import create_app
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def wait_js(page, expression: str, timeout: float = 30.0):
-    """Poll a JS expression until it is truthy.
-
-    Playwright's ``wait_for_function`` evaluates its predicate with ``eval``,
-    which the app's Content-Security-Policy (rightly) forbids; ``evaluate``
-    goes through the DevTools protocol and is not affected.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        value = page.evaluate(expression)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"waited {timeout:g} s for: {expression}")
-        page.wait_for_timeout(50)
+ARGS = CHROMIUM_ARGS
 
 
 def _serve(app) -> tuple[uvicorn.Server, str]:

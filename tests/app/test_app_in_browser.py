@@ -6,20 +6,8 @@ installs it); skipped cleanly without it.
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 import pytest
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from browsing import CHROMIUM, wait_js
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,46 +15,6 @@ pytestmark = [
         not CHROMIUM.exists(), reason="needs /usr/bin/chromium (apt-get install chromium)"
     ),
 ]
-
-
-def wait_js(page, expression: str, timeout: float = 30.0):
-    """Poll a JS expression until it is truthy.
-
-    Playwright's ``wait_for_function`` evaluates its predicate with ``eval``,
-    which the app's Content-Security-Policy (rightly) forbids; ``evaluate``
-    goes through the DevTools protocol and is not affected.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        value = page.evaluate(expression)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"waited {timeout:g} s for: {expression}")
-        page.wait_for_timeout(50)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    """A fresh page on the live app that records console errors and uncaught exceptions."""
-    context = browser.new_context(viewport={"width": 1360, "height": 940})
-    pg = context.new_page()
-    pg.errors = []
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.base = live_server
-    yield pg
-    context.close()
 
 
 def _canvas(page, canvas_id: str) -> str:
@@ -166,4 +114,7 @@ def test_reports_page_opens_report(page):
     page.wait_for_selector("#report-title")
     assert page.url.endswith("/reports/files/digits-20250101-120000/report.html")
     assert page.locator("img").evaluate("i => i.naturalWidth") > 0  # its figure loaded too
+    page.click("#genvsdisc-back a[href='/reports']")  # and it leads back to the app
+    page.wait_for_selector("#rows a")
+    assert page.url.endswith("/reports")
     assert page.errors == []

@@ -39,8 +39,14 @@ def test_split_points_holds_out_thirty_percent_stratified():
 
 
 def test_split_points_too_few_per_class_keeps_all_for_training():
-    train, test = pg.split_points(np.array([0, 0, 0, 0, 1, 1, 1, 1, 1]), seed=0)
-    assert len(train) == 9 and len(test) == 0
+    train, test = pg.split_points(np.array([0, 0, 0, 0, 1, 1, 1, 1]), seed=0)
+    assert len(train) == 8 and len(test) == 0
+
+
+def test_split_points_holds_out_only_from_classes_with_enough_points():
+    y = np.array([0, 0, 0, 0, 1, 1, 1, 1, 1])
+    train, test = pg.split_points(y, seed=0)
+    assert set(y[test]) == {1} and set(np.flatnonzero(y == 0)) <= set(train)
 
 
 def test_playground_models_skip_count_models():
@@ -229,3 +235,18 @@ def test_fit_view_paints_like_the_report(fitted):
             view[role]["confidence"], painted["confidence"].ravel(), atol=5e-4
         )
         assert view[role]["n_classes"] == 3
+
+
+def test_the_detective_refusal_uses_the_page_names_and_artists(fitted):
+    said = pg.ask_detective(fitted)["message"]
+    offered = [m["name"] for m in pg.playground_models()["generative"]]
+    assert said.startswith("logreg is discriminative") and "LogReg" not in said
+    named = said.split("instead: ")[1].rstrip(".").split(", ")
+    assert named == offered and "multinomial_nb" not in said and "p(y|x)" in said
+
+
+def test_the_image_lab_refusal_offers_only_its_artists(tiny_labs):
+    from genvsdisc.app.wording import page_refusal
+
+    said = page_refusal("knn", tiny_labs.image_models)
+    assert said.startswith("knn is discriminative") and said.endswith("instead: gaussian_nb.")

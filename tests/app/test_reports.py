@@ -102,3 +102,30 @@ def test_report_file_without_results_dir_is_404():
     with TestClient(create_app(), base_url="http://localhost") as c:
         assert c.get("/reports/files/report.html").status_code == 404
         assert c.get("/api/reports").json() == {"results_dir": None, "reports": []}
+
+
+def test_an_opened_report_links_back_to_the_app(client):
+    page = client.get("/reports/files/digits-20250101-120000/report.html")
+    assert page.status_code == 200
+    body = page.text
+    assert body.index('<nav id="genvsdisc-back"') > body.index("<body>")
+    assert 'href="/reports"' in body and "digits report" in body
+    # figures are served as they are
+    svg = client.get("/reports/files/digits-20250101-120000/figures/curve.svg")
+    assert "genvsdisc-back" not in svg.text
+
+
+def test_serve_lists_compare_default_folder_when_no_results_given(tmp_path, monkeypatch):
+    """`genvsdisc serve` without --results lists ./genvsdisc-report, where compare writes."""
+    import uvicorn
+    from click.testing import CliRunner
+
+    from genvsdisc.cli import cli
+
+    seen = {}
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app))
+    result = CliRunner().invoke(cli, ["serve", "--no-warm"])
+    assert result.exit_code == 0, result.output
+    state = seen["app"].state.genvsdisc
+    assert state.results_dir == tmp_path / "genvsdisc-report"

@@ -14,9 +14,10 @@ from collections.abc import Callable
 import numpy as np
 
 from genvsdisc.app.config import LabConfig
+from genvsdisc.app.wording import page_refusal
 from genvsdisc.data import load, train_test_split
 from genvsdisc.exceptions import ParameterError, UnknownNameError
-from genvsdisc.generation import build_model, draw, fit_judge, refusal
+from genvsdisc.generation import build_model, draw, fit_judge
 from genvsdisc.models import get_spec
 
 __all__ = ["Lazy", "ImageLab", "TextLab"]
@@ -168,7 +169,7 @@ class ImageLab:
     def draw(self, model: str | None) -> dict:
         """Ask a discriminative model to draw a digit; returns its refusal, in its own words."""
         name = self._check("model", model, self.config.image_detectives)
-        message = refusal(name)
+        message = page_refusal(name, self.config.image_models)
         if message is None:
             raise _field_error("model", f"'{name}' is generative; use the generate button")
         _, acc = self._models[name].get()

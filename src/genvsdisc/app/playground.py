@@ -11,24 +11,25 @@ discriminative model gets the training mean instead (``SimpleImputer``).
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import logsumexp
 from sklearn.impute import SimpleImputer
 from sklearn.model_selection import train_test_split
 
+from genvsdisc.app.cache import FitCache
 from genvsdisc.app.caption import MIN_PER_CLASS_FOR_TEST, caption
 from genvsdisc.app.contours import CONTOUR_MASSES, boundaries, density_contours
+from genvsdisc.app.hiding import hiding_costs, with_hiding
+from genvsdisc.app.menu import FAST_PARAMS, SKIPPED, playground_models
+from genvsdisc.app.wording import page_refusal
 from genvsdisc.data import load
 from genvsdisc.exceptions import GenvsdiscError, ParameterError
 from genvsdisc.experiments import evidence
 from genvsdisc.experiments.common import make_model
 from genvsdisc.experiments.regions import grid_axes, grid_points, paint_fitted, paint_proba
-from genvsdisc.generation import refusal
-from genvsdisc.models import available
 
 __all__ = [
     "CONTOUR_MASSES",
@@ -41,25 +42,10 @@ __all__ = [
     "generate_points",
     "ask_detective",
     "caption",
+    "SKIPPED",
+    "FAST_PARAMS",
 ]
 
-#: Registry models left out of the playground, with the reason.
-SKIPPED = {
-    "multinomial_nb": "models word counts; 2-D coordinates can be negative",
-    "bernoulli_nb": "models on/off features; 2-D coordinates are continuous",
-}
-#: Settings the playground fixes so a refit stays interactive, with the reason shown to users.
-FAST_PARAMS = {
-    "logreg": (
-        {"C": 1.0},
-        "here C is fixed at 1: choosing it by cross-validation at every click is too slow",
-    ),
-    "mlp": (
-        {"learning_rate_init": 0.02},
-        "here with step size 0.02: 200 passes at scikit-learn's 0.001 leave it unfinished on 2-D points",
-    ),
-    "kde": ({"cv": 3}, "here 3-fold cross-validation picks the bandwidth, to keep refits quick"),
-}
 #: Held-out share of the points, once every class has enough of them
 #: (:data:`~genvsdisc.app.caption.MIN_PER_CLASS_FOR_TEST` per class).
 TEST_SIZE = 0.3
@@ -69,33 +55,6 @@ def _field_error(field: str, message: str) -> ParameterError:
     err = ParameterError(message)
     err.field = field  # the app's error handler names this request field
     return err
-
-
-def playground_models() -> dict[str, list[dict]]:
-    """Registry models that work on 2-D points, by family.
-
-    Returns
-    -------
-    dict
-        ``{"generative": [...], "discriminative": [...]}``; each entry has
-        ``name``, ``description``, ``likelihood`` and ``boundary``. Deep models are left out
-        (too slow to refit as the user clicks), and so are :data:`SKIPPED`.
-    """
-    out: dict[str, list[dict]] = {"generative": [], "discriminative": []}
-    for spec in available(modality="tabular"):
-        if spec.deep or spec.name in SKIPPED:
-            continue
-        note = FAST_PARAMS.get(spec.name, (None, ""))[1]
-        description = f"{spec.description}; {note}" if note else spec.description
-        out[spec.family].append(
-            {
-                "name": spec.name,
-                "description": description,
-                "likelihood": spec.likelihood,
-                "boundary": spec.boundary,
-            }
-        )
-    return out
 
 
 def toy_points(name: str, n_samples: int, noise: float, n_classes=None, seed: int = 0) -> dict:
@@ -128,19 +87,29 @@ def default_domain(X: np.ndarray) -> list[float]:
 
 
 def split_points(y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Train and test row indices: a stratified 30 % hold-out, or no test rows if too few.
+    """Train and test row indices of the labeled points (``y >= 0``).
 
-    Every class needs :data:`MIN_PER_CLASS_FOR_TEST` points before any are
-    held out, so a learner's first few clicks all go into training.
+    A class holds out 30 % of its points (stratified, seeded) once it has
+    :data:`MIN_PER_CLASS_FOR_TEST` of them; a class with fewer trains on them all,
+    so a learner's first clicks of a new class never take the test away from the others.
+    Unlabeled points (-1) are in neither.
     """
-    idx = np.arange(len(y))
-    _, counts = np.unique(y, return_counts=True)
-    if counts.min() < MIN_PER_CLASS_FOR_TEST:
-        return idx, idx[:0]
+    y = np.asarray(y)
+    labeled = np.flatnonzero(y >= 0)
+    classes, counts = np.unique(y[labeled], return_counts=True)
+    enough = np.isin(y[labeled], classes[counts >= MIN_PER_CLASS_FOR_TEST])
+    pool = labeled[enough]
+    if not len(pool):
+        return labeled, labeled[:0]
     # the same stratified scikit-learn split genvsdisc.data.train_test_split makes, on indices
     # so the page can draw the held-out points hollow
-    train, test = train_test_split(idx, test_size=TEST_SIZE, stratify=y, random_state=seed)
-    return np.sort(train), np.sort(test)
+    train, test = train_test_split(pool, test_size=TEST_SIZE, stratify=y[pool], random_state=seed)
+    return np.sort(np.concatenate([train, labeled[~enough]])), np.sort(test)
+
+
+def mean_imputer(X: np.ndarray, train: np.ndarray) -> SimpleImputer:
+    """What the detective fills a hidden x2 with: the training mean."""
+    return SimpleImputer(strategy="mean").fit(X[train])
 
 
 @dataclass
@@ -168,15 +137,29 @@ def _check_names(generative: str, discriminative: str) -> None:
             )
 
 
-def _fit_one(role: str, name: str, X: np.ndarray, y: np.ndarray, seed: int):
-    model = make_model(name, seed, **FAST_PARAMS.get(name, ({}, ""))[0])
-    start = time.perf_counter()
+def fit_or_explain(role: str, name: str, model, X: np.ndarray, y: np.ndarray):
+    """``model.fit(X, y)``, or the one-line error naming the role's request field."""
     try:
-        model.fit(X, y)
+        return model.fit(X, y)
     except (GenvsdiscError, ValueError, np.linalg.LinAlgError) as err:
         raise _field_error(
             role, f"model '{name}' could not be fitted on these points: {err}"
         ) from err
+
+
+def check_request(y: np.ndarray, generative: str, discriminative: str) -> None:
+    """Two labeled classes and two playground models, or the error naming the field."""
+    if len(np.unique(y[y >= 0])) < 2:
+        raise _field_error("y", "points of at least 2 classes are needed to fit a classifier")
+    _check_names(generative, discriminative)
+
+
+def _fit_one(role: str, name: str, X: np.ndarray, y: np.ndarray, seed: int):
+    model = make_model(name, seed, **FAST_PARAMS.get(name, ({}, ""))[0])
+    if role == "discriminative" or not model.semi_supervised:
+        X, y = X[y >= 0], y[y >= 0]  # only the artist's EM reads unlabeled points
+    start = time.perf_counter()
+    fit_or_explain(role, name, model, X, y)
     return model, (time.perf_counter() - start) * 1000
 
 
@@ -186,7 +169,8 @@ def fit_pair(X, y, generative: str, discriminative: str, seed: int = 0) -> Playg
     Parameters
     ----------
     X : array-like (n, 2)
-    y : array-like (n,) of int class labels
+    y : array-like (n,) of int class labels; -1 marks an unlabeled point, which
+        only a semi-supervised artist uses (by EM)
     generative, discriminative : str
         Registry names, as listed by :func:`playground_models`.
     seed : int
@@ -194,17 +178,15 @@ def fit_pair(X, y, generative: str, discriminative: str, seed: int = 0) -> Playg
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=int)
-    if len(np.unique(y)) < 2:
-        raise _field_error("y", "points of at least 2 classes are needed to fit a classifier")
-    _check_names(generative, discriminative)
+    check_request(y, generative, discriminative)
     train, test = split_points(y, seed)
-    gen, gen_ms = _fit_one("generative", generative, X[train], y[train], seed)
-    disc, disc_ms = _fit_one("discriminative", discriminative, X[train], y[train], seed)
-    imputer = SimpleImputer(strategy="mean").fit(X[train])
+    rows = np.union1d(train, np.flatnonzero(y < 0))
+    gen, gen_ms = _fit_one("generative", generative, X[rows], y[rows], seed)
+    disc, disc_ms = _fit_one("discriminative", discriminative, X[rows], y[rows], seed)
     return PlaygroundFit(
         gen,
         disc,
-        imputer,
+        mean_imputer(X, train),
         X,
         y,
         train,
@@ -235,6 +217,12 @@ def _painted(fit: PlaygroundFit, role: str, xs, ys, hide_x2: bool) -> dict:
     row, repeated for every y, and is painted by the same rule (:func:`paint_proba`).
     """
     model = fit.generative if role == "generative" else fit.discriminative
+    if not hide_x2 and role == "generative":
+        # paint_fitted's rule, with p(y|x) from the artist's log p(x, y) on the grid:
+        # one pass over the grid instead of two, the largest cost of a training frame
+        joint = model.predict_joint_log_proba(grid_points(xs, ys))  # (H * G, K)
+        proba = np.exp(joint - logsumexp(joint, axis=1, keepdims=True))
+        return {**paint_proba(proba, model.classes_, (len(ys), len(xs))), "log_joint": joint}
     if not hide_x2:
         return paint_fitted(model, xs, ys)
     row = _proba(fit, role, np.column_stack([xs, np.zeros_like(xs)]), True)  # (G, K)
@@ -247,25 +235,42 @@ def _grid(domain, size: int):
     return xs, ys, grid_points(xs, ys)
 
 
-def _panel(fit: PlaygroundFit, role: str, painted: dict, xs, ys, hide_x2: bool) -> dict:
+def _scores(fit: PlaygroundFit, role: str, rows: np.ndarray, hide_x2: bool) -> dict:
+    """Accuracy, log-loss and mean top-class probability on ``rows``; None when there are none."""
+    if not len(rows):
+        return {"accuracy": None, "loss": None, "confidence": None, "correct": []}
     model = fit.generative if role == "generative" else fit.discriminative
-    accuracy = confidence = None
-    correct = []
-    if len(fit.test):
-        test_proba = _proba(fit, role, fit.X[fit.test], hide_x2)
-        pred = model.classes_[np.argmax(test_proba, axis=1)]
-        correct = (pred == fit.y[fit.test]).astype(float)
-        accuracy = float(np.mean(correct))
-        confidence = float(np.mean(test_proba.max(axis=1)))
+    proba = _proba(fit, role, fit.X[rows], hide_x2)  # (n, K)
+    truth = np.searchsorted(model.classes_, fit.y[rows])  # every scored class was trained on
+    correct = (np.argmax(proba, axis=1) == truth).astype(float)
+    p_true = np.clip(proba[np.arange(len(rows)), truth], 1e-15, 1.0)
+    return {
+        "accuracy": float(np.mean(correct)),
+        "loss": float(-np.mean(np.log(p_true))),  # log-loss, the detective's training objective
+        "confidence": float(np.mean(proba.max(axis=1))),
+        "correct": correct,
+    }
+
+
+def _panel(fit: PlaygroundFit, role: str, painted: dict, xs, ys, hide_x2: bool) -> dict:
+    test = _scores(fit, role, fit.test, hide_x2)
+    train = _scores(fit, role, fit.train, hide_x2)
+    # with x2 hidden, the same held-out points with x2 shown: the before of before -> after
+    shown = _scores(fit, role, fit.test, False) if hide_x2 else test
     return {
         "label": painted["label"].ravel().tolist(),
         # the top-class probability, as in the report; the page shades from 1/K (a coin toss)
         "confidence": np.round(painted["confidence"].ravel(), 3).tolist(),
         "n_classes": len(painted["classes"]),
         "boundaries": boundaries(xs, ys, painted["proba"]),
-        "test_accuracy": accuracy,
-        "test_confidence": confidence,  # mean probability of the predicted class
-        "test_correct": correct,  # per held-out point; fit_view pairs them, then drops them
+        "test_accuracy": test["accuracy"],
+        "test_loss": test["loss"],
+        "test_confidence": test["confidence"],  # mean probability of the predicted class
+        "train_accuracy": train["accuracy"],
+        "train_loss": train["loss"],
+        "test_accuracy_x2_shown": shown["accuracy"],
+        "test_correct": test["correct"],  # per held-out point; fit_view pairs them, then drops them
+        "test_correct_x2_shown": shown["correct"],
         "fit_ms": round(fit.fit_ms[role], 1),
     }
 
@@ -313,6 +318,9 @@ def fit_view(
     gen, disc = panels["generative"], panels["discriminative"]
     gen["name"], disc["name"] = generative, discriminative
     # the same held-out points for both: a paired interval on the accuracy gap
+    hiding = hiding_costs(gen, disc) if hide_x2 else ""
+    for panel in (gen, disc):
+        panel.pop("test_correct_x2_shown")
     gap = evidence.paired_interval(gen.pop("test_correct"), disc.pop("test_correct"), unit="points")
     pair = evidence.pairs_for([generative, discriminative])[0]
     x2_fill = float(fit.imputer.statistics_[1])
@@ -325,7 +333,8 @@ def fit_view(
         "generative": gen,
         "discriminative": disc,
         "contours": density_contours(xs, ys, gen_joint, fit.generative),
-        "caption": caption(
+        "caption": with_hiding(
+            hiding,
             generative,
             discriminative,
             gen["test_accuracy"],
@@ -347,35 +356,9 @@ def generate_points(fit: PlaygroundFit, n: int, seed: int = 0) -> dict:
 
 
 def ask_detective(fit: PlaygroundFit) -> dict:
-    """Ask the discriminative model to draw; return its refusal in its own words."""
-    message = refusal(fit.names["discriminative"])
+    """Ask the discriminative model to draw; return its refusal, naming only this page's artists."""
+    artists = [m["name"] for m in playground_models()["generative"]]
+    message = page_refusal(fit.names["discriminative"], artists)
     if message is None:
         raise _field_error("discriminative", "this model generated points; it is not a detective")
     return {"can_generate": False, "message": message}
-
-
-class FitCache:
-    """The last few fitted pairs, keyed by request content (thread-safe LRU).
-
-    Lets the Generate button and the hide-x₂ switch reuse the fit the user
-    just saw instead of refitting.
-    """
-
-    def __init__(self, size: int = 16):
-        self._size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-            return None
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)

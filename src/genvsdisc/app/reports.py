@@ -14,7 +14,18 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-__all__ = ["list_reports", "resolve_inside"]
+__all__ = ["list_reports", "resolve_inside", "with_back_link", "DEFAULT_RESULTS"]
+
+#: Where ``genvsdisc compare`` writes by default, and so what ``genvsdisc serve`` lists.
+DEFAULT_RESULTS = Path("genvsdisc-report")
+#: The bar an opened report gets at its top, leading back to the app (inline style: a
+#: report's own policy allows it, and the report's stylesheet knows nothing of it).
+BACK_LINK = (
+    '<nav id="genvsdisc-back" style="font: 15px system-ui, sans-serif; padding: 8px 16px; '
+    'background: #334e68;"><a href="/reports" style="color: #fff;">← genvsdisc: all reports</a> '
+    '<a href="/" style="color: #fff; margin-left: 16px;">playground</a></nav>'
+)
+_BODY = re.compile(r"<body[^>]*>", re.IGNORECASE)
 
 #: How deep under the results folder to look for report.html.
 MAX_DEPTH = 3
@@ -94,3 +105,10 @@ def list_reports(root: Path | None) -> list[dict]:
                 }
             )
     return sorted(found, key=lambda r: r["modified"], reverse=True)
+
+
+def with_back_link(page: str) -> str:
+    """The report's HTML with :data:`BACK_LINK` right after ``<body>`` (or first, if none)."""
+    match = _BODY.search(page)
+    at = match.end() if match else 0
+    return page[:at] + BACK_LINK + page[at:]

@@ -17,6 +17,7 @@ __all__ = [
     "DatasetRequest",
     "FitRequest",
     "GenerateRequest",
+    "StepRequest",
     "ImageRequest",
     "DrawRequest",
     "TextRequest",
@@ -27,6 +28,8 @@ __all__ = [
 TOY_NAMES = ("moons", "circles", "blobs", "spirals", "xor")
 #: Classes a user may click onto the playground canvas.
 MAX_CLASSES = 4
+#: Training steps one request may ask for (play sends a few per frame).
+MAX_STEPS_PER_CALL = 50
 
 Coordinate = Annotated[
     float,
@@ -55,7 +58,8 @@ class FitRequest(_Strict):
     """Points with labels and the two models to fit on them."""
 
     X: list[tuple[Coordinate, Coordinate]] = Field(..., min_length=2, max_length=CAPS.max_points)
-    y: list[Annotated[int, Field(ge=0, lt=MAX_CLASSES)]] = Field(
+    #: class index per point; -1: unlabeled (a semi-supervised artist learns from it by EM)
+    y: list[Annotated[int, Field(ge=-1, lt=MAX_CLASSES)]] = Field(
         ..., min_length=2, max_length=CAPS.max_points
     )
     generative: ModelName = "gmm"
@@ -85,6 +89,15 @@ class GenerateRequest(FitRequest):
     """A fit request plus how many new points the generative model should draw."""
 
     n: int = Field(200, ge=1, le=CAPS.max_generate)
+
+
+class StepRequest(_Strict):
+    """Advance a training session (started by a :class:`FitRequest`) by ``k`` steps."""
+
+    session: str = Field(..., min_length=8, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    k: int = Field(1, ge=0, le=MAX_STEPS_PER_CALL)
+    hide_x2: bool = False
+    domain: tuple[Coordinate, Coordinate, Coordinate, Coordinate] | None = None
 
 
 class ImageRequest(_Strict):

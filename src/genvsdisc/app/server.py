@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from threadpoolctl import ThreadpoolController, threadpool_limits
@@ -28,20 +28,23 @@ from genvsdisc.app import playground as pg
 from genvsdisc.app.config import Caps, LabConfig
 from genvsdisc.app.errors import ApiError, install_error_handlers
 from genvsdisc.app.labs import ImageLab, TextLab
+from genvsdisc.app.lessons import lessons_json
 from genvsdisc.app.middleware import (
     BodyLimitMiddleware,
     SecurityHeadersMiddleware,
     ServerTimingMiddleware,
 )
-from genvsdisc.app.reports import list_reports, resolve_inside
+from genvsdisc.app.reports import list_reports, resolve_inside, with_back_link
 from genvsdisc.app.schemas import (
     DatasetRequest,
     DrawRequest,
     FitRequest,
     GenerateRequest,
     ImageRequest,
+    StepRequest,
     TextRequest,
 )
+from genvsdisc.app.training import Training, TrainingStore
 
 __all__ = ["create_app", "STATIC_DIR"]
 
@@ -66,11 +69,12 @@ class _State:
     """Per-app objects: caps, labs, the fit cache and the compute pool."""
 
     def __init__(self, results_dir, caps: Caps, labs: LabConfig):
-        self.results_dir = Path(results_dir) if results_dir is not None else None
+        self.results_dir = Path(results_dir).absolute() if results_dir is not None else None
         self.caps = caps
         self.image_lab = ImageLab(labs)
         self.text_lab = TextLab(labs)
         self.fits = pg.FitCache()
+        self.trainings = TrainingStore()
         # Playground work runs here, under the time cap. Two workers: a job
         # past its cap keeps one busy until it ends (threads cannot be killed).
         self.pool = ThreadPoolExecutor(
@@ -159,6 +163,10 @@ def _refit(state: _State, req: FitRequest) -> dict:
     )
 
 
+def _frame(state: _State, training: Training, hide_x2: bool, domain) -> dict:
+    return training.frame(hide_x2=hide_x2, domain=domain, grid_size=state.caps.grid_size)
+
+
 def _api(state: _State) -> APIRouter:
     api = APIRouter(prefix="/api")
 
@@ -180,6 +188,32 @@ def _api(state: _State) -> APIRouter:
         # already plain lists and numbers: skip FastAPI's jsonable_encoder walk (~40 ms here)
         return JSONResponse(state.run(_refit, state, req))
 
+    @api.post("/playground/train")
+    def train(req: FitRequest):
+        """Start (or restart: the same request gives the same seeded state) a training session."""
+        _check_points(state.caps, req)
+
+        def start():
+            training = Training(req.X, req.y, req.generative, req.discriminative, req.seed)
+            return training, _frame(state, training, req.hide_x2, req.domain)
+
+        training, frame = state.run(start)
+        return JSONResponse({**frame, "session": state.trainings.add(training)})
+
+    @api.post("/playground/step")
+    def step(req: StepRequest):
+        """Advance a session by ``k`` steps (0: repaint) and return the painted frame."""
+        training = state.trainings.get(req.session)
+        if training is None:
+            raise ApiError(404, "session", "no such training session (it expired); press reset")
+
+        def advance():
+            with training.lock:  # one step at a time per session
+                training.step(req.k)
+                return _frame(state, training, req.hide_x2, req.domain)
+
+        return JSONResponse({**state.run(advance), "session": req.session})
+
     @api.post("/playground/generate")
     def generate(req: GenerateRequest):
         _check_points(state.caps, req)
@@ -190,6 +224,10 @@ def _api(state: _State) -> APIRouter:
     def draw(req: FitRequest):
         _check_points(state.caps, req)
         return pg.ask_detective(state.run(_fitted, state, req))
+
+    @api.get("/lessons")
+    def lessons():
+        return lessons_json()
 
     @api.get("/images/info")
     def images_info():
@@ -241,6 +279,9 @@ def _pages(app: FastAPI, state: _State) -> None:
         target = None if state.results_dir is None else resolve_inside(state.results_dir, relative)
         if target is None:
             raise ApiError(404, "path", "no such report file")
+        if target.suffix.lower() == ".html":  # a report opened from the app leads back to it
+            page = target.read_text(encoding="utf-8", errors="replace")
+            return HTMLResponse(with_back_link(page))
         return FileResponse(target)
 
 

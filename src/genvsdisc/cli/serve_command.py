@@ -30,7 +30,8 @@ __all__ = ["COMMANDS", "serve"]
     "results",
     type=click.Path(path_type=Path),
     default=None,
-    help="Folder of reports written by `genvsdisc compare` to list and open.",
+    help="Folder of reports written by `genvsdisc compare` to list and open "
+    "[default: ./genvsdisc-report, where compare writes].",
 )
 @click.option(
     "--no-warm", is_flag=True, help="Do not train the lab models in the background at start-up."
@@ -55,6 +56,7 @@ def serve(host, port, results, no_warm):
 
     if results is not None and not results.is_dir():
         raise ParameterError(f"--results: '{results}' is not a folder")
+    results = Path("genvsdisc-report") if results is None else results  # compare's default
     hosts = (*LOCAL_HOSTS, host)
     if host in ("0.0.0.0", "::", ""):
         # every address of this machine answers; which names reach it is unknown here

@@ -79,5 +79,41 @@ const GVD = (() => {
     }
   }
 
-  return { COLORS, rgb, api, pct, el, showError, busy, labRequest };
+  // Hover and focus explanations: every [data-tip] element is described (aria-describedby)
+  // by its text, and shows it in a bubble under it while hovered or focused.
+  function tooltips() {
+    const bubble = el("div", { class: "tip", role: "tooltip", id: "tip-bubble" });
+    bubble.hidden = true;
+    const texts = el("div", { class: "visually-hidden" });
+    document.body.append(bubble, texts);
+    document.querySelectorAll("[data-tip]").forEach((node, k) => {
+      const id = `tip-${k}`;
+      texts.append(el("span", { id, text: node.dataset.tip }));
+      const before = node.getAttribute("aria-describedby");
+      node.setAttribute("aria-describedby", before ? `${before} ${id}` : id);
+    });
+    const show = (node) => {
+      bubble.textContent = node.dataset.tip;
+      bubble.hidden = false;
+      const r = node.getBoundingClientRect();
+      const w = bubble.offsetWidth, maxLeft = document.documentElement.clientWidth - w - 4;
+      bubble.style.left = `${Math.max(4, Math.min(r.left, maxLeft)) + window.scrollX}px`;
+      bubble.style.top = `${r.bottom + window.scrollY + 6}px`;
+    };
+    const hide = () => { bubble.hidden = true; };
+    const tipOf = (e) => e.target.closest && e.target.closest("[data-tip]");
+    let focused = null;  // the focused element's explanation outlasts the pointer moving off
+    document.addEventListener("mouseover", (e) => {
+      const node = tipOf(e) || focused;
+      if (node) show(node); else hide();
+    });
+    document.addEventListener("focusin", (e) => {
+      focused = tipOf(e);
+      if (focused) show(focused); else hide();
+    });
+    document.addEventListener("focusout", () => { focused = null; hide(); });
+    document.addEventListener("keydown", (e) => { if (e.key === "Escape") hide(); });
+  }
+
+  return { COLORS, rgb, api, pct, el, showError, busy, labRequest, tooltips };
 })();

@@ -82,5 +82,8 @@
   $("model").addEventListener("change", () => { $("model-desc").textContent = descriptions[$("model").value] || ""; });
   $("generate").addEventListener("click", generate);
   $("draw").addEventListener("click", askDetective);
+  // the refusal was about the detective that was asked: another one has not refused yet
+  $("detective").addEventListener("change", () => { $("detective-says").textContent = ""; });
+  $("model").addEventListener("change", () => { $("detective-says").textContent = ""; });
   init().catch((err) => GVD.showError($("error"), err));
 })();

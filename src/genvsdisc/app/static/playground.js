@@ -6,159 +6,11 @@
   const state = {
     X: [], y: [], history: [], domain: [-2, 2, -2, 2],
     cls: 0, view: null, generated: null, seed: 0, controller: null, timer: null,
+    edited: false, cursor: null,
   };
-  const PAD = { left: 60, right: 14, top: 10, bottom: 46 };
+  const NOISE = { moons: 0.2, circles: 0.1, blobs: 1.0, spirals: 0.1, xor: 0.35 };
 
-  // ---------------------------------------------------------------- geometry
-  // toFixed(1) writes tiny negatives as "-0.0"
-  const tick = (v) => (Math.abs(v) < 0.05 ? "0.0" : v.toFixed(1));
-
-  function plotBox(canvas) {
-    return {
-      x0: PAD.left, y0: PAD.top,
-      w: canvas.width - PAD.left - PAD.right, h: canvas.height - PAD.top - PAD.bottom,
-    };
-  }
-  function toPixel(canvas, p) {
-    const b = plotBox(canvas), d = state.domain;
-    return [b.x0 + ((p[0] - d[0]) / (d[1] - d[0])) * b.w, b.y0 + (1 - (p[1] - d[2]) / (d[3] - d[2])) * b.h];
-  }
-  function toData(canvas, px, py) {
-    const b = plotBox(canvas), d = state.domain;
-    return [d[0] + ((px - b.x0) / b.w) * (d[1] - d[0]), d[2] + (1 - (py - b.y0) / b.h) * (d[3] - d[2])];
-  }
-
-  // ---------------------------------------------------------------- drawing
-  function drawRegions(ctx, canvas, panel, size) {
-    const off = document.createElement("canvas");
-    off.width = size; off.height = size;
-    const octx = off.getContext("2d");
-    const img = octx.createImageData(size, size);
-    const chance = 1 / panel.n_classes;
-    for (let i = 0; i < size; i++) {          // grid row i is y = ys[i], bottom row first
-      for (let j = 0; j < size; j++) {
-        const cell = i * size + j;
-        const [r, g, b] = GVD.rgb(GVD.COLORS[panel.label[cell]]);
-        // confidence is the top-class probability: 1/K is a coin toss (palest), 1 is certain
-        const sure = (panel.confidence[cell] - chance) / (1 - chance);
-        const a = 0.12 + 0.5 * Math.min(Math.max(sure, 0), 1);  // mix with white: paler = less sure
-        const o = ((size - 1 - i) * size + j) * 4;
-        img.data[o] = Math.round(255 * (1 - a) + r * a);
-        img.data[o + 1] = Math.round(255 * (1 - a) + g * a);
-        img.data[o + 2] = Math.round(255 * (1 - a) + b * a);
-        img.data[o + 3] = 255;
-      }
-    }
-    octx.putImageData(img, 0, 0);
-    const b = plotBox(canvas);
-    const half = { x: b.w / (size - 1) / 2, y: b.h / (size - 1) / 2 };  // cells are centred on grid points
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(off, b.x0 - half.x, b.y0 - half.y, b.w + 2 * half.x, b.h + 2 * half.y);
-  }
-
-  function drawLines(ctx, canvas, lines, style, width, dash) {
-    ctx.save();
-    ctx.strokeStyle = style; ctx.lineWidth = width; ctx.setLineDash(dash || []);
-    for (const line of lines) {
-      ctx.beginPath();
-      line.forEach((p, k) => { const [px, py] = toPixel(canvas, p); k ? ctx.lineTo(px, py) : ctx.moveTo(px, py); });
-      ctx.stroke();
-    }
-    ctx.restore();
-  }
-
-  function drawAxes(ctx, canvas) {
-    const b = plotBox(canvas), d = state.domain;
-    ctx.save();
-    ctx.fillStyle = "#fff";  // margins: cover region pixels that spill past the plot box
-    ctx.fillRect(0, 0, canvas.width, b.y0); ctx.fillRect(0, 0, b.x0, canvas.height);
-    ctx.fillRect(0, b.y0 + b.h, canvas.width, canvas.height); ctx.fillRect(b.x0 + b.w, 0, canvas.width, canvas.height);
-    ctx.strokeStyle = "#bcccdc"; ctx.lineWidth = 1; ctx.strokeRect(b.x0, b.y0, b.w, b.h);
-    ctx.fillStyle = "#52606d"; ctx.font = "15px system-ui, sans-serif";
-    ctx.textAlign = "center"; ctx.textBaseline = "top";
-    for (let k = 0; k <= 4; k++) {
-      const x = d[0] + (k / 4) * (d[1] - d[0]);
-      ctx.fillText(tick(x), b.x0 + (k / 4) * b.w, b.y0 + b.h + 5);
-    }
-    ctx.textAlign = "right"; ctx.textBaseline = "middle";
-    for (let k = 0; k <= 4; k++) {
-      const v = d[2] + (k / 4) * (d[3] - d[2]);
-      ctx.fillText(tick(v), b.x0 - 5, b.y0 + (1 - k / 4) * b.h);
-    }
-    ctx.font = "italic 17px system-ui, sans-serif"; ctx.fillStyle = "#1f2933";
-    ctx.textAlign = "center"; ctx.textBaseline = "bottom";
-    ctx.fillText("x₁", b.x0 + b.w / 2, canvas.height - 2);
-    ctx.save(); ctx.translate(11, b.y0 + b.h / 2); ctx.rotate(-Math.PI / 2);
-    ctx.textBaseline = "middle"; ctx.fillText("x₂", 0, 0); ctx.restore();
-    ctx.restore();
-  }
-
-  function drawPoints(ctx, canvas) {
-    const test = new Set(state.view ? state.view.test_index : []);
-    for (let k = 0; k < state.X.length; k++) {
-      const [px, py] = toPixel(canvas, state.X[k]);
-      ctx.beginPath(); ctx.arc(px, py, 4, 0, 2 * Math.PI);
-      if (test.has(k)) {
-        ctx.fillStyle = "#fff"; ctx.fill();
-        ctx.lineWidth = 2; ctx.strokeStyle = GVD.COLORS[state.y[k]]; ctx.stroke();
-      } else {
-        ctx.fillStyle = GVD.COLORS[state.y[k]]; ctx.fill();
-        ctx.lineWidth = 1.2; ctx.strokeStyle = "#fff"; ctx.stroke();
-      }
-    }
-  }
-
-  function drawGenerated(ctx, canvas) {
-    if (!state.generated) return;
-    ctx.save(); ctx.lineWidth = 2.2;
-    state.generated.X.forEach((p, k) => {
-      const [px, py] = toPixel(canvas, p);
-      ctx.strokeStyle = "#1f2933";
-      ctx.beginPath(); ctx.moveTo(px - 5, py - 5); ctx.lineTo(px + 5, py + 5);
-      ctx.moveTo(px + 5, py - 5); ctx.lineTo(px - 5, py + 5); ctx.stroke();
-      ctx.strokeStyle = GVD.COLORS[state.generated.y[k]]; ctx.lineWidth = 1.4;
-      ctx.beginPath(); ctx.moveTo(px - 4, py - 4); ctx.lineTo(px + 4, py + 4);
-      ctx.moveTo(px + 4, py - 4); ctx.lineTo(px - 4, py + 4); ctx.stroke();
-      ctx.lineWidth = 2.2;
-    });
-    ctx.restore();
-  }
-
-  function drawImputedLine(ctx, canvas) {
-    const v = state.view;
-    if (!v || !v.hide_x2) return;
-    const [x0, py] = toPixel(canvas, [state.domain[0], v.x2_fill]);
-    const [x1] = toPixel(canvas, [state.domain[1], v.x2_fill]);
-    ctx.save();
-    ctx.strokeStyle = "#1f2933"; ctx.setLineDash([6, 4]); ctx.lineWidth = 1.5;
-    ctx.beginPath(); ctx.moveTo(x0, py); ctx.lineTo(x1, py); ctx.stroke();
-    ctx.fillStyle = "#1f2933"; ctx.font = "15px system-ui, sans-serif"; ctx.textBaseline = "bottom";
-    ctx.fillText(`x₂ filled in with its mean, ${v.x2_fill.toFixed(2)}`, x0 + 6, py - 3);
-    ctx.restore();
-  }
-
-  function draw(role) {
-    const canvas = $(role === "generative" ? "gen-canvas" : "disc-canvas");
-    const ctx = canvas.getContext("2d");
-    ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, canvas.width, canvas.height);
-    const v = state.view;
-    if (v) {
-      const panel = v[role];
-      drawRegions(ctx, canvas, panel, v.grid_size);
-      if (role === "generative") {
-        for (const c of v.contours) {
-          drawLines(ctx, canvas, c.lines, GVD.COLORS[c.class], c.mass < 0.75 ? 2.2 : 1.6, c.mass < 0.75 ? [] : [6, 4]);
-        }
-      }
-      drawLines(ctx, canvas, panel.boundaries, "#1f2933", 2);
-      if (role === "discriminative") drawImputedLine(ctx, canvas);
-    }
-    drawAxes(ctx, canvas);
-    drawPoints(ctx, canvas);
-    if (role === "generative") drawGenerated(ctx, canvas);
-  }
-
-  function redraw() { draw("discriminative"); draw("generative"); }
+  const { draw, redraw, plotBox, toData } = PGDraw(state);
 
   // ---------------------------------------------------------------- server calls
   function request() {
@@ -169,27 +21,46 @@
     };
   }
 
+  function accText(panel, hidden) {
+    if (panel.test_accuracy === null) return "none held out yet";
+    if (!hidden) return GVD.pct(panel.test_accuracy);
+    return `${GVD.pct(panel.test_accuracy_x2_shown)} → ${GVD.pct(panel.test_accuracy)}`;
+  }
+
   function showView(v, serverMs) {
     state.view = v;
     for (const [role, id] of [["generative", "gen"], ["discriminative", "disc"]]) {
-      $(`${id}-acc`).textContent = GVD.pct(v[role].test_accuracy);
+      $(`${id}-acc`).textContent = accText(v[role], v.hide_x2);
+      $(`${id}-train`).textContent = GVD.pct(v[role].train_accuracy);
       $(`${id}-ms`).textContent = `${v[role].fit_ms.toFixed(0)} ms`;
       $(`${id}-name`).textContent = v[role].name;
     }
     $("caption").textContent = v.caption;
-    $("status").textContent = `${state.X.length} points · refit in ${serverMs === null ? "?" : serverMs.toFixed(0)} ms on the server`;
+    $("disc-imputed").textContent = v.hide_x2
+      ? `Dashed line: x₂ filled in with its training mean, ${v.x2_fill.toFixed(2)}; the detective reads every x₁ along it.`
+      : "";
+    const labeled = state.y.filter((c) => c >= 0).length;
+    const unl = state.X.length - labeled;
+    $("status").textContent = `${state.X.length} points${unl ? ` (${unl} unlabeled)` : ""} · ` +
+      `${v.training ? "step" : "refit"} in ${serverMs === null ? "?" : serverMs.toFixed(0)} ms on the server`;
     redraw();
+  }
+
+  function blank(message) {
+    state.view = null; redraw();
+    $("caption").textContent = message;
+    ["gen-acc", "disc-acc", "gen-train", "disc-train", "gen-ms", "disc-ms"].forEach((id) => { $(id).textContent = "–"; });
+    $("status").textContent = `${state.X.length} points`;
   }
 
   async function refit() {
     GVD.showError($("error"), null);
     if (state.controller) state.controller.abort();
-    const classes = new Set(state.y);
+    trainer.invalidate();
+    saveUrl();
+    const classes = new Set(state.y.filter((c) => c >= 0));
     if (classes.size < 2) {
-      state.view = null; redraw();
-      $("caption").textContent = "Add points of at least two classes: pick a class above, then click a picture.";
-      ["gen-acc", "disc-acc", "gen-ms", "disc-ms"].forEach((id) => { $(id).textContent = "–"; });
-      $("status").textContent = `${state.X.length} points`;
+      blank("Add points of at least two classes: pick a class above, then click a picture.");
       document.body.dataset.fits = String(Number(document.body.dataset.fits || 0));
       return;
     }
@@ -206,6 +77,13 @@
     }
   }
 
+  // Anything that changes the data or the models: the detective's refusal and the
+  // artist's drawings were about the old ones, so they go.
+  function dataChanged() {
+    $("disc-says").textContent = "";
+    state.generated = null;
+  }
+
   function scheduleRefit(delay) {
     clearTimeout(state.timer);
     state.timer = setTimeout(refit, delay === undefined ? 120 : delay);
@@ -220,7 +98,7 @@
     try {
       const { data } = await GVD.api("/api/playground/dataset", body);
       state.X = data.X; state.y = data.y; state.domain = data.domain;
-      state.history = []; state.generated = null;
+      state.history = []; state.edited = false; dataChanged();
       scheduleRefit(0);
     } catch (err) {
       GVD.showError($("error"), err);
@@ -230,7 +108,7 @@
   async function generate() {
     GVD.showError($("error"), null);
     try {
-      const { data } = await GVD.api("/api/playground/generate", { ...request(), n: 100, seed: state.seed++ });
+      const { data } = await GVD.api("/api/playground/generate", { ...request(), n: 100, seed: state.genSeed = (state.genSeed || 0) + 1 });
       state.generated = data; draw("generative");
     } catch (err) {
       GVD.showError($("error"), err);
@@ -271,7 +149,55 @@
     }
   }
 
+  // ---------------------------------------------------------------- the address holds the state
+  function shareState() {
+    return {
+      dataset: $("dataset").value, n: Number($("n-samples").value), noise: Number($("noise").value),
+      seed: state.seed, gen: $("gen-model").value, disc: $("disc-model").value,
+      hide: $("hide-x2").checked, edited: state.edited, X: state.X, y: state.y, domain: state.domain,
+      iteration: trainer.active() ? trainer.iteration() : 0,
+      ...lessons.current(), lock: lessons.locked(),
+    };
+  }
+  function saveUrl() { history.replaceState(null, "", PGShare.encode(shareState())); }
+
+  // Set the controls from the address; true when it named a state.
+  function restoreControls(s) {
+    if (!s) return false;
+    if ([...$("dataset").options].some((o) => o.value === s.dataset)) $("dataset").value = s.dataset;
+    setNoiseRange();
+    if (s.n !== null) $("n-samples").value = String(s.n);
+    if (s.noise !== null) $("noise").value = String(s.noise);
+    $("n-samples-value").textContent = $("n-samples").value; $("noise-value").textContent = $("noise").value;
+    if (s.seed !== null) state.seed = s.seed;
+    for (const [id, name] of [["gen-model", s.gen], ["disc-model", s.disc]]) {
+      if ([...$(id).options].some((o) => o.value === name)) $(id).value = name;
+    }
+    $("hide-x2").checked = s.hide;
+    describeModels();
+    return true;
+  }
+
+  async function restore(s) {
+    if (s && s.edited) {
+      state.X = s.X; state.y = s.y; state.domain = s.domain; state.edited = true;
+      await refit();
+    } else {
+      await loadDataset();
+      clearTimeout(state.timer);
+      await refit();
+    }
+    if (s && s.iteration > 0) await trainer.restoreTo(s.iteration);
+  }
+
   // ---------------------------------------------------------------- events
+  function addPoint(p) {
+    state.X.push(p); state.y.push(state.cls); state.history.push("add");
+    state.edited = true; dataChanged();
+    redraw();
+    scheduleRefit();
+  }
+
   function onCanvasClick(event) {
     const canvas = event.currentTarget;
     const rect = canvas.getBoundingClientRect();
@@ -279,11 +205,42 @@
     const py = ((event.clientY - rect.top) / rect.height) * canvas.height;
     const b = plotBox(canvas);
     if (px < b.x0 || px > b.x0 + b.w || py < b.y0 || py > b.y0 + b.h) return;
-    const p = toData(canvas, px, py).map((v) => Math.round(v * 1e4) / 1e4);
-    state.X.push(p); state.y.push(state.cls); state.history.push("add");
-    state.generated = null;
+    addPoint(toData(canvas, px, py).map((v) => Math.round(v * 1e4) / 1e4));
+  }
+
+  function chooseClass(cls) {
+    state.cls = cls;
+    document.querySelectorAll(".swatch").forEach((b) => b.setAttribute("aria-pressed", String(Number(b.dataset.class) === cls)));
     redraw();
-    scheduleRefit();
+  }
+
+  // Keyboard use of the pictures: arrows move a cursor (shift: bigger steps), Enter or
+  // space adds a point there, 1-4 choose the class, 0 an unlabeled point.
+  function onCanvasKey(event) {
+    const d = state.domain, f = event.shiftKey ? 0.1 : 0.025;
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    if (!state.cursor) state.cursor = [(d[0] + d[1]) / 2, (d[2] + d[3]) / 2];
+    if (moves[event.key]) {
+      const [dx, dy] = moves[event.key];
+      state.cursor = [
+        Math.min(d[1], Math.max(d[0], state.cursor[0] + dx * f * (d[1] - d[0]))),
+        Math.min(d[3], Math.max(d[2], state.cursor[1] + dy * f * (d[3] - d[2]))),
+      ];
+      $("cursor-at").textContent = `cursor at x₁ = ${state.cursor[0].toFixed(2)}, x₂ = ${state.cursor[1].toFixed(2)}`;
+    } else if (event.key === "Enter" || event.key === " ") {
+      addPoint(state.cursor.map((v) => Math.round(v * 1e4) / 1e4));
+      $("cursor-at").textContent = `added a point at x₁ = ${state.cursor[0].toFixed(2)}, x₂ = ${state.cursor[1].toFixed(2)}`;
+    } else if (/^[0-4]$/.test(event.key)) {
+      chooseClass(event.key === "0" ? -1 : Number(event.key) - 1);
+    } else {
+      return;
+    }
+    event.preventDefault();
+    redraw();
+  }
+
+  function setNoiseRange() {
+    $("noise").max = $("dataset").value === "blobs" ? "3" : "1";
   }
 
   function bind() {
@@ -291,8 +248,8 @@
     $("noise-value").textContent = $("noise").value;
     $("dataset").addEventListener("change", () => {
       // each toy has its own natural noise scale
-      const noise = { moons: 0.2, circles: 0.1, blobs: 1.0, spirals: 0.1, xor: 0.35 }[$("dataset").value];
-      $("noise").max = $("dataset").value === "blobs" ? "3" : "1";
+      const noise = NOISE[$("dataset").value];
+      setNoiseRange();
       $("noise").value = String(noise); $("noise-value").textContent = String(noise);
       loadDataset();
     });
@@ -301,29 +258,77 @@
     $("n-samples").addEventListener("change", loadDataset);
     $("noise").addEventListener("change", loadDataset);
     $("redraw").addEventListener("click", () => { state.seed++; loadDataset(); });
-    document.querySelectorAll(".swatch").forEach((btn) => btn.addEventListener("click", () => {
-      state.cls = Number(btn.dataset.class);
-      document.querySelectorAll(".swatch").forEach((b) => b.setAttribute("aria-pressed", String(b === btn)));
-    }));
+    document.querySelectorAll(".swatch").forEach((btn) => btn.addEventListener("click", () => chooseClass(Number(btn.dataset.class))));
     $("undo").addEventListener("click", () => {
       if (!state.X.length) return;
-      state.X.pop(); state.y.pop(); state.generated = null; redraw(); scheduleRefit();
+      state.X.pop(); state.y.pop(); state.edited = true; dataChanged(); redraw(); scheduleRefit();
     });
     $("clear").addEventListener("click", () => {
-      state.X = []; state.y = []; state.generated = null; state.view = null; redraw(); scheduleRefit(0);
+      state.X = []; state.y = []; state.edited = true; dataChanged(); state.view = null; redraw(); scheduleRefit(0);
     });
     for (const id of ["gen-model", "disc-model"]) {
-      $(id).addEventListener("change", () => { describeModels(); state.generated = null; scheduleRefit(0); });
+      $(id).addEventListener("change", () => { describeModels(); dataChanged(); scheduleRefit(0); });
     }
-    $("hide-x2").addEventListener("change", () => scheduleRefit(0));
+    $("hide-x2").addEventListener("change", () => {
+      if (trainer.active()) { trainer.repaint(); return; }
+      scheduleRefit(0);
+    });
     $("generate").addEventListener("click", generate);
     $("clear-generated").addEventListener("click", () => { state.generated = null; draw("generative"); });
     $("disc-generate").addEventListener("click", askDetective);
-    $("gen-canvas").addEventListener("click", onCanvasClick);
-    $("disc-canvas").addEventListener("click", onCanvasClick);
+    for (const id of ["gen-canvas", "disc-canvas"]) {
+      $(id).addEventListener("click", onCanvasClick);
+      $(id).addEventListener("keydown", onCanvasKey);
+      $(id).addEventListener("blur", () => { state.cursor = null; redraw(); });
+    }
+    $("play").addEventListener("click", () => trainer.toggle());
+    $("step").addEventListener("click", () => trainer.step());
+    $("reset").addEventListener("click", () => trainer.reset());
+    $("copy-link").addEventListener("click", async () => {
+      saveUrl();
+      try {
+        await navigator.clipboard.writeText(location.href);
+        $("copied").textContent = "copied";
+      } catch (_) {
+        $("copied").textContent = "copy the address bar: it holds this state";
+      }
+    });
   }
 
+  const trainer = PGTrain({
+    request,
+    view: () => ({ hide_x2: $("hide-x2").checked, domain: state.domain }),
+    show: showView,
+    error: (err) => GVD.showError($("error"), err),
+    changed: saveUrl,
+  });
+
+  // a lesson step's setup: the same path as a shared link
+  async function apply(setup) {
+    restoreControls({ ...setup, edited: false, iteration: 0 });
+    await restore({ ...setup, edited: false, iteration: 0 });
+  }
+
+  // hide x2 and wait for the refit (a lesson's reveal)
+  async function hideX2() {
+    $("hide-x2").checked = true;
+    clearTimeout(state.timer);
+    await refit();
+  }
+
+  const lessons = PGLessons({ apply, generate, ask: askDetective, hide: hideX2, changed: saveUrl });
+
   bind();
+  GVD.tooltips();
   redraw();
-  loadModels().then(loadDataset).catch((err) => GVD.showError($("error"), err));
+  trainer.draw();
+  const fromUrl = PGShare.decode(location.hash);
+  Promise.all([loadModels(), lessons.load()])
+    .then(async () => {
+      if (fromUrl) lessons.applyLocks(fromUrl.lock, true);
+      restoreControls(fromUrl);
+      await restore(fromUrl);
+      if (fromUrl && fromUrl.lesson) await lessons.open(fromUrl.lesson, fromUrl.ls);
+    })
+    .catch((err) => GVD.showError($("error"), err));
 })();

@@ -16,7 +16,8 @@
     if (!data.reports.length) {
       $("empty").hidden = false;
       $("empty").textContent = data.results_dir
-        ? "No reports here yet. Run e.g. `genvsdisc compare digits --out <results folder>/digits` and reload."
+        ? "No reports here yet. Run e.g. `genvsdisc compare digits` in the folder you started " +
+          "`genvsdisc serve` from (it writes to ./genvsdisc-report), or pass --out inside this folder, then reload."
         : "";
       return;
     }
