@@ -15,6 +15,12 @@ if [ "${1:-}" = "--test" ]; then
         (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
             || echo "install.sh: chromium could not be installed; browser tests will be skipped" >&2
     fi
+    # axe-core (npm) checks the app's pages for accessibility faults in tests/app; the
+    # test injects it into the page, the app never serves it.
+    if [ ! -f node_modules/axe-core/axe.min.js ]; then
+        (command -v npm >/dev/null 2>&1 && npm install -s --no-save --no-audit --no-fund axe-core >/dev/null) \
+            || echo "install.sh: axe-core could not be installed; the accessibility test will be skipped" >&2
+    fi
 else
     .venv/bin/python -m pip install -q -e .
 fi

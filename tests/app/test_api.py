@@ -317,15 +317,11 @@ def test_issue14_case15_kde_over_its_point_cap_is_422_naming_the_model(client, p
     _error(r, 422, "X", f"'kde' takes at most {cap:,} here")
 
 
-def test_issue14_case15_kde_hgb_at_its_cap_fits_in_seconds(client):
-    import time
-
+def test_issue14_case15_kde_hgb_at_its_cap_is_answered(client):
     body = {**_points(CAPS.model_max_points["kde"]), "generative": "kde", "discriminative": "hgb"}
-    t0 = time.perf_counter()
     r = client.post("/api/playground/fit", json=body)
+    # answered, not refused (1.4 s single-threaded on a 2-core machine: benchmarks/app_latency.py)
     assert r.status_code == 200, r.text
-    # 1.4 s measured single-threaded on a 2-core machine; 5 s leaves room for a busy one
-    assert time.perf_counter() - t0 < 5.0
 
 
 # ------------------------------------------------------------------ issue 14, case 14
