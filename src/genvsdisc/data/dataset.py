@@ -9,7 +9,7 @@ import numpy as np
 
 __all__ = ["Dataset", "Modality"]
 
-Modality = Literal["tabular", "image", "text"]
+Modality = Literal["tabular", "image", "text", "audio"]
 
 
 @dataclass
@@ -22,18 +22,27 @@ class Dataset:
         Short name: the built-in name or the file / folder stem.
     X : ndarray
         (n, d) float64 for ``tabular`` and ``image`` (pixels flattened row-major,
-        scaled to [0, 1]); (n,) object array of str for ``text``.
+        scaled to [0, 1]); (n,) object array of str for ``text``; for ``audio``
+        (n, T * c) float64: each clip's frames of c coefficients (MFCCs), row-major,
+        NaN after the clip's end (see ``frame_shape``).
     y : ndarray (n,)
         Integer class indices into ``classes``.
     classes : list of str
         Class names, ``classes[y[i]]`` is the label of row i.
-    modality : {"tabular", "image", "text"}
+    modality : {"tabular", "image", "text", "audio"}
     feature_names : list of str
         One per column of X (``["text"]`` for text).
     description : str
         One line: what it is and where it came from.
     image_shape : tuple of int or None
         (height, width) or (height, width, channels) for images.
+    frame_shape : tuple of int or None
+        (T, c) for audio: at most T frames of c coefficients per clip.
+    waveforms : ndarray or None
+        Audio with raw sound: (n, samples) float32 in [-1, 1] at ``sample_rate``,
+        zero after each clip's end; None when only features exist.
+    sample_rate : int or None
+        Samples per second of ``waveforms``.
     encoder : object or None
         For user tables: the fitted column transformer that turns new raw rows
         into the same feature columns (``encoder.transform(frame)``).
@@ -55,6 +64,9 @@ class Dataset:
     encoder: Any = None
     notes: list[str] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)
+    frame_shape: tuple[int, int] | None = None
+    waveforms: np.ndarray | None = None
+    sample_rate: int | None = None
 
     @property
     def n_samples(self) -> int:
@@ -88,4 +100,7 @@ class Dataset:
             encoder=self.encoder,
             notes=list(self.notes),
             info=dict(self.info),
+            frame_shape=self.frame_shape,
+            waveforms=None if self.waveforms is None else self.waveforms[rows],
+            sample_rate=self.sample_rate,
         )

@@ -19,6 +19,7 @@ from sklearn import model_selection
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401 - enables the import
 from sklearn.impute import IterativeImputer, SimpleImputer
 
+from genvsdisc.data.audio_perturb import drop_frames
 from genvsdisc.experiments import evidence
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext, Skip
 from genvsdisc.experiments.common import (
@@ -153,11 +154,16 @@ def evaluate(
     X_test, y_test = test.X[rows], test.y[rows]
     est = make_model(model, settings.seeds[0], settings).fit(train.X, train.y)
     out = {}
-    for method in methods_for(model, settings.iterative_impute):
+    methods = methods_for(model, settings.iterative_impute)
+    if test.modality == "audio":  # artists integrate dropped frames out, detectives skip them
+        methods = ["integrate" if get_spec(model).family == "generative" else "native"]
+    for method in methods:
         accs = []
         for i, frac in enumerate(settings.missing_fractions):
             if method in ("mean", "iterative"):
                 Xm = imputed[method][i][j]
+            elif test.modality == "audio":  # whole frames dropped; each model reads the rest
+                Xm = drop_frames(X_test, frac, mask_seed, test.frame_shape)
             else:
                 Xm = remove_features(X_test, frac, mask_seed)
             accs.append(float(np.mean(est.predict(Xm) == y_test)))
@@ -177,7 +183,7 @@ def baselines(train, models) -> list[str]:
     """Models added to this experiment only: hgb's native NaN handling, where cheap enough."""
     names = {s.name for s in available()}
     cells = train.n_samples * (train.n_features or 0)
-    if NATIVE_BASELINE in models or NATIVE_BASELINE not in names:
+    if train.modality == "audio" or NATIVE_BASELINE in models or NATIVE_BASELINE not in names:
         return []
     # boosting builds a histogram per feature per tree: wide data is slow at any row count
     cheap = cells <= NATIVE_BASELINE_MAX_CELLS and (train.n_features or 0) <= LARGE_FEATURES
@@ -262,6 +268,12 @@ class Missing(Experiment):
             )
         if train.n_features < 2:
             raise Skip("one feature only: removing it would leave nothing to classify")
+        if train.modality == "audio":  # every audio model reads clips with frames dropped
+            return {
+                (m, s): ctx.task(evaluate, model=m, mask_seed=s, settings=ctx.settings_for(m))
+                for m in ctx.models
+                for s in settings.grid_seeds
+            }
         imputed = ctx.task(impute, settings=settings, cost=6)
         tasks = {"impute": imputed}
         for m in list(ctx.models) + baselines(train, ctx.models):

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
+from genvsdisc.data.audio_perturb import AUDIO_OOD_TEXT, audio_ood_sets
 from genvsdisc.experiments import evidence
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext
 from genvsdisc.experiments.common import Settings, make_model, model_spec, vector_data
@@ -48,6 +49,7 @@ OOD_TEXT = {
     "rotated": "rotated images",
     "mixed_words": "words mixed across documents",
     "shuffled_order": "word order shuffled in each document",
+    **AUDIO_OOD_TEXT,
 }
 
 
@@ -88,6 +90,8 @@ def _text_ood(test, rng) -> dict:
 def ood_sets(train, test, seed: int) -> dict:
     """``{name: X_ood}``, one OOD row per test row, all built from the data itself."""
     rng = np.random.default_rng(seed)
+    if train.modality == "audio":
+        return audio_ood_sets(train, test, rng)
     return _vector_ood(train, test, rng) if vector_data(train) else _text_ood(test, rng)
 
 
