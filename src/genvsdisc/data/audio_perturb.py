@@ -7,9 +7,11 @@ out-of-distribution sets for audio are sounds built from the test clips.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-__all__ = ["drop_frames", "audio_ood_sets", "AUDIO_OOD_TEXT"]
+__all__ = ["frame_mask", "drop_frames", "audio_ood_sets", "AUDIO_OOD_TEXT"]
 
 AUDIO_OOD_TEXT = {
     "noise_frames": "noise frames with the per-coefficient mean and spread, same lengths",
@@ -39,6 +41,13 @@ def drop_frames(X: np.ndarray, fraction: float, seed: int, frame_shape) -> np.nd
         if m > 0:
             frames[i, rng.choice(L - 1, size=m, replace=False)] = np.nan
     return frames.reshape(len(X), -1)
+
+
+def frame_mask(ds):
+    """For an audio Dataset, ``mask(X, fraction, seed)`` dropping whole frames; else None."""
+    if ds.modality != "audio" or ds.frame_shape is None:
+        return None
+    return functools.partial(drop_frames, frame_shape=ds.frame_shape)
 
 
 def audio_ood_sets(train, test, rng) -> dict:

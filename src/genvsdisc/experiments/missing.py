@@ -19,7 +19,7 @@ from sklearn import model_selection
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401 - enables the import
 from sklearn.impute import IterativeImputer, SimpleImputer
 
-from genvsdisc.data.audio_perturb import drop_frames
+from genvsdisc.data.audio_perturb import frame_mask
 from genvsdisc.experiments import evidence
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext, Skip
 from genvsdisc.experiments.common import (
@@ -76,6 +76,8 @@ def methods_for(model: str, iterative: bool = True) -> list[str]:
     (generative), native (hgb) or imputation (mean, and iterative unless ``iterative``
     is False)."""
     spec = get_spec(model)
+    if "audio" in spec.modalities:  # dropped frames: integrated out, or left out of summaries
+        return ["integrate" if spec.family == "generative" else "native"]
     if spec.handles_missing:
         return ["integrate"] if spec.family == "generative" else ["native", "mean"]
     return ["mean", "iterative"] if iterative else ["mean"]
@@ -153,19 +155,15 @@ def evaluate(
     rows = scored_rows(test, settings)
     X_test, y_test = test.X[rows], test.y[rows]
     est = make_model(model, settings.seeds[0], settings).fit(train.X, train.y)
+    mask = frame_mask(test) or remove_features
     out = {}
-    methods = methods_for(model, settings.iterative_impute)
-    if test.modality == "audio":  # artists integrate dropped frames out, detectives skip them
-        methods = ["integrate" if get_spec(model).family == "generative" else "native"]
-    for method in methods:
+    for method in methods_for(model, settings.iterative_impute):
         accs = []
         for i, frac in enumerate(settings.missing_fractions):
             if method in ("mean", "iterative"):
                 Xm = imputed[method][i][j]
-            elif test.modality == "audio":  # whole frames dropped; each model reads the rest
-                Xm = drop_frames(X_test, frac, mask_seed, test.frame_shape)
             else:
-                Xm = remove_features(X_test, frac, mask_seed)
+                Xm = mask(X_test, frac, mask_seed)
             accs.append(float(np.mean(est.predict(Xm) == y_test)))
         out[method] = accs
     return out
@@ -268,14 +266,8 @@ class Missing(Experiment):
             )
         if train.n_features < 2:
             raise Skip("one feature only: removing it would leave nothing to classify")
-        if train.modality == "audio":  # every audio model reads clips with frames dropped
-            return {
-                (m, s): ctx.task(evaluate, model=m, mask_seed=s, settings=ctx.settings_for(m))
-                for m in ctx.models
-                for s in settings.grid_seeds
-            }
-        imputed = ctx.task(impute, settings=settings, cost=6)
-        tasks = {"impute": imputed}
+        imputed = None if train.modality == "audio" else ctx.task(impute, settings=settings, cost=6)
+        tasks = {} if imputed is None else {"impute": imputed}
         for m in list(ctx.models) + baselines(train, ctx.models):
             needs = any(x in ("mean", "iterative") for x in methods_for(m))
             extra = {"imputed": imputed} if needs else {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.audio.frames import ClipSummary
 from genvsdisc.models.discriminative.linear import DEFAULT_CS, LogReg
 from genvsdisc.models.discriminative.mlp import MLP
@@ -31,12 +32,15 @@ class _ClipInput:
     ``standardize`` is fixed here, not a parameter.
     """
 
+    _accept_sparse = False  # frames are dense: NaN marks the clip's end
     standardize = True
     warm_start = False
     early_stopping = False
 
     def _summaries(self, X, *, reset):
         X = validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=False)
+        if np.isinf(X).any():
+            raise ParameterError("X contains inf; audio frames must be finite or NaN.")
         return ClipSummary(self.frame_size, self.n_segments).transform(X), X.shape[1]
 
     def _fit_clips(self, X, y, **kwargs):

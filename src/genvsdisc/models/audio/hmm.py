@@ -21,6 +21,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from genvsdisc.models.audio._hmm_math import HMMParams, emissions, expected_counts, forward
 from genvsdisc.models.audio.frames import as_frames, clip_lengths, pad_rows
 from genvsdisc.models.base import GenerativeClassifier
+from genvsdisc.models.generative._gaussian_math import feature_variances
 from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT
 
 __all__ = ["AudioArtist", "ClassHMM"]
@@ -63,10 +64,11 @@ class AudioArtist(GenerativeClassifier):
 
     def _measure_units(self, X, weights):
         frames = as_frames(X, self.frame_size)
-        if weights is not None:
-            frames = frames[weights > 0]
+        w = np.ones(len(frames)) if weights is None else np.asarray(weights, dtype=float)
         flat = frames.reshape(-1, self.frame_size)
-        var = np.nanvar(flat[~np.isnan(flat).all(axis=1)], axis=0)
+        w = np.repeat(w, frames.shape[1])
+        keep = ~np.isnan(flat).any(axis=1) & (w > 0)  # weighted: a weight of 2 == a repeat
+        var = feature_variances(flat[keep], w[keep])
         self.frame_var_ = np.where(var > 0, var, 1.0)
         self.n_frames_ = frames.shape[1]
 
