@@ -43,6 +43,11 @@ class Dataset:
         zero after each clip's end; None when only features exist.
     sample_rate : int or None
         Samples per second of ``waveforms``.
+    groups : ndarray (n,) or None
+        The group of each row (e.g. the voice that spoke a clip): a train/test
+        split keeps each group on one side. None: rows split one by one.
+    row_info : dict of str to ndarray (n,)
+        Per-row facts (e.g. each clip's voice, speed, SNR); subsets keep them aligned.
     encoder : object or None
         For user tables: the fitted column transformer that turns new raw rows
         into the same feature columns (``encoder.transform(frame)``).
@@ -67,6 +72,8 @@ class Dataset:
     frame_shape: tuple[int, int] | None = None
     waveforms: np.ndarray | None = None
     sample_rate: int | None = None
+    groups: np.ndarray | None = None
+    row_info: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n_samples(self) -> int:
@@ -103,4 +110,23 @@ class Dataset:
             frame_shape=self.frame_shape,
             waveforms=None if self.waveforms is None else self.waveforms[rows],
             sample_rate=self.sample_rate,
+            groups=None if self.groups is None else self.groups[rows],
+            row_info={k: v[rows] for k, v in self.row_info.items()},
         )
+
+    def pooled(self, other: Dataset) -> Dataset:
+        """The rows of ``self`` then those of ``other`` (same classes; e.g. train and test)."""
+
+        def both(a, b):
+            return None if a is None or b is None else np.concatenate([a, b])
+
+        out = self.subset(slice(None))
+        out.X, out.y = np.concatenate([self.X, other.X]), np.concatenate([self.y, other.y])
+        out.waveforms = both(self.waveforms, other.waveforms)
+        out.groups = both(self.groups, other.groups)
+        out.row_info = {
+            k: np.concatenate([v, other.row_info[k]])
+            for k, v in self.row_info.items()
+            if k in other.row_info
+        }
+        return out
