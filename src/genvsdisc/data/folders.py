@@ -52,8 +52,9 @@ def scan_folder(path: Path) -> tuple[str, dict[str, list[Path]], list[str]]:
     n_audio = sum(p.suffix.lower() in AUDIO_SUFFIXES for p in all_files)
     if n_image == 0 and n_text == 0 and n_audio == 0:
         raise DataError(
-            f"{path}: no image ({', '.join(sorted(IMAGE_SUFFIXES))}), .txt or audio "
-            f"({', '.join(sorted(AUDIO_SUFFIXES))}) files in its {len(subfolders)} class folder(s)"
+            f"{path}: no image ({', '.join(sorted(IMAGE_SUFFIXES))}), audio "
+            f"({', '.join(sorted(AUDIO_SUFFIXES))}) or .txt files in its {len(subfolders)} "
+            "class folder(s)"
         )
     # whichever kind is in the majority (images win ties, then text)
     modality, suffixes = max(

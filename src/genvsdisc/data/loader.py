@@ -13,7 +13,8 @@ from genvsdisc.exceptions import DataError, ParameterError, UnknownNameError, cl
 
 __all__ = ["load"]
 
-_FILE_PARAMS = {
+# in the order the message lists them
+_FILE_PARAMS = (
     "encoding",
     "image_size",
     "max_side",
@@ -21,7 +22,7 @@ _FILE_PARAMS = {
     "sample_rate",
     "clip_seconds",
     "max_seconds",
-}
+)
 
 
 def _looks_like_name(source: str) -> bool:
@@ -91,11 +92,11 @@ def load(source, *, target=None, text_column=None, random_state=0, **params) -> 
                 f"built-ins are: {', '.join(BUILTINS)}"
             )
         raise DataError(f"{path}: no such file or folder")
-    unknown = set(params) - _FILE_PARAMS
+    unknown = set(params) - set(_FILE_PARAMS)
     if unknown:
         raise ParameterError(
             f"{path}: unknown parameter(s) {', '.join(sorted(unknown))}; "
-            f"files take {', '.join(sorted(_FILE_PARAMS))}"
+            f"files take {', '.join(_FILE_PARAMS)}"
         )
     if path.is_dir():
         if target is not None or text_column is not None:
