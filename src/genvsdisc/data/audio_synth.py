@@ -284,7 +284,8 @@ def load_spoken_words(
             f"clips at {SAMPLE_RATE} Hz, silence-trimmed, at most {CLIP_SECONDS:g} s "
             f"({frames_for(int(CLIP_SECONDS * SAMPLE_RATE))} frames of 13 MFCCs), "
             f"{lengths.min()}-{lengths.max()} frames long; NaN after each clip's end",
-            "synthesised by espeak-ng (GPL-3.0 software; the generated audio is genvsdisc's own)",
+            "credit: synthesised by espeak-ng (github.com/espeak-ng/espeak-ng); "
+            "voices and recipe in genvsdisc.data.audio_synth",
         ],
         info={
             "source": path,
