@@ -5,8 +5,9 @@ Each voice (an espeak-ng English accent with a voice variant, e.g.
 seeded speed and pitch. Every clip is resampled to 8 kHz, trimmed of silence,
 placed after a short seeded lead-in, cut to ``CLIP_SECONDS`` and mixed with
 white, pink or babble noise (three other clips) at one of ``SNRS_DB``; the
-clips are then peak-normalised. Clean synthetic speech is too easy (every
-model names unseen voices almost perfectly), the noise is what makes it a task.
+clips are then peak-normalised. Synthetic speech is easy: at 20 dB SNR
+clip_logreg names 96 % of the words of voices it never heard; the lower SNRs
+make it a task (79 % at 0 dB; benchmarks/sound_data.py, RESULTS.md).
 
 The set is synthesised at first use (parallel espeak-ng processes, a progress
 bar) and cached in the user's cache folder; the same seed gives the same set.
