@@ -42,6 +42,7 @@ def test_spoken_words_synthesised_cached_and_seeded(own_cache):
     assert set(ds.row_info) == {"voice", "speed", "pitch", "snr_db", "noise"}
     assert sorted(set(ds.row_info["snr_db"].tolist())) == [0, 5, 10, 20]
     assert set(ds.groups.tolist()) == {"en-us+m1", "en-gb+m1"}
+    assert ds.info["espeak_version"].startswith("eSpeak NG")
     files = list(own_cache.iterdir())
     assert [f.name for f in files] == ["spoken_words-v1-voices2-seed0.npz"]  # nothing partial
     # from the cache file (fresh process cache), the same set

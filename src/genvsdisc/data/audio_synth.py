@@ -165,7 +165,7 @@ def synthesise(voices: list[str], seed: int = 0, *, progress: bool | None = None
     dict
         ``X`` (n, T*13) float64 MFCC frames, ``waveforms`` (n, 8000) float32,
         ``y`` (n,) int64, per-clip ``voice``, ``speed``, ``pitch``, ``snr_db``,
-        ``noise`` arrays, and the synthesis ``seconds`` (wall clock).
+        ``noise`` arrays, the synthesis ``seconds`` (wall clock) and ``espeak_version``.
     """
     if shutil.which("espeak-ng") is None:
         raise DataError(INSTALL_HINT)
@@ -199,6 +199,10 @@ def synthesise(voices: list[str], seed: int = 0, *, progress: bool | None = None
         "y": np.asarray([row["y"] for row in plan], dtype=np.int64),
         **columns,
         "seconds": time.perf_counter() - start,
+        # another espeak-ng release may speak differently: the cache file says which spoke
+        "espeak_version": subprocess.run(
+            ["espeak-ng", "--version"], capture_output=True, text=True, check=False
+        ).stdout.strip(),
     }
 
 
@@ -295,6 +299,8 @@ def load_spoken_words(
             "frames": {"min": int(lengths.min()), "max": int(lengths.max())},
             "voices": sorted(set(row_info["voice"].tolist())),
             "snr_db": list(SNRS_DB),
+            "espeak_version": str(data.get("espeak_version", "")),
+            "synthesis_seconds": float(data.get("seconds", np.nan)),
         },
         frame_shape=(T, 13),
         waveforms=data["waveforms"].copy(),
