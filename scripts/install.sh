@@ -9,6 +9,11 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip
 # The CPU build of torch first: a bare `torch` requirement would pull a CUDA build.
 .venv/bin/python -m pip install -q torch==2.13.0
+# Debian's espeak-ng speaks the spoken_words data set (synthesised at first use)
+if ! command -v espeak-ng >/dev/null 2>&1; then
+    (apt-get update -qq && apt-get install -y -qq espeak-ng >/dev/null) \
+        || echo "install.sh: espeak-ng could not be installed; the spoken_words data set will refuse to load (apt-get install espeak-ng)" >&2
+fi
 if [ "${1:-}" = "--test" ]; then
     .venv/bin/python -m pip install -q -e ".[test]"
     if ! command -v chromium >/dev/null 2>&1; then

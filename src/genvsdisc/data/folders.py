@@ -1,4 +1,4 @@
-"""Folders with one sub-folder per class, holding images or .txt documents."""
+"""Folders with one sub-folder per class, holding images, .txt documents or audio files."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import numpy as np
 
 from genvsdisc.data._checks import encode_labels, warn
 from genvsdisc.data._read import MAX_FILE_BYTES, decode_text, read_bytes
+from genvsdisc.data.audio_folders import AUDIO_SUFFIXES
 from genvsdisc.data.dataset import Dataset
 from genvsdisc.data.images import load_images
-from genvsdisc.exceptions import DataError
+from genvsdisc.exceptions import DataError, ParameterError
 
 __all__ = ["IMAGE_SUFFIXES", "load_folder", "scan_folder"]
 
@@ -23,11 +24,11 @@ def _visible(paths):
 
 
 def scan_folder(path: Path) -> tuple[str, dict[str, list[Path]], list[str]]:
-    """Find the class folders and decide whether they hold images or text.
+    """Find the class folders and decide whether they hold images, text or audio.
 
     Returns
     -------
-    modality : {"image", "text"}
+    modality : {"image", "text", "audio"}
         Whichever kind of file is in the majority.
     files : dict of class name to list of Path
         Only classes with at least one file of that kind, sorted.
@@ -38,7 +39,7 @@ def scan_folder(path: Path) -> tuple[str, dict[str, list[Path]], list[str]]:
     if not subfolders:
         found = len([p for p in _visible(path.iterdir()) if p.is_file()])
         raise DataError(
-            f"{path}: expected one sub-folder per class holding images or .txt files; "
+            f"{path}: expected one sub-folder per class holding images, .txt or audio files; "
             f"found no sub-folders ({found} file(s))"
         )
     listing = {d.name: [p for p in _visible(d.iterdir()) if p.is_file()] for d in subfolders}
@@ -48,12 +49,22 @@ def scan_folder(path: Path) -> tuple[str, dict[str, list[Path]], list[str]]:
     all_files = [p for files in listing.values() for p in files]
     n_image = sum(p.suffix.lower() in IMAGE_SUFFIXES for p in all_files)
     n_text = sum(p.suffix.lower() in TEXT_SUFFIXES for p in all_files)
-    if n_image == 0 and n_text == 0:
+    n_audio = sum(p.suffix.lower() in AUDIO_SUFFIXES for p in all_files)
+    if n_image == 0 and n_text == 0 and n_audio == 0:
         raise DataError(
-            f"{path}: no image ({', '.join(sorted(IMAGE_SUFFIXES))}) or .txt files "
-            f"in its {len(subfolders)} class folder(s)"
+            f"{path}: no image ({', '.join(sorted(IMAGE_SUFFIXES))}), audio "
+            f"({', '.join(sorted(AUDIO_SUFFIXES))}) or .txt files in its {len(subfolders)} "
+            "class folder(s)"
         )
-    modality, suffixes = ("image", IMAGE_SUFFIXES) if n_image >= n_text else ("text", TEXT_SUFFIXES)
+    # whichever kind is in the majority (images win ties, then text)
+    modality, suffixes = max(
+        [
+            ("image", IMAGE_SUFFIXES, n_image),
+            ("text", TEXT_SUFFIXES, n_text),
+            ("audio", AUDIO_SUFFIXES, n_audio),
+        ],
+        key=lambda kind: kind[2],
+    )[:2]
     files = {c: [p for p in fs if p.suffix.lower() in suffixes] for c, fs in listing.items()}
     notes = []
     if deeper:
@@ -114,8 +125,9 @@ def load_folder(
     image_size=None,
     max_side: int = 64,
     max_bytes: int = MAX_FILE_BYTES,
+    **audio,
 ):
-    """Load a class-per-sub-folder directory of images or .txt files.
+    """Load a class-per-sub-folder directory of images, .txt files or audio files.
 
     Parameters
     ----------
@@ -128,13 +140,25 @@ def load_folder(
     max_side : int, default 64
     max_bytes : int, default 2 GiB
         Largest single file read.
+    **audio
+        For audio folders: ``sample_rate`` (8000), ``clip_seconds`` (2.0),
+        ``max_seconds`` (60.0); see :mod:`genvsdisc.data.audio_folders`.
 
     Returns
     -------
     Dataset
-        ``image``: X (n, h*w) or (n, h*w*3) float64 in [0, 1]; ``text``: X (n,) of str.
+        ``image``: X (n, h*w) or (n, h*w*3) float64 in [0, 1]; ``text``: X (n,) of str;
+        ``audio``: X (n, T*13) MFCC frames with ``waveforms``.
     """
     modality, files, notes = scan_folder(path)
+    if modality == "audio":
+        from genvsdisc.data.audio_folders import load_audio
+
+        return load_audio(path, files, notes, max_bytes=max_bytes, **audio)
+    if audio:
+        raise ParameterError(
+            f"{path}: {', '.join(sorted(audio))} are for audio folders; this one holds {modality} files"
+        )
     if modality == "text":
         return _load_text(path, files, notes, encoding=encoding, max_bytes=max_bytes)
     return load_images(path, files, notes, image_size=image_size, max_side=max_side)

@@ -13,7 +13,16 @@ from genvsdisc.exceptions import DataError, ParameterError, UnknownNameError, cl
 
 __all__ = ["load"]
 
-_FILE_PARAMS = {"encoding", "image_size", "max_side", "max_bytes"}
+# in the order the message lists them
+_FILE_PARAMS = (
+    "encoding",
+    "image_size",
+    "max_side",
+    "max_bytes",
+    "sample_rate",
+    "clip_seconds",
+    "max_seconds",
+)
 
 
 def _looks_like_name(source: str) -> bool:
@@ -27,7 +36,7 @@ def load(source, *, target=None, text_column=None, random_state=0, **params) -> 
     ----------
     source : str or Path
         A built-in name (see :func:`builtin_names`), a CSV / TSV / Parquet file, or a
-        folder with one sub-folder per class holding images or .txt files. A built-in
+        folder with one sub-folder per class holding images, .txt or audio files. A built-in
         name wins over a file of the same name; write ``./iris`` to mean the file.
     target : str, optional
         Class column of a table (required for tables, not used otherwise).
@@ -39,7 +48,9 @@ def load(source, *, target=None, text_column=None, random_state=0, **params) -> 
         Toys: ``n_samples`` (500), ``noise``, ``n_classes`` (blobs, spirals).
         Files: ``encoding`` ("utf-8"; a byte-order mark wins), ``max_bytes`` (2 GiB,
         the largest file read); image folders: ``image_size`` (int or
-        (height, width)), ``max_side`` (64).
+        (height, width)), ``max_side`` (64); audio folders: ``sample_rate`` (8000),
+        ``clip_seconds`` (2.0, longer clips cut), ``max_seconds`` (60.0, longer files
+        skipped). ``spoken_words``: ``n_voices`` (96), ``holdout_voices`` (True).
 
     Returns
     -------
@@ -81,11 +92,11 @@ def load(source, *, target=None, text_column=None, random_state=0, **params) -> 
                 f"built-ins are: {', '.join(BUILTINS)}"
             )
         raise DataError(f"{path}: no such file or folder")
-    unknown = set(params) - _FILE_PARAMS
+    unknown = set(params) - set(_FILE_PARAMS)
     if unknown:
         raise ParameterError(
             f"{path}: unknown parameter(s) {', '.join(sorted(unknown))}; "
-            f"files take {', '.join(sorted(_FILE_PARAMS))}"
+            f"files take {', '.join(_FILE_PARAMS)}"
         )
     if path.is_dir():
         if target is not None or text_column is not None:

@@ -6,7 +6,9 @@ import numbers
 
 import numpy as np
 import pandas as pd
+from sklearn.model_selection import GroupShuffleSplit
 from sklearn.model_selection import train_test_split as _sk_split
+from sklearn.utils import check_random_state
 
 from genvsdisc.data._checks import warn
 from genvsdisc.data.dataset import Dataset
@@ -55,7 +57,8 @@ def train_test_split(dataset: Dataset, *, test_size=0.3, random_state=0):
     side: the distinct rows are split and each takes its copies along, so no test
     row has a copy in training. Where rows repeat, the test side may therefore
     differ from ``test_size`` by a few rows; without duplicates the split is the
-    plain stratified one.
+    plain stratified one. A data set with ``groups`` (e.g. the voices of
+    ``spoken_words``) is split by whole groups instead (see :func:`_group_split`).
 
     Stratified (scikit-learn's ``train_test_split(stratify=y)``) whenever every class
     has at least 2 rows and both sides can hold one row of each class; otherwise the
@@ -87,6 +90,8 @@ def train_test_split(dataset: Dataset, *, test_size=0.3, random_state=0):
     if n < 2:
         raise DataError(f"{dataset.name}: {n} row(s); a train/test split needs at least 2")
     n_test = _n_test(test_size, n)
+    if dataset.groups is not None:
+        return _group_split(dataset, n_test, random_state)
     groups = duplicate_groups(dataset)
     # one representative (the first copy) per distinct row; the split is drawn over
     # these, so copies cannot straddle it (what GroupShuffleSplit does, but stratified)
@@ -133,6 +138,29 @@ def train_test_split(dataset: Dataset, *, test_size=0.3, random_state=0):
         return np.concatenate([order[starts[g] : starts[g + 1]] for g in chosen])
 
     return dataset.subset(rows_of(train_groups)), dataset.subset(rows_of(test_groups))
+
+
+def _group_split(dataset: Dataset, n_test: int, random_state):
+    """Whole groups on each side: scikit-learn's GroupShuffleSplit, with the share of
+    groups closest to the asked share of rows; rows come back in a seeded order."""
+    names, codes = np.unique(np.asarray(dataset.groups), return_inverse=True)
+    if len(names) < 2:
+        raise DataError(
+            f"{dataset.name}: all {dataset.n_samples} rows are in one group "
+            f"('{names[0]}'); a split by groups needs at least 2"
+        )
+    k = min(max(round(n_test / dataset.n_samples * len(names)), 1), len(names) - 1)
+    splitter = GroupShuffleSplit(n_splits=1, test_size=k, random_state=random_state)
+    train, test = next(splitter.split(np.zeros(len(codes)), groups=codes))
+    rng = check_random_state(random_state)
+    for side, rows in (("training", train), ("test", test)):
+        absent = set(range(len(dataset.classes))) - set(dataset.y[rows].tolist())
+        if absent:
+            warn(
+                f"{dataset.name}: the {side} side of the split by groups has no rows of "
+                f"class(es) {', '.join(dataset.classes[c] for c in sorted(absent))}"
+            )
+    return dataset.subset(rng.permutation(train)), dataset.subset(rng.permutation(test))
 
 
 def drop_small_classes(dataset: Dataset, *, min_rows: int = 2) -> tuple[Dataset, list[str]]:

@@ -297,11 +297,7 @@ def resplit(train: Dataset, test: Dataset, split: int, settings: Settings):
     """
     if split == 0:
         return train, test
-    pooled = replace(
-        train.subset(slice(None)),
-        X=np.concatenate([train.X, test.X]),
-        y=np.concatenate([train.y, test.y]),
-    )
+    pooled = train.pooled(test)  # waveforms, groups and row facts pooled with the rows
     return train_test_split(
         pooled, test_size=test.n_samples, random_state=settings.split_seed + split
     )

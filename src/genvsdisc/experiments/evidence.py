@@ -91,6 +91,11 @@ DEFAULT_PAIRS: dict[str, list[tuple[str, str, str]]] = {
             "logreg",
             "linear pair (Ng & Jordan): naive Bayes vs logistic regression",
         ),
+    ],  # audio: no linear artist exists for variable-length clips, so both pairs are
+    # flexible; clip_logreg (linear) runs when named with --models
+    "audio": [
+        ("hmm", "clip_mlp", "flexible pair: per-class HMMs vs a network on clip summaries"),
+        ("frame_gmm", "clip_knn", "flexible pair: bag-of-frames mixtures vs nearest neighbours"),
     ],
 }
 

@@ -19,15 +19,10 @@ from sklearn import model_selection
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401 - enables the import
 from sklearn.impute import IterativeImputer, SimpleImputer
 
+from genvsdisc.data.audio_perturb import frame_mask
 from genvsdisc.experiments import evidence
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext, Skip
-from genvsdisc.experiments.common import (
-    LARGE_FEATURES,
-    Settings,
-    make_model,
-    mean_std,
-    model_spec,
-)
+from genvsdisc.experiments.common import LARGE_FEATURES, Settings, make_model, mean_std, model_spec
 from genvsdisc.models import available, get_spec
 from genvsdisc.report.plots import Style, panel_per_model
 from genvsdisc.report.tables import note, pct, pm, rank_value, summary_pct, table
@@ -75,6 +70,8 @@ def methods_for(model: str, iterative: bool = True) -> list[str]:
     (generative), native (hgb) or imputation (mean, and iterative unless ``iterative``
     is False)."""
     spec = get_spec(model)
+    if "audio" in spec.modalities:  # dropped frames: integrated out, or left out of summaries
+        return ["integrate" if spec.family == "generative" else "native"]
     if spec.handles_missing:
         return ["integrate"] if spec.family == "generative" else ["native", "mean"]
     return ["mean", "iterative"] if iterative else ["mean"]
@@ -111,10 +108,10 @@ def scored_rows(test, settings: Settings) -> np.ndarray:
     return np.sort(keep)
 
 
-def masked_test(X_test: np.ndarray, settings: Settings) -> list[list[np.ndarray]]:
-    """``[[X_test with fraction f removed, per mask seed] per fraction]``."""
+def masked_test(X_test: np.ndarray, settings: Settings, mask=remove_features) -> list[list]:
+    """``[[X_test with fraction f removed by ``mask``, per mask seed] per fraction]``."""
     return [
-        [remove_features(X_test, f, s) if f > 0 else X_test for s in settings.grid_seeds]
+        [mask(X_test, f, s) if f > 0 else X_test for s in settings.grid_seeds]
         for f in settings.missing_fractions
     ]
 
@@ -167,7 +164,8 @@ def evaluate(train, test, *, model: str, settings: Settings, imputed: dict | Non
         if method in ("mean", "iterative"):
             X_all = imputed[method].reshape(-1, X_test.shape[1])
         else:
-            X_all = _stacked(masked_test(X_test, settings))
+            mask = frame_mask(test) or remove_features  # audio drops whole frames
+            X_all = _stacked(masked_test(X_test, settings, mask))
         pred = np.asarray(est.predict(X_all)).reshape(n_fr, n_seeds, len(rows))
         out[method] = (pred == y_test).mean(axis=2).tolist()
     return out
@@ -185,7 +183,7 @@ def baselines(train, models) -> list[str]:
     """Models added to this experiment only: hgb's native NaN handling, where cheap enough."""
     names = {s.name for s in available()}
     cells = train.n_samples * (train.n_features or 0)
-    if NATIVE_BASELINE in models or NATIVE_BASELINE not in names:
+    if train.modality == "audio" or NATIVE_BASELINE in models or NATIVE_BASELINE not in names:
         return []
     # boosting builds a histogram per feature per tree: wide data is slow at any row count
     cheap = cells <= NATIVE_BASELINE_MAX_CELLS and (train.n_features or 0) <= LARGE_FEATURES
@@ -270,8 +268,8 @@ class Missing(Experiment):
             )
         if train.n_features < 2:
             raise Skip("one feature only: removing it would leave nothing to classify")
-        imputed = ctx.task(impute, settings=settings, cost=6)
-        tasks = {"impute": imputed}
+        imputed = None if train.modality == "audio" else ctx.task(impute, settings=settings, cost=6)
+        tasks = {} if imputed is None else {"impute": imputed}
         for m in list(ctx.models) + baselines(train, ctx.models):
             needs = any(x in ("mean", "iterative") for x in methods_for(m))
             extra = {"imputed": imputed} if needs else {}

@@ -42,6 +42,7 @@ import numpy as np
 from scipy import stats
 from sklearn.metrics import roc_auc_score, roc_curve
 
+from genvsdisc.data.audio_perturb import AUDIO_OOD_TEXT, audio_ood_sets
 from genvsdisc.experiments import evidence
 from genvsdisc.experiments.common import Settings, make_model, vector_data
 
@@ -87,6 +88,7 @@ OOD_TEXT = {
     "rotated": "rotated images",
     "mixed_words": "words mixed across documents",
     "shuffled_order": "word order shuffled in each document",
+    **AUDIO_OOD_TEXT,
 }
 
 
@@ -127,6 +129,8 @@ def _text_ood(test, rng) -> dict:
 def ood_sets(train, test, seed: int) -> dict:
     """``{name: X_ood}``, one OOD row per test row, all built from the data itself."""
     rng = np.random.default_rng(seed)
+    if train.modality == "audio":
+        return audio_ood_sets(train, test, rng)
     return _vector_ood(train, test, rng) if vector_data(train) else _text_ood(test, rng)
 
 

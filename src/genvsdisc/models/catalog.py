@@ -18,6 +18,7 @@ __all__ = ["CATALOG"]
 _GEN = "genvsdisc.models.generative"
 _DISC = "genvsdisc.models.discriminative"
 _TORCH = "genvsdisc.models.torch"
+_AUDIO = "genvsdisc.models.audio"
 
 #: Every model, in the order ``available()`` lists them (generative first).
 CATALOG: tuple[ModelSpec, ...] = (
@@ -226,6 +227,67 @@ CATALOG: tuple[ModelSpec, ...] = (
         deep=True,
         saveable=True,
         test_params={"epochs": 1, "channels": 4, "hidden": 8, "batch_size": 16},
+        sample_weight=True,
+    ),
+    # ---- audio: rows of NaN-padded MFCC frames (genvsdisc.data.audio)
+    ModelSpec(
+        name="hmm",
+        boundary="flexible",
+        estimator=f"{_AUDIO}.hmm:ClassHMM",
+        family="generative",
+        modalities=("audio",),
+        likelihood="exact",
+        description="Gaussian HMM per class on MFCC frames (left-right, 9 states); "
+        "the classic speech recogniser",
+        handles_missing=True,
+        semi_supervised=True,
+        sample_weight=True,
+        test_params={"frame_size": 1, "n_states": 2, "n_iter": 3, "em_max_iter": 2},
+    ),
+    ModelSpec(
+        name="frame_gmm",
+        boundary="flexible",
+        estimator=f"{_AUDIO}.frame_gmm:FrameMixture",
+        family="generative",
+        modalities=("audio",),
+        likelihood="exact",
+        description="Gaussian mixture per class on single frames (bag of frames: order ignored)",
+        handles_missing=True,
+        semi_supervised=True,
+        sample_weight=True,
+        test_params={"frame_size": 1, "n_components": 2, "em_max_iter": 2},
+    ),
+    ModelSpec(
+        name="clip_logreg",
+        boundary="linear",
+        estimator=f"{_AUDIO}.detectives:ClipLogReg",
+        family="discriminative",
+        modalities=("audio",),
+        likelihood="none",
+        description="logistic regression on fixed-length clip summaries (MFCC means over "
+        "stretches, spread, deltas, length)",
+        test_params={"frame_size": 1, "Cs": (0.1, 1.0, 10.0), "cv": 3},
+        sample_weight=True,
+    ),
+    ModelSpec(
+        name="clip_knn",
+        boundary="flexible",
+        estimator=f"{_AUDIO}.detectives:ClipKNN",
+        family="discriminative",
+        modalities=("audio",),
+        likelihood="none",
+        description="k-nearest neighbours on standardised clip summaries",
+        test_params={"frame_size": 1},
+    ),
+    ModelSpec(
+        name="clip_mlp",
+        boundary="flexible",
+        estimator=f"{_AUDIO}.detectives:ClipMLP",
+        family="discriminative",
+        modalities=("audio",),
+        likelihood="none",
+        description="one-hidden-layer network on standardised clip summaries",
+        test_params={"frame_size": 1, "hidden_layer_sizes": (10,), "max_iter": 300},
         sample_weight=True,
     ),
 )

@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 FAMILIES = ("generative", "discriminative")
-MODALITIES = ("tabular", "image", "text")
+MODALITIES = ("tabular", "image", "text", "audio")
 
 #: name -> entry, in catalog order.
 _SPECS: dict[str, ModelSpec] = {spec.name: spec for spec in CATALOG}
@@ -39,7 +39,7 @@ def available(family=None, modality=None, *, deep=None) -> list[ModelSpec]:
     Parameters
     ----------
     family : {"generative", "discriminative"} or None
-    modality : {"tabular", "image", "text"} or None
+    modality : {"tabular", "image", "text", "audio"} or None
         Keep models that accept this modality.
     deep : bool or None
         True: PyTorch models only; False: classical models only; None: both.

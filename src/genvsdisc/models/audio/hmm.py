@@ -1,0 +1,266 @@
+"""The classic speech recogniser: one Gaussian HMM per class over MFCC frames.
+
+Each class's clips are modelled by a hidden Markov chain of ``n_states``
+states, each emitting frames from a diagonal Gaussian; a clip ends from each
+state with a learned probability, so log p(x) is an exact density over clips
+of every length. Classification is Bayes' rule over the classes' HMMs.
+Baum-Welch (EM) fits each class from its clips, weighted by their class
+responsibilities, so semi-supervised EM over unlabeled clips and
+``sample_weight`` come from the generative base unchanged. The forward-backward
+pass is in :mod:`._hmm_math` (why it is not hmmlearn's is said there).
+"""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from genvsdisc.models.audio._hmm_math import HMMParams, emissions, expected_counts, forward
+from genvsdisc.models.audio.frames import as_frames, clip_lengths, pad_rows
+from genvsdisc.models.base import GenerativeClassifier
+from genvsdisc.models.generative._gaussian_math import feature_variances
+from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT
+
+__all__ = ["AudioArtist", "ClassHMM"]
+
+#: Pseudo-count added to every allowed transition and end at each M-step, so a
+#: path the training clips never took keeps a small probability (a test clip
+#: shorter than the states, or with frames dropped, is never impossible).
+PSEUDO_COUNT = 1e-2
+
+
+class AudioArtist(GenerativeClassifier):
+    """What the audio artists share: NaN-padded frame rows in, a variance unit per
+    coefficient, the training clip lengths, and sampling into padded rows."""
+
+    handles_missing = True
+
+    def _validate_fit_X(self, X, reset=True):
+        # NaN after a clip's end is the audio format, not missing data: allowed in fit
+        from sklearn.utils.validation import validate_data
+
+        X = validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=False)
+        if np.isinf(X).any():
+            from genvsdisc.exceptions import ParameterError
+
+            raise ParameterError("X contains inf; audio frames must be finite or NaN.")
+        as_frames(X, self.frame_size)
+        return X
+
+    def _record_feature_range(self, X, reset):
+        with warnings.catch_warnings():
+            # all-NaN columns: frames no training clip reaches (their range stays NaN)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            super()._record_feature_range(X, reset)
+
+    def _clips(self, X):
+        """Frames (n, T', c) trimmed to the longest clip, and lengths (n,)."""
+        frames = as_frames(X, self.frame_size)
+        lengths = clip_lengths(frames)
+        return frames[:, : max(1, int(lengths.max(initial=1)))], lengths
+
+    def _measure_units(self, X, weights):
+        frames = as_frames(X, self.frame_size)
+        w = np.ones(len(frames)) if weights is None else np.asarray(weights, dtype=float)
+        flat = frames.reshape(-1, self.frame_size)
+        w = np.repeat(w, frames.shape[1])
+        keep = ~np.isnan(flat).any(axis=1) & (w > 0)  # weighted: a weight of 2 == a repeat
+        var = feature_variances(flat[keep], w[keep])
+        self.frame_var_ = np.where(var > 0, var, 1.0)
+        self.n_frames_ = frames.shape[1]
+
+    def _padded(self, sequences):
+        return pad_rows(sequences, self.n_frames_)
+
+
+class ClassHMM(AudioArtist):
+    """Gaussian HMM per class (diagonal covariances) on MFCC frame sequences.
+
+    Parameters
+    ----------
+    frame_size : int, default=13
+        Coefficients per frame (rows hold whole frames, NaN after the clip's end).
+    n_states : int, default=9
+    topology : {"left-right", "ergodic"}, default="left-right"
+        left-right: each state moves to itself, the next or the one after
+        (Bakis), as in speech recognisers; ergodic: any state to any state.
+    n_iter : int, default=15
+        Baum-Welch iterations per class.
+    tol : float, default=1e-3
+        Stop when the weighted mean log-likelihood per clip gains less.
+    var_floor : float, default=1e-2
+        Smallest state variance, as a share of each coefficient's variance over
+        all training frames.
+    priors : array-like (K,) or None, default=None
+    unlabeled_weight : float in [0, 1], default=1.0
+    em_max_iter : int, default=10
+        Semi-supervised EM iterations over unlabeled clips.
+
+    Attributes
+    ----------
+    hmms_ : list of HMMParams, one per class
+    class_prior_, class_log_prior_, classes_, n_iter_ (K,)
+
+    Notes
+    -----
+    States start from a uniform split of each clip in time (deterministic), so
+    the fit has no random seed. NaN frames inside a clip are integrated out at
+    predict time; in training they carry no statistics.
+    """
+
+    semi_supervised = True
+    supports_sample_weight = True
+
+    _parameter_constraints = {
+        **EM_CONSTRAINTS,
+        "frame_size": POSITIVE_INT,
+        "n_states": POSITIVE_INT,
+        "topology": [StrOptions({"left-right", "ergodic"})],
+        "n_iter": [Interval(Integral, 0, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "var_floor": [Interval(Real, 0, None, closed="neither")],
+        "priors": ["array-like", None],
+    }
+
+    def __init__(
+        self,
+        *,
+        frame_size=13,
+        n_states=9,
+        topology="left-right",
+        n_iter=15,
+        tol=1e-3,
+        var_floor=1e-2,
+        priors=None,
+        unlabeled_weight=1.0,
+        em_max_iter=10,
+    ):
+        self.frame_size = frame_size
+        self.n_states = n_states
+        self.topology = topology
+        self.n_iter = n_iter
+        self.tol = tol
+        self.var_floor = var_floor
+        self.priors = priors
+        self.unlabeled_weight = unlabeled_weight
+        self.em_max_iter = em_max_iter
+
+    # ------------------------------------------------------------------ fit
+    def _allowed(self):
+        S = self.n_states
+        if self.topology == "ergodic":
+            return np.ones((S, S))
+        i, j = np.indices((S, S))
+        return ((j >= i) & (j <= i + 2)).astype(float)
+
+    def _fit_weighted(self, X, R, warm=False):
+        self._check_every_class_weighted(R.sum(axis=0))
+        frames, lengths = self._clips(X)
+        hmms = []
+        for k in range(R.shape[1]):
+            rows = R[:, k] > 0
+            f, L, w = frames[rows], lengths[rows], R[rows, k]
+            f = f[:, : max(1, int(L.max()))]
+            start = self.hmms_[k] if warm else self._m(self._segment_counts(f, L, w))
+            hmms.append(self._baum_welch(f, L, w, start))
+        self.hmms_ = hmms
+        self._set_class_prior(R.sum(axis=0))
+        self.n_iter_ = np.array([h.n_iter for h in hmms])
+
+    def _m_step(self, X, R):
+        """Semi-supervised M-step: Baum-Welch warm-started from the current HMMs."""
+        self._fit_weighted(X, R, warm=True)
+
+    def _segment_counts(self, frames, lengths, w):
+        """Counts of a uniform split of each clip into the states (the usual start)."""
+        n, T, c = frames.shape
+        S = self.n_states
+        t = np.arange(T)[None, :]
+        state = np.minimum(t * S // np.maximum(lengths, 1)[:, None], S - 1)  # (n, T)
+        inside = t < lengths[:, None]
+        gamma = np.zeros((n, T, S))
+        np.put_along_axis(gamma, state[:, :, None], 1.0, axis=2)
+        gamma *= (inside * w[:, None])[:, :, None]
+        obs = ~np.isnan(frames)
+        x = np.where(obs, frames, 0.0).reshape(n * T, c)
+        g = gamma.reshape(n * T, S)
+        trans = np.zeros((S, S))
+        src, dst = state[:, :-1], state[:, 1:]
+        live = inside[:, 1:]
+        np.add.at(trans, (src[live], dst[live]), np.repeat(w, live.sum(axis=1)))
+        return {
+            "start": gamma[:, 0].sum(axis=0),
+            "trans": trans,
+            "end": gamma[np.arange(n), np.maximum(lengths, 1) - 1].sum(axis=0),
+            "occ": g.T @ obs.reshape(n * T, c).astype(float),
+            "x": g.T @ x,
+            "x2": g.T @ x**2,
+        }
+
+    def _m(self, counts) -> HMMParams:
+        """Parameters from expected counts (M-step), smoothed over allowed moves."""
+        allowed = self._allowed()
+        start = counts["start"] + PSEUDO_COUNT * (np.arange(self.n_states) == 0)
+        if self.topology == "ergodic":
+            start = counts["start"] + PSEUDO_COUNT
+        trans = counts["trans"] + PSEUDO_COUNT * allowed
+        end = counts["end"] + PSEUDO_COUNT
+        total = trans.sum(axis=1) + end
+        occ = counts["occ"]
+        safe = np.maximum(occ, 1e-12)
+        floor = self.var_floor * self.frame_var_
+        # a state no frame visited keeps the overall spread around 0 (never sampled
+        # into a clip with much weight: its occupancy is the pseudo-count)
+        means = np.where(occ > 0, counts["x"] / safe, 0.0)
+        var = np.where(occ > 0, counts["x2"] / safe - means**2, self.frame_var_)
+        return HMMParams(
+            start=start / start.sum(),
+            trans=trans / total[:, None],
+            end=end / total,
+            means=means,
+            variances=np.maximum(var, 0.0) + floor,
+        )
+
+    def _baum_welch(self, frames, lengths, w, p: HMMParams) -> HMMParams:
+        total, prev = w.sum(), -np.inf
+        for _ in range(self.n_iter):
+            counts = expected_counts(frames, lengths, w, p)
+            ll = counts["ll"] / total
+            p.log_likelihood = ll
+            if ll - prev < self.tol:
+                break
+            prev = ll
+            n_iter = p.n_iter
+            p = self._m(counts)
+            p.n_iter, p.log_likelihood = n_iter + 1, ll
+        return p
+
+    # ------------------------------------------------------------ predict
+    def _joint_log_likelihood(self, X):
+        frames, lengths = self._clips(X)
+        cols = [forward(emissions(frames, h), lengths, h)[1] for h in self.hmms_]
+        return np.column_stack(cols) + self.class_log_prior_
+
+    def _sample_class(self, k, n, rng):
+        """Clips drawn by running class ``k``'s chain until it ends (cut at the
+        training rows' frame count), NaN-padded to rows."""
+        h = self.hmms_[k]
+        S = len(h.start)
+        moves = np.column_stack([h.trans, h.end])  # last column: the clip ends
+        moves /= moves.sum(axis=1, keepdims=True)
+        clips = []
+        for _ in range(n):
+            state, frames = rng.choice(S, p=h.start), []
+            while len(frames) < self.n_frames_:
+                frames.append(
+                    h.means[state]
+                    + rng.standard_normal(self.frame_size) * np.sqrt(h.variances[state])
+                )
+                state = rng.choice(S + 1, p=moves[state])
+                if state == S:
+                    break
+            clips.append(np.array(frames))
+        return self._padded(clips)
