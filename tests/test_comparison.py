@@ -156,8 +156,19 @@ def test_tables_hold_every_number_with_its_spread(cmp):
         assert list(mine["value"]) == result.sizes
     pair = cmp.table("accuracy").query("family == 'pair'").iloc[0]
     assert pair["low"] <= pair["mean"] <= pair["high"]
-    auroc = cmp.table("novelty")
+    novelty = cmp.table("novelty")
+    auroc = novelty[novelty["measure"].str.startswith("AUROC")]
     assert (auroc["low"] <= auroc["mean"]).all() and (auroc["mean"] <= auroc["high"]).all()
+    # the ROC curves the Display draws, point by point
+    result = cmp.result("novelty")
+    row = result.rows[0]
+    kind, per_set = next(iter(row["roc"].items()))
+    s, tpr = next(iter(per_set.items()))
+    curve = novelty[
+        (novelty["model"] == row["model"]) & (novelty["measure"] == f"ROC TPR ({kind}, {s})")
+    ]
+    np.testing.assert_allclose(curve["value"], result.roc_fpr)
+    np.testing.assert_allclose(curve["mean"], tpr)
     with pytest.raises(ParameterError, match="did not run"):
         cmp.table("regions")
 

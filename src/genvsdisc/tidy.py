@@ -138,6 +138,16 @@ def _novelty(sec):
                         high=high,
                     )
                 )
+    # the ROC curves the figure draws: true-positive rate (mean) at each false-positive
+    # rate (condition, and value) of the shared grid; absent from older results
+    fpr = sec.get("roc_fpr") or []
+    for r in sec["rows"]:
+        for kind, per_set in (r.get("roc") or {}).items():
+            for s, tpr in per_set.items():
+                rows += [
+                    _row("novelty", r["model"], r["family"], f"ROC TPR ({kind}, {s})", f, t)
+                    for f, t in zip(fpr, tpr, strict=True)
+                ]
     return rows
 
 
