@@ -152,7 +152,7 @@ def _fails_but(passes: set[str], reason: str) -> dict[str, str]:
 EXPECTED_FAILURES: dict[str, dict[str, str]] = {
     **{
         name: _GENERATIVE
-        for name in ("gaussian_nb", "bernoulli_nb", "multinomial_nb", "lda", "qda", "gmm")
+        for name in ("gaussian_nb", "bernoulli_nb", "multinomial_nb", "lda", "qda", "gmm", "mppca")
     },
     "kde": {**_GENERATIVE, "check_sample_weight_equivalence_on_dense_data": _PER_CLASS_CV},
     "linear_svm": {
