@@ -42,11 +42,6 @@ class _ImageStep(ParameterChecks, OneToOneFeatureMixin, TransformerMixin, BaseEs
         images = X.reshape(len(X), *self.image_shape_)
         return self._transform_images(images).reshape(len(X), -1)
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        return tags
-
 
 class Deskew(_ImageStep):
     """Moment-based deskewing: shear each image upright and centre its mass.

@@ -55,7 +55,8 @@ class _Mixture:
 
     def log_pdf(self, Z):
         """(n, C) log w_c + log N(z_obs; component c), NaN features integrated out."""
-        cols = [ppca_log_pdf(Z, m, W, s) for m, W, s in zip(self.means, self.loadings, self.noises)]
+        parts = zip(self.means, self.loadings, self.noises, strict=True)
+        cols = [ppca_log_pdf(Z, m, W, s) for m, W, s in parts]
         with np.errstate(divide="ignore"):
             return np.column_stack(cols) + np.log(self.weights)
 
