@@ -36,6 +36,7 @@ from genvsdisc.experiments.preparation import (
     prepare,
 )
 from genvsdisc.models import available
+from genvsdisc.preprocessing.datasets import preprocess_dataset
 
 __all__ = [
     "DEFAULT_MODELS",
@@ -176,6 +177,7 @@ def compare(
     deep: bool = False,
     progress: bool = True,
     command: str | None = None,
+    preprocess=None,
 ) -> dict:
     """Run every experiment that applies to ``ds`` and return the results record.
 
@@ -191,6 +193,9 @@ def compare(
         Add the deep models of this modality to the default set.
     progress : bool
         tqdm bars on stderr, one per experiment.
+    preprocess : str or list of str, optional
+        Image steps applied to every image before the split, so every model reads
+        the same pixels (:func:`genvsdisc.preprocessing.preprocess_dataset`).
 
     Returns
     -------
@@ -198,9 +203,12 @@ def compare(
         The record described in :mod:`genvsdisc.results`.
     """
     t0 = time.perf_counter()
+    ds = preprocess_dataset(ds, preprocess)
     settings = settings or Settings.default(n_features=ds.n_features)
     engine = engine or InProcessEngine()
     names, info = select_models(ds.modality, models, deep=deep)
+    for row in info:  # the same steps for every model: like with like
+        row["preprocessing"] = " + ".join(ds.info.get("preprocessing", [])) or "none"
     exp_names = select_experiments(experiments)
     train, test, notes = prepare(ds, settings)
     record = results_mod.new_record(

@@ -5,10 +5,20 @@ rows out) that any model can take in a Pipeline, artist or detective alike,
 so a comparison can give every model the same preprocessing.
 :func:`augment_images` and the meta-estimator :class:`Augmented` add shifted
 and rotated training copies (a transformer cannot add rows; see
-:mod:`.augment`).
+:mod:`.augment`). :func:`preprocess_dataset` applies the steps to a whole
+image Dataset (``compare --preprocess deskew,blur``).
 """
 
 from genvsdisc.preprocessing.augment import Augmented, augment_images
+from genvsdisc.preprocessing.datasets import STEPS, parse_preprocess, preprocess_dataset
 from genvsdisc.preprocessing.transformers import Blur, Deskew
 
-__all__ = ["Deskew", "Blur", "Augmented", "augment_images"]
+__all__ = [
+    "Deskew",
+    "Blur",
+    "Augmented",
+    "augment_images",
+    "STEPS",
+    "parse_preprocess",
+    "preprocess_dataset",
+]
