@@ -37,9 +37,10 @@ from genvsdisc.models import make
 from genvsdisc.models.generative.mixture import ClassMixture
 from genvsdisc.preprocessing import Blur, Deskew, augment_images
 
-#: name -> (family, factory). The artists' settings are the ones tuned on the fixed
-#: split's training rows only (see RESULTS.md); detectives keep their defaults except
-#: where the registry default would take hours on the augmented rows.
+#: name -> (family, factory). mppca's settings were picked among about a dozen tried
+#: on the fixed split (seed 0) -- so seed 0 flatters it slightly; the other split seeds
+#: are the honest check (RESULTS.md). pca40+gmm is the issue's trial as given. Detectives
+#: keep their defaults except where the registry default would take hours here.
 MODELS = {
     "mppca": ("generative", lambda: make("mppca", n_components=8, n_latent=30, min_noise=1.0)),
     "gmm": ("generative", lambda: make("gmm")),
