@@ -31,12 +31,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
 from genvsdisc.models.base import GenerativeClassifier
-from genvsdisc.models.generative._gaussian_math import feature_variances, variance_units
 from genvsdisc.models.generative._ppca_math import (
     ppca_em_update,
     ppca_from_moments,
     ppca_log_pdf,
 )
+from genvsdisc.models.generative.mixture import ClassMixture
 from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT, STANDARDIZE
 
 __all__ = ["PPCAMixture"]
@@ -163,14 +163,9 @@ class PPCAMixture(GenerativeClassifier):
         self.unlabeled_weight = unlabeled_weight
         self.em_max_iter = em_max_iter
 
-    def _measure_units(self, X, weights):
-        """Units from every training row, weighted by ``sample_weight`` (as ``gmm``)."""
-        if weights is not None:  # a zero-weight row is dropped, as if never given
-            X, weights = X[weights > 0], weights[weights > 0]
-        std = self.standardize
-        std = not (X.min() >= 0 and X.max() <= 1) if std == "auto" else bool(std)
-        self.standardize_ = std
-        self.scale_ = variance_units(feature_variances(X, weights), std)
+    # The units and the per-class bookkeeping are gmm's, to the letter (one home each).
+    _measure_units = ClassMixture._measure_units
+    _set_priors = ClassMixture._set_priors
 
     def _scaled(self, X):
         return X / np.sqrt(self.scale_)
@@ -195,11 +190,6 @@ class PPCAMixture(GenerativeClassifier):
             rows = R[:, k] > 0
             self.mixtures_[k] = self._em(Z[rows], R[rows, k], self.mixtures_[k])
         self._set_priors(R)
-
-    def _set_priors(self, R):
-        self._set_class_prior(R.sum(axis=0))
-        self.n_components_ = np.array([len(m.weights) for m in self.mixtures_])
-        self.n_iter_ = np.array([m.n_iter for m in self.mixtures_])
 
     def _fit_class(self, Z, w, rng):
         by_rows = max(1, int(w.sum() // self.min_rows_per_component))
