@@ -157,6 +157,7 @@ def compare(
     scheduler: str | None = None,
     progress: bool = True,
     name: str | None = None,
+    preprocess=None,
     **arrays,
 ) -> Comparison:
     """Measure every difference between generative and discriminative models on ``data``.
@@ -187,6 +188,9 @@ def compare(
         tqdm bars (a notebook bar in Jupyter); False: silent.
     name : str, optional
         The data set's name in the report (DataFrames and arrays).
+    preprocess : str or list of str, optional
+        Image steps for every model, e.g. ``"deskew,blur"`` (see
+        :func:`genvsdisc.preprocessing.preprocess_dataset`).
     **arrays
         ``classes``, ``image_shape``, ``feature_names`` for an (X, y) tuple.
 
@@ -207,6 +211,7 @@ def compare(
         settings=settings,
         deep=deep,
         progress=progress,
+        preprocess=preprocess,
         command=f"genvsdisc.compare({ds.name!r}{', quick=True' if quick else ''})",
     )
     if engine is not None:

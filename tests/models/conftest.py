@@ -13,6 +13,7 @@ from genvsdisc.models.generative.naive_bayes import (
     BernoulliNaiveBayes,
     GaussianNaiveBayes,
 )
+from genvsdisc.models.generative.ppca_mixture import PPCAMixture
 
 #: One small, fast instance of every classical generative model, by registry name.
 _FACTORIES = {
@@ -23,6 +24,7 @@ _FACTORIES = {
     "qda": QuadraticDiscriminant,
     "gmm": lambda: ClassMixture(n_components=2, min_rows_per_component=10, random_state=0),
     "kde": lambda: ClassKernelDensity(cv=3),
+    "mppca": lambda: PPCAMixture(n_components=2, n_latent=2, min_rows_per_component=10),
 }
 
 

@@ -176,6 +176,7 @@ EXPECTED_FAILURES: dict[str, dict[str, str]] = {
             "lda",
             "qda",
             "gmm",
+            "mppca",
             "hmm",
             "frame_gmm",
         )

@@ -11,7 +11,7 @@ from sklearn.model_selection import cross_val_score
 from genvsdisc.exceptions import MissingValuesError, ParameterError
 from genvsdisc.models import available
 
-NAMES = ["gaussian_nb", "bernoulli_nb", "multinomial_nb", "lda", "qda", "gmm", "kde"]
+NAMES = ["gaussian_nb", "bernoulli_nb", "multinomial_nb", "lda", "qda", "gmm", "kde", "mppca"]
 
 
 def _data(name, request):

@@ -67,6 +67,11 @@ def default_out_dir(source: str) -> Path:
     "grids); seconds to a minute, not hours.",
 )
 @click.option("--deep", is_flag=True, help="Add the deep (PyTorch) models of this modality.")
+@click.option(
+    "--preprocess",
+    default=None,
+    help="Image steps for every model, e.g. deskew,blur (applied to all images before the split).",
+)
 @progress_option
 def compare(
     source,
@@ -80,6 +85,7 @@ def compare(
     quick,
     deep,
     progress,
+    preprocess=None,
 ):
     """Measure every difference between generative and discriminative models on SOURCE.
 
@@ -98,11 +104,12 @@ def compare(
     from genvsdisc.engine import make_engine
     from genvsdisc.experiments import Settings, select_experiments, select_models
     from genvsdisc.experiments import compare as run_compare
+    from genvsdisc.preprocessing import preprocess_dataset
 
     exp_names = select_experiments(names(experiments, "--experiments"))
     out = Path(out) if out is not None else default_out_dir(source)
     check_out_folder(out)  # before any work: a run must not fail at its very end
-    ds = reading.load(source)
+    ds = preprocess_dataset(reading.load(source), preprocess)
     settings = Settings.default(quick=quick, n_seeds=seeds, n_features=ds.n_features)
 
     picked, _ = select_models(ds.modality, names(models, "--models"), deep=deep)

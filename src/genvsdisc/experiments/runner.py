@@ -36,6 +36,7 @@ from genvsdisc.experiments.preparation import (
     prepare,
 )
 from genvsdisc.models import available
+from genvsdisc.preprocessing.datasets import preprocess_dataset
 
 __all__ = [
     "DEFAULT_MODELS",
@@ -179,6 +180,7 @@ def compare(
     deep: bool = False,
     progress: bool = True,
     command: str | None = None,
+    preprocess=None,
 ) -> dict:
     """Run every experiment that applies to ``ds`` and return the results record.
 
@@ -195,6 +197,9 @@ def compare(
         Add the deep models of this modality to the default set.
     progress : bool
         tqdm bars on stderr, one per experiment.
+    preprocess : str or list of str, optional
+        Image steps applied to every image before the split, so every model reads
+        the same pixels (:func:`genvsdisc.preprocessing.preprocess_dataset`).
 
     Returns
     -------
@@ -202,9 +207,12 @@ def compare(
         The record described in :mod:`genvsdisc.results`.
     """
     t0 = time.perf_counter()
+    ds = preprocess_dataset(ds, preprocess)
     settings = settings or Settings.default(n_features=ds.n_features)
     engine = engine or InProcessEngine(reason=_LIBRARY_DEFAULT)
     names, info = select_models(ds.modality, models, deep=deep)
+    for row in info:  # the same steps for every model: like with like
+        row["preprocessing"] = " + ".join(ds.info.get("preprocessing", [])) or "none"
     exp_names = select_experiments(experiments)
     train, test, notes = prepare(ds, settings)
     data = engine.data(train, test)  # first: an AutoEngine picks itself from the data

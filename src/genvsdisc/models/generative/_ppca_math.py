@@ -1,0 +1,124 @@
+"""Probabilistic PCA algebra for the mixture of PPCA artist (Tipping & Bishop 1999).
+
+Written by hand: scikit-learn's ``PCA.score_samples`` is one PPCA fitted to
+all rows, with no weights, no mixture and no missing features. A component
+is the Gaussian N(mu, W W^T + s I) with W (d, q) and noise s > 0. With
+M = s I_q + W^T W (q, q) the Woodbury identity gives, for a deviation
+D = x - mu,
+
+    D^T (W W^T + s I)^-1 D = (|D|^2 - b^T M^-1 b) / s,   b = W^T D,
+    log det (W W^T + s I) = (d - q) log s + log det M,
+
+so a row costs O(d q) and no (d, d) matrix is ever formed. The marginal over
+the observed features o is again PPCA, with W_o (the rows of W at o): a row
+with NaN costs O(|o| q^2) for its own M_o = s I + W_o^T W_o, and the
+integral over the missing pixels is exact.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.linalg import cho_factor, cho_solve
+
+from genvsdisc.models.generative._gaussian_math import LOG_2PI
+
+__all__ = ["ppca_log_pdf", "ppca_from_moments", "ppca_em_update"]
+
+
+def ppca_log_pdf(Z, mean, W, noise):
+    """log N(z_obs; mean_obs, W_o W_o^T + noise I) of each row, NaN integrated out.
+
+    Parameters
+    ----------
+    Z : ndarray (n, d), may hold NaN (missing features)
+    mean : ndarray (d,)
+    W : ndarray (d, q)
+    noise : float > 0
+
+    Returns
+    -------
+    ndarray (n,)
+    """
+    n, d = Z.shape
+    q = W.shape[1]
+    D = Z - mean
+    missing = np.isnan(D)
+    out = np.empty(n)
+    full = ~missing.any(axis=1)
+    if full.any():  # one factorisation of M serves every complete row
+        Df = D[full]
+        chol = cho_factor(noise * np.eye(q) + W.T @ W)
+        B = Df @ W  # (n_full, q)
+        quad = np.einsum("ij,ij->i", Df, Df) - np.einsum("ij,ij->i", B, cho_solve(chol, B.T).T)
+        logdet = (d - q) * np.log(noise) + 2 * np.log(np.diag(chol[0])).sum()
+        out[full] = -0.5 * (d * LOG_2PI + logdet + quad / noise)
+    if not full.all():
+        out[~full] = _log_pdf_missing(D[~full], missing[~full], W, noise)
+    return out
+
+
+def _log_pdf_missing(D, missing, W, noise):
+    """Rows with NaN: each row's own M_o (q, q) from the observed rows of W."""
+    observed = (~missing).astype(float)  # (m, d)
+    D0 = np.where(missing, 0.0, D)
+    q = W.shape[1]
+    # G_i = sum_{j observed} w_j w_j^T, all rows at once: (m, d) @ (d, q*q).
+    outer = (W[:, :, None] * W[:, None, :]).reshape(len(W), q * q)
+    M = (observed @ outer).reshape(len(D), q, q) + noise * np.eye(q)
+    B = D0 @ W  # (m, q): missing entries contribute 0
+    L = np.linalg.cholesky(M)  # (m, q, q)
+    u = np.linalg.solve(L, B[:, :, None])[:, :, 0]  # L^-1 b
+    quad = np.einsum("ij,ij->i", D0, D0) - np.einsum("ij,ij->i", u, u)
+    d_obs = observed.sum(axis=1)
+    logdet = (d_obs - q) * np.log(noise) + 2 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum(1)
+    return -0.5 * (d_obs * LOG_2PI + logdet + quad / noise)
+
+
+def ppca_from_moments(D, r, q, floor):
+    """Weighted maximum-likelihood PPCA (Tipping & Bishop 1999, eq. 7-8) by an SVD.
+
+    Parameters
+    ----------
+    D : ndarray (n, d)
+        Rows minus the component's weighted mean.
+    r : ndarray (n,)
+        Row weights (responsibilities), > 0.
+    q : int
+        Latent dimensions (< d).
+    floor : float > 0
+        Smallest noise variance allowed.
+
+    Returns
+    -------
+    W : ndarray (d, q), noise : float
+    """
+    d = D.shape[1]
+    _, s, Vt = np.linalg.svd(D * np.sqrt(r / r.sum())[:, None], full_matrices=False)
+    lam = np.zeros(d)
+    lam[: len(s)] = s**2  # eigenvalues of the weighted covariance, largest first
+    noise = max(lam[q:].mean() if q < d else floor, floor)
+    scale = np.sqrt(np.maximum(lam[:q] - noise, 0.0))
+    V = np.zeros((d, q))
+    V[:, : min(q, len(Vt))] = Vt[:q].T
+    return V * scale, noise
+
+
+def ppca_em_update(D, r, W, noise, floor):
+    """One EM step for W and the noise at fixed weights (Tipping & Bishop 1999, eq. 29-30).
+
+    Uses S W = D^T (r * (D W)) / sum(r), so the weighted covariance S (d, d) is
+    never formed: O(n d q). Never lowers the weighted log-likelihood (a
+    generalised M-step of the mixture's EM), except where the floor binds.
+
+    Returns
+    -------
+    W : ndarray (d, q), noise : float
+    """
+    d, q = W.shape
+    total = r.sum()
+    SW = D.T @ (r[:, None] * (D @ W)) / total  # (d, q)
+    trace_S = float(r @ np.einsum("ij,ij->i", D, D)) / total
+    M_inv = np.linalg.inv(noise * np.eye(q) + W.T @ W)
+    W_new = SW @ np.linalg.inv(noise * np.eye(q) + M_inv @ W.T @ SW)
+    new_noise = (trace_S - np.trace(SW @ M_inv @ W_new.T)) / d
+    return W_new, max(float(new_noise), floor)

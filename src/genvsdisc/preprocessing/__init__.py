@@ -1,0 +1,24 @@
+"""Invariance steps for images: deskewing, blurring and training-time augmentation.
+
+:class:`Deskew` and :class:`Blur` are scikit-learn transformers (rows in,
+rows out) that any model can take in a Pipeline, artist or detective alike,
+so a comparison can give every model the same preprocessing.
+:func:`augment_images` and the meta-estimator :class:`Augmented` add shifted
+and rotated training copies (a transformer cannot add rows; see
+:mod:`.augment`). :func:`preprocess_dataset` applies the steps to a whole
+image Dataset (``compare --preprocess deskew,blur``).
+"""
+
+from genvsdisc.preprocessing.augment import Augmented, augment_images
+from genvsdisc.preprocessing.datasets import STEPS, parse_preprocess, preprocess_dataset
+from genvsdisc.preprocessing.transformers import Blur, Deskew
+
+__all__ = [
+    "Deskew",
+    "Blur",
+    "Augmented",
+    "augment_images",
+    "STEPS",
+    "parse_preprocess",
+    "preprocess_dataset",
+]

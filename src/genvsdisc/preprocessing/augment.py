@@ -1,0 +1,185 @@
+"""Training-time augmentation: more rows, shifted and rotated copies of each image.
+
+A scikit-learn transformer maps n rows to n rows, so it cannot add training
+examples (and must not: at predict time the test rows stay as they are).
+Augmentation is therefore two things here:
+
+* :func:`augment_images` -- the rows themselves: ``(X, y) -> (X_aug, y_aug)``,
+  like imbalanced-learn's ``fit_resample`` (a plain function, for notebooks
+  and benchmarks);
+* :class:`Augmented` -- a meta-estimator whose ``fit`` augments and fits a
+  clone of its ``estimator`` (a model or a whole Pipeline), and whose
+  prediction, scoring and sampling methods delegate to that fitted clone
+  untouched. It is a classifier wherever its estimator is one, so it can
+  stand in ``compare`` beside any other model.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from genvsdisc.models.params import ParameterChecks
+from genvsdisc.preprocessing._images import pixel_grid, resolve_image_shape, warp
+
+__all__ = ["augment_images", "Augmented"]
+
+
+def _shifted(images: np.ndarray, dr: int, dc: int) -> np.ndarray:
+    """Each image moved ``dr`` rows down and ``dc`` columns right, zeros shifted in."""
+    out = np.zeros_like(images)
+    h, w = images.shape[1:]
+    out[:, max(dr, 0) : h + min(dr, 0), max(dc, 0) : w + min(dc, 0)] = images[
+        :, max(-dr, 0) : h + min(-dr, 0), max(-dc, 0) : w + min(-dc, 0)
+    ]
+    return out
+
+
+def _rotated(images: np.ndarray, degrees: float) -> np.ndarray:
+    """Each image turned ``degrees`` anticlockwise about its centre (bilinear)."""
+    h, w = images.shape[1:]
+    rows, cols = pixel_grid((h, w))
+    r, c = rows - (h - 1) / 2, cols - (w - 1) / 2
+    t = np.deg2rad(degrees)
+    # The output pixel reads the input at the inverse rotation of its position.
+    src_r = np.cos(t) * r - np.sin(t) * c + (h - 1) / 2
+    src_c = np.sin(t) * r + np.cos(t) * c + (w - 1) / 2
+    n = len(images)
+    return warp(images, np.broadcast_to(src_r, (n, h, w)), np.broadcast_to(src_c, (n, h, w)))
+
+
+def augment_images(X, y, *, image_shape=None, shift=1, angles=(-10.0, 10.0)):
+    """The rows of ``X`` followed by their shifted and rotated copies.
+
+    Parameters
+    ----------
+    X : array-like (n, h*w)
+        Images as rows, no NaN.
+    y : array-like (n,)
+    image_shape : (height, width) or None, default=None
+        None: square images.
+    shift : int >= 0, default=1
+        Copies moved by this many pixels up, down, left and right (0: none).
+    angles : sequence of float, default=(-10, 10)
+        One rotated copy per angle, in degrees.
+
+    Returns
+    -------
+    X_aug : ndarray (n * (1 + 4 [shift > 0] + len(angles)), h*w)
+    y_aug : ndarray of the same length: each copy keeps its row's label
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y)
+    shape = resolve_image_shape(image_shape, X.shape[1], "augment_images")
+    images = X.reshape(len(X), *shape)
+    moves = [(shift, 0), (-shift, 0), (0, shift), (0, -shift)] if shift > 0 else []
+    copies = [images] + [_shifted(images, dr, dc) for dr, dc in moves]
+    copies += [_rotated(images, a) for a in angles]
+    X_aug = np.concatenate(copies).reshape(-1, X.shape[1])
+    return X_aug, np.tile(y, len(copies))
+
+
+def _estimator_has(name):
+    def check(self):
+        return hasattr(self.estimator_ if hasattr(self, "estimator_") else self.estimator, name)
+
+    return check
+
+
+class Augmented(ParameterChecks, MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Fit ``estimator`` on augmented images; predict with it on the rows as given.
+
+    Parameters
+    ----------
+    estimator : classifier
+        Any scikit-learn classifier or Pipeline ending in one (a genvsdisc
+        model, possibly behind ``Deskew`` and ``Blur``).
+    image_shape : (height, width) or None, default=None
+        None: square images.
+    shift : int >= 0, default=1
+        Pixels of the four shifted copies (0: none).
+    angles : tuple of float, default=(-10, 10)
+        Degrees of the rotated copies.
+
+    Attributes
+    ----------
+    estimator_ : the fitted clone
+    classes_ : ndarray (K,)
+    n_features_in_ : int
+    n_train_rows_ : int
+        Rows the clone was fitted on (the given rows and their copies).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> X, y = load_digits(return_X_y=True)
+    >>> model = Augmented(LogisticRegression(max_iter=200), angles=()).fit(X[:100] / 16, y[:100])
+    >>> model.n_train_rows_
+    500
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "image_shape": ["array-like", None],
+        "shift": [Interval(Integral, 0, None, closed="left")],
+        "angles": ["array-like"],
+    }
+
+    def __init__(self, estimator, *, image_shape=None, shift=1, angles=(-10.0, 10.0)):
+        self.estimator = estimator
+        self.image_shape = image_shape
+        self.shift = shift
+        self.angles = angles
+
+    def fit(self, X, y, **fit_params):
+        """Augment (X (n, h*w), y (n,)) and fit a clone of ``estimator`` on the result."""
+        self._check_params()
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        angles = [float(a) for a in np.ravel(self.angles)]
+        X_aug, y_aug = augment_images(
+            X, y, image_shape=self.image_shape, shift=self.shift, angles=angles
+        )
+        self.estimator_ = clone(self.estimator).fit(X_aug, y_aug, **fit_params)
+        self.classes_ = self.estimator_.classes_
+        self.n_train_rows_ = len(X_aug)
+        return self
+
+    def predict(self, X):
+        """The fitted estimator's predictions for ``X`` (n, h*w) -> (n,)."""
+        check_is_fitted(self)
+        return self.estimator_.predict(X)
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """p(y|x), shape (n, K)."""
+        check_is_fitted(self)
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """log p(y|x), shape (n, K)."""
+        check_is_fitted(self)
+        return self.estimator_.predict_log_proba(X)
+
+    @available_if(_estimator_has("score_samples"))
+    def score_samples(self, X):
+        """The fitted estimator's log-density of each row, shape (n,)."""
+        check_is_fitted(self)
+        return self.estimator_.score_samples(X)
+
+    @available_if(_estimator_has("sample"))
+    def sample(self, n_samples=1, y=None, random_state=None, **options):
+        """The fitted estimator's draws (see its ``sample``)."""
+        check_is_fitted(self)
+        return self.estimator_.sample(n_samples, y=y, random_state=random_state, **options)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        return tags

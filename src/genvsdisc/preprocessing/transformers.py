@@ -1,0 +1,136 @@
+"""Deskewing and blurring: invariance steps any model can take in a pipeline.
+
+Both are stateless scikit-learn transformers on rows of pixels (n, h*w).
+They refuse NaN (scikit-learn's one-line "Input X contains NaN" error):
+a missing pixel has no value to deskew or blur, and guessing one would hide
+the missingness from a model that integrates it out. Preprocess the whole
+images first, then hide pixels (the missing-pixels experiment's order).
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+
+import numpy as np
+from scipy.ndimage import gaussian_filter
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from genvsdisc.models.params import ParameterChecks
+from genvsdisc.preprocessing._images import pixel_grid, resolve_image_shape, warp
+
+__all__ = ["Deskew", "Blur"]
+
+
+class _ImageStep(ParameterChecks, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Shared fit/validate of the stateless image steps: learns only the shape."""
+
+    _parameter_constraints: dict = {"image_shape": ["array-like", None]}
+
+    def fit(self, X, y=None):
+        """Check ``X`` (n, h*w) and settle ``image_shape_``; nothing is learned from values."""
+        self._check_params()
+        X = validate_data(self, X, dtype=np.float64)
+        self.image_shape_ = resolve_image_shape(self.image_shape, X.shape[1], type(self).__name__)
+        return self
+
+    def transform(self, X):
+        """The transformed rows, shape (n, h*w)."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        images = X.reshape(len(X), *self.image_shape_)
+        return self._transform_images(images).reshape(len(X), -1)
+
+
+class Deskew(_ImageStep):
+    """Moment-based deskewing: shear each image upright and centre its mass.
+
+    For each image the intensity-weighted centroid (r0, c0) and the skew
+    alpha = cov(r, c) / var(r) are measured; the output pixel (r, c) reads the
+    input at (r - hr + r0, c - hc + c0 + alpha (r - hr)), with (hr, hc) the
+    image centre -- a shear that makes the principal axis vertical. An image
+    with no ink (or one row of ink) is only re-centred (alpha = 0).
+
+    Parameters
+    ----------
+    image_shape : (height, width) or None, default=None
+        How a row is read as an image; None: square images.
+
+    Attributes
+    ----------
+    image_shape_ : tuple (h, w)
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.zeros((1, 25)); X[0, [2, 7, 12, 17, 22]] = 1  # a vertical bar
+    >>> Deskew().fit_transform(X).reshape(5, 5)[:, 2].tolist()
+    [1.0, 1.0, 1.0, 1.0, 1.0]
+    """
+
+    def __init__(self, *, image_shape=None):
+        self.image_shape = image_shape
+
+    def _transform_images(self, images):
+        n, h, w = images.shape
+        rows, cols = pixel_grid((h, w))
+        mass = images.sum(axis=(1, 2))  # (n,)
+        safe = np.where(mass > 0, mass, 1.0)
+        r0 = np.einsum("nij,ij->n", images, rows) / safe
+        c0 = np.einsum("nij,ij->n", images, cols) / safe
+        dr = rows[None] - r0[:, None, None]  # (n, h, w)
+        dc = cols[None] - c0[:, None, None]
+        var_r = np.einsum("nij,nij->n", images, dr**2) / safe
+        cov_rc = np.einsum("nij,nij->n", images, dr * dc) / safe
+        alpha = np.where(var_r > 1e-12, cov_rc / np.where(var_r > 1e-12, var_r, 1.0), 0.0)
+        centre = (np.array([h, w]) - 1) / 2.0
+        r0 = np.where(mass > 0, r0, centre[0])  # blank images stay where they are
+        c0 = np.where(mass > 0, c0, centre[1])
+        out_r = rows[None] - centre[0]  # (1, h, w): offsets of each output pixel
+        out_c = cols[None] - centre[1]
+        src_r = out_r + r0[:, None, None]
+        src_c = out_c + c0[:, None, None] + alpha[:, None, None] * out_r
+        return warp(images, src_r, src_c)
+
+
+class Blur(_ImageStep):
+    """Light Gaussian blur of each image (scipy.ndimage.gaussian_filter).
+
+    Blurring makes nearby strokes overlap, so a model comparing pixels is less
+    sensitive to one-pixel differences in position.
+
+    Parameters
+    ----------
+    sigma : float >= 0, default=0.7
+        Standard deviation of the kernel in pixels (0: no blur).
+    image_shape : (height, width) or None, default=None
+        How a row is read as an image; None: square images.
+
+    Attributes
+    ----------
+    image_shape_ : tuple (h, w)
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.zeros((1, 25)); X[0, 12] = 1  # one lit pixel in the centre
+    >>> blurred = Blur(sigma=1.0).fit_transform(X).reshape(5, 5)
+    >>> bool(blurred[2, 2] < 1 and blurred[2, 3] > 0)  # spread onto its neighbours
+    True
+    """
+
+    _parameter_constraints = {
+        **_ImageStep._parameter_constraints,
+        "sigma": [Interval(Real, 0, None, closed="left")],
+    }
+
+    def __init__(self, *, sigma=0.7, image_shape=None):
+        self.sigma = sigma
+        self.image_shape = image_shape
+
+    def _transform_images(self, images):
+        # sigma 0 on the image axis keeps images apart; outside the frame is background (0).
+        return gaussian_filter(images, sigma=(0, self.sigma, self.sigma), mode="constant")
