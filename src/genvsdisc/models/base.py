@@ -50,7 +50,12 @@ from genvsdisc.models.em import SemiSupervisedEM
 from genvsdisc.models.params import POSITIVE_INT, ParameterChecks, check_arguments
 from genvsdisc.models.priors import check_sample_weight, class_log_prior
 from genvsdisc.models.registry import model_names
-from genvsdisc.models.rows import class_positions, one_hot, stack_rows, unlabeled_mask
+from genvsdisc.models.rows import (
+    class_positions,
+    labeled_responsibilities,
+    stack_rows,
+    unlabeled_mask,
+)
 
 __all__ = ["GenerativeClassifier", "DiscriminativeClassifier", "unlabeled_mask"]
 
@@ -108,6 +113,9 @@ class GenerativeClassifier(SemiSupervisedEM, ParameterChecks, ClassifierMixin, B
     supports_sample_weight = False
     #: True when the hooks accept scipy sparse (CSR) rows; dense otherwise.
     _accept_sparse = False
+    #: dtypes ``fit`` and ``predict`` take rows in: float64 by default (other dtypes are
+    #: converted); a model whose hooks keep float32 rows as they are lists both.
+    _input_dtypes = np.float64
 
     #: Options of ``sample`` beyond the common ones, each handed to ``_sample_class``
     #: as a keyword argument: option name -> constraints (:mod:`.params`). Empty: none.
@@ -123,7 +131,7 @@ class GenerativeClassifier(SemiSupervisedEM, ParameterChecks, ClassifierMixin, B
     # ------------------------------------------------------------------ fit
     def _validate_fit_X(self, X, reset=True):
         return validate_data(
-            self, X, reset=reset, dtype=np.float64, accept_sparse=self._sparse_format()
+            self, X, reset=reset, dtype=self._input_dtypes, accept_sparse=self._sparse_format()
         )
 
     def _sparse_format(self):
@@ -193,21 +201,31 @@ class GenerativeClassifier(SemiSupervisedEM, ParameterChecks, ClassifierMixin, B
             y_lab = np.asarray(y_lab.tolist())
         check_classification_targets(y_lab)
         self.classes_, y_idx = np.unique(y_lab, return_inverse=True)
-        R = one_hot(y_idx, len(self.classes_))
-        lab, unl_rows = np.flatnonzero(~unl), np.flatnonzero(unl)
-        if weights is not None:
-            R *= weights[lab, None]
+        if unl.any():  # the labeled rows are a copy only when some rows are unlabeled
+            lab, unl_rows = np.flatnonzero(~unl), np.flatnonzero(unl)
+            X_lab, w_lab = X[lab], None if weights is None else weights[lab]
+        else:
+            X_lab, w_lab, unl_rows = X, weights, None
         self._measure_units(X, weights)
         self._record_feature_range(X, reset=True)
-        self._fit_weighted(X[lab], R)
+        self._fit_labeled(X_lab, y_idx, w_lab)
         self.n_em_iter_ = 0
         self.em_log_likelihood_ = []
-        if len(unl_rows) and self.semi_supervised:
+        if unl_rows is not None and self.semi_supervised:
             weight = float(self.unlabeled_weight)
             if weights is not None:
                 weight = weight * weights[unl_rows]
-            self._run_em(X[lab], R, X[unl_rows], weight)
+            R = labeled_responsibilities(y_idx, len(self.classes_), w_lab)
+            self._run_em(X_lab, R, X[unl_rows], weight)
         return self
+
+    def _fit_labeled(self, X, y_idx, weights):
+        """Fit from labeled rows ``X`` (n, d), class indices ``y_idx`` (n,), ``weights`` (n,) or None.
+
+        By default ``_fit_weighted`` with one-hot responsibilities times the
+        weights; a model with a cheaper route for plain labels overrides this.
+        """
+        self._fit_weighted(X, labeled_responsibilities(y_idx, len(self.classes_), weights))
 
     def _measure_units(self, X, weights):
         """Hook: measure the units a model's floors act in (nothing by default).
@@ -233,11 +251,14 @@ class GenerativeClassifier(SemiSupervisedEM, ParameterChecks, ClassifierMixin, B
             self,
             X,
             reset=False,
-            dtype=np.float64,
+            dtype=self._input_dtypes,
             ensure_all_finite=False,
             accept_sparse=self._sparse_format(),
         )
         values = X.data if sp.issparse(X) else X
+        with np.errstate(over="ignore"):  # a sum that overflows takes the detailed check
+            if np.isfinite(np.sum(values)):  # one pass, no temporary: no inf and no NaN
+                return X
         if np.isinf(values).any():
             raise ParameterError("X contains inf; only finite values or NaN (missing) are allowed.")
         nan = np.isnan(values)

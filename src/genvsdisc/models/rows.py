@@ -9,7 +9,13 @@ import scipy.sparse as sp
 
 from genvsdisc.exceptions import ParameterError
 
-__all__ = ["class_positions", "one_hot", "stack_rows", "unlabeled_mask"]
+__all__ = [
+    "class_positions",
+    "labeled_responsibilities",
+    "one_hot",
+    "stack_rows",
+    "unlabeled_mask",
+]
 
 
 def unlabeled_mask(y) -> np.ndarray:
@@ -36,8 +42,17 @@ def unlabeled_mask(y) -> np.ndarray:
 
 
 def one_hot(idx, n_classes):
+    """Responsibilities (n, K) of rows with class indices ``idx`` (n,): 1 at the class, else 0."""
     R = np.zeros((len(idx), n_classes))
     R[np.arange(len(idx)), idx] = 1.0
+    return R
+
+
+def labeled_responsibilities(idx, n_classes, weights=None):
+    """``one_hot(idx, n_classes)`` times the row ``weights`` (n,) when given, shape (n, K)."""
+    R = one_hot(idx, n_classes)
+    if weights is not None:
+        R *= weights[:, None]
     return R
 
 

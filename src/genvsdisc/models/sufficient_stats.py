@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.utils.multiclass import check_classification_targets
 
 from genvsdisc.exceptions import ParameterError
-from genvsdisc.models.rows import one_hot, unlabeled_mask
+from genvsdisc.models.rows import labeled_responsibilities, unlabeled_mask
 
 __all__ = ["SufficientStatsMixin"]
 
@@ -25,6 +25,12 @@ class SufficientStatsMixin:
     ``_finalize()``
         Turn the statistics into parameters (``class_log_prior_`` included).
 
+    and may fill a fourth, for plain labels (``fit`` and ``partial_fit`` without
+    unlabeled rows): ``_accumulate_labels(X, y_idx, weights)``, class indices
+    ``y_idx`` (n,) and row ``weights`` (n,) or None. By default it is
+    ``_accumulate`` with one-hot responsibilities; a model overrides it where
+    plain labels allow a cheaper pass that adds exactly the same statistics.
+
     Because the statistics are sums over rows, fitting in chunks with
     ``partial_fit`` gives the same model as one ``fit`` on all rows.
     """
@@ -33,6 +39,14 @@ class SufficientStatsMixin:
         self._reset_stats(X.shape[1], R.shape[1])
         self._accumulate(X, R)
         self._finalize()
+
+    def _fit_labeled(self, X, y_idx, weights):
+        self._reset_stats(X.shape[1], len(self.classes_))
+        self._accumulate_labels(X, y_idx, weights)
+        self._finalize()
+
+    def _accumulate_labels(self, X, y_idx, weights):
+        self._accumulate(X, labeled_responsibilities(y_idx, len(self.classes_), weights))
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Add a chunk of labeled rows to the fit.
@@ -85,10 +99,7 @@ class SufficientStatsMixin:
                 f"initial classes {self.classes_.tolist()}; pass every class in 'classes' on "
                 "the first call to partial_fit."
             )
-        R = one_hot(pos, len(self.classes_))
-        if weights is not None:
-            R *= weights[:, None]
         self._record_feature_range(X, reset=first)
-        self._accumulate(X, R)
+        self._accumulate_labels(X, pos, weights)
         self._finalize()
         return self

@@ -1,7 +1,7 @@
 """Linear detectives: logistic regression and a calibrated linear SVM.
 
-Both wrap scikit-learn (``LogisticRegression`` / ``LogisticRegressionCV``,
-``LinearSVC`` inside ``CalibratedClassifierCV``) and both take raw text too:
+Both wrap scikit-learn (``LogisticRegression``, ``LinearSVC`` inside
+``CalibratedClassifierCV``) and both take raw text too:
 a TF-IDF vectorizer inside the model, fitted on the training text only.
 """
 
@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from numbers import Integral
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 from sklearn.utils._param_validation import HasMethods, Interval
@@ -67,24 +69,33 @@ class LogReg(_TfidfText, WrappedClassifier):
     """Multinomial logistic regression: p(y|x) = softmax(W x + b).
 
     Dense tables are standardised inside the model (``standardize``), and
-    by default the inverse regularisation strength C is chosen from ``Cs`` by
-    stratified ``cv``-fold cross-validated log-loss on the training rows only
-    (``LogisticRegressionCV``), then refitted on all of them. Raw text (a 1-D
+    by default the inverse regularisation strength C is chosen from ``Cs`` on
+    the training rows only: the first of the ``cv`` folds is held out as a
+    validation split; on the rest, one warm-started regularisation path is
+    fitted, scored by validation log-loss: it starts at the candidate nearest
+    scikit-learn's default C=1 and walks the grid in the direction in which
+    the loss falls (smaller C first), each fit starting from its neighbour's coefficients, and
+    stops where the loss rises (it falls, then rises along C in practice).
+    The C with the lowest loss is refitted once on all training rows,
+    warm-started from its path coefficients. That is about three fits on
+    80 % of the rows plus a short one on all, where 5-fold cross-validation
+    over every C cost ``cv * len(Cs)`` fits. Raw text (a 1-D
     sequence of strings) goes through TF-IDF first; sparse input is used as
     given, never densified.
 
     Parameters
     ----------
     C : float or None, default=None
-        Inverse regularisation strength; None chooses it by cross-validation,
-        which costs about ``cv * len(Cs)`` fits (a minute on ``mnist5k``):
-        give a float for one fit. When some class has a single training row
-        no split is possible and scikit-learn's default C=1.0 is used.
+        Inverse regularisation strength; None chooses it from ``Cs`` as
+        above; give a float for one plain fit. When some class has a single
+        training row no split is possible and scikit-learn's default C=1.0
+        is used.
     Cs : tuple of float, default=(0.01, 0.1, 1.0, 10.0, 100.0)
         Candidates for C when ``C`` is None.
     cv : int, CV splitter or iterable of (train, test) index pairs, default=5
-        Folds for choosing C: an int gives shuffled stratified folds (fewer
-        when a class has fewer rows); a splitter or pairs are used as given.
+        The validation split for choosing C: an int k holds out the first
+        of k shuffled stratified folds (1/k of the rows; fewer folds when a
+        class has fewer rows); of a splitter or pairs, the first split is used.
     standardize : bool or "auto", default="auto"
         Standardise dense features (mean and scale from the training rows);
         "auto" does so unless every training value already lies in [0, 1]
@@ -93,7 +104,7 @@ class LogReg(_TfidfText, WrappedClassifier):
     tol : float, default=1e-4
     class_weight : dict, "balanced" or None, default=None
     random_state : int or None, default=0
-        Seeds the cross-validation folds.
+        Seeds the validation split.
     ngram_range, min_df, sublinear_tf
         TF-IDF settings for raw-text input (defaults: (1, 1), 1, True).
     warm_start : bool, default=False
@@ -103,11 +114,15 @@ class LogReg(_TfidfText, WrappedClassifier):
 
     Attributes
     ----------
-    estimator_ : LogisticRegression or LogisticRegressionCV
+    estimator_ : LogisticRegression
+        Fitted on all training rows with ``C_``.
     C_ : float
         The C used for the final fit.
-    n_iter_ : ndarray
-        Solver iterations, per fold and candidate C when C was chosen by CV.
+    validation_log_loss_ : ndarray (len(Cs),) or None
+        Validation log-loss of each C in ``Cs`` (sorted order); NaN for the
+        Cs the path did not reach. None when C was given or no split exists.
+    n_iter_ : ndarray (1,)
+        Solver iterations of the final fit.
     scaler_ : StandardScaler or None
     vectorizer_ : TfidfVectorizer or None
         Fitted on the training text; None for numeric input.
@@ -162,11 +177,25 @@ class LogReg(_TfidfText, WrappedClassifier):
 
     _accept_sparse = True
 
+    def _make_estimator(self, y):
+        common = dict(max_iter=self.max_iter, tol=self.tol, class_weight=self.class_weight)
+        return LogisticRegression(C=1.0 if self.C is None else self.C, **common)
+
     def _fit_estimator(self, estimator, X, y, sample_weight):
+        self.validation_log_loss_ = None
+        split = self._validation_split(y) if self.C is None else None
+        if split is None:
+            return self._fit_plain(estimator, X, y, sample_weight)
+        C, coef = self._choose_C(estimator, X, y, sample_weight, split)
+        estimator.set_params(C=C, warm_start=True)
+        estimator.coef_, estimator.intercept_ = coef
+        return super()._fit_estimator(estimator, X, y, sample_weight)
+
+    def _fit_plain(self, estimator, X, y, sample_weight):
         prev = getattr(self, "estimator_", None)
         if (
             self.warm_start
-            and type(estimator) is LogisticRegression
+            and self.C is not None
             and type(prev) is LogisticRegression
             and prev.coef_.shape[1] == X.shape[1]
             and np.array_equal(prev.classes_, np.unique(y))
@@ -176,19 +205,59 @@ class LogReg(_TfidfText, WrappedClassifier):
             estimator.coef_, estimator.intercept_ = prev.coef_, prev.intercept_
         return super()._fit_estimator(estimator, X, y, sample_weight)
 
-    def _make_estimator(self, y):
-        common = dict(max_iter=self.max_iter, tol=self.tol, class_weight=self.class_weight)
+    def _validation_split(self, y):
+        """(train, validation) row indices: the first of the ``cv`` folds; None if none."""
         folds = self._folds(y)
-        if self.C is not None or folds is None:
-            return LogisticRegression(C=1.0 if self.C is None else self.C, **common)
-        return LogisticRegressionCV(
-            Cs=list(self.Cs),
-            cv=folds,
-            l1_ratios=(0.0,),  # plain L2, as LogisticRegression
-            scoring="neg_log_loss",  # a proper score: ties are rare, unlike accuracy
-            use_legacy_attributes=False,
-            **common,
-        )
+        if folds is None:
+            return None
+        splits = folds.split(np.zeros((len(y), 1)), y) if hasattr(folds, "split") else folds
+        train, val = next(iter(splits))
+        return np.asarray(train), np.asarray(val)
+
+    def _choose_C(self, estimator, X, y, sample_weight, split):
+        """C of ``Cs`` with the lowest validation log-loss along one warm-started path.
+
+        Returns the C and its path coefficients ``(coef_, intercept_)``, which
+        start the final fit on all rows (same shapes: the training part of a
+        stratified split holds every class).
+        """
+        train, val = split
+        Cs = np.sort(np.asarray(self.Cs, dtype=float))
+        w_train = None if sample_weight is None else sample_weight[train]
+        w_val = None if sample_weight is None else sample_weight[val]
+        classes = np.unique(y)
+        losses = np.full(len(Cs), np.nan)
+        coefs = {}
+
+        def score(i, start):
+            """Fit C = Cs[i] on the training part from ``start``'s coefficients; its loss."""
+            model = clone(estimator).set_params(C=Cs[i], warm_start=start is not None)
+            if start is not None:
+                model.coef_, model.intercept_ = coefs[start]
+            super(LogReg, self)._fit_estimator(model, X[train], y[train], w_train)
+            proba = _all_class_proba(model, X[val], classes)
+            losses[i] = log_loss(y[val], proba, sample_weight=w_val, labels=classes)
+            coefs[i] = (model.coef_, model.intercept_)
+            return losses[i]
+
+        # Start at scikit-learn's default C=1 (the candidate nearest it) and walk the
+        # grid towards lower loss, each fit warm-started from its neighbour's
+        # coefficients, until the loss rises: about 3 fits instead of len(Cs).
+        # Downwards first: a smaller C is the cheaper fit (better conditioned).
+        first = int(np.argmin(np.abs(np.log(Cs))))
+        score(first, None)
+        for step in (-1, 1):
+            i = first
+            while 0 <= i + step < len(Cs) and score(i + step, i) < losses[i]:
+                i += step
+            if i != first:
+                break  # the loss fell this way: the other way it would only rise
+        self.validation_log_loss_ = losses
+        best = int(np.nanargmin(losses))
+        coef = coefs[best]
+        if coef[0].shape[0] != (1 if len(classes) == 2 else len(classes)):
+            coef = (None, None)  # a given split left a class out: no warm start
+        return float(Cs[best]), coef
 
     def fit(self, X, y, sample_weight=None):
         """Fit on ``X`` (n, d) numeric, sparse, or n raw strings, and labels ``y`` (n,).
@@ -196,9 +265,18 @@ class LogReg(_TfidfText, WrappedClassifier):
         ``sample_weight`` (n,) weights the rows of the fit and of the choice of C.
         """
         super().fit(X, y, sample_weight=sample_weight)
-        est = self.estimator_
-        self.C_ = float(est.C_ if isinstance(est, LogisticRegressionCV) else est.C)
+        self.C_ = float(self.estimator_.C)
         return self
+
+
+def _all_class_proba(model, X, classes):
+    """``model.predict_proba(X)`` with a zero column for each of ``classes`` it never saw."""
+    proba = model.predict_proba(X)
+    if len(model.classes_) == len(classes):
+        return proba
+    full = np.zeros((proba.shape[0], len(classes)))
+    full[:, np.searchsorted(classes, model.classes_)] = proba
+    return full
 
 
 class LinearSVM(_TfidfText, WrappedClassifier):

@@ -30,6 +30,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from genvsdisc.models.base import GenerativeClassifier
 from genvsdisc.models.generative._gaussian_math import (
+    _log_pdf_complete,
     diag_gaussian_log_pdf,
     feature_variances,
     gaussian_log_pdf,
@@ -66,10 +67,17 @@ class _Mixture:
             return [self.covariances] * len(self.means)
         return list(self.covariances)
 
-    def log_pdf(self, X):
-        """(n, C) log w_c + log N(x_obs; component c), NaN features integrated out."""
+    def log_pdf(self, X, complete=False):
+        """(n, C) log w_c + log N(x_obs; component c), NaN features integrated out.
+
+        ``complete=True``: the caller knows ``X`` holds no NaN (EM's training rows,
+        or a batch checked once for all classes), so no search for missing
+        features and no copy of the complete rows is made.
+        """
         if self.chols is None:
             lp = diag_gaussian_log_pdf(X, self.means, self.covariances)
+        elif complete:
+            lp = _log_pdf_complete(X, self.means, self.chols)
         else:
             lp = gaussian_log_pdf(X, self.means, self.full_covs(), self.chols)
         with np.errstate(divide="ignore"):
@@ -272,7 +280,7 @@ class ClassMixture(GenerativeClassifier):
         total = w.sum()
         prev = -np.inf
         for it in range(self.max_iter):
-            log_joint = mix.log_pdf(X)  # (n, C)
+            log_joint = mix.log_pdf(X, complete=True)  # (n, C); fit refuses NaN
             ll = logsumexp(log_joint, axis=1)
             mix.log_likelihood = float(w @ ll / total)
             if mix.log_likelihood - prev < self.tol:
@@ -343,7 +351,9 @@ class ClassMixture(GenerativeClassifier):
 
     # ------------------------------------------------------------ predict
     def _joint_log_likelihood(self, X):
-        cols = [logsumexp(m.log_pdf(X), axis=1) for m in self.mixtures_]
+        with np.errstate(over="ignore"):  # once for all classes; an overflow is not NaN
+            complete = not np.isnan(np.sum(X))
+        cols = [logsumexp(m.log_pdf(X, complete), axis=1) for m in self.mixtures_]
         return np.column_stack(cols) + self.class_log_prior_
 
     def _sample_class(self, k, n, rng):

@@ -155,6 +155,44 @@ class GaussianNaiveBayes(_NaiveBayes):
         # fits would drift from one fit on all rows. The smoothing is added below.
         return GaussianNB(var_smoothing=0.0)
 
+    #: float32 rows stay float32: no float64 copy of them all. The statistics are
+    #: float64 all the same (scikit-learn's GaussianNB would keep float32 ones, whose
+    #: sums over many rows lose digits): each class's rows are converted in turn.
+    _input_dtypes = (np.float64, np.float32)
+
+    def _accumulate(self, X, R):
+        super()._accumulate(X if X.dtype == np.float64 else X.astype(np.float64), R)
+
+    def _accumulate_labels(self, X, y_idx, weights):
+        """Plain labels: scikit-learn's own unweighted per-class update, without its re-checks.
+
+        ``GaussianNB.partial_fit`` would validate X again and take a pass over all
+        rows for an ``epsilon_`` that ``var_smoothing=0`` makes 0; the loop below is
+        the rest of it (class rows, then ``_update_mean_variance``), so it adds what
+        the weighted path adds with unit weights (a test checks they are equal).
+        """
+        if weights is not None:
+            return super()._accumulate_labels(X, y_idx, weights)
+        nb, n_classes = self.nb_, self._n_classes
+        if not hasattr(nb, "classes_"):  # first rows: the empty statistics partial_fit starts from
+            nb.classes_ = np.arange(n_classes)
+            nb.n_features_in_ = X.shape[1]
+            nb.theta_ = np.zeros((n_classes, X.shape[1]))
+            nb.var_ = np.zeros((n_classes, X.shape[1]))
+            nb.class_count_ = np.zeros(n_classes)
+            nb.epsilon_ = 0.0
+        order = np.argsort(y_idx, kind="stable")  # one sort instead of a mask per class
+        ends = np.cumsum(np.bincount(y_idx, minlength=n_classes))
+        for k, (start, end) in enumerate(zip(np.r_[0, ends[:-1]], ends, strict=True)):
+            if end == start:
+                continue
+            rows = X[order[start:end]].astype(np.float64, copy=False)
+            nb.theta_[k], nb.var_[k] = nb._update_mean_variance(
+                nb.class_count_[k], nb.theta_[k], nb.var_[k], rows
+            )
+            nb.class_count_[k] += end - start
+        nb.class_prior_ = nb.class_count_ / nb.class_count_.sum()
+
     def _finalize(self):
         super()._finalize()
         self.theta_ = self.nb_.theta_
@@ -264,8 +302,24 @@ class BernoulliNaiveBayes(_DiscreteNaiveBayes):
         tags.classifier_tags.poor_score = True  # as scikit-learn's BernoulliNB
         return tags
 
+    #: float32 rows stay float32 (scikit-learn's BernoulliNB binarizes them as they are).
+    _input_dtypes = (np.float64, np.float32)
+
     def _make_inner(self):
         return BernoulliNB(alpha=self.alpha, force_alpha=self.force_alpha, binarize=self.binarize)
+
+    def _accumulate_labels(self, X, y_idx, weights):
+        """Plain labels: the rows go to scikit-learn's partial_fit once, unweighted.
+
+        Its 0/1 label matrix then adds exactly what the weighted path's unit
+        weights add (a test checks they are equal), without a copy of the rows.
+        """
+        if weights is not None:
+            return super()._accumulate_labels(X, y_idx, weights)
+        self.nb_.partial_fit(X, y_idx, classes=np.arange(self._n_classes))
+
+    def _record_feature_range(self, X, reset):
+        """Nothing: samples are 0/1 vectors, never clipped to the training range."""
 
     def _finalize(self):
         super()._finalize()
@@ -279,10 +333,15 @@ class BernoulliNaiveBayes(_DiscreteNaiveBayes):
     def _joint_log_likelihood(self, X):
         if sp.issparse(X):
             return self._sparse_joint_log_likelihood(X)
+        delta = self.feature_log_prob_ - self.feature_log_neg_prob_
+        with np.errstate(over="ignore"):  # an overflow gives inf, never NaN
+            complete = not np.isnan(np.sum(X))
+        if complete:  # no NaN (checked in one pass): every factor counts
+            Xb = (X > self.binarize).astype(float)
+            return self.class_log_prior_ + Xb @ delta.T + self.feature_log_neg_prob_.sum(axis=1)
         # Missing features drop their factor: sum over observed j only.
         obs = ~np.isnan(X)
         Xb = (np.where(obs, X, -np.inf) > self.binarize).astype(float)
-        delta = self.feature_log_prob_ - self.feature_log_neg_prob_
         return (
             self.class_log_prior_ + Xb @ delta.T + obs.astype(float) @ self.feature_log_neg_prob_.T
         )
