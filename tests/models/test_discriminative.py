@@ -31,7 +31,7 @@ FAST = {
     "mlp": {"hidden_layer_sizes": (8,), "max_iter": 2000},
     "hgb": {"max_iter": 20},
 }
-DISCRIMINATIVE = [s.name for s in available(family="discriminative", deep=False)]
+DISCRIMINATIVE = [s.name for s in available("discriminative", "tabular", deep=False)]
 TOPICS = {
     "sport": "match goal team player season coach league win score cup",
     "tech": "software phone computer chip internet users data network app code",

@@ -76,6 +76,10 @@ class _GaussianDiscriminant(SufficientStatsMixin, GenerativeClassifier):
         self._streaming = False  # every row is here: "auto" is settled by these rows
         super()._fit_weighted(X, R)
 
+    def _fit_labeled(self, X, y_idx, weights):
+        self._streaming = False  # as _fit_weighted: the unweighted, all-labeled fit
+        super()._fit_labeled(X, y_idx, weights)
+
     def _reset_stats(self, n_features, n_classes):
         self.stats_ = None  # created by the first chunk
         self._shape = (n_classes, n_features)
