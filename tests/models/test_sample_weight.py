@@ -198,3 +198,19 @@ def test_alpha_vector_public():
         MultinomialNaiveBayes(alpha=np.array([1.0, -0.1])).fit(X, y)
     with pytest.raises(ValueError, match="When alpha is an array, it should contains `n_features`"):
         MultinomialNaiveBayes(alpha=np.array([1.0, 2.0, 3.0])).fit(X, y)
+
+
+def test_zero_weight_rows_do_not_widen_the_sampling_range():
+    # a zero weight drops the row: sample(clip=True) must not reach its values
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [0.2, 0.1], [0.9, 0.8], [100.0, -100.0]])
+    y = np.array([0, 1, 0, 1, 0])
+    weighted = make("gaussian_nb").fit(X, y, sample_weight=[1, 1, 1, 1, 0])
+    dropped = make("gaussian_nb").fit(X[:4], y[:4])
+    np.testing.assert_array_equal(weighted.feature_min_, dropped.feature_min_)
+    np.testing.assert_array_equal(weighted.feature_max_, dropped.feature_max_)
+
+
+def test_a_class_weighing_nothing_is_named_plainly():
+    X = np.array([[0.0, 0.1], [1.0, 0.9], [0.2, 0.3], [0.8, 0.7]])
+    with pytest.raises(ParameterError, match=r"class 0 has a total sample_weight of 0"):
+        make("gmm").fit(X, [0, 1, 0, 1], sample_weight=[0, 1, 0, 1])

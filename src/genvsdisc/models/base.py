@@ -207,7 +207,7 @@ class GenerativeClassifier(SemiSupervisedEM, ParameterChecks, ClassifierMixin, B
         else:
             X_lab, w_lab, unl_rows = X, weights, None
         self._measure_units(X, weights)
-        self._record_feature_range(X, reset=True)
+        self._record_feature_range(X, reset=True, weights=weights)
         self._fit_labeled(X_lab, y_idx, w_lab)
         self.n_em_iter_ = 0
         self.em_log_likelihood_ = []
@@ -238,8 +238,10 @@ class GenerativeClassifier(SemiSupervisedEM, ParameterChecks, ClassifierMixin, B
         """Refuse a class whose rows all weigh 0: a density cannot be fitted to no rows."""
         empty = np.flatnonzero(np.asarray(class_weight) <= 0)
         if len(empty):
+            label = self.classes_[empty[0]]
+            label = label.item() if isinstance(label, np.generic) else label  # 0, not np.int64(0)
             raise ParameterError(
-                f"class {self.classes_[empty[0]]!r} has a total sample_weight of 0: "
+                f"class {label!r} has a total sample_weight of 0: "
                 f"{type(self).__name__} needs rows of every class to fit its density; "
                 "drop that class's rows instead."
             )
@@ -365,11 +367,14 @@ class GenerativeClassifier(SemiSupervisedEM, ParameterChecks, ClassifierMixin, B
             return X
         return np.clip(X, self.feature_min_, self.feature_max_)
 
-    def _record_feature_range(self, X, reset):
+    def _record_feature_range(self, X, reset, weights=None):
         """Remember per-feature min/max of training rows, used by ``sample(clip=True)``.
 
-        ``reset=False`` (``partial_fit``) widens the range seen so far.
+        ``reset=False`` (``partial_fit``) widens the range seen so far. Rows with a
+        zero ``sample_weight`` (n,) are left out: a zero weight drops the row.
         """
+        if weights is not None and np.any(weights > 0):
+            X = X[np.asarray(weights) > 0]
         if sp.issparse(X):
             lo = X.min(axis=0).toarray().ravel()
             hi = X.max(axis=0).toarray().ravel()

@@ -99,7 +99,7 @@ class SufficientStatsMixin:
                 f"initial classes {self.classes_.tolist()}; pass every class in 'classes' on "
                 "the first call to partial_fit."
             )
-        self._record_feature_range(X, reset=first)
+        self._record_feature_range(X, reset=first, weights=weights)
         self._accumulate_labels(X, pos, weights)
         self._finalize()
         return self

@@ -50,11 +50,11 @@ class AudioArtist(GenerativeClassifier):
         as_frames(X, self.frame_size)
         return X
 
-    def _record_feature_range(self, X, reset):
+    def _record_feature_range(self, X, reset, weights=None):
         with warnings.catch_warnings():
             # all-NaN columns: frames no training clip reaches (their range stays NaN)
             warnings.simplefilter("ignore", RuntimeWarning)
-            super()._record_feature_range(X, reset)
+            super()._record_feature_range(X, reset, weights)
 
     def _clips(self, X):
         """Frames (n, T', c) trimmed to the longest clip, and lengths (n,)."""

@@ -318,7 +318,7 @@ class BernoulliNaiveBayes(_DiscreteNaiveBayes):
             return super()._accumulate_labels(X, y_idx, weights)
         self.nb_.partial_fit(X, y_idx, classes=np.arange(self._n_classes))
 
-    def _record_feature_range(self, X, reset):
+    def _record_feature_range(self, X, reset, weights=None):
         """Nothing: samples are 0/1 vectors, never clipped to the training range."""
 
     def _finalize(self):

@@ -123,7 +123,7 @@ class TextLMClassifier(GenerativeClassifier):
             self.n_features_in_ = 1  # one raw-text column
         return docs
 
-    def _record_feature_range(self, X, reset):
+    def _record_feature_range(self, X, reset, weights=None):
         """Pixel ranges mean nothing for text; nothing to record."""
 
     def _validate_predict_X(self, X):
