@@ -67,6 +67,11 @@ def default_out_dir(source: str) -> Path:
     "grids); seconds to a minute, not hours.",
 )
 @click.option("--deep", is_flag=True, help="Add the deep (PyTorch) models of this modality.")
+@click.option(
+    "--out-of-core",
+    is_flag=True,
+    help="Read a Parquet file/folder as Dask partitions, never whole (automatic above --max-file-mb).",
+)
 @progress_option
 def compare(
     source,
@@ -79,6 +84,7 @@ def compare(
     workers,
     quick,
     deep,
+    out_of_core,
     progress,
 ):
     """Measure every difference between generative and discriminative models on SOURCE.
@@ -102,6 +108,11 @@ def compare(
     exp_names = select_experiments(names(experiments, "--experiments"))
     out = Path(out) if out is not None else default_out_dir(source)
     check_out_folder(out)  # before any work: a run must not fail at its very end
+    from genvsdisc.scale.cli import run_out_of_core, wants_out_of_core
+
+    if wants_out_of_core(source, out_of_core, reading.max_file_mb):
+        kw = {"workers": workers, "scheduler": scheduler, "command": command_line()}
+        return run_out_of_core(source, reading.target, out, progress=show_progress(progress), **kw)
     ds = reading.load(source)
     settings = Settings.default(quick=quick, n_seeds=seeds, n_features=ds.n_features)
     if quick and workers is None and scheduler is None:

@@ -52,8 +52,16 @@ def curve_sizes(n_train: int) -> list[int]:
 
 
 def compare_out_of_core(
-    source, target, *, seed=0, epochs=3, em_iter=8, n_components=4,
-    missing=(0.25, 0.5), test_fraction=0.2, progress=None,
+    source,
+    target,
+    *,
+    seed=0,
+    epochs=3,
+    em_iter=8,
+    n_components=4,
+    missing=(0.25, 0.5),
+    test_fraction=0.2,
+    progress=None,
 ):
     """Run the out-of-core comparison; returns the results.json record (a dict).
 
@@ -74,9 +82,14 @@ def compare_out_of_core(
 
     say("pass 1: per-class moments")
     t = time.perf_counter()
-    per = [dask.delayed(stats.partition_stats)(parts[i], F, T, shifts, Xs.mean(axis=0)) for i in table.train]
+    per = [
+        dask.delayed(stats.partition_stats)(parts[i], F, T, shifts, Xs.mean(axis=0))
+        for i in table.train
+    ]
     sizes = curve_sizes(len(per))
-    segments = [_tree(per[a:b], stats.merge_stats) for a, b in zip([0, *sizes[:-1]], sizes, strict=True)]
+    segments = [
+        _tree(per[a:b], stats.merge_stats) for a, b in zip([0, *sizes[:-1]], sizes, strict=True)
+    ]
     (segments,) = dask.compute(segments)
     prefix = [segments[0]]
     for seg in segments[1:]:
@@ -85,7 +98,9 @@ def compare_out_of_core(
     timings["moments_s"] = time.perf_counter() - t
     classes = sorted(full.moments)
     if len(classes) < 2:
-        raise DataError(f"{table.path}: target column '{T}' has one class in the training partitions")
+        raise DataError(
+            f"{table.path}: target column '{T}' has one class in the training partitions"
+        )
     counts = full.counts
     models = {n: stats.fit_from_stats(n, full) for n in stats.ONE_PASS_MODELS}
     mean_var = stats.pooled_mean_var(full)
@@ -118,10 +133,15 @@ def compare_out_of_core(
 
     say(f"gmm: k-means++ start on {len(ys)} rows, {em_iter} EM passes")
     t = time.perf_counter()
-    gmm = mixture.start_mixture(Xs, ys, classes, counts, mean_var, seed=seed, n_components=n_components)
+    gmm = mixture.start_mixture(
+        Xs, ys, classes, counts, mean_var, seed=seed, n_components=n_components
+    )
     em_trace = []
     for _ in range(em_iter):
-        per = [dask.delayed(mixture.em_partition_stats)(parts[i], F, T, classes, gmm.mixtures_) for i in table.train]
+        per = [
+            dask.delayed(mixture.em_partition_stats)(parts[i], F, T, classes, gmm.mixtures_)
+            for i in table.train
+        ]
         (sums,) = dask.compute(_tree(per, mixture.merge_em_stats))
         em_trace.append(mixture.m_step(gmm, classes, sums))
     models["gmm"] = mixture.finish_mixture(gmm, classes, counts, full.lo, full.hi)
@@ -131,8 +151,16 @@ def compare_out_of_core(
     t = time.perf_counter()
     scored = [
         dask.delayed(evaluate.score_partition)(
-            parts[i], F, T, classes, models, curve=curve, novelty=(held_out, nov),
-            missing=missing, cap=max(200, 200_000 // len(table.test)), seed=seed + i,
+            parts[i],
+            F,
+            T,
+            classes,
+            models,
+            curve=curve,
+            novelty=(held_out, nov),
+            missing=missing,
+            cap=max(200, 200_000 // len(table.test)),
+            seed=seed + i,
         )
         for i in table.test
     ]
@@ -144,7 +172,9 @@ def compare_out_of_core(
     absent = [classes[k] for k in range(len(classes)) if k not in total["present"]]
     notes = list(table.notes)
     if absent:
-        notes.append(f"classes {absent} have no rows in the test partitions (whole partitions are held out)")
+        notes.append(
+            f"classes {absent} have no rows in the test partitions (whole partitions are held out)"
+        )
     dropped = full.n_dropped + total["dropped"]
     if dropped:
         notes.append(f"{dropped} row(s) with an empty target or a missing feature left out")
@@ -152,17 +182,31 @@ def compare_out_of_core(
     return {
         "mode": "out-of-core",
         "data": {
-            "source": table.path, "target": T, "features": F, "classes": [str(c) for c in classes],
-            "n_partitions": len(parts), "train_partitions": len(table.train),
-            "test_partitions": len(table.test), "n_train": n_train, "n_test": n,
-            "split": "whole partitions held out (seeded permutation)", "seed": seed,
+            "source": table.path,
+            "target": T,
+            "features": F,
+            "classes": [str(c) for c in classes],
+            "n_partitions": len(parts),
+            "train_partitions": len(table.train),
+            "test_partitions": len(table.test),
+            "n_train": n_train,
+            "n_test": n,
+            "split": "whole partitions held out (seeded permutation)",
+            "seed": seed,
         },
         "accuracy": acc,
         "learning_curve": {
             "sizes_partitions": sizes,
             "rows": [
-                {"model": name, "partitions": m, "n_train": _rows(prefix, sizes, m),
-                 "accuracy": (total[("curve", m, name)] if m < sizes[-1] else total[name]["correct"]) / n}
+                {
+                    "model": name,
+                    "partitions": m,
+                    "n_train": _rows(prefix, sizes, m),
+                    "accuracy": (
+                        total[("curve", m, name)] if m < sizes[-1] else total[name]["correct"]
+                    )
+                    / n,
+                }
                 for name in [*stats.ONE_PASS_MODELS, "sgd_logreg", "gmm"]
                 for m in sizes
                 if m == sizes[-1] or ("curve", m, name) in total
@@ -171,12 +215,18 @@ def compare_out_of_core(
         },
         "missing": {
             "fractions": list(missing),
-            "rows": [{"model": name, "fraction": f, "accuracy": total[("missing", f, name)] / n}
-                     for f in missing for name in models],
+            "rows": [
+                {"model": name, "fraction": f, "accuracy": total[("missing", f, name)] / n}
+                for f in missing
+                for name in models
+            ],
             "how": "artists integrate the hidden features out; the detective fills the training mean",
         },
-        "novelty": {"held_out_class": str(held_out), "rows": evaluate.novelty_summary(total),
-                    "score": "log p(x) for artists, top-class probability for the detective"},
+        "novelty": {
+            "held_out_class": str(held_out),
+            "rows": evaluate.novelty_summary(total),
+            "score": "log p(x) for artists, top-class probability for the detective",
+        },
         "gmm": {"em_mean_log_likelihood": em_trace, "n_components": gmm.n_components_.tolist()},
         "not_run": [{"experiment": k, "reason": v} for k, v in NOT_RUN.items()],
         "notes": notes,

@@ -31,8 +31,19 @@ def _novelty_score(model, X):
     return model.predict_proba(X).max(axis=1)
 
 
-def score_partition(frame, features, target, classes, models, *, curve=None, novelty=None,
-                    missing=(), cap=2000, seed=0):
+def score_partition(
+    frame,
+    features,
+    target,
+    classes,
+    models,
+    *,
+    curve=None,
+    novelty=None,
+    missing=(),
+    cap=2000,
+    seed=0,
+):
     """Sums of one test partition.
 
     Parameters
@@ -66,7 +77,10 @@ def score_partition(frame, features, target, classes, models, *, curve=None, nov
         correct[name] = hit.astype(float)
     names = list(models)
     out["pairs"] = {
-        (a, b): (float((correct[a] - correct[b]).sum()), float(((correct[a] - correct[b]) ** 2).sum()))
+        (a, b): (
+            float((correct[a] - correct[b]).sum()),
+            float(((correct[a] - correct[b]) ** 2).sum()),
+        )
         for i, a in enumerate(names)
         for b in names[i + 1 :]
     }
@@ -125,24 +139,34 @@ def summarise(total: dict, models: dict) -> dict:
         with np.errstate(invalid="ignore", divide="ignore"):
             conf, acc = t["bin_conf"] / count, t["bin_hit"] / count
         ece = float(np.nansum(count * np.abs(acc - conf)) / n)
-        rows.append({
-            "model": name,
-            "family": getattr(model, "family", "generative"),
-            "accuracy": t["correct"] / n,
-            "log_loss": t["log_loss"] / n,
-            "ece": ece,
-            "reliability": {
-                "edges": np.linspace(0, 1, N_BINS + 1).tolist(),
-                "confidence": [None if c == 0 else float(v) for c, v in zip(count, conf, strict=True)],
-                "accuracy": [None if c == 0 else float(v) for c, v in zip(count, acc, strict=True)],
-                "count": [int(c) for c in count],
-            },
-        })
+        rows.append(
+            {
+                "model": name,
+                "family": getattr(model, "family", "generative"),
+                "accuracy": t["correct"] / n,
+                "log_loss": t["log_loss"] / n,
+                "ece": ece,
+                "reliability": {
+                    "edges": np.linspace(0, 1, N_BINS + 1).tolist(),
+                    "confidence": [
+                        None if c == 0 else float(v) for c, v in zip(count, conf, strict=True)
+                    ],
+                    "accuracy": [
+                        None if c == 0 else float(v) for c, v in zip(count, acc, strict=True)
+                    ],
+                    "count": [int(c) for c in count],
+                },
+            }
+        )
     pairs = []
     for (a, b), (s, s2) in total["pairs"].items():
         mean, lo, hi = _interval(s, s2, n)
-        verdict = "too close to call" if lo <= 0 <= hi else (f"{a} better" if lo > 0 else f"{b} better")
-        pairs.append({"a": a, "b": b, "difference": mean, "low": lo, "high": hi, "verdict": verdict})
+        verdict = (
+            "too close to call" if lo <= 0 <= hi else (f"{a} better" if lo > 0 else f"{b} better")
+        )
+        pairs.append(
+            {"a": a, "b": b, "difference": mean, "low": lo, "high": hi, "verdict": verdict}
+        )
     return {"rows": rows, "pairs": pairs, "n_test": n}
 
 
@@ -152,5 +176,7 @@ def novelty_summary(total: dict) -> list[dict]:
     out = []
     for name, score in total["novelty"].items():
         auc = float(roc_auc_score(novel, -score)) if 0 < novel.sum() < len(novel) else None
-        out.append({"model": name, "auroc": auc, "n_scored": len(novel), "n_novel": int(novel.sum())})
+        out.append(
+            {"model": name, "auroc": auc, "n_scored": len(novel), "n_novel": int(novel.sum())}
+        )
     return out

@@ -54,7 +54,9 @@ def start_mixture(sample_X, sample_y, classes, counts, mean_var, *, seed=0, n_co
         n_comp = max(1, min(n_components, by_rows, len(Xk)))
         labels = np.zeros(len(Xk), dtype=int)
         if n_comp > 1:
-            km = KMeans(n_clusters=n_comp, init="k-means++", n_init=1, random_state=rng.randint(2**31 - 1))
+            km = KMeans(
+                n_clusters=n_comp, init="k-means++", n_init=1, random_state=rng.randint(2**31 - 1)
+            )
             labels = km.fit(Xk / np.sqrt(est.scale_)).labels_
         resp = np.zeros((len(Xk), n_comp))
         resp[np.arange(len(Xk)), labels] = 1.0

@@ -93,11 +93,15 @@ def frame_rows(frame: pd.DataFrame, features: list[str], target: str):
 def _check_schema(meta: pd.DataFrame, target, where: str) -> list[str]:
     columns = ", ".join(map(str, meta.columns))
     if target is None:
-        raise DataError(f"{where}: no target column given (target=, --target); columns are: {columns}")
+        raise DataError(
+            f"{where}: no target column given (target=, --target); columns are: {columns}"
+        )
     if target not in meta.columns:
         close = closest(target, meta.columns)
         hint = f" (did you mean '{close}'?)" if close else ""
-        raise DataError(f"{where}: target column '{target}' not found{hint}; columns are: {columns}")
+        raise DataError(
+            f"{where}: target column '{target}' not found{hint}; columns are: {columns}"
+        )
     if meta[target].dtype.kind == "f":
         raise DataError(
             f"{where}: target column '{target}' holds floating-point numbers; the out-of-core "
