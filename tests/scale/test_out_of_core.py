@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from genvsdisc.cli import cli
 from genvsdisc.exceptions import DataError
 from genvsdisc.models import make
-from genvsdisc.scale import evaluate, stats
+from genvsdisc.scale import stats
 from genvsdisc.scale.partitions import frame_rows, open_table
 
 
