@@ -2,7 +2,7 @@
 
 Writes a seeded table of ``--rows`` x 16 float32 features and 10 Gaussian
 classes (identity covariance, equal priors, means drawn once from the seed)
-in row groups of 250,000 rows, into ``--folder``; then runs the out-of-core
+in row groups of ``--row-group`` rows (100,000: one partition each), into ``--folder``; then runs the out-of-core
 comparison on a LocalCluster of 2 workers with ``memory_limit="1GB"`` each.
 
 Recorded: rows/s of the one-pass moments (the generative fit) against a
@@ -20,6 +20,7 @@ independent rows (standard error printed).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import threading
 import time
@@ -29,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-D, K, GROUP = 16, 10, 250_000
+D, K = 16, 10
 
 
 def class_means(seed):
@@ -52,14 +53,14 @@ def bayes_accuracy(means, seed, n=2_000_000):
     return hit.mean(), hit.std() / np.sqrt(len(hit))
 
 
-def write_table(folder: Path, rows, means, seed, per_file=2_000_000):
+def write_table(folder: Path, rows, means, seed, group, per_file=2_000_000):
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     for f, start in enumerate(range(0, rows, per_file)):
         n = min(per_file, rows - start)
         X, y = draw(n, means, rng)
         cols = {f"x{j}": X[:, j] for j in range(D)} | {"y": y.astype(np.int8)}
-        pq.write_table(pa.table(cols), folder / f"part-{f:05d}.parquet", row_group_size=GROUP)
+        pq.write_table(pa.table(cols), folder / f"part-{f:05d}.parquet", row_group_size=group)
 
 
 def plain_sum(path):
@@ -89,20 +90,22 @@ def main():
     ap.add_argument("--rows", type=int, default=40_000_000)
     ap.add_argument("--folder", default="/tmp")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--row-group", type=int, default=100_000, help="rows per row group (partition)")
     ap.add_argument("--keep", action="store_true", help="keep the table afterwards")
     args = ap.parse_args()
     from distributed import Client, LocalCluster
 
     from genvsdisc.scale.compare import compare_out_of_core
 
-    folder = Path(args.folder) / f"genvsdisc-ooc-{args.rows}"
+    folder = Path(args.folder) / f"genvsdisc-ooc-{args.rows}-{args.row_group}"
     means = class_means(args.seed)
     t = time.perf_counter()
     if not folder.exists():
-        write_table(folder, args.rows, means, args.seed)
+        write_table(folder, args.rows, means, args.seed, args.row_group)
     size = sum(p.stat().st_size for p in folder.glob("*.parquet"))
     print(f"table: {folder} {size / 1e9:.2f} GB ({time.perf_counter() - t:.0f} s to write/check)")
     bayes, se = bayes_accuracy(means, args.seed)
+    print(f"load average before: {os.getloadavg()[0]:.1f}")
     with (
         LocalCluster(n_workers=2, threads_per_worker=1, memory_limit="1GB") as cluster,
         Client(cluster) as client,
@@ -130,7 +133,10 @@ def main():
     n_train = record["data"]["n_train"]
     ours = n_train / record["timings"]["moments_s"]
     plain = n_plain / plain_s
-    print(f"\ncommand: python benchmarks/out_of_core.py --rows {args.rows} --folder {args.folder}")
+    print(
+        f"\ncommand: python benchmarks/out_of_core.py --rows {args.rows} --folder {args.folder}"
+        f" --row-group {args.row_group}"
+    )
     print(f"rows {args.rows:,}, partitions {record['data']['n_partitions']}, 2 workers x 1 GB")
     print("| measure | value |\n| --- | --- |")
     print(
@@ -146,6 +152,7 @@ def main():
             f"| {r['model']} test accuracy / log-loss / ECE | {r['accuracy']:.4f} / {r['log_loss']:.4f} / {r['ece']:.4f} |"
         )
     t = record["timings"]
+    print(f"| load average after | {os.getloadavg()[0]:.1f} |")
     print(f"| timings (s) | {', '.join(f'{k} {v:.1f}' for k, v in t.items())} |")
     if not args.keep:
         shutil.rmtree(folder)

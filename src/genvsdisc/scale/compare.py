@@ -162,7 +162,7 @@ def compare_out_of_core(
             novelty=(held_out, nov),
             missing=missing,
             cap=max(200, 200_000 // len(table.test)),
-            missing_cap=max(100, 20_000 // len(table.test)),
+            missing_cap=max(50, 2_000 // len(table.test)),
             seed=seed + i,
         )
         for i in table.test

@@ -79,13 +79,19 @@ def partition_stats(frame, features, target, shifts: dict, default_shift) -> Par
     d = len(features)
     out = {}
     if len(y):
-        labels, idx = np.unique(y, return_inverse=True)
-        for j, label in enumerate(labels):
-            Xk = X[idx == j]
+        # one sort, then a contiguous block per class; unit weights, so the sums of
+        # ClassMoments.update are written without its weight products (same moments)
+        order = np.argsort(y, kind="stable")
+        labels, starts = np.unique(y[order], return_index=True)
+        for label, a, b in zip(labels, starts, [*starts[1:], len(y)], strict=True):
             m = ClassMoments(1, d, fourth="matrix")
             m.shift[0] = shifts.get(_key(label), default_shift)
             m.has_shift[0] = True
-            m.update(Xk, np.ones((len(Xk), 1)))
+            Z = X[order[a:b]] - m.shift[0]
+            Z2 = Z * Z
+            m.weight[0] = b - a
+            m.s1[0], m.s2[0] = Z.sum(axis=0), Z.T @ Z
+            m.a4[0], m.b3[0] = Z2.T @ Z2, Z2.T @ Z
             out[_key(label)] = m
         lo, hi = X.min(axis=0), X.max(axis=0)
     else:
