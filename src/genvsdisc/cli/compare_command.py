@@ -72,6 +72,11 @@ def default_out_dir(source: str) -> Path:
     default=None,
     help="Image steps for every model, e.g. deskew,blur (applied to all images before the split).",
 )
+@click.option(
+    "--out-of-core",
+    is_flag=True,
+    help="Read a Parquet file/folder as Dask partitions, never whole (automatic above --max-file-mb).",
+)
 @progress_option
 def compare(
     source,
@@ -84,8 +89,9 @@ def compare(
     workers,
     quick,
     deep,
+    preprocess,
+    out_of_core,
     progress,
-    preprocess=None,
 ):
     """Measure every difference between generative and discriminative models on SOURCE.
 
@@ -109,6 +115,11 @@ def compare(
     exp_names = select_experiments(names(experiments, "--experiments"))
     out = Path(out) if out is not None else default_out_dir(source)
     check_out_folder(out)  # before any work: a run must not fail at its very end
+    from genvsdisc.scale.cli import run_out_of_core, wants_out_of_core
+
+    if wants_out_of_core(source, out_of_core, reading.max_file_mb):
+        kw = {"workers": workers, "scheduler": scheduler, "command": command_line()}
+        return run_out_of_core(source, reading.target, out, progress=show_progress(progress), **kw)
     ds = preprocess_dataset(reading.load(source), preprocess)
     settings = Settings.default(quick=quick, n_seeds=seeds, n_features=ds.n_features)
 

@@ -1,0 +1,1 @@
+"""Out-of-core compare: a Parquet table read as Dask partitions, never gathered whole."""

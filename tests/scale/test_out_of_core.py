@@ -1,0 +1,112 @@
+"""The out-of-core path: statistics summed over partitions equal the in-memory fit."""
+
+from __future__ import annotations
+
+import json
+
+import dask
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from genvsdisc.cli import cli
+from genvsdisc.exceptions import DataError
+from genvsdisc.models import make
+from genvsdisc.scale import stats
+from genvsdisc.scale.partitions import frame_rows, open_table
+
+
+@pytest.fixture
+def table_path(tmp_path):
+    """3 classes, 4 features with large offsets and scales, 8 row groups of 300 rows."""
+    rng = np.random.default_rng(3)
+    y = rng.choice(["ant", "bee", "cat"], size=2400)
+    X = rng.normal(size=(2400, 4)) * [1.0, 30.0, 0.01, 5.0] + [1e4, 0.0, 3.0, -7.0]
+    X[:, 1] += (y == "bee") * 120.0
+    X[:, 3] += (y == "cat") * (20.0 + 5 * np.abs(X[:, 0] - 1e4))
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"]).assign(y=y)
+    path = tmp_path / "small.parquet"
+    frame.to_parquet(path, row_group_size=300)
+    return path
+
+
+def _train_rows(table):
+    with dask.config.set(scheduler="synchronous"):
+        parts = [table.partition(i).compute() for i in table.train]
+    return frame_rows(pd.concat(parts), table.features, table.target)[:2]
+
+
+def test_moments_over_partitions_fit_what_fit_fits(table_path):
+    table = open_table(str(table_path), "y", seed=1)
+    assert table.frame.npartitions == 8 and len(table.test) == 2
+    parts = table.frame.to_delayed()
+    with dask.config.set(scheduler="synchronous"):  # as compare: class means of a first partition
+        Xs, ys = frame_rows(table.partition(table.train[0]).compute(), table.features, "y")[:2]
+    shifts = {"ant": Xs[ys == "ant"].mean(axis=0), "bee": Xs[ys == "bee"].mean(axis=0)}
+    with dask.config.set(scheduler="synchronous"):
+        per = dask.compute(
+            [
+                dask.delayed(stats.partition_stats)(
+                    parts[i], table.features, "y", shifts, Xs.mean(axis=0)
+                )
+                for i in table.train
+            ]
+        )[0]
+    summed = stats.merge_stats(*per)
+    X, y = _train_rows(table)
+    for name, attrs in {
+        "gaussian_nb": ["theta_", "var_", "class_count_", "class_log_prior_"],
+        "lda": ["means_", "covariance_", "shrinkage_", "class_count_"],
+        "qda": ["means_", "covariances_", "shrinkage_", "class_count_"],
+    }.items():
+        ours, theirs = stats.fit_from_stats(name, summed), make(name).fit(X, y)
+        assert list(ours.classes_) == list(theirs.classes_)
+        for attr in attrs:
+            np.testing.assert_allclose(
+                getattr(ours, attr), getattr(theirs, attr), rtol=1e-10, atol=1e-12
+            )
+        np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+        np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-9)
+        X_nan = X[:50].copy()
+        X_nan[::2, 1] = np.nan  # missing features are integrated out as in the in-memory model
+        np.testing.assert_allclose(
+            ours.score_samples(X_nan), theirs.score_samples(X_nan), rtol=1e-9
+        )
+
+
+def test_open_table_errors_are_one_line(table_path, tmp_path):
+    with pytest.raises(
+        DataError, match="target column 'why' not found; columns are: a, b, c, d, y"
+    ):
+        open_table(str(table_path), "why")
+    pd.DataFrame({"a": [1.0, 2.0], "s": ["x", "y"], "y": [0, 1]}).to_parquet(
+        tmp_path / "text.parquet", row_group_size=1
+    )
+    with pytest.raises(DataError, match="column 's' is (object|string), expected numbers"):
+        open_table(str(tmp_path / "text.parquet"), "y")
+    pd.DataFrame({"a": [1.0, 2.0], "y": [0, 1]}).to_parquet(tmp_path / "one.parquet")
+    with pytest.raises(DataError, match="needs at least 2 partitions"):
+        open_table(str(tmp_path / "one.parquet"), "y")
+
+
+def test_cli_compare_out_of_core_end_to_end(table_path, tmp_path):
+    out = tmp_path / "report"
+    args = ["compare", str(table_path), "--target", "y", "--out-of-core", "--workers", "0"]
+    result = CliRunner().invoke(cli, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    record = json.loads((out / "results.json").read_text())
+    assert record["mode"] == "out-of-core"
+    assert record["data"]["n_train"] + record["data"]["n_test"] == 2400
+    models = {r["model"]: r["accuracy"] for r in record["accuracy"]["rows"]}
+    assert set(models) == {"gaussian_nb", "lda", "qda", "sgd_logreg", "gmm"}
+    assert min(models.values()) > 0.5  # three classes, two of them well apart
+    curve = record["learning_curve"]["rows"]
+    assert max(r["partitions"] for r in curve) == record["data"]["train_partitions"]
+    assert {r["experiment"] for r in record["not_run"]} >= {"regions", "generation"}
+    assert "Not run in this mode" in (out / "report.html").read_text()
+    bad = CliRunner().invoke(
+        cli, [*args[:3], "nope", "--out-of-core", "--out", str(tmp_path / "x")]
+    )
+    assert bad.exit_code == 2 and "target column 'nope' not found" in bad.output
+    assert not (tmp_path / "x").exists()
