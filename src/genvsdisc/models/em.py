@@ -10,8 +10,8 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import logsumexp
 
+from genvsdisc.models.fast_logsumexp import logsumexp
 from genvsdisc.models.rows import stack_rows
 
 __all__ = ["SemiSupervisedEM", "EM_TOL"]

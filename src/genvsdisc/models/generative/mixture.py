@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.special import logsumexp
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from genvsdisc.models.base import GenerativeClassifier
+from genvsdisc.models.fast_logsumexp import logsumexp
 from genvsdisc.models.generative._gaussian_math import (
     diag_gaussian_log_pdf,
     feature_variances,
