@@ -251,6 +251,8 @@ def gaussian_log_pdf(X, means, covs, chols, floors=None):
     """
     miss = np.isnan(X)
     rows_missing = miss.any(axis=1)
+    if not rows_missing.any():  # no copy of X (EM scores complete rows thousands of times)
+        return _log_pdf_complete(X, means, chols)
     out = np.empty((len(X), len(means)))
     if (~rows_missing).any():
         out[~rows_missing] = _log_pdf_complete(X[~rows_missing], means, chols)
