@@ -16,8 +16,13 @@ the README quotes:
 - bbc_news: one label per class plus EM over the unlabeled articles;
 - digits: at 50 % missing pixels the class-conditional gmm against imputed logreg.
 
+With ``--baseline DIR`` (the ``--keep`` folder of an earlier run) it also
+compares every number of each results.json with the baseline's (timings,
+dates, versions and the engine left out) and prints how many differ and by
+how much: a speed change must leave the figures as they were.
+
 Usage: .venv/bin/python benchmarks/compare_speed.py [--only digits,bbc_news]
-       [--repeats 3] [--quick-too] [--keep DIR]
+       [--repeats 3] [--quick-too] [--keep DIR] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -101,6 +106,44 @@ def _digits(record) -> list[str]:
     ]
 
 
+#: results.json keys that say how and when a run happened, not what it found.
+NOT_FIGURES = {"timings", "created", "command", "versions", "engine", "genvsdisc_version"}
+
+
+def _numbers(node, path="") -> dict:
+    """``{path: value}`` of every number and string under ``node`` (lists by index)."""
+    if isinstance(node, dict):
+        items = [(k, v) for k, v in node.items() if not (path == "" and k in NOT_FIGURES)]
+    elif isinstance(node, list):
+        items = list(enumerate(node))
+    else:
+        return {path: node}
+    out = {}
+    for key, value in items:
+        out.update(_numbers(value, f"{path}/{key}"))
+    return out
+
+
+def _against(record: dict, base: dict) -> str:
+    """How many figures differ from the baseline record, and the largest numeric gap."""
+    new, old = _numbers(record), _numbers(base)
+    keys = set(new) | set(old)
+    # *_s: seconds a fit or predict took, a measurement of the machine
+    differ = [
+        k for k in keys if new.get(k) != old.get(k) and not k.endswith("_s") and "_s/" not in k
+    ]
+    gaps = [
+        abs(new[k] - old[k])
+        for k in differ
+        if isinstance(new.get(k), float | int) and isinstance(old.get(k), float | int)
+    ]
+    worst = f", largest numeric gap {max(gaps):.3g}" if gaps else ""
+    shown = "; ".join(sorted(differ)[:5])
+    return f"{len(differ)} of {len(keys)} figures differ{worst}" + (
+        f" ({shown} ...)" if differ else ""
+    )
+
+
 def _line(label: str, runs: list[dict], target: float) -> str:
     wall = statistics.median(r["wall"] for r in runs)
     cpu = statistics.median(r["cpu"] for r in runs)
@@ -119,6 +162,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="runs of digits (median)")
     parser.add_argument("--quick-too", action="store_true", help="also --quick on every built-in")
     parser.add_argument("--keep", type=Path, help="keep the reports under this folder")
+    parser.add_argument("--baseline", type=Path, help="a --keep folder to compare figures with")
     args = parser.parse_args()
     from genvsdisc.data import builtin_names
 
@@ -144,6 +188,11 @@ def main() -> None:
             record = json.loads((out / "results.json").read_text())
             findings += _bbc(record) if name == "bbc_news" else []
             findings += _digits(record) if name == "digits" else []
+            base = args.baseline / name / "results.json" if args.baseline else None
+            if base is not None and base.exists():
+                findings.append(
+                    f"{name} against {base}: {_against(record, json.loads(base.read_text()))}"
+                )
     for name in quick:
         runs = [_run(name, root / f"{name}-quick", ["--quick"])]
         print(_line(f"compare {name} --quick", runs, QUICK_TARGET), flush=True)

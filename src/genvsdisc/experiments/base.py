@@ -27,7 +27,7 @@ from dask.delayed import Delayed
 from genvsdisc import engine
 from genvsdisc.data.dataset import Dataset
 from genvsdisc.exceptions import DataError, ParameterError
-from genvsdisc.experiments.common import Settings
+from genvsdisc.experiments.common import Settings, make_model
 
 __all__ = [
     "Experiment",
@@ -35,6 +35,7 @@ __all__ = [
     "RunContext",
     "Skip",
     "fix_tuned",
+    "fit_model",
     "register",
     "unregister",
     "registered",
@@ -65,6 +66,12 @@ def fix_tuned(settings: Settings, fits: Mapping[str, engine.TaskOutput]) -> Sett
     return replace(settings, model_params=params)
 
 
+def fit_model(train, test, *, model: str, settings: Settings):
+    """``model`` fitted on the whole training side with seed ``settings.seeds[0]``
+    (the task behind :meth:`RunContext.fitted`; ``test`` is not used)."""
+    return make_model(model, settings.seeds[0], settings).fit(train.X, train.y)
+
+
 @dataclass(frozen=True)
 class RunContext:
     """What every experiment of one run plans and combines from.
@@ -83,6 +90,9 @@ class RunContext:
     fits : dict ``{model name: Delayed TaskOutput}``
         The whole-training-side fit of each model (empty when an experiment
         runs alone): :meth:`settings_for` makes a task wait for it.
+    shared : dict ``{model name: Delayed}``
+        The fits :meth:`fitted` made, one per model, kept across
+        :func:`dataclasses.replace` (the runner collects their warnings and times).
     """
 
     train: Dataset
@@ -91,6 +101,7 @@ class RunContext:
     settings: Settings
     data: tuple
     fits: dict[str, Delayed] = field(default_factory=dict)
+    shared: dict[str, Delayed] = field(default_factory=dict, compare=False, repr=False)
 
     def settings_for(self, *models: str | None) -> Settings | Delayed:
         """The settings a task building ``models`` takes: with their self-chosen
@@ -101,6 +112,17 @@ class RunContext:
         if not fits:
             return self.settings
         return dask.delayed(fix_tuned, pure=False)(self.settings, fits)
+
+    def fitted(self, model: str) -> Delayed:
+        """One delayed fit of ``model`` on the whole training side (:func:`fit_model`, with
+        its self-chosen hyper-parameters fixed), shared by every task that scores that
+        same fit: a task passed it as a keyword receives the fitted estimator, or None
+        when the fit failed (the task then fits itself and reports the error)."""
+        if model not in self.shared:
+            self.shared[model] = self.task(
+                fit_model, model=model, settings=self.settings_for(model), cost=5
+            )
+        return self.shared[model]
 
     def task(self, fn, *, cost: float = 1.0, **kwargs) -> Delayed:
         """``fn(train, test, **kwargs)`` as a delayed task (see :func:`genvsdisc.engine.task`)."""

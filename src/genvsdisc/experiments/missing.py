@@ -143,13 +143,14 @@ def impute(train, test, *, settings: Settings) -> dict:
     return out
 
 
-def evaluate(train, test, *, model: str, settings: Settings, imputed: dict | None = None) -> dict:
+def evaluate(train, test, *, model: str, settings: Settings, imputed=None, fitted=None) -> dict:
     """Accuracy of one model per method, fraction and mask seed (one task per model).
 
     The model is fitted once (with the first seed) and scores every mask:
     all of them stacked into one predict call per method, so a generative
     model integrates the gaps out of thousands of rows in one batch.
-    ``imputed`` is the result of :func:`impute` (needed by models that impute).
+    ``imputed``: :func:`impute`'s result (for models that impute); ``fitted``:
+    the run's shared fit of ``model`` (:meth:`RunContext.fitted`), None: fit here.
 
     Returns
     -------
@@ -158,7 +159,8 @@ def evaluate(train, test, *, model: str, settings: Settings, imputed: dict | Non
     rows = scored_rows(test, settings)
     X_test, y_test = test.X[rows], test.y[rows]
     n_fr, n_seeds = len(settings.missing_fractions), len(settings.grid_seeds)
-    est = make_model(model, settings.seeds[0], settings).fit(train.X, train.y)
+    if (est := fitted) is None:
+        est = make_model(model, settings.seeds[0], settings).fit(train.X, train.y)
     out = {}
     for method in methods_for(model, settings.iterative_impute):
         if method in ("mean", "iterative"):
@@ -273,6 +275,7 @@ class Missing(Experiment):
         for m in list(ctx.models) + baselines(train, ctx.models):
             needs = any(x in ("mean", "iterative") for x in methods_for(m))
             extra = {"imputed": imputed} if needs else {}
+            extra |= {"fitted": ctx.fitted(m)} if m in ctx.models else {}  # novelty's too
             tasks[m] = ctx.task(evaluate, model=m, settings=ctx.settings_for(m), cost=5, **extra)
         return tasks
 

@@ -148,7 +148,10 @@ class Novelty(Experiment):
     def plan(self, ctx: RunContext) -> dict:
         """``{model: task}``."""
         return {
-            m: ctx.task(evaluate, model=m, settings=ctx.settings_for(m), cost=1) for m in ctx.models
+            m: ctx.task(
+                evaluate, model=m, settings=ctx.settings_for(m), fitted=ctx.fitted(m), cost=1
+            )
+            for m in ctx.models
         }
 
     def combine(self, ctx: RunContext, outputs: dict) -> NoveltyResult:

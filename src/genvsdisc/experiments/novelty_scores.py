@@ -170,7 +170,7 @@ def roc_points(in_score: np.ndarray, out_score: np.ndarray, fpr_grid=ROC_FPR) ->
     return [round(float(v), 4) for v in out]
 
 
-def evaluate(train, test, *, model: str, settings: Settings) -> dict:
+def evaluate(train, test, *, model: str, settings: Settings, fitted=None) -> dict:
     """AUROC, interval, ROC points and histograms per OOD set and score kind.
 
     Returns
@@ -179,7 +179,9 @@ def evaluate(train, test, *, model: str, settings: Settings) -> dict:
     ``hist`` and, for a generative model on text, ``length`` (see :func:`_length`).
     """
     seed = settings.seeds[0]
-    est = make_model(model, seed, settings).fit(train.X, train.y)
+    est = fitted  # the run's shared fit (RunContext.fitted), or None: fit here
+    if est is None:
+        est = make_model(model, seed, settings).fit(train.X, train.y)
     sets = ood_sets(train, test, seed)
     generative = getattr(est, "family", None) == "generative"
     text = generative and not vector_data(train)

@@ -237,6 +237,10 @@ def compare(
     return results_mod.to_jsonable(record)
 
 
+#: The pseudo-experiment under which :func:`_schedule` plans the shared fits.
+SHARED_FITS = "fit"
+
+
 def _schedule(exp_names, ctx: RunContext) -> tuple[dict, dict]:
     """Every experiment's tasks, and the skipped experiments with their reasons.
 
@@ -245,6 +249,8 @@ def _schedule(exp_names, ctx: RunContext) -> tuple[dict, dict]:
     itself there (C by cross-validation...) are then fixed for that model's
     grid tasks: each takes a settings value that waits for that fit only
     (:meth:`RunContext.settings_for`), so the other models' tasks start at once.
+    A fit that several experiments score (missing features, novelty:
+    :meth:`RunContext.fitted`) is one task, planned under :data:`SHARED_FITS`.
 
     Returns
     -------
@@ -261,6 +267,8 @@ def _schedule(exp_names, ctx: RunContext) -> tuple[dict, dict]:
             planned[name] = get_experiment(name).plan(grid)
         except Skip as why:
             skipped[name] = str(why)
+    if grid.shared:  # fits several experiments score (RunContext.fitted): their times, warnings
+        planned[SHARED_FITS] = dict(grid.shared)
     return planned, skipped
 
 
@@ -309,6 +317,9 @@ def _collect(record, exp_names, skipped, outputs, ctx: RunContext) -> None:
         for key, out in mine.items():
             record["timings"]["tasks"][experiment.task_label(key)] = out.seconds
             warnings_seen += [w for w in out.warnings if w not in warnings_seen]
+    for model, out in outputs.get(SHARED_FITS, {}).items():
+        record["timings"]["tasks"][f"{SHARED_FITS}/{model}"] = out.seconds
+        warnings_seen += [w for w in out.warnings if w not in warnings_seen]
     record["warnings"] = warnings_seen
 
 

@@ -10,8 +10,8 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import logsumexp
 
+from genvsdisc.models.fast_logsumexp import logsumexp
 from genvsdisc.models.rows import stack_rows
 
 __all__ = ["SemiSupervisedEM", "EM_TOL"]
@@ -34,12 +34,15 @@ class SemiSupervisedEM:
         """
         X_all = stack_rows(X_lab, X_unl)
         row_weight = np.reshape(weight, (-1, 1))  # (1, 1) or (n_u, 1)
-        history = [self._em_objective(X_lab, R_lab, X_unl, weight)]
+        objective, jll = self._em_objective(X_lab, R_lab, X_unl, weight)
+        history = [objective]
         for _ in range(self.em_max_iter):
-            jll = self._joint_log_likelihood(X_unl)
+            # the E-step reuses the objective's joint log-likelihoods of the
+            # unlabeled rows: same parameters, same numbers, one pass fewer
             post = np.exp(jll - logsumexp(jll, axis=1, keepdims=True))
             self._m_step(X_all, np.vstack([R_lab, row_weight * post]))
-            history.append(self._em_objective(X_lab, R_lab, X_unl, weight))
+            objective, jll = self._em_objective(X_lab, R_lab, X_unl, weight)
+            history.append(objective)
             self.n_em_iter_ += 1
             if abs(history[-1] - history[-2]) <= EM_TOL * max(1.0, abs(history[-2])):
                 break
@@ -59,10 +62,17 @@ class SemiSupervisedEM:
         sum_labeled w log p(x, y) + sum_unlabeled weight log p(x), plus the
         log-prior when the M-step is a MAP estimate (naive Bayes smoothing):
         exactly the quantity EM never lowers.
+
+        Returns
+        -------
+        objective : float
+        jll : ndarray (n_u, K)
+            Joint log-likelihoods of the unlabeled rows, which the next E-step reuses.
         """
         ll = float(np.sum(R_lab * self._joint_log_likelihood(X_lab)))
+        jll = self._joint_log_likelihood(X_unl) if X_unl.shape[0] else np.zeros((0, R_lab.shape[1]))
         if X_unl.shape[0]:
-            log_px = logsumexp(self._joint_log_likelihood(X_unl), axis=1)
+            log_px = logsumexp(jll, axis=1)
             # a scalar weight multiplies the sum (as before row weights existed: same bits)
             ll += weight * float(np.sum(log_px)) if np.ndim(weight) == 0 else float(weight @ log_px)
-        return ll + self._log_param_prior()
+        return ll + self._log_param_prior(), jll

@@ -16,10 +16,10 @@ Written by hand because scikit-learn has no public routine for any of it:
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import cho_solve, cholesky, solve_triangular
+from scipy.linalg import cholesky, solve_triangular
 
 from genvsdisc.exceptions import ParameterError
-from genvsdisc.models.generative._gaussian_missing import _missing_rows_log_pdf
+from genvsdisc.models.generative._gaussian_missing import LazyPrecisions, _missing_rows_log_pdf
 
 __all__ = [
     "ClassMoments",
@@ -229,7 +229,7 @@ def _log_pdf_complete(X, means, chols):
     return out
 
 
-def gaussian_log_pdf(X, means, covs, chols):
+def gaussian_log_pdf(X, means, covs, chols, floors=None):
     """Exact log N(x_obs; mean_obs, Sigma_obs,obs) for each row and component.
 
     Parameters
@@ -241,6 +241,9 @@ def gaussian_log_pdf(X, means, covs, chols):
         Full covariances (a tied model passes the same matrix C times).
     chols : sequence of C ndarrays (d, d)
         Their lower Cholesky factors.
+    floors : sequence of C float or None, optional
+        Each covariance's isotropic diagonal floor, when it is that floor plus
+        a low-rank scatter (mixtures): rows with NaN may then take a cheaper route.
 
     Returns
     -------
@@ -248,6 +251,8 @@ def gaussian_log_pdf(X, means, covs, chols):
     """
     miss = np.isnan(X)
     rows_missing = miss.any(axis=1)
+    if not rows_missing.any():  # no copy of X (EM scores complete rows thousands of times)
+        return _log_pdf_complete(X, means, chols)
     out = np.empty((len(X), len(means)))
     if (~rows_missing).any():
         out[~rows_missing] = _log_pdf_complete(X[~rows_missing], means, chols)
@@ -255,8 +260,7 @@ def gaussian_log_pdf(X, means, covs, chols):
         first = {}  # id of each distinct covariance -> its index (a tied model has one)
         owner = [first.setdefault(id(S), len(first)) for S in covs]
         distinct = [owner.index(u) for u in range(len(first))]
-        eye = np.eye(X.shape[1])
-        precs = [cho_solve((chols[c], True), eye, check_finite=False) for c in distinct]
+        precs = LazyPrecisions([chols[c] for c in distinct])  # only the precision route needs them
         logdets = [2.0 * np.log(np.diag(chols[c])).sum() for c in distinct]
         out[rows_missing] = _missing_rows_log_pdf(
             X[rows_missing],
@@ -266,6 +270,7 @@ def gaussian_log_pdf(X, means, covs, chols):
             [covs[c] for c in distinct],
             precs,
             logdets,
+            floors=None if floors is None else [floors[c] for c in distinct],
         )
     return out
 

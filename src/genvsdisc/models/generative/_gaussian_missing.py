@@ -9,21 +9,47 @@ the same number of features are stacked, their blocks factored by one
 ``np.linalg.cholesky`` call on an (n_patterns, s, s) array and solved by one
 forward substitution over the s block columns. Hand-written because neither
 numpy nor scipy has a batched triangular solve or a marginal-Gaussian routine.
+
+When a covariance is an isotropic floor plus a low-rank part, Sigma = lam I +
+U U' with U (d, r) -- a mixture component fitted to fewer rows than features
+(mnist5k: r of about 100 against 784 pixels) -- each row costs an r x r
+factorisation instead of an s x s one (Woodbury and the matrix determinant
+lemma, :func:`_lowrank_log_pdf`); it is used where it takes fewer flops.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.linalg import cho_solve, lapack
 
 from genvsdisc.exceptions import ParameterError
 
-__all__ = ["BATCH_CELLS"]
+__all__ = ["BATCH_CELLS", "LazyPrecisions", "low_rank_factor"]
 
 _LOG_2PI = np.log(2.0 * np.pi)
 
 #: Rows of one batch of :func:`_missing_rows_log_pdf` are capped so that their
 #: gathered factors (rows x block x block floats) stay near 32 MB.
 BATCH_CELLS = 1 << 22
+
+
+class LazyPrecisions:
+    """``precs[u]``: the precision matrix of covariance ``u`` from its Cholesky factor,
+    computed on first use and kept (a d x d inverse costs about d^3 flops, wasted
+    when every row of a call takes the covariance or the low-rank route)."""
+
+    def __init__(self, chols):
+        self._chols = list(chols)
+        self._done = {}
+
+    def __len__(self):
+        return len(self._chols)
+
+    def __getitem__(self, u):
+        if u not in self._done:
+            L = self._chols[u]
+            self._done[u] = cho_solve((L, True), np.eye(L.shape[0]), check_finite=False)
+        return self._done[u]
 
 
 def _forward_substitution(L, B):
@@ -83,7 +109,65 @@ def _batch_log_pdf(Z, block, which, L, use_prec, prec, logdet):
     return -0.5 * (quad + logdet_obs[None, :] + n_obs * _LOG_2PI)
 
 
-def _missing_rows_log_pdf(X, miss, means, owner, covs, precs, logdets, chunk=4096):
+def low_rank_factor(cov, floor):
+    """U (d, r) with ``cov = floor * I + U U'`` to rounding, or None when r is not below d.
+
+    LAPACK's pivoted Cholesky (``dpstrf``) of ``cov - floor * I``, which is
+    positive semi-definite when ``floor`` is the isotropic floor a model added
+    to a scatter matrix; it stops at the numerical rank (default tolerance
+    ``d * eps * max diagonal``): the dropped remainder is rounding noise.
+    """
+    d = cov.shape[0]
+    A = np.array(cov, dtype=float, order="F", copy=True)
+    A[np.diag_indices(d)] -= floor
+    if not np.isfinite(A).all() or np.diag(A).min() < -1e-12 * max(1.0, floor):
+        return None
+    c, piv, rank, info = lapack.dpstrf(A, lower=1)
+    if info < 0 or rank >= d:
+        return None
+    U = np.zeros((d, rank))
+    U[piv - 1] = np.tril(c)[:, :rank]
+    return U
+
+
+def _lowrank_log_pdf(Z, small, small_is_missing, U, G, floor):
+    """(C', r) log-densities of rows missing the same number of features, ``Sigma = lam I + U U'``.
+
+    ``Z`` (C', r, d): rows minus each component's mean, zero where missing;
+    ``small`` (r, t): per row, its missing features when ``small_is_missing``,
+    else its observed ones (whichever set is smaller); ``U`` (d, k), ``G = U'U``.
+    With A = U_O' U_O (= G - U_M' U_M), K = lam I_k + A and b = U_O' z_O:
+    z_O' Sigma_OO^-1 z_O = (z_O'z_O - b' K^-1 b) / lam (Woodbury) and
+    log det Sigma_OO = (|O| - k) log lam + log det K (determinant lemma).
+    """
+    d, k = U.shape
+    n_obs = d - small.shape[1] if small_is_missing else small.shape[1]
+    Us = U[small]  # (r, t, k)
+    A = Us.transpose(0, 2, 1) @ Us
+    if small_is_missing:
+        A = G - A
+    A[:, np.arange(k), np.arange(k)] += floor
+    try:
+        L = np.linalg.cholesky(A)  # (r, k, k)
+    except np.linalg.LinAlgError as exc:  # pragma: no cover - K is lam I + PSD
+        raise ParameterError(
+            "The covariance is not positive definite; increase 'reg_covar'."
+        ) from exc
+    b = Z @ U  # (C', r, k)
+    W = _forward_substitution(L, b.transpose(1, 2, 0))  # (r, k, C')
+    quad = (np.einsum("crd,crd->cr", Z, Z) - np.einsum("rkc,rkc->cr", W, W)) / floor
+    logdet = (n_obs - k) * np.log(floor) + 2.0 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum(1)
+    return -0.5 * (quad + logdet[None, :] + n_obs * _LOG_2PI)
+
+
+def _use_low_rank(m, d, k):
+    """Whether the low-rank route takes fewer flops than the block factorisation."""
+    s, t = min(m, d - m), min(m, d - m)
+    block = s**3 / 3 + (d * d if m < d - m else 0)
+    return t * k * k + k**3 / 3 + d * k < block
+
+
+def _missing_rows_log_pdf(X, miss, means, owner, covs, precs, logdets, chunk=4096, floors=None):
     """(n, C) exact marginal log-densities of rows that each miss some feature.
 
     Batched linear algebra, no loop over rows: rows are grouped by how many
@@ -92,9 +176,16 @@ def _missing_rows_log_pdf(X, miss, means, owner, covs, precs, logdets, chunk=409
     batch, each distinct missing pattern is factored once per distinct
     covariance with one stacked ``np.linalg.cholesky`` (a tied model factors
     it once for all classes), and every row is solved against its pattern's
-    factor at once (:func:`_forward_substitution`).
+    factor at once (:func:`_forward_substitution`). ``floors``: per distinct
+    covariance, its isotropic diagonal floor or None; where it is given and the
+    rest of the covariance has low rank, rows go by :func:`_lowrank_log_pdf`
+    when that is cheaper.
     """
     n, d = X.shape
+    floors = [None] * len(covs) if floors is None else floors
+    factors = [
+        None if f is None else low_rank_factor(S, f) for S, f in zip(covs, floors, strict=True)
+    ]
     X0 = np.where(miss, 0.0, X)
     owner = np.asarray(owner)
     out = np.empty((n, len(means)))
@@ -107,17 +198,25 @@ def _missing_rows_log_pdf(X, miss, means, owner, covs, precs, logdets, chunk=409
         in_group = order[n_mis[order] == m]
         use_prec = m < d - m
         s = int(m) if use_prec else d - int(m)
-        step = max(1, min(chunk, BATCH_CELLS // (s * s)))
+        low = [U is not None and _use_low_rank(int(m), d, U.shape[1]) for U in factors]
+        # a batch's gathered blocks (rows x s x s) or low-rank slices (rows x s x k) stay bounded
+        widest = max([s] + [U.shape[1] for U, lo in zip(factors, low, strict=True) if lo])
+        step = max(1, min(chunk, BATCH_CELLS // (s * widest)))
         for start in range(0, len(in_group), step):
             rows = in_group[start : start + step]
+            obs = ~miss[rows]
+            _fill_low_rank(out, rows, X0, obs, use_prec, means, owner, factors, floors, low)
+            if all(low):
+                continue
             uniq, which = np.unique(inverse[rows], return_inverse=True)
             which = which.ravel()
             pat = patterns[uniq]  # (p, d)
             mask = pat if use_prec else ~pat
             block_p = np.nonzero(mask)[1].reshape(len(uniq), s)  # (p, s), sorted per row
             flat = block_p[:, :, None] * d + block_p[:, None, :]  # (p, s, s) into a (d, d)
-            obs = ~miss[rows]
             for u in range(len(covs)):
+                if low[u]:
+                    continue
                 comps = np.flatnonzero(owner == u)
                 Z = X0[rows][None] - means[comps][:, None, :] * obs[None]  # (C', r, d)
                 if use_prec:
@@ -128,3 +227,15 @@ def _missing_rows_log_pdf(X, miss, means, owner, covs, precs, logdets, chunk=409
                     Z, block_p[which], which, L, use_prec, precs[u], logdets[u]
                 ).T
     return out
+
+
+def _fill_low_rank(out, rows, X0, obs, small_is_missing, means, owner, factors, floors, low):
+    """``out[rows, comps]`` of every covariance that takes the low-rank route for these rows."""
+    small = np.nonzero(~obs if small_is_missing else obs)[1].reshape(len(rows), -1)
+    for u, U in enumerate(factors):
+        if not low[u]:
+            continue
+        comps = np.flatnonzero(owner == u)
+        Z = X0[rows][None] - means[comps][:, None, :] * obs[None]
+        lp = _lowrank_log_pdf(Z, small, small_is_missing, U, U.T @ U, floors[u])
+        out[np.ix_(rows, comps)] = lp.T

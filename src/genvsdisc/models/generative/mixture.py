@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.special import logsumexp
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from genvsdisc.models.base import GenerativeClassifier
+from genvsdisc.models.fast_logsumexp import logsumexp
 from genvsdisc.models.generative._gaussian_math import (
     _log_pdf_complete,
     diag_gaussian_log_pdf,
@@ -60,6 +60,9 @@ class _Mixture:
     chols: list | None
     log_likelihood: float = -np.inf  # weighted mean log-likelihood at the end of EM
     n_iter: int = 0  # EM iterations (M-steps) that produced it
+    # the isotropic floor on a full / tied covariance's diagonal (None when it varies by
+    # feature): the rest is a scatter of low rank, which scores rows with NaN faster
+    floor: float | None = None
 
     def full_covs(self):
         """List of C (d, d) covariances (the same object for every component when tied)."""
@@ -79,7 +82,8 @@ class _Mixture:
         elif complete:
             lp = _log_pdf_complete(X, self.means, self.chols)
         else:
-            lp = gaussian_log_pdf(X, self.means, self.full_covs(), self.chols)
+            floors = None if self.floor is None else [self.floor] * len(self.means)
+            lp = gaussian_log_pdf(X, self.means, self.full_covs(), self.chols, floors)
         with np.errstate(divide="ignore"):
             return lp + np.log(self.weights)
 
@@ -311,6 +315,7 @@ class ClassMixture(GenerativeClassifier):
         means = (resp.T @ X) / nk[:, None]
         reg = reg * self.scale_
         kind = self.covariance_type
+        floor = float(reg[0]) if np.ptp(reg) == 0 else None
         if kind in ("full", "tied"):
             covs = np.empty((len(nk), X.shape[1], X.shape[1]))
             for c in range(len(nk)):
@@ -319,10 +324,12 @@ class ClassMixture(GenerativeClassifier):
             if kind == "tied":
                 covs = np.tensordot(nk / nk.sum(), covs, axes=1)
                 covs[np.diag_indices_from(covs)] += reg
-                return _Mixture(nk / nk.sum(), means, covs, [safe_cholesky(covs)] * len(nk))
+                chols = [safe_cholesky(covs)] * len(nk)
+                return _Mixture(nk / nk.sum(), means, covs, chols, floor=floor)
             for c in range(len(nk)):
                 covs[c][np.diag_indices_from(covs[c])] += reg
-            return _Mixture(nk / nk.sum(), means, covs, [safe_cholesky(c) for c in covs])
+            chols = [safe_cholesky(c) for c in covs]
+            return _Mixture(nk / nk.sum(), means, covs, chols, floor=floor)
         var = np.stack([resp[:, c] @ (X - means[c]) ** 2 / nk[c] for c in range(len(nk))])
         if kind == "spherical":  # one variance per component, in scaled units
             var = (var / self.scale_).mean(axis=1, keepdims=True) * self.scale_
