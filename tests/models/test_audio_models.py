@@ -71,7 +71,9 @@ def _toy_audio(n_per_class=20, T=12, c=3, seed=0):
     return pad_rows(clips, T), np.array(y)
 
 
-@pytest.mark.parametrize("name", ["hmm", "frame_gmm", "clip_logreg", "clip_knn", "clip_mlp"])
+@pytest.mark.parametrize(
+    "name", ["hmm", "gmm_hmm", "frame_gmm", "clip_logreg", "clip_knn", "clip_mlp", "clip_svm"]
+)
 def test_audio_models_learn_order_or_content(name):
     X, y = _toy_audio()
     Xt, yt = _toy_audio(seed=1)

@@ -151,7 +151,7 @@ def _fails_but(passes: set[str], reason: str) -> dict[str, str]:
 _NAN_IS_CLIP_END = (
     "audio rows end in NaN after each clip (the audio format), so fit accepts NaN; inf is refused"
 )
-_CLIP_DETECTIVES = ("clip_logreg", "clip_knn", "clip_mlp")
+_CLIP_DETECTIVES = ("clip_logreg", "clip_knn", "clip_mlp", "clip_svm")
 
 #: registry name -> {check name: why it legitimately fails}.
 EXPECTED_FAILURES: dict[str, dict[str, str]] = {
@@ -165,6 +165,7 @@ EXPECTED_FAILURES: dict[str, dict[str, str]] = {
             "qda",
             "gmm",
             "hmm",
+            "gmm_hmm",
             "frame_gmm",
         )
     },
@@ -183,6 +184,12 @@ EXPECTED_FAILURES: dict[str, dict[str, str]] = {
     },
     "diffusion": _fails_but(_PIXEL_PASSES, _UNIT_PIXELS),
     **{name: {"check_estimators_nan_inf": _NAN_IS_CLIP_END} for name in _CLIP_DETECTIVES},
+    "clip_svm": {
+        "check_estimators_nan_inf": _NAN_IS_CLIP_END,
+        "check_sample_weight_equivalence_on_dense_data": "the calibration folds split repeated "
+        "clips apart but keep a weighted clip whole, so the held-out SVM scores the sigmoids "
+        "are fitted on differ (scikit-learn's SVC with probabilities fails it too)",
+    },
     "frame_gmm": {
         **_GENERATIVE,
         **dict.fromkeys(

@@ -1,7 +1,8 @@
-"""The classic speech recogniser: one Gaussian HMM per class over MFCC frames.
+"""The classic speech recogniser: one Gaussian (or GMM-) HMM per class over MFCC frames.
 
 Each class's clips are modelled by a hidden Markov chain of ``n_states``
-states, each emitting frames from a diagonal Gaussian; a clip ends from each
+states, each emitting frames from a diagonal Gaussian, or from a mixture of
+``n_mix`` of them (GMM-HMM, ``gmm_hmm``); a clip ends from each
 state with a learned probability, so log p(x) is an exact density over clips
 of every length. Classification is Bayes' rule over the classes' HMMs.
 Baum-Welch (EM) fits each class from its clips, weighted by their class
@@ -16,15 +17,23 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from genvsdisc.models.audio._hmm_math import HMMParams, emissions, expected_counts, forward
+from genvsdisc.models.audio._hmm_math import (
+    HMMParams,
+    emissions,
+    expected_counts,
+    forward,
+    moment_counts,
+)
 from genvsdisc.models.audio.frames import as_frames, clip_lengths, pad_rows
 from genvsdisc.models.base import GenerativeClassifier
 from genvsdisc.models.generative._gaussian_math import feature_variances
 from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT
 
-__all__ = ["AudioArtist", "ClassHMM"]
+__all__ = ["AudioArtist", "ClassHMM", "ClassGMMHMM"]
 
 #: Pseudo-count added to every allowed transition and end at each M-step, so a
 #: path the training clips never took keeps a small probability (a test clip
@@ -84,6 +93,8 @@ class ClassHMM(AudioArtist):
     frame_size : int, default=13
         Coefficients per frame (rows hold whole frames, NaN after the clip's end).
     n_states : int, default=9
+    n_mix : int, default=1
+        Gaussians per state (1: a Gaussian HMM; more: a GMM-HMM).
     topology : {"left-right", "ergodic"}, default="left-right"
         left-right: each state moves to itself, the next or the one after
         (Bakis), as in speech recognisers; ergodic: any state to any state.
@@ -98,6 +109,9 @@ class ClassHMM(AudioArtist):
     unlabeled_weight : float in [0, 1], default=1.0
     em_max_iter : int, default=10
         Semi-supervised EM iterations over unlabeled clips.
+    random_state : int or None, default=0
+        Seeds the k-means that splits each state's frames among its ``n_mix``
+        components at the start (unused when ``n_mix=1``).
 
     Attributes
     ----------
@@ -106,8 +120,9 @@ class ClassHMM(AudioArtist):
 
     Notes
     -----
-    States start from a uniform split of each clip in time (deterministic), so
-    the fit has no random seed. NaN frames inside a clip are integrated out at
+    States start from a uniform split of each clip in time (deterministic); with
+    ``n_mix > 1`` each state's frames are then split among its components by
+    k-means (seeded). NaN frames inside a clip are integrated out at
     predict time; in training they carry no statistics.
     """
 
@@ -118,11 +133,13 @@ class ClassHMM(AudioArtist):
         **EM_CONSTRAINTS,
         "frame_size": POSITIVE_INT,
         "n_states": POSITIVE_INT,
+        "n_mix": POSITIVE_INT,
         "topology": [StrOptions({"left-right", "ergodic"})],
         "n_iter": [Interval(Integral, 0, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "var_floor": [Interval(Real, 0, None, closed="neither")],
         "priors": ["array-like", None],
+        "random_state": ["random_state"],
     }
 
     def __init__(
@@ -130,6 +147,7 @@ class ClassHMM(AudioArtist):
         *,
         frame_size=13,
         n_states=9,
+        n_mix=1,
         topology="left-right",
         n_iter=15,
         tol=1e-3,
@@ -137,9 +155,12 @@ class ClassHMM(AudioArtist):
         priors=None,
         unlabeled_weight=1.0,
         em_max_iter=10,
+        random_state=0,
     ):
         self.frame_size = frame_size
         self.n_states = n_states
+        self.n_mix = n_mix
+        self.random_state = random_state
         self.topology = topology
         self.n_iter = n_iter
         self.tol = tol
@@ -181,24 +202,41 @@ class ClassHMM(AudioArtist):
         t = np.arange(T)[None, :]
         state = np.minimum(t * S // np.maximum(lengths, 1)[:, None], S - 1)  # (n, T)
         inside = t < lengths[:, None]
-        gamma = np.zeros((n, T, S))
-        np.put_along_axis(gamma, state[:, :, None], 1.0, axis=2)
-        gamma *= (inside * w[:, None])[:, :, None]
-        obs = ~np.isnan(frames)
-        x = np.where(obs, frames, 0.0).reshape(n * T, c)
-        g = gamma.reshape(n * T, S)
+        weight = inside * w[:, None]  # (n, T)
+        gamma = np.zeros((n, T, S, self.n_mix))
+        comp = self._split_states(frames, state, weight)
+        gamma[np.arange(n)[:, None], t, state, comp] = weight
         trans = np.zeros((S, S))
         src, dst = state[:, :-1], state[:, 1:]
         live = inside[:, 1:]
         np.add.at(trans, (src[live], dst[live]), np.repeat(w, live.sum(axis=1)))
+        state_g = gamma.sum(axis=3)
         return {
-            "start": gamma[:, 0].sum(axis=0),
+            "start": state_g[:, 0].sum(axis=0),
             "trans": trans,
-            "end": gamma[np.arange(n), np.maximum(lengths, 1) - 1].sum(axis=0),
-            "occ": g.T @ obs.reshape(n * T, c).astype(float),
-            "x": g.T @ x,
-            "x2": g.T @ x**2,
+            "end": state_g[np.arange(n), np.maximum(lengths, 1) - 1].sum(axis=0),
+            **moment_counts(frames, gamma),
         }
+
+    def _split_states(self, frames, state, weight):
+        """Component (n, T) of each frame: k-means on each state's frames (0 if M = 1)."""
+        comp = np.zeros(state.shape, dtype=int)
+        if self.n_mix == 1:
+            return comp
+        rng = check_random_state(self.random_state)
+        for s in range(self.n_states):
+            rows = (state == s) & (weight > 0)
+            pts = frames[rows]
+            # a coefficient gone missing is filled with the state's mean for the split only
+            pts = np.where(np.isnan(pts), np.nanmean(pts, axis=0), pts)
+            # fewer distinct frames than components (tiny or repeated data): k-means
+            # cannot split them, so the frames are dealt out in turn instead
+            if np.isnan(pts).any() or len(np.unique(pts, axis=0)) <= self.n_mix:
+                comp[rows] = np.arange(len(pts)) % self.n_mix
+                continue
+            km = KMeans(self.n_mix, n_init=1, random_state=rng.randint(2**31 - 1))
+            comp[rows] = km.fit_predict(pts, sample_weight=weight[rows])
+        return comp
 
     def _m(self, counts) -> HMMParams:
         """Parameters from expected counts (M-step), smoothed over allowed moves."""
@@ -209,9 +247,10 @@ class ClassHMM(AudioArtist):
         trans = counts["trans"] + PSEUDO_COUNT * allowed
         end = counts["end"] + PSEUDO_COUNT
         total = trans.sum(axis=1) + end
-        occ = counts["occ"]
+        occ = counts["occ"]  # (S, M, c)
         safe = np.maximum(occ, 1e-12)
         floor = self.var_floor * self.frame_var_
+        mix = counts["mix"] + PSEUDO_COUNT
         # a state no frame visited keeps the overall spread around 0 (never sampled
         # into a clip with much weight: its occupancy is the pseudo-count)
         means = np.where(occ > 0, counts["x"] / safe, 0.0)
@@ -222,6 +261,7 @@ class ClassHMM(AudioArtist):
             end=end / total,
             means=means,
             variances=np.maximum(var, 0.0) + floor,
+            weights=mix / mix.sum(axis=1, keepdims=True),
         )
 
     def _baum_welch(self, frames, lengths, w, p: HMMParams) -> HMMParams:
@@ -249,18 +289,55 @@ class ClassHMM(AudioArtist):
         training rows' frame count), NaN-padded to rows."""
         h = self.hmms_[k]
         S = len(h.start)
+        means, variances, log_w = h.components()
+        mix = np.exp(log_w)
         moves = np.column_stack([h.trans, h.end])  # last column: the clip ends
         moves /= moves.sum(axis=1, keepdims=True)
         clips = []
         for _ in range(n):
             state, frames = rng.choice(S, p=h.start), []
             while len(frames) < self.n_frames_:
+                m = rng.choice(mix.shape[1], p=mix[state])
                 frames.append(
-                    h.means[state]
-                    + rng.standard_normal(self.frame_size) * np.sqrt(h.variances[state])
+                    means[state, m]
+                    + rng.standard_normal(self.frame_size) * np.sqrt(variances[state, m])
                 )
                 state = rng.choice(S + 1, p=moves[state])
                 if state == S:
                     break
             clips.append(np.array(frames))
         return self._padded(clips)
+
+
+class ClassGMMHMM(ClassHMM):
+    """GMM-HMM per class: :class:`ClassHMM` whose states each emit from a mixture
+    of ``n_mix`` diagonal Gaussians (default 3; parameters as there)."""
+
+    def __init__(
+        self,
+        *,
+        frame_size=13,
+        n_states=9,
+        n_mix=3,
+        topology="left-right",
+        n_iter=15,
+        tol=1e-3,
+        var_floor=1e-2,
+        priors=None,
+        unlabeled_weight=1.0,
+        em_max_iter=10,
+        random_state=0,
+    ):
+        super().__init__(
+            frame_size=frame_size,
+            n_states=n_states,
+            n_mix=n_mix,
+            topology=topology,
+            n_iter=n_iter,
+            tol=tol,
+            var_floor=var_floor,
+            priors=priors,
+            unlabeled_weight=unlabeled_weight,
+            em_max_iter=em_max_iter,
+            random_state=random_state,
+        )
