@@ -53,21 +53,39 @@ def _log(p):
         return np.log(p)
 
 
-def component_log_pdf(frames: np.ndarray, p: HMMParams) -> np.ndarray:
-    """log w_sm N(frame; s, m), NaN coefficients integrated out, (n, T, c) -> (n, T, S, M)."""
+def _logsumexp_last(a: np.ndarray) -> np.ndarray:
+    """log sum exp over the last axis, shifted by its max (plain numpy: scipy's
+    array-API dispatch costs more than the sum on these short axes)."""
+    m = a.max(axis=-1, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    return np.log(np.exp(a - m).sum(axis=-1)) + m[..., 0]
+
+
+def _emission_parts(frames: np.ndarray, p: HMMParams):
+    """log p(frame | state) (n, T, S), which frames hold any value (n*T,), and
+    log w_sm N(frame; s, m) (m, S, M) for those frames only.
+
+    Padding after a clip's end and frames dropped whole have no value: their
+    factor is 1 (log 0), so their densities are never computed -- most of a
+    batch trimmed to its longest clip is padding.
+    """
     n, T, c = frames.shape
     means, variances, log_w = p.components()
     S, M = log_w.shape
-    flat = diag_gaussian_log_pdf(
-        frames.reshape(n * T, c), means.reshape(S * M, c), variances.reshape(S * M, c)
-    )
-    return flat.reshape(n, T, S, M) + log_w
+    flat = frames.reshape(n * T, c)
+    seen = ~np.isnan(flat).all(axis=1)
+    logc = diag_gaussian_log_pdf(
+        flat[seen], means.reshape(S * M, c), variances.reshape(S * M, c)
+    ).reshape(-1, S, M)
+    logc += log_w
+    B = np.zeros((n * T, S))
+    B[seen] = logc[..., 0] if M == 1 else _logsumexp_last(logc)
+    return B.reshape(n, T, S), seen, logc
 
 
 def emissions(frames: np.ndarray, p: HMMParams) -> np.ndarray:
     """log p(frame | state) with NaN coefficients integrated out, (n, T, c) -> (n, T, S)."""
-    logc = component_log_pdf(frames, p)
-    return logc[..., 0] if logc.shape[3] == 1 else logsumexp(logc, axis=3)
+    return _emission_parts(frames, p)[0]
 
 
 def _step(prev: np.ndarray, matrix: np.ndarray) -> np.ndarray:
@@ -110,18 +128,19 @@ def backward(B: np.ndarray, lengths: np.ndarray, p: HMMParams) -> np.ndarray:
 def moment_counts(frames: np.ndarray, gamma: np.ndarray) -> dict:
     """Weighted occupancy and moments per component, for the M-step.
 
-    ``frames`` (n, T, c) with NaN; ``gamma`` (n, T, S, M), zero outside clips.
-    Returns ``mix`` (S, M) occupancy, ``occ`` (S, M, c) occupancy where the
-    coefficient is observed, ``x`` and ``x2`` (S, M, c) sums of x and x^2.
+    ``frames`` (m, c) with NaN; ``gamma`` (m, S, M), the weight of each frame
+    in each state's component. Returns ``mix`` (S, M) occupancy, ``occ``
+    (S, M, c) occupancy where the coefficient is observed, ``x`` and ``x2``
+    (S, M, c) sums of x and x^2.
     """
-    n, T, c = frames.shape
-    S, M = gamma.shape[2:]
+    m, c = frames.shape
+    S, M = gamma.shape[1:]
     obs = ~np.isnan(frames)
-    x = np.where(obs, frames, 0.0).reshape(n * T, c)
-    g = gamma.reshape(n * T, S * M)
+    x = np.where(obs, frames, 0.0)
+    g = gamma.reshape(m, S * M)
     return {
         "mix": g.sum(axis=0).reshape(S, M),
-        "occ": (g.T @ obs.reshape(n * T, c).astype(float)).reshape(S, M, c),
+        "occ": (g.T @ obs.astype(float)).reshape(S, M, c),
         "x": (g.T @ x).reshape(S, M, c),
         "x2": (g.T @ x**2).reshape(S, M, c),
     }
@@ -136,16 +155,17 @@ def expected_counts(frames: np.ndarray, lengths: np.ndarray, w: np.ndarray, p: H
     per-component ``mix``, ``occ``, ``x``, ``x2`` of :func:`moment_counts`.
     """
     n, T, c = frames.shape
-    logc = component_log_pdf(frames, p)
-    B = logc[..., 0] if logc.shape[3] == 1 else logsumexp(logc, axis=3)
+    B, seen, logc = _emission_parts(frames, p)
     alpha, ll = forward(B, lengths, p)
     beta = backward(B, lengths, p)
     inside = np.arange(T)[None, :] < lengths[:, None]  # (n, T)
     gamma = np.exp(alpha + beta - ll[:, None, None]) * (inside * w[:, None])[:, :, None]
+    flat_gamma = gamma.reshape(n * T, -1)
     # each state's share split among its components by their posterior given the frame
-    with np.errstate(invalid="ignore"):
-        within = np.exp(logc - B[..., None])
-    gamma_m = gamma[..., None] * np.nan_to_num(within)
+    within = np.exp(logc - B.reshape(n * T, -1)[seen][..., None])
+    moments = moment_counts(frames.reshape(n * T, c)[seen], flat_gamma[seen][..., None] * within)
+    # a frame with no value: its component posterior is the prior weights
+    moments["mix"] += flat_gamma[~seen].sum(axis=0)[:, None] * np.exp(p.components()[2])
     trans = np.zeros((p.trans.shape[0],) * 2)
     log_a = _log(p.trans)
     for t in range(T - 1):
@@ -159,6 +179,6 @@ def expected_counts(frames: np.ndarray, lengths: np.ndarray, w: np.ndarray, p: H
         "start": gamma[:, 0].sum(axis=0),
         "trans": trans,
         "end": gamma[np.arange(n), np.maximum(lengths, 1) - 1].sum(axis=0),
-        **moment_counts(frames, gamma_m),
+        **moments,
         "ll": float(w @ ll),
     }

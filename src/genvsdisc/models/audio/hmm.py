@@ -215,7 +215,7 @@ class ClassHMM(AudioArtist):
             "start": state_g[:, 0].sum(axis=0),
             "trans": trans,
             "end": state_g[np.arange(n), np.maximum(lengths, 1) - 1].sum(axis=0),
-            **moment_counts(frames, gamma),
+            **moment_counts(frames.reshape(n * T, c), gamma.reshape(n * T, S, -1)),
         }
 
     def _split_states(self, frames, state, weight):
