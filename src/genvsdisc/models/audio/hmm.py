@@ -17,8 +17,6 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from genvsdisc.models.audio._hmm_math import (
@@ -117,9 +115,6 @@ class ClassHMM(AudioArtist):
     unlabeled_weight : float in [0, 1], default=1.0
     em_max_iter : int, default=10
         Semi-supervised EM iterations over unlabeled clips.
-    random_state : int or None, default=0
-        Seeds the k-means that splits each state's frames among its ``n_mix``
-        components at the start (unused when ``n_mix=1``).
 
     Attributes
     ----------
@@ -128,9 +123,10 @@ class ClassHMM(AudioArtist):
 
     Notes
     -----
-    States start from a uniform split of each clip in time (deterministic); with
-    ``n_mix > 1`` each state's frames are then split among its components by
-    k-means (seeded). NaN frames inside a clip are integrated out at
+    States start from a uniform split of each clip in time; with ``n_mix > 1``
+    each state's frames are then cut into equal-weight groups along their first
+    principal direction, one per component. Both are deterministic, so the fit
+    has no random seed. NaN frames inside a clip are integrated out at
     predict time; in training they carry no statistics.
     """
 
@@ -147,7 +143,6 @@ class ClassHMM(AudioArtist):
         "tol": [Interval(Real, 0, None, closed="left")],
         "var_floor": [Interval(Real, 0, None, closed="neither")],
         "priors": ["array-like", None],
-        "random_state": ["random_state"],
     }
 
     def __init__(
@@ -163,12 +158,10 @@ class ClassHMM(AudioArtist):
         priors=None,
         unlabeled_weight=1.0,
         em_max_iter=10,
-        random_state=0,
     ):
         self.frame_size = frame_size
         self.n_states = n_states
         self.n_mix = n_mix
-        self.random_state = random_state
         self.topology = topology
         self.n_iter = n_iter
         self.tol = tol
@@ -231,23 +224,34 @@ class ClassHMM(AudioArtist):
         }
 
     def _split_states(self, frames, state, weight):
-        """Component (n, T) of each frame: k-means on each state's frames (0 if M = 1)."""
+        """Component (n, T) of each frame (0 if M = 1): each state's frames cut into
+        ``n_mix`` groups of equal weight along their first principal direction.
+
+        Deterministic, and a clip of weight 2 splits exactly as the clip twice
+        (k-means' seeded start would not), so ``sample_weight`` means repeats.
+        """
         comp = np.zeros(state.shape, dtype=int)
         if self.n_mix == 1:
             return comp
-        rng = check_random_state(self.random_state)
         for s in range(self.n_states):
             rows = (state == s) & (weight > 0)
-            pts = frames[rows]
-            # a coefficient gone missing is filled with the state's mean for the split only
-            pts = np.where(np.isnan(pts), np.nanmean(pts, axis=0), pts)
-            # fewer distinct frames than components (tiny or repeated data): k-means
-            # cannot split them, so the frames are dealt out in turn instead
-            if np.isnan(pts).any() or len(np.unique(pts, axis=0)) <= self.n_mix:
-                comp[rows] = np.arange(len(pts)) % self.n_mix
+            pts, w = frames[rows], weight[rows]
+            if not len(pts):
                 continue
-            km = KMeans(self.n_mix, n_init=1, random_state=rng.randint(2**31 - 1))
-            comp[rows] = km.fit_predict(pts, sample_weight=weight[rows])
+            # a coefficient gone missing counts as the state's mean for the split only
+            mean = np.nansum(pts * w[:, None], axis=0) / w.sum()
+            centred = np.where(np.isnan(pts), 0.0, pts - mean)
+            cov = (centred * w[:, None]).T @ centred
+            axis = np.linalg.eigh(cov)[1][:, -1]
+            axis *= np.sign(axis[np.argmax(np.abs(axis))])  # one sign, whatever the rounding
+            proj = centred @ axis
+            order = np.argsort(proj, kind="stable")
+            share = np.cumsum(w[order]) / w.sum()
+            # cuts at weighted quantiles, each a frame's own value: equal frames (a clip
+            # and its repeat) always fall in the same group
+            at = np.searchsorted(share, np.arange(1, self.n_mix) / self.n_mix)
+            cuts = proj[order][np.minimum(at, len(order) - 1)]
+            comp[rows] = np.searchsorted(cuts, proj, side="left")
         return comp
 
     def _m(self, counts) -> HMMParams:
@@ -340,7 +344,6 @@ class ClassGMMHMM(ClassHMM):
         priors=None,
         unlabeled_weight=1.0,
         em_max_iter=10,
-        random_state=0,
     ):
         super().__init__(
             frame_size=frame_size,
@@ -353,5 +356,4 @@ class ClassGMMHMM(ClassHMM):
             priors=priors,
             unlabeled_weight=unlabeled_weight,
             em_max_iter=em_max_iter,
-            random_state=random_state,
         )
