@@ -31,7 +31,7 @@ from threadpoolctl import threadpool_limits
 
 from genvsdisc.data import load, train_test_split
 from genvsdisc.experiments.evidence import paired_interval
-from genvsdisc.models import make, model_names
+from genvsdisc.models import get_spec, make, model_names
 
 TUNE_GRID = [(s, m) for s in (6, 9, 12) for m in (2, 3, 4)]
 
@@ -65,16 +65,36 @@ def run(models: list[str], n_seeds: int) -> None:
         iv = paired_interval(
             acc, np.zeros_like(acc), test_fraction=ratio, resolution=1 / test.n_samples
         )
-        family = make(m).__class__.__mro__  # generative or discriminative, for the table
-        fam = "artist" if any(c.__name__ == "GenerativeClassifier" for c in family) else "detective"
+        fam = "artist" if _is_artist(m) else "detective"
         print(
             f"| {m} | {fam} | {acc.mean():.2%} | [{iv['low']:.2%}, {iv['high']:.2%}] "
             f"| {fit.mean():.1f} | {pred.mean():.2f} |"
         )
+    _best_pair(models, rows, ratio, 1 / test.n_samples)
     print(
         f"\ncommand: OMP_NUM_THREADS=1 python benchmarks/sound.py --seeds {n_seeds} "
         f"--models {','.join(models)}"
     )
+
+
+def _best_pair(models, rows, ratio, resolution) -> None:
+    """The best artist against the best detective, paired over the same splits."""
+    acc = {m: np.array([r[0] for r in rows[m]]) for m in models}
+    artists = [m for m in models if _is_artist(m)]
+    detectives = [m for m in models if not _is_artist(m)]
+    if not artists or not detectives:
+        return
+    a = max(artists, key=lambda m: acc[m].mean())
+    d = max(detectives, key=lambda m: acc[m].mean())
+    iv = paired_interval(acc[a], acc[d], test_fraction=ratio, resolution=resolution)
+    print(
+        f"\nbest artist {a} - best detective {d}: {iv['diff']:+.2%} "
+        f"(95 % interval [{iv['low']:+.2%}, {iv['high']:+.2%}], paired over the splits)"
+    )
+
+
+def _is_artist(name: str) -> bool:
+    return get_spec(name).family == "generative"
 
 
 def tune() -> None:
