@@ -7,10 +7,11 @@ import itertools
 
 import numpy as np
 import pytest
-from hmmlearn.hmm import GaussianHMM
+from hmmlearn.hmm import GMMHMM, GaussianHMM
 from scipy.stats import norm
 
 from genvsdisc.data.audio_perturb import drop_frames
+from genvsdisc.exceptions import DataError
 from genvsdisc.models import make
 from genvsdisc.models.audio._hmm_math import HMMParams, emissions, forward
 from genvsdisc.models.audio.frames import ClipSummary, clip_lengths, pad_rows
@@ -39,6 +40,24 @@ def test_forward_matches_hmmlearn_score_without_end():
     lengths = clip_lengths(frames)
     _, ll = forward(emissions(frames, p_plain), lengths, p_plain, use_end=False)
     np.testing.assert_allclose(ll, [ref.score(c) for c in clips], rtol=1e-10)
+
+
+def test_mixture_forward_matches_hmmlearn_gmmhmm():
+    """States emitting from 2-Gaussian mixtures: log p(x) as hmmlearn's GMMHMM."""
+    rng = np.random.default_rng(3)
+    S, M, c = 3, 2, 2
+    p = _params(rng, S=S, c=c)
+    trans = p.trans / p.trans.sum(axis=1, keepdims=True)
+    means, variances = rng.normal(size=(S, M, c)), rng.uniform(0.5, 2.0, size=(S, M, c))
+    weights = rng.dirichlet(np.ones(M), size=S)
+    mixed = HMMParams(p.start, trans, np.ones(S), means, variances, weights=weights)
+    ref = GMMHMM(n_components=S, n_mix=M, covariance_type="diag", init_params="", params="")
+    ref.startprob_, ref.transmat_, ref.weights_ = p.start, trans, weights
+    ref.means_, ref.covars_ = means, variances
+    clips = [rng.normal(size=(L, c)) for L in (1, 5, 8)]
+    frames = pad_rows(clips, 8).reshape(3, 8, c)
+    _, ll = forward(emissions(frames, mixed), clip_lengths(frames), mixed, use_end=False)
+    np.testing.assert_allclose(ll, [ref.score(x) for x in clips], rtol=1e-10)
 
 
 def test_missing_frame_is_integrated_out_exactly():
@@ -71,7 +90,9 @@ def _toy_audio(n_per_class=20, T=12, c=3, seed=0):
     return pad_rows(clips, T), np.array(y)
 
 
-@pytest.mark.parametrize("name", ["hmm", "frame_gmm", "clip_logreg", "clip_knn", "clip_mlp"])
+@pytest.mark.parametrize(
+    "name", ["hmm", "gmm_hmm", "frame_gmm", "clip_logreg", "clip_knn", "clip_mlp", "clip_svm"]
+)
 def test_audio_models_learn_order_or_content(name):
     X, y = _toy_audio()
     Xt, yt = _toy_audio(seed=1)
@@ -95,12 +116,13 @@ def test_hmm_samples_end_and_look_like_their_class():
     assert np.isfinite(model.score_samples(Xs)).all()
 
 
-def test_hmm_semi_supervised_em_runs_and_climbs():
+@pytest.mark.parametrize("name", ["hmm", "gmm_hmm"])
+def test_hmm_semi_supervised_em_runs_and_climbs(name):
     X, y = _toy_audio()
     y_semi = y.copy()
     y_semi[5:20] = -1
     y_semi[25:] = -1
-    model = make("hmm", frame_size=3, n_states=3, em_max_iter=3).fit(X, y_semi)
+    model = make(name, frame_size=3, n_states=3, em_max_iter=3).fit(X, y_semi)
     history = np.array(model.em_log_likelihood_)
     assert model.n_em_iter_ >= 1
     assert (np.diff(history) >= -1e-6 * np.abs(history[:-1])).all()
@@ -119,3 +141,25 @@ def test_drop_frames_keeps_each_clips_end():
     np.testing.assert_array_equal(clip_lengths(out), before)
     dropped = np.isnan(out).all(axis=2).sum(axis=1) - (12 - before)
     np.testing.assert_array_equal(dropped, np.round(0.5 * before).astype(int))
+
+
+def test_gmm_hmm_samples_and_weights_match_repeats():
+    X, y = _toy_audio()
+    model = make("gmm_hmm", frame_size=3, n_states=3, n_mix=2).fit(X, y)
+    assert model.hmms_[0].weights.shape == (3, 2)
+    np.testing.assert_allclose(model.hmms_[0].weights.sum(axis=1), 1.0)
+    Xs, _ = model.sample(10, y=0, random_state=0)
+    assert np.mean(model.predict(Xs) == 0) >= 0.9
+    # a weight of 2 is the clip twice (the k-means start sees the same frames either way)
+    w = np.where(np.arange(len(y)) % 3 == 0, 2.0, 1.0)
+    weighted = make("gmm_hmm", frame_size=3, n_states=3, n_mix=2).fit(X, y, sample_weight=w)
+    rep = np.repeat(np.arange(len(y)), w.astype(int))
+    repeated = make("gmm_hmm", frame_size=3, n_states=3, n_mix=2).fit(X[rep], y[rep])
+    np.testing.assert_allclose(weighted.score_samples(X), repeated.score_samples(X), rtol=1e-6)
+
+
+def test_clip_svm_needs_two_clips_per_class():
+    X, y = _toy_audio(n_per_class=3)
+    keep = np.r_[0, 3:6]  # class 0 keeps one clip
+    with pytest.raises(DataError, match="class 0 has 1 sample"):
+        make("clip_svm", frame_size=3).fit(X[keep], y[keep])

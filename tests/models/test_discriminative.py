@@ -31,7 +31,10 @@ FAST = {
     "mlp": {"hidden_layer_sizes": (8,), "max_iter": 2000},
     "hgb": {"max_iter": 20},
 }
-DISCRIMINATIVE = [s.name for s in available("discriminative", "tabular", deep=False)]
+# audio detectives read rows as frame sequences: tests/models/test_audio_models.py
+DISCRIMINATIVE = [
+    s.name for s in available(family="discriminative", deep=False) if "audio" not in s.modalities
+]
 TOPICS = {
     "sport": "match goal team player season coach league win score cup",
     "tech": "software phone computer chip internet users data network app code",

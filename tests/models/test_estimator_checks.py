@@ -163,7 +163,7 @@ def _fails_but(passes: set[str], reason: str) -> dict[str, str]:
 _NAN_IS_CLIP_END = (
     "audio rows end in NaN after each clip (the audio format), so fit accepts NaN; inf is refused"
 )
-_CLIP_DETECTIVES = ("clip_logreg", "clip_knn", "clip_mlp")
+_CLIP_DETECTIVES = ("clip_logreg", "clip_knn", "clip_mlp", "clip_svm")
 
 #: registry name -> {check name: why it legitimately fails}.
 EXPECTED_FAILURES: dict[str, dict[str, str]] = {
@@ -178,6 +178,7 @@ EXPECTED_FAILURES: dict[str, dict[str, str]] = {
             "gmm",
             "mppca",
             "hmm",
+            "gmm_hmm",
             "frame_gmm",
         )
     },
@@ -206,6 +207,12 @@ EXPECTED_FAILURES: dict[str, dict[str, str]] = {
         "check_sample_weight_equivalence_on_dense_data": f"diffusion {_MINIBATCH_WEIGHTS}",
     },
     **{name: {"check_estimators_nan_inf": _NAN_IS_CLIP_END} for name in _CLIP_DETECTIVES},
+    "clip_svm": {
+        "check_estimators_nan_inf": _NAN_IS_CLIP_END,
+        "check_sample_weight_equivalence_on_dense_data": "the calibration folds split repeated "
+        "clips apart but keep a weighted clip whole, so the held-out SVM scores the sigmoids "
+        "are fitted on differ (scikit-learn's SVC with probabilities fails it too)",
+    },
     "frame_gmm": {
         **_GENERATIVE,
         **dict.fromkeys(

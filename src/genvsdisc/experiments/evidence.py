@@ -92,9 +92,10 @@ DEFAULT_PAIRS: dict[str, list[tuple[str, str, str]]] = {
             "linear pair (Ng & Jordan): naive Bayes vs logistic regression",
         ),
     ],  # audio: no linear artist exists for variable-length clips, so both pairs are
-    # flexible; clip_logreg (linear) runs when named with --models
+    # flexible: each family's strongest model (benchmarks/sound.py), then the simplest
+    # flexible ones; hmm, clip_logreg (linear) and clip_mlp run when named with --models
     "audio": [
-        ("hmm", "clip_mlp", "flexible pair: per-class HMMs vs a network on clip summaries"),
+        ("gmm_hmm", "clip_svm", "flexible pair: GMM-HMMs vs an RBF SVM on clip summaries"),
         ("frame_gmm", "clip_knn", "flexible pair: bag-of-frames mixtures vs nearest neighbours"),
     ],
 }

@@ -258,6 +258,19 @@ CATALOG: tuple[ModelSpec, ...] = (
         test_params={"frame_size": 1, "n_states": 2, "n_iter": 3, "em_max_iter": 2},
     ),
     ModelSpec(
+        name="gmm_hmm",
+        boundary="flexible",
+        estimator=f"{_AUDIO}.hmm:ClassGMMHMM",
+        family="generative",
+        modalities=("audio",),
+        likelihood="exact",
+        description="GMM-HMM per class on MFCC frames (left-right, 9 states of 4 Gaussians each)",
+        handles_missing=True,
+        semi_supervised=True,
+        sample_weight=True,
+        test_params={"frame_size": 1, "n_states": 2, "n_mix": 2, "n_iter": 3, "em_max_iter": 2},
+    ),
+    ModelSpec(
         name="frame_gmm",
         boundary="flexible",
         estimator=f"{_AUDIO}.frame_gmm:FrameMixture",
@@ -301,6 +314,18 @@ CATALOG: tuple[ModelSpec, ...] = (
         likelihood="none",
         description="one-hidden-layer network on standardised clip summaries",
         test_params={"frame_size": 1, "hidden_layer_sizes": (10,), "max_iter": 300},
+        sample_weight=True,
+    ),
+    ModelSpec(
+        name="clip_svm",
+        boundary="flexible",
+        estimator=f"{_AUDIO}.detectives:ClipSVM",
+        family="discriminative",
+        modalities=("audio",),
+        likelihood="none",
+        description="RBF support-vector machine on standardised clip summaries (Platt "
+        "probabilities)",
+        test_params={"frame_size": 1},
         sample_weight=True,
     ),
 )

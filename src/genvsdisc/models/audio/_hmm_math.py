@@ -1,4 +1,4 @@
-"""Forward-backward for Gaussian HMMs over a batch of NaN-padded clips.
+"""Forward-backward for Gaussian and GMM-HMMs over a batch of NaN-padded clips.
 
 Written here rather than taken from hmmlearn because the generative contract
 needs three things hmmlearn's ``GaussianHMM`` does not do: frames that are
@@ -6,7 +6,8 @@ missing inside a clip (NaN emissions, integrated out: their factor is 1),
 a weight per clip (EM's class responsibilities and ``sample_weight``), and
 an end-of-clip probability per state, which makes log p(x) a density over
 clips of every length (so sampling knows when a word ends). hmmlearn's own
-``score`` is the reference the tests check :func:`forward` against.
+``score`` is the reference the tests check :func:`forward` against. Each
+state emits from a mixture of M diagonal Gaussians (M = 1: a Gaussian HMM).
 
 All clips of a batch run through time together: one matrix product per
 frame for the whole batch, in log space with a per-row shift (the scaled
@@ -22,20 +23,29 @@ from scipy.special import logsumexp
 
 from genvsdisc.models.generative._gaussian_math import diag_gaussian_log_pdf
 
-__all__ = ["HMMParams", "emissions", "forward", "backward", "expected_counts"]
+__all__ = ["HMMParams", "emissions", "forward", "backward", "expected_counts", "moment_counts"]
 
 
 @dataclass
 class HMMParams:
-    """One class's HMM: S states, c coefficients per frame (probabilities, not logs)."""
+    """One class's HMM: S states of M components, c coefficients per frame
+    (probabilities, not logs). ``means``/``variances`` may be (S, c) for M = 1."""
 
     start: np.ndarray  # (S,)
     trans: np.ndarray  # (S, S), rows sum to 1 - end
     end: np.ndarray  # (S,): p(clip ends | state)
-    means: np.ndarray  # (S, c)
-    variances: np.ndarray  # (S, c)
+    means: np.ndarray  # (S, M, c) or (S, c)
+    variances: np.ndarray  # (S, M, c) or (S, c)
     n_iter: int = 0
     log_likelihood: float = -np.inf  # weighted mean per clip at the end of EM
+    weights: np.ndarray | None = None  # (S, M) mixture weights; None: one component
+
+    def components(self):
+        """Means and variances (S, M, c) and log mixture weights (S, M)."""
+        means = self.means if self.means.ndim == 3 else self.means[:, None]
+        variances = self.variances if self.variances.ndim == 3 else self.variances[:, None]
+        weights = np.ones(means.shape[:2]) if self.weights is None else self.weights
+        return means, variances, _log(weights)
 
 
 def _log(p):
@@ -43,10 +53,39 @@ def _log(p):
         return np.log(p)
 
 
-def emissions(frames: np.ndarray, p: HMMParams) -> np.ndarray:
-    """log N(frame; state) with NaN coefficients integrated out, (n, T, c) -> (n, T, S)."""
+def _logsumexp_last(a: np.ndarray) -> np.ndarray:
+    """log sum exp over the last axis, shifted by its max (plain numpy: scipy's
+    array-API dispatch costs more than the sum on these short axes)."""
+    m = a.max(axis=-1, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    return np.log(np.exp(a - m).sum(axis=-1)) + m[..., 0]
+
+
+def _emission_parts(frames: np.ndarray, p: HMMParams):
+    """log p(frame | state) (n, T, S), which frames hold any value (n*T,), and
+    log w_sm N(frame; s, m) (m, S, M) for those frames only.
+
+    Padding after a clip's end and frames dropped whole have no value: their
+    factor is 1 (log 0), so their densities are never computed -- most of a
+    batch trimmed to its longest clip is padding.
+    """
     n, T, c = frames.shape
-    return diag_gaussian_log_pdf(frames.reshape(n * T, c), p.means, p.variances).reshape(n, T, -1)
+    means, variances, log_w = p.components()
+    S, M = log_w.shape
+    flat = frames.reshape(n * T, c)
+    seen = ~np.isnan(flat).all(axis=1)
+    logc = diag_gaussian_log_pdf(
+        flat[seen], means.reshape(S * M, c), variances.reshape(S * M, c)
+    ).reshape(-1, S, M)
+    logc += log_w
+    B = np.zeros((n * T, S))
+    B[seen] = logc[..., 0] if M == 1 else _logsumexp_last(logc)
+    return B.reshape(n, T, S), seen, logc
+
+
+def emissions(frames: np.ndarray, p: HMMParams) -> np.ndarray:
+    """log p(frame | state) with NaN coefficients integrated out, (n, T, c) -> (n, T, S)."""
+    return _emission_parts(frames, p)[0]
 
 
 def _step(prev: np.ndarray, matrix: np.ndarray) -> np.ndarray:
@@ -86,23 +125,47 @@ def backward(B: np.ndarray, lengths: np.ndarray, p: HMMParams) -> np.ndarray:
     return beta
 
 
+def moment_counts(frames: np.ndarray, gamma: np.ndarray) -> dict:
+    """Weighted occupancy and moments per component, for the M-step.
+
+    ``frames`` (m, c) with NaN; ``gamma`` (m, S, M), the weight of each frame
+    in each state's component. Returns ``mix`` (S, M) occupancy, ``occ``
+    (S, M, c) occupancy where the coefficient is observed, ``x`` and ``x2``
+    (S, M, c) sums of x and x^2.
+    """
+    m, c = frames.shape
+    S, M = gamma.shape[1:]
+    obs = ~np.isnan(frames)
+    x = np.where(obs, frames, 0.0)
+    g = gamma.reshape(m, S * M)
+    return {
+        "mix": g.sum(axis=0).reshape(S, M),
+        "occ": (g.T @ obs.astype(float)).reshape(S, M, c),
+        "x": (g.T @ x).reshape(S, M, c),
+        "x2": (g.T @ x**2).reshape(S, M, c),
+    }
+
+
 def expected_counts(frames: np.ndarray, lengths: np.ndarray, w: np.ndarray, p: HMMParams):
     """E-step: weighted expected counts for the M-step, and sum_i w_i log p(x_i).
 
     Returns
     -------
-    dict with ``start`` (S,), ``trans`` (S, S), ``end`` (S,), ``occ`` (S, c) (state
-    occupancy where the coefficient is observed), ``x`` and ``x2`` (S, c), ``ll``.
+    dict with ``start`` (S,), ``trans`` (S, S), ``end`` (S,), ``ll``, and the
+    per-component ``mix``, ``occ``, ``x``, ``x2`` of :func:`moment_counts`.
     """
     n, T, c = frames.shape
-    B = emissions(frames, p)
+    B, seen, logc = _emission_parts(frames, p)
     alpha, ll = forward(B, lengths, p)
     beta = backward(B, lengths, p)
     inside = np.arange(T)[None, :] < lengths[:, None]  # (n, T)
     gamma = np.exp(alpha + beta - ll[:, None, None]) * (inside * w[:, None])[:, :, None]
-    obs = ~np.isnan(frames)
-    x = np.where(obs, frames, 0.0)
-    g = gamma.reshape(n * T, -1)
+    flat_gamma = gamma.reshape(n * T, -1)
+    # each state's share split among its components by their posterior given the frame
+    within = np.exp(logc - B.reshape(n * T, -1)[seen][..., None])
+    moments = moment_counts(frames.reshape(n * T, c)[seen], flat_gamma[seen][..., None] * within)
+    # a frame with no value: its component posterior is the prior weights
+    moments["mix"] += flat_gamma[~seen].sum(axis=0)[:, None] * np.exp(p.components()[2])
     trans = np.zeros((p.trans.shape[0],) * 2)
     log_a = _log(p.trans)
     for t in range(T - 1):
@@ -116,8 +179,6 @@ def expected_counts(frames: np.ndarray, lengths: np.ndarray, w: np.ndarray, p: H
         "start": gamma[:, 0].sum(axis=0),
         "trans": trans,
         "end": gamma[np.arange(n), np.maximum(lengths, 1) - 1].sum(axis=0),
-        "occ": g.T @ obs.reshape(n * T, c).astype(float),
-        "x": g.T @ x.reshape(n * T, c),
-        "x2": g.T @ (x**2).reshape(n * T, c),
+        **moments,
         "ll": float(w @ ll),
     }
