@@ -21,6 +21,7 @@ def test_one_default_judge_per_modality():
         "image": "knn",
         "tabular": "hgb",
         "text": "logreg",
+        "audio": "clip_svm",
     }
     assert judge_name("sound") is None
 
