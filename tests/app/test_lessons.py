@@ -10,6 +10,7 @@ import pytest
 from genvsdisc.app import lessons_more
 from genvsdisc.app.lessons import LESSONS, check_claim, lesson_figures, lessons_json
 
+BY_KEY = {lesson.key: lesson for lesson in LESSONS}
 STEPS = [(lesson.key, k, step) for lesson in LESSONS for k, step in enumerate(lesson.steps)]
 
 
@@ -40,7 +41,7 @@ def test_lessons_are_numbered_in_order():
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_few_vs_many_holds_on_other_seeded_pools_too(seed):
     """Lesson 3's claims are about blobs, not about one draw of them: other seeds agree."""
-    for step in dict((lesson.key, lesson) for lesson in LESSONS)["few-many"].steps:
+    for step in BY_KEY["few-many"].steps:
         moved = dataclasses.replace(step, setup={**step.setup, "seed": seed})
         holds, figures = check_claim(moved)
         assert holds, f"pool seed {seed}, {step.title}: {figures}"
@@ -49,7 +50,7 @@ def test_few_vs_many_holds_on_other_seeded_pools_too(seed):
 def test_few_vs_many_is_a_matched_pair_and_the_figures_count_draws():
     from genvsdisc.models.registry import get_spec
 
-    step = dict((lesson.key, lesson) for lesson in LESSONS)["few-many"].steps[0]
+    step = BY_KEY["few-many"].steps[0]
     gen, disc = get_spec(step.setup["gen"]), get_spec(step.setup["disc"])
     assert gen.family == "generative" and disc.family == "discriminative"
     _, figures = check_claim(step)
@@ -58,9 +59,9 @@ def test_few_vs_many_is_a_matched_pair_and_the_figures_count_draws():
 
 def test_a_claim_that_is_false_is_caught():
     """The checks can fail: the opposite claim on the same data does not hold."""
-    em_helps = dict((lesson.key, lesson) for lesson in LESSONS)["unlabeled-em"].steps[0]
+    em_helps = BY_KEY["unlabeled-em"].steps[0]
     assert not check_claim(dataclasses.replace(em_helps, claim={"em": "hurts"}))[0]
-    far = dict((lesson.key, lesson) for lesson in LESSONS)["more-than-classify"].steps[1]
+    far = BY_KEY["more-than-classify"].steps[1]
     near = {**far.setup, "probe": [0.5, 0.25]}  # inside the moons: not novel
     assert not check_claim(dataclasses.replace(far, setup=near))[0]
 
@@ -73,7 +74,7 @@ def test_the_page_gets_every_step_without_the_claims(client):
 
 
 def test_the_page_gets_unlabeled_points_without_their_labels(client):
-    for index, step in enumerate(dict((lesson.key, lesson) for lesson in LESSONS)["unlabeled-em"].steps):
+    for index, step in enumerate(BY_KEY["unlabeled-em"].steps):
         got = client.get(f"/api/lessons/unlabeled-em/{index}/points").json()
         X, shown, truth = lessons_more.lesson_points(step.setup)
         assert got["X"] == X.tolist() and got["y"] == shown.tolist()
