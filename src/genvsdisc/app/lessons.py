@@ -9,56 +9,37 @@ checks every step). The page fits exactly what the step names (fit seed 0).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import functools
+from dataclasses import asdict
 
 import numpy as np
 
+from genvsdisc.app import lessons_more as more
 from genvsdisc.app import playground as pg
-from genvsdisc.exceptions import CannotGenerateError
+from genvsdisc.app.lesson_steps import WHO, Lesson, Step
+from genvsdisc.exceptions import CannotGenerateError, UnknownNameError
 from genvsdisc.experiments import evidence
 from genvsdisc.experiments.common import make_model
 
-__all__ = ["LESSONS", "Step", "Lesson", "check_claim", "lessons_json"]
+__all__ = [
+    "LESSONS",
+    "Step",
+    "Lesson",
+    "check_claim",
+    "lessons_json",
+    "lesson_figures",
+    "lesson_page_points",
+]
 
 #: Share of the artist's drawings a k-NN judge fitted on the real points must read as
 #: the class the artist meant, for "the artist draws its classes" to hold.
 DRAWN_RECOGNISED = 0.8
 
-WHO = (("detective", "The detective"), ("artist", "The artist"), ("tie", "Too close to call"))
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step: the page sets up ``setup``, asks ``question``, then shows and explains.
-
-    ``claim`` is what the models do on this data, as checked by :func:`check_claim`:
-    ``{"ahead": "artist" | "detective"}`` (a paired 95 % interval on held-out accuracy
-    excludes zero in that direction), ``{"ahead": "tie"}`` (it does not), ``{"draws":
-    True}`` (the artist's drawings are read as their classes and the detective refuses).
-    ``action`` is what the page does when it shows the answer (``generate``, ``ask``).
-    """
-
-    title: str
-    setup: dict
-    question: str
-    choices: tuple
-    answer: str
-    explain: str
-    claim: dict
-    action: str | None = None
-
-
-@dataclass(frozen=True)
-class Lesson:
-    key: str
-    title: str
-    steps: tuple
-
 
 _MOONS = {"dataset": "moons", "n": 300, "noise": 0.25, "seed": 1, "hide": False}
 _CIRCLES = {"dataset": "circles", "n": 300, "noise": 0.1, "seed": 0, "hide": False}
 
-LESSONS = (
+_LESSONS_1_4_6 = (
     Lesson(
         "detective-artist",
         "1 · The detective and the artist",
@@ -181,6 +162,16 @@ LESSONS = (
 )
 
 
+LESSONS = (
+    _LESSONS_1_4_6[0],
+    more.LESSON_2,
+    more.LESSON_3,
+    _LESSONS_1_4_6[1],
+    more.LESSON_5,
+    _LESSONS_1_4_6[2],
+)
+
+
 def _fitted(setup: dict) -> pg.PlaygroundFit:
     data = pg.toy_points(setup["dataset"], setup["n"], setup["noise"], seed=setup["seed"])
     return pg.fit_pair(data["X"], data["y"], setup["gen"], setup["disc"], seed=0)
@@ -188,6 +179,9 @@ def _fitted(setup: dict) -> pg.PlaygroundFit:
 
 def check_claim(step: Step) -> tuple[bool, str]:
     """Fit the step's models on its data as the page does; does its claim hold? (and the figures)"""
+    computed = more.check(step)
+    if computed is not None:
+        return computed
     fit = _fitted(step.setup)
     if "loses_more" in step.claim:
         return _check_hiding(fit, step.claim["loses_more"])
@@ -244,3 +238,29 @@ def lessons_json() -> list[dict]:
             steps.append(item)
         out.append({"key": lesson.key, "title": lesson.title, "steps": steps})
     return out
+
+
+def _step(key: str, index: int) -> Step:
+    lesson = next((lesson for lesson in LESSONS if lesson.key == key), None)
+    if lesson is None:
+        raise UnknownNameError(f"lesson {key!r}: expected one of {[x.key for x in LESSONS]}")
+    if not 0 <= index < len(lesson.steps):
+        raise UnknownNameError(
+            f"lesson {key!r} step {index}: expected 0 to {len(lesson.steps) - 1}"
+        )
+    return lesson.steps[index]
+
+
+@functools.cache
+def lesson_figures(key: str, index: int) -> dict:
+    """What the models did on the step's seeded data (``GET /api/lessons/{key}/{index}/figures``):
+    the sentence the page shows on reveal is the one the claim's test reads."""
+    holds, figures = check_claim(_step(key, index))
+    return {"holds": holds, "figures": figures}
+
+
+def lesson_page_points(key: str, index: int) -> dict:
+    """The step's points as the page gets them: the labels of the unlabeled points stay here."""
+    step = _step(key, index)
+    X, shown, _ = more.lesson_points(step.setup)
+    return {"X": X.tolist(), "y": shown.tolist(), "domain": pg.default_domain(X)}

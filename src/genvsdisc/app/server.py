@@ -28,7 +28,7 @@ from genvsdisc.app import playground as pg
 from genvsdisc.app.config import Caps, LabConfig
 from genvsdisc.app.errors import ApiError, install_error_handlers
 from genvsdisc.app.labs import ImageLab, TextLab
-from genvsdisc.app.lessons import lessons_json
+from genvsdisc.app.lessons import lesson_figures, lesson_page_points, lessons_json
 from genvsdisc.app.middleware import (
     BodyLimitMiddleware,
     SecurityHeadersMiddleware,
@@ -228,6 +228,14 @@ def _api(state: _State) -> APIRouter:
     @api.get("/lessons")
     def lessons():
         return lessons_json()
+
+    @api.get("/lessons/{key}/{index}/figures")
+    def lessons_figures(key: str, index: int):
+        return state.run(lesson_figures, key, index)
+
+    @api.get("/lessons/{key}/{index}/points")
+    def lessons_points(key: str, index: int):
+        return lesson_page_points(key, index)
 
     @api.get("/images/info")
     def images_info():

@@ -304,9 +304,11 @@
   });
 
   // a lesson step's setup: the same path as a shared link
-  async function apply(setup) {
-    restoreControls({ ...setup, edited: false, iteration: 0 });
-    await restore({ ...setup, edited: false, iteration: 0 });
+  // (with the step's own points when it has unlabeled ones)
+  async function apply(setup, points) {
+    const s = { ...setup, edited: Boolean(points), iteration: 0, ...(points || {}) };
+    restoreControls(s);
+    await restore(s);
   }
 
   // hide x2 and wait for the refit (a lesson's reveal)

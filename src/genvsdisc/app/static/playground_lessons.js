@@ -3,7 +3,7 @@
 "use strict";
 
 const PGLessons = (pg) => {
-  // pg: {apply(setup): Promise, generate(), ask(), hide(): Promises; changed()}
+  // pg: {apply(setup, points): Promise, generate(), ask(), hide(): Promises; changed()}
   const $ = (id) => document.getElementById(id);
   let lessons = [], lesson = null, index = 0;
 
@@ -22,6 +22,7 @@ const PGLessons = (pg) => {
     $("lesson-title").textContent = `${lesson.title} · step ${index + 1} of ${lesson.steps.length}: ${step.title}`;
     $("lesson-question").textContent = step.question;
     $("lesson-result").textContent = ""; $("lesson-explain").textContent = "";
+    $("lesson-figures").textContent = "";
     $("lesson-next").hidden = true;
     $("lesson-choices").replaceChildren(...step.choices.map((c) => {
       const b = GVD.el("button", {
@@ -31,7 +32,9 @@ const PGLessons = (pg) => {
       return b;
     }));
     document.body.dataset.lessonReady = "0";
-    await pg.apply(step.setup);
+    // a step with unlabeled points gets them from the server, which keeps their true labels
+    const points = step.setup.keep ? (await GVD.api(`/api/lessons/${key}/${index}/points`)).data : null;
+    await pg.apply(step.setup, points);
     document.body.dataset.lessonReady = "1";
     pg.changed();
   }
@@ -53,6 +56,11 @@ const PGLessons = (pg) => {
     if (step.action === "generate") await pg.generate();
     if (step.action === "ask") await pg.ask();
     if (step.action === "hide") await pg.hide();
+    if (step.figures) {
+      // the figures the lesson's test checks, computed on the server from the step's data
+      const { data } = await GVD.api(`/api/lessons/${lesson.key}/${index}/figures`);
+      $("lesson-figures").textContent = `On this lesson's data: ${data.figures}.`;
+    }
     document.body.dataset.lessonRevealed = String(index + 1);
   }
 
