@@ -58,7 +58,7 @@ def test_report_plays_clips_beside_spectrograms(outcome):
     html = experiment.table(outcome)
     # 2 real + 2 generated clips, embedded: the report stays one offline file
     assert html.count('<audio controls preload="none" src="data:audio/wav;base64,') == 4
-    assert "Griffin-Lim" in html and "real (inverted)" in html
+    assert "Griffin-Lim" in html and "real (inverted)" in html and "clip summaries" in html
     style = Style([{"name": "frame_gmm", "family": "generative"}])
     fig = experiment.figure(outcome, style, outcome.classes)
     assert len([a for a in fig.axes if a.images]) == 4  # real and frame_gmm, 2 clips each

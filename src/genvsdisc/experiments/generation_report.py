@@ -152,6 +152,12 @@ class GenerationReport:
                 f"Judge: {j['model']} trained on the real training rows, "
                 f"{pct(j['accuracy'])} on the real test rows — the ceiling for CAS."
             )
+        if result.modality == "audio":
+            out += note(
+                "Distances are Euclidean between clip summaries (the fixed-length features the "
+                "clip detectives read: word shape over four stretches, level, spread, deltas, "
+                "length), each standardised on the training clips; an exact copy is at 0."
+            )
         refusals = [r for r in result.rows if "cannot_generate" in r]
         if refusals:
             out += note(refusals[0]["cannot_generate"])
