@@ -210,3 +210,59 @@ def test_parse_params_reads_numbers_booleans_and_tuples():
     }
     with pytest.raises(ParameterError, match="--set =3: expected KEY=VALUE"):
         parse_params(["=3"])
+
+
+def _tone_folder(root, n=10):
+    """A user audio folder: two classes of faded tones (low and high), 16-bit WAVs."""
+    import soundfile as sf
+
+    rng = np.random.default_rng(0)
+    for name, low in (("low", 300), ("high", 1800)):
+        (root / name).mkdir(parents=True)
+        for i in range(n):
+            t = np.arange(int(rng.uniform(0.3, 0.6) * 8000)) / 8000
+            wave = 0.5 * np.sin(2 * np.pi * (low + rng.uniform(0, 400)) * t) * np.hanning(len(t))
+            sf.write(root / name / f"{i}.wav", wave.astype(np.float32), 8000, subtype="PCM_16")
+    return root
+
+
+def test_generate_audio_writes_judged_wavs_and_spectrograms(tmp_path):
+    import soundfile as sf
+
+    source, out = _tone_folder(tmp_path / "tones"), tmp_path / "clips"
+    result = run(
+        "generate", source, "--model", "frame_gmm", "--class", "high", "-n", 3, "--out", out
+    )
+    assert result.exit_code == 0, result.output
+    wavs = sorted(out.glob("*.wav"))
+    assert [w.name for w in wavs] == ["high-1.wav", "high-2.wav", "high-3.wav"]
+    for w in wavs:
+        info = sf.info(w)
+        assert info.samplerate == 8000 and info.subtype == "PCM_16" and info.channels == 1
+    with Image.open(out / "spectrograms.png") as grid:
+        assert grid.size[0] > 100
+    assert "judge clip_svm" in result.output and "exact copies: 0" in result.output
+    assert not list(tmp_path.glob(".*partial"))
+
+
+def test_generate_audio_refuses_a_full_folder_or_a_file(tmp_path):
+    source = _tone_folder(tmp_path / "tones", n=3)
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "keep.txt").write_text("mine")
+    (tmp_path / "file.wav").write_bytes(b"")
+    for out, why in (("full", "folder is not empty"), ("file.wav", "is a file")):
+        result = run("generate", source, "--model", "frame_gmm", "--out", tmp_path / out)
+        assert result.exit_code == 2 and why in result.output and "Traceback" not in result.output
+    assert (tmp_path / "full" / "keep.txt").read_text() == "mine"
+
+
+def test_generate_audio_leaves_no_half_folder_when_writing_fails(tmp_path, monkeypatch):
+    from genvsdisc.generation import audio_output
+
+    def broken(result, path):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(audio_output, "spectrogram_grid", broken)
+    source = _tone_folder(tmp_path / "tones", n=3)
+    run("generate", source, "--model", "frame_gmm", "-n", 1, "--out", tmp_path / "clips")
+    assert not (tmp_path / "clips").exists() and not list(tmp_path.glob(".clips*"))

@@ -48,7 +48,7 @@ def _value(raw: str):
 
 
 def _default_out(source: str, model: str, modality: str) -> Path:
-    ext = {"image": ".png", "text": ".txt"}.get(modality, ".csv")
+    ext = {"image": ".png", "text": ".txt", "audio": ""}.get(modality, ".csv")
     return Path(f"generated-{safe_stem(source)}-{model}{ext}")
 
 
@@ -122,15 +122,16 @@ def _default_out(source: str, model: str, modality: str) -> Path:
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
-    help="Output file (default ./generated-<source>-<model>.png|.txt|.csv).",
+    help="Output file (default ./generated-<source>-<model>.png|.txt|.csv); for audio a "
+    "new or empty folder of WAV files and spectrograms.png (default ./generated-<source>-<model>).",
 )
 @click.option(
     "--judge",
     default="auto",
     show_default=True,
-    help="Discriminative judge of the samples: a model name, 'auto' (knn for images, hgb for tables, logreg for text) or 'none'.",
+    help="Discriminative judge of the samples: a model name, 'auto' (knn for images, hgb for tables, logreg for text, clip_svm for audio) or 'none'.",
 )
 @click.option(
     "--set",
@@ -178,7 +179,9 @@ def generate(
     """Train a generative MODEL on SOURCE and draw new examples of each class.
 
     Images become a PNG grid (one row per class), texts are printed and
-    written to a file, table rows go to a CSV. A discriminative judge,
+    written to a file, table rows go to a CSV, audio clips become WAV files
+    (8 kHz, 16-bit; MFCCs inverted by Griffin-Lim, so they sound rough) in a
+    folder with a spectrogram grid. A discriminative judge,
     trained on the same real rows, labels every sample: does it look like
     the class it was drawn from? Discriminative models cannot generate.
 
@@ -188,6 +191,7 @@ def generate(
       genvsdisc generate mnist5k --model cvae --class 3 -n 16
       genvsdisc generate bbc_news --model ngram_lm --class sports --prompt "The match"
       genvsdisc generate mnist5k --model diffusion --save diffusion.safetensors
+      genvsdisc generate spoken_digits --model gmm_hmm --class 7 -n 5 --out sevens
     """
     # imported here, not at the top: `genvsdisc --help` and the other commands
     # should not pay for loading the models
@@ -195,10 +199,11 @@ def generate(
     from genvsdisc.generation import generate as run_generate
 
     params = parse_params(settings)
-    for option, path in (("--out", out), ("--save", save_path)):
-        if path is not None:
-            check_out_file(path, option)  # before any work: a run must not fail at its end
+    if save_path is not None:
+        check_out_file(save_path, "--save")  # before any work: a run must not fail at its end
     ds = reading.load(source)
+    if out is not None:
+        _check_out(out, ds.modality)  # once the data's kind is known, still before training
     fitted = None
     if load_path is not None:
         if params:
@@ -213,7 +218,7 @@ def generate(
             )
     if out is None:
         out = _default_out(source, model, ds.modality)
-        check_out_file(out)
+        _check_out(out, ds.modality)
     drawn = len(classes) or len(ds.classes)
     if n * drawn > MAX_SAMPLES:
         raise ParameterError(
@@ -249,8 +254,20 @@ def generate(
     click.echo(_summary(result, written))
 
 
+def _check_out(out: Path, modality: str) -> None:
+    """Audio samples go into a folder (WAVs and a grid); everything else into one file."""
+    if modality == "audio":
+        from genvsdisc.generation.audio_output import check_out_folder
+
+        check_out_folder(out)
+    else:
+        check_out_file(out)
+
+
 def _summary(result, written: Path) -> str:
     lines = [f"{len(result.samples)} samples from {result.model} written to {written}"]
+    if result.modality == "audio":
+        lines[0] += " (one WAV each, and spectrograms.png)"
     from genvsdisc.generation.output import MAX_GRID_COLUMNS, samples_file
 
     per_class = max(result.intended.tolist().count(k) for k in set(result.intended.tolist()))
@@ -269,7 +286,8 @@ def _summary(result, written: Path) -> str:
     mem = result.memorisation
     if mem:
         lines.append(
-            f"memorisation: median distance to nearest training row {mem['sample_median']:.3g} "
+            f"memorisation: median distance to nearest training "
+            f"{'clip (clip summaries)' if result.modality == 'audio' else 'row'} {mem['sample_median']:.3g} "
             f"(real test rows: {mem['test_median']:.3g}); exact copies: {mem['copies']}"
         )
     return "\n".join(lines)

@@ -15,7 +15,11 @@ memorisation check
     rows' distances to theirs: samples much closer than real unseen rows are
     copies, not generalisations.
 
-Discriminative models appear with the reason they cannot generate.
+Discriminative models appear with the reason they cannot generate. For audio
+the distances are between clip summaries
+(:func:`~genvsdisc.generation.sound.clip_memorisation_check`), and the report
+plays two clips per artist, MFCCs inverted to sound, beside real clips
+inverted the same way.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from genvsdisc.generation import (
 )
 from genvsdisc.generation import fit_judge as _fit_core_judge
 from genvsdisc.generation.refusal import refusal
+from genvsdisc.generation.sound import shown_clips
 
 __all__ = [
     "Generation",
@@ -68,18 +73,26 @@ def fit_judge(train, test, *, model: str, seed: int, settings: Settings) -> dict
 
 def generate(train, test, *, model: str, seed: int, settings: Settings, judge: dict) -> dict:
     """Samples of one generative model and the three checks (one task)."""
-    est = build_model(model, seed=seed, params=_params(settings, model)).fit(train.X, train.y)
+    est = build_model(model, seed=seed, params=_params(settings, model))
+    if "frame_size" in est.get_params() and train.frame_shape is not None:
+        est.set_params(frame_size=int(train.frame_shape[1]))
+    est.fit(train.X, train.y)
     K, n = len(train.classes), settings.n_generate
     # compare measures what the model draws: only pixels are kept in range
     wanted = np.repeat(np.arange(K), n)
     samples = draw(est, wanted, seed=seed, modality=train.modality, clip=train.modality == "image")
     X_new, y_new = samples.X, samples.y
     out = {"n_per_class": n, "bag_of_words": samples.bag_of_words}
+    judged = None
     if judge is not None:
         fitted = Judge(judge["name"], judge["model"], judge["accuracy"])
-        out["judge_agreement"] = fitted.agreement(X_new, y_new)
+        judged = fitted.verdicts(X_new).judged
+        out["judge_agreement"] = float(np.mean(judged == y_new))
         out["cas"] = fitted.cas(X_new, y_new, test.X, test.y)
     out["memorisation"] = check_memorisation(X_new, train, test)
+    if train.modality == "audio":
+        out["shown"] = shown_clips(X_new, y_new, train, seed=seed, judged=judged)
+        return out
     show = SHOW_PER_CLASS.get(train.modality, 3)
     keep = np.concatenate([np.flatnonzero(y_new == k)[:show] for k in range(K)])
     if train.modality == "text":
@@ -96,6 +109,11 @@ def _judge_task(train, test, *, model, seed, settings):
     return out
 
 
+def _real_clips_task(train, test, *, seed):
+    """The reference clips: real test clips through the same MFCC inversion as the samples."""
+    return shown_clips(test.X, test.y, train, seed=seed)
+
+
 @dataclass
 class GenerationResult(ExperimentResult):
     """The ``generation`` section of results.json.
@@ -110,11 +128,15 @@ class GenerationResult(ExperimentResult):
         model's own reason; discriminative), ``error`` (message), or
         ``likelihood``, ``n_per_class``, ``bag_of_words``, ``judge_agreement``
         and ``cas`` (with a judge), ``memorisation`` (see
-        :func:`memorisation_check`) and ``shown`` (``{"X", "y"}`` of a few samples).
+        :func:`memorisation_check`) and ``shown`` (``{"X", "y"}`` of a few samples;
+        for audio :func:`~genvsdisc.generation.sound.shown_clips`: frames and WAVs).
     modality : str
     classes : list of str
     image_shape : list of int or None
     feature_names : list of str
+    real_clips : dict or None
+        Audio only: :func:`~genvsdisc.generation.sound.shown_clips` of a few real
+        test clips, inverted like the samples, for reference.
     """
 
     seed: int
@@ -124,6 +146,7 @@ class GenerationResult(ExperimentResult):
     classes: list[str]
     image_shape: list[int] | None
     feature_names: list[str]
+    real_clips: dict | None = None
 
 
 class Generation(GenerationReport, Experiment):
@@ -141,11 +164,11 @@ class Generation(GenerationReport, Experiment):
                 "no generative model in this run: discriminative models learn p(y|x) only "
                 "and cannot draw new examples"
             )
-        if ctx.train.modality == "audio":
-            raise Skip("audio samples are not yet judged or checked for copies of training clips")
         seed = ctx.settings.seeds[0]
         judge = judge_name(ctx.train.modality)
         tasks = {}
+        if ctx.train.modality == "audio":
+            tasks["real clips"] = ctx.task(_real_clips_task, seed=seed, cost=1)
         if judge is not None:
             tasks["judge"] = ctx.task(
                 _judge_task, model=judge, seed=seed, settings=ctx.settings_for(judge), cost=3
@@ -169,6 +192,7 @@ class Generation(GenerationReport, Experiment):
         judge = None
         if judge_out is not None and judge_out.result is not None:
             judge = {"model": judge_out.result["name"], "accuracy": judge_out.result["accuracy"]}
+        real = outputs.get("real clips")
         rows = []
         for m in ctx.models:
             spec = model_spec(m)
@@ -187,4 +211,5 @@ class Generation(GenerationReport, Experiment):
             classes=list(train.classes),
             image_shape=list(train.image_shape) if train.image_shape else None,
             feature_names=list(train.feature_names),
+            real_clips=real.result if real is not None and real.result is not None else None,
         )

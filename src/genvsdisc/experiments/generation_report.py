@@ -44,7 +44,10 @@ def _scatter(result, rows, style: Style, classes: list[str]):
 
 
 def _sample_rows(result) -> str:
-    """Tables: a few sampled rows per generative model; text: a few generated documents."""
+    """Tables: a few sampled rows per generative model; text: a few generated documents;
+    audio: playable clips (:func:`audio_players`)."""
+    if result.modality == "audio":
+        return audio_players(result)
     if result.image_shape or _is_2d(result):
         return ""  # images and 2-D points are drawn in the figure instead
     names, classes = result.feature_names or [], result.classes or []
@@ -149,6 +152,12 @@ class GenerationReport:
                 f"Judge: {j['model']} trained on the real training rows, "
                 f"{pct(j['accuracy'])} on the real test rows — the ceiling for CAS."
             )
+        if result.modality == "audio":
+            out += note(
+                "Distances are Euclidean between clip summaries (the fixed-length features the "
+                "clip detectives read: word shape over four stretches, level, spread, deltas, "
+                "length), each standardised on the training clips; an exact copy is at 0."
+            )
         refusals = [r for r in result.rows if "cannot_generate" in r]
         if refusals:
             out += note(refusals[0]["cannot_generate"])
@@ -156,7 +165,7 @@ class GenerationReport:
 
     def figure(self, result, style: Style, classes: list[str]):
         """Image grids of samples per generative model (images), a scatter (2-D points),
-        or None for other data.
+        log-mel spectrograms of the played clips (audio), or None for other data.
 
         Each model's samples are tiled into one mosaic (one ``imshow``), which draws
         far faster than an axes per sample.
@@ -165,6 +174,8 @@ class GenerationReport:
         rows = [r for r in result.rows if "shown" in r]
         if rows and _is_2d(result):
             return _scatter(result, rows, style, classes)
+        if result.modality == "audio" and rows:
+            return _spectrograms(result, rows, style)
         if not shape or not rows:
             return None
         K = len(classes)
@@ -210,3 +221,68 @@ def draw_mosaic(a, result, r: dict, style: Style, classes: list[str], per=None) 
     a.set_xticks([])
     a.set_yticks([k * (h + 1) + h / 2 for k in range(K)], classes, fontsize=8)
     a.set_title(r["model"], fontsize=10, color=style.of(r["model"])["color"])
+
+
+def _clip_rows(result, rows) -> list[tuple[str, dict]]:
+    """(label, shown clips) for the real reference clips, then each generative model."""
+    out = [("real (inverted)", result.real_clips)] if getattr(result, "real_clips", None) else []
+    return out + [(r["model"], r["shown"]) for r in rows]
+
+
+def _spectrograms(result, rows, style: Style):
+    """Log-mel pictures of the played clips: a row per model (real clips first)."""
+    from genvsdisc.generation.sound import log_mel
+
+    pairs = _clip_rows(result, rows)
+    per = max(len(shown["y"]) for _, shown in pairs)
+    c = len(pairs[0][1]["X"][0][0])
+    fig, ax = new_figure(w=1.2 + 2.0 * per, h=0.5 + 1.1 * len(pairs), nrows=len(pairs), ncols=per)
+    for r, (label, shown) in enumerate(pairs):
+        for j in range(per):
+            a = ax[r][j]
+            a.set_xticks([])
+            a.set_yticks([])
+            if j >= len(shown["y"]):
+                a.axis("off")
+                continue
+            frames = np.asarray(shown["X"][j], dtype=float)
+            a.imshow(log_mel(frames.ravel(), c), origin="lower", aspect="auto", cmap="magma")
+            a.set_title(result.classes[shown["y"][j]], fontsize=8)
+            if j == 0:
+                colour = "black" if label.startswith("real") else style.of(label)["color"]
+                a.set_ylabel(label, fontsize=8, color=colour)
+    return fig
+
+
+def audio_players(result) -> str:
+    """Playable clips (base64 WAV ``<audio>`` elements, the report stays one file)."""
+    rows = [r for r in result.rows if "shown" in r and "wav" in r["shown"]]
+    if not rows:
+        return ""
+    classes = result.classes or []
+    cells = []
+    for label, shown in _clip_rows(result, rows):
+        clips = []
+        for j, wav in enumerate(shown["wav"]):
+            cls = escape(str(classes[shown["y"][j]]))
+            seen = ""
+            if shown.get("judged") is not None:
+                verdict = classes[shown["judged"][j]]
+                seen = f"; judge hears {escape(str(verdict))}"
+            clips.append(
+                f"<figure><figcaption>{cls} ({shown['seconds'][j]:g} s{seen})</figcaption>"
+                f'<audio controls preload="none" src="data:audio/wav;base64,{wav}"></audio>'
+                "</figure>"
+            )
+        cells.append(f"<h4>{escape(label)}</h4>" + "".join(clips))
+    return (
+        "<h4>Listen</h4>"
+        + note(
+            "The artists draw MFCC frames, not sound: each clip is made audible by librosa's "
+            "MFCC inversion (Griffin-Lim), which loses phase and fine spectral detail, so it "
+            "sounds rough. The real clips go through the same inversion, so like is heard "
+            "with like. At most the first second of each clip is played; the pictures above "
+            "are the log-mel spectrograms the MFCCs stand for."
+        )
+        + "".join(cells)
+    )

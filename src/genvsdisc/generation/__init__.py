@@ -9,10 +9,13 @@ experiment "generation" and the web app's image and text labs:
   modality, measured in that module's docstring), :func:`fit_judge`, the
   :class:`Judge`'s verdicts, and CAS (:func:`classification_accuracy_score`).
 * :mod:`.memorisation` -- distance of samples to their nearest training row
-  against real test rows, for vectors and for documents.
+  against real test rows, for vectors, documents and clips.
+* :mod:`.sound` -- MFCC frames to sound (librosa's MFCC inversion, Griffin-Lim:
+  rough), log-mel pictures, WAV bytes, the clip-summary memorisation check.
 * :mod:`.refusal` -- "ask the detective to draw": :func:`refusal`.
 * :mod:`.run` -- :func:`generate`, the whole ``genvsdisc generate`` run.
-* :mod:`.output` -- image grids, texts and CSV files of the samples.
+* :mod:`.output` -- image grids, texts and CSV files of the samples;
+  :mod:`.audio_output` -- a folder of WAVs and a spectrogram grid.
 """
 
 from genvsdisc.generation.draw import Samples, as_documents, build_model, class_indices, draw

@@ -51,8 +51,8 @@ def memorisation_check(samples, X_train, X_test) -> dict:
         ``copying`` (True when that p-value is below 0.05).
     """
     nn = NearestNeighbors(n_neighbors=1).fit(X_train)
-    d_sample = nn.kneighbors(samples)[0][:, 0]
-    d_test = nn.kneighbors(X_test)[0][:, 0]
+    d_sample = _nearest_distance(nn, samples, X_train)
+    d_test = _nearest_distance(nn, X_test, X_train)
     # the scale of "exactly the same row": relative to the typical distance, so
     # it works for pixels in [0, 1] and for raw measurements alike
     positive = d_test[d_test > 0]
@@ -84,6 +84,21 @@ def memorisation_check(samples, X_train, X_test) -> dict:
     }
 
 
+def _nearest_distance(nn, A, X_train) -> np.ndarray:
+    """Distance of each row of ``A`` to its nearest training row, (len(A),).
+
+    The neighbour comes from ``nn``; its distance is computed again directly,
+    because scikit-learn's fast Euclidean distance (via dot products) leaves
+    about 1e-6 of rounding error on an identical row of many features, more
+    than the copy tolerance.
+    """
+    idx = nn.kneighbors(A, return_distance=False)[:, 0]
+    diff = A - X_train[idx]
+    if hasattr(diff, "multiply"):  # sparse rows (documents)
+        return np.sqrt(np.asarray(diff.multiply(diff).sum(axis=1)).ravel())
+    return np.sqrt(np.sum(np.asarray(diff, dtype=np.float64) ** 2, axis=1))
+
+
 def text_memorisation_check(samples, train_docs, test_docs) -> dict:
     """:func:`memorisation_check` for documents (m,), (n,), (t,): on word counts over the
     training side's vocabulary, L2-normalised so document length does not dominate."""
@@ -96,9 +111,15 @@ def text_memorisation_check(samples, train_docs, test_docs) -> dict:
 
 
 def check_memorisation(samples, train, test) -> dict:
-    """The memorisation check that fits the data: documents for text, rows otherwise.
+    """The memorisation check that fits the data: documents for text, clip summaries for
+    audio (:func:`~genvsdisc.generation.sound.clip_memorisation_check`), rows otherwise.
 
     ``samples`` are (m, d) rows or (m,) documents; ``train`` and ``test`` are Datasets.
     """
+    if train.modality == "audio":
+        from genvsdisc.generation.sound import clip_memorisation_check  # loads librosa late
+
+        frame_size = train.frame_shape[1] if train.frame_shape else 13
+        return clip_memorisation_check(samples, train.X, test.X, frame_size)
     check = text_memorisation_check if train.modality == "text" else memorisation_check
     return check(samples, train.X, test.X)

@@ -1,4 +1,4 @@
-"""Generated samples as files: a labelled image grid, texts with verdicts, or a CSV."""
+"""Generated samples as files: a labelled image grid, texts with verdicts, WAVs, or a CSV."""
 
 from __future__ import annotations
 
@@ -104,13 +104,19 @@ def format_texts(result: GenerationResult) -> str:
 
 
 def write_samples(result: GenerationResult, path) -> Path:
-    """Write the samples where they belong: PNG for images, text file for texts, CSV otherwise.
+    """Write the samples where they belong: PNG for images, text file for texts, a folder
+    of WAV files and a spectrogram grid for audio
+    (:func:`~genvsdisc.generation.audio_output.write_audio`), CSV otherwise.
 
     Images beyond :data:`MAX_GRID_COLUMNS` per class are left out of the grid and all
     samples are also written to :func:`samples_file`, shape (classes, n, h, w[, c]).
     Every file is written under a temporary name and renamed into place.
     """
     path = Path(path)
+    if result.modality == "audio":
+        from genvsdisc.generation.audio_output import write_audio  # loads librosa late
+
+        return write_audio(result, path)
     if result.modality == "image" and result.image_shape is not None:
         per_class = max(np.bincount(result.intended))
         if per_class > MAX_GRID_COLUMNS:

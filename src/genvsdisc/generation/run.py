@@ -40,7 +40,10 @@ class GenerationResult:
         Registry name of the judge; ``judge_accuracy`` is its accuracy on real test rows.
     memorisation : dict
         :func:`~genvsdisc.generation.memorisation.memorisation_check` of the
-        samples against the training rows.
+        samples against the training rows (clip summaries for audio).
+    frame_shape, sample_rate : audio only
+        (T, c) of each sample row, and the rate of the data's waveforms (None
+        for MFCC-only sets; the WAV files are written at 8 kHz then).
     """
 
     dataset: str
@@ -55,6 +58,8 @@ class GenerationResult:
     agreement: float | None = None
     memorisation: dict = field(default_factory=dict)
     image_shape: tuple | None = None
+    frame_shape: tuple | None = None
+    sample_rate: int | None = None
     seed: int = 0
     fit_seconds: float = 0.0
     sample_seconds: float = 0.0
@@ -86,7 +91,9 @@ def _complete_rows(train, test):
     EM over missing features, and filling values in would teach the model the
     filler. The judge and the memorisation check use the same complete rows.
     """
-    if train.modality == "text":
+    if train.modality in ("text", "audio"):
+        # an audio row's NaN tail is the clip's end, and frames missing inside a
+        # clip are integrated out by the artists and skipped by the clip judge
         return train, test, []
     keep_train = ~np.isnan(train.X).any(axis=1)
     keep_test = ~np.isnan(test.X).any(axis=1)
@@ -166,6 +173,8 @@ def generate(
         est = build_model(model, seed=seed, params=params, device=device, verbose=verbose)
         if "image_shape" in est.get_params() and dataset.image_shape is not None:
             est.set_params(image_shape=tuple(dataset.image_shape))
+        if "frame_size" in est.get_params() and dataset.frame_shape is not None:
+            est.set_params(frame_size=int(dataset.frame_shape[1]))
         est.fit(train.X, train.y)
     else:
         _check_fitted_classes(fitted, dataset)
@@ -193,6 +202,8 @@ def generate(
         samples=samples.X,
         intended=wanted,
         image_shape=tuple(dataset.image_shape) if dataset.image_shape else None,
+        frame_shape=tuple(dataset.frame_shape) if dataset.frame_shape else None,
+        sample_rate=dataset.sample_rate,
         seed=seed,
         fit_seconds=t1 - t0,
         sample_seconds=t2 - t1,
