@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from genvsdisc.app import LabConfig
+from genvsdisc.app.lab_scores import diversity, memorisation
 from genvsdisc.app.labs import ImageLab, TextLab
 from genvsdisc.exceptions import ParameterError
+from genvsdisc.generation import judge_name, memorisation_check
+from genvsdisc.models.generative.text_lm import BOS, UNK, tokenize
 
 
 def test_image_lab_info_fits_nothing(tiny_labs):
@@ -46,3 +51,96 @@ def test_text_lab_unknown_topic_lists_topics(tiny_labs):
     ) as info:
         TextLab(tiny_labs).continue_prompt("cooking", "x", 5)
     assert info.value.field == "topic"
+
+
+def test_image_lab_names_the_judge_the_generation_core_picks():
+    config = LabConfig()
+    assert config.image_judge == judge_name("image")
+    assert ImageLab(config).info()["judge"]["name"] == judge_name("image")
+    assert config.text_judge == judge_name("text")
+
+
+def test_image_lab_menu_says_trained_only_after_training(tiny_labs):
+    lab = ImageLab(tiny_labs)
+    assert lab.info()["models"][0]["status"] == "trains on first use (<1 s)"
+    lab.generate("gaussian_nb", 2)
+    assert lab.info()["models"][0]["status"] == "trained"
+    with_cvae = LabConfig(image_models=("gaussian_nb", "cvae"))
+    assert ImageLab(with_cvae).info()["models"][-1]["status"] == "trains on first use (~60 s)"
+
+
+def test_image_lab_diversity_and_memorisation_match_the_generation_core(tiny_labs):
+    lab = ImageLab(tiny_labs)
+    out = lab.generate("gaussian_nb", 3, seed=1)
+    train, test = lab._data.get()
+    X_new = np.array([im["pixels"] for im in out["images"]])
+    core = memorisation_check(X_new, train.X, test.X)
+    mem = out["memorisation"]
+    # pixels travel rounded to 2 decimals, so the ratio agrees to that precision
+    assert abs(mem["ratio"] - core["ratio"]) < 0.02 and mem["copies"] == core["copies"] == 0
+    div = out["diversity"]
+    assert len(div["per_class"]) == len(out["classes"]) and 0.2 < div["ratio"] < 3
+    # one sample per class has no spread to measure
+    assert lab.generate("gaussian_nb", 1)["diversity"]["ratio"] is None
+
+
+def test_diversity_is_zero_for_copies_and_memorisation_counts_them():
+    rng = np.random.default_rng(0)
+    X_real, y_real = rng.random((40, 5)), np.repeat([0, 1], 20)
+    copies = np.repeat(X_real[[0, 20]], 4, axis=0)  # four identical drawings per class
+    y_copies = np.repeat([0, 1], 4)
+    assert diversity(copies, y_copies, X_real, y_real)["ratio"] == 0.0
+    fresh = rng.random((8, 5))
+    assert 0.7 < diversity(fresh, y_copies, X_real, y_real)["ratio"] < 1.3
+    mem = memorisation(copies, X_real, rng.random((20, 5)))
+    assert mem["copies"] == 8 and mem["test_copies"] == 0 and mem["copying"]
+
+
+def test_text_lab_next_words_are_the_models_own_distribution_tempered(tiny_labs):
+    lab = TextLab(tiny_labs)
+    topic = lab.topics()[1]
+    cold = lab.next_words(topic, "the new figures show", temperature=0.5)
+    assert [a["name"] for a in cold["artists"]] == ["ngram_lm"]  # transformer_lm untrained
+    words = cold["artists"][0]["words"]
+    model = lab.artists["ngram_lm"].get()[0]
+    v = model.vocabulary_
+    p = model._next_probs(1, model._start(v.encode(tokenize("the new figures show"))))
+    p[[v.index[UNK], v.index[BOS]]] = 0.0
+    p = p / p.sum()
+    best = int(np.argmax(p))
+    assert words[0]["word"] == v.words[best] and abs(words[0]["p"] - p[best]) < 1e-4
+    ps = [w["p"] for w in words]
+    assert ps == sorted(ps, reverse=True) and len(words) == 10
+    # a low temperature sharpens: the top word gains, the tenth loses
+    assert words[0]["p_t"] > words[0]["p"] and words[-1]["p_t"] < words[-1]["p"]
+    hot = lab.next_words(topic, "the new figures show", temperature=2.0)["artists"][0]["words"]
+    assert [w["word"] for w in hot] == [w["word"] for w in words]
+    assert hot[0]["p_t"] < hot[0]["p"]
+    info = {a["name"]: a for a in lab.info()["artists"]}
+    assert info["ngram_lm"]["status"] == "trained"
+    assert info.get("transformer_lm", {"ready": False})["ready"] is False
+
+
+def test_text_lab_next_words_refuse_unknown_topic(tiny_labs):
+    with pytest.raises(ParameterError, match="unknown topic 'cooking'"):
+        TextLab(tiny_labs).next_words("cooking", "x")
+
+
+def test_api_image_lab_shows_diversity_memorisation_and_the_judge(client):
+    info = client.get("/api/images/info").json()
+    out = client.post("/api/images/generate", json={"n_per_class": 2, "seed": 3}).json()
+    assert out["judge"]["name"] == info["judge"]["name"] == "logreg"  # the tiny labs' judge
+    assert set(out["memorisation"]) == {"ratio", "copies", "test_copies", "copying", "copy_p_value"}
+    assert out["diversity"]["ratio"] > 0
+    after = client.get("/api/images/info").json()
+    assert after["models"][0]["status"] == "trained" and after["judge"]["ready"]
+
+
+def test_api_text_next_words_and_its_one_line_error(client):
+    topic = client.get("/api/text/info").json()["topics"][0]
+    body = {"topic": topic, "prompt": "the", "temperature": 1.5}
+    out = client.post("/api/text/next", json=body).json()
+    words = out["artists"][0]["words"]
+    assert out["temperature"] == 1.5 and words[0]["p_t"] < words[0]["p"]
+    bad = client.post("/api/text/next", json={**body, "topic": "cooking"})
+    assert bad.status_code == 422 and "unknown topic 'cooking'" in bad.text

@@ -259,6 +259,10 @@ def _api(state: _State) -> APIRouter:
             req.topic, req.prompt, req.n_words, req.temperature, req.seed
         )
 
+    @api.post("/text/next")
+    def text_next(req: TextRequest):  # n_words and seed are not used: nothing is drawn
+        return state.text_lab.next_words(req.topic, req.prompt, req.temperature)
+
     @api.get("/reports")
     def reports():
         return {

@@ -37,11 +37,28 @@
       `The judge (${data.judge.name}, ${GVD.pct(data.judge.test_accuracy)} right on real test digits) ` +
       `recognised ${GVD.pct(data.agreement)} of the ${data.images.length} digits that ${data.model.name} drew. ` +
       `As a classifier, ${data.model.name} itself gets ${GVD.pct(data.model.test_accuracy)} of real test digits right.`;
+    showScores(data);
     $("keyline").replaceChildren(
       "Under each drawing: the judge's reading and its confidence. ",
       GVD.el("span", { class: "ok", text: "Green" }), " = the judge agrees with the artist; ",
       GVD.el("span", { class: "no", text: "red" }), " = it read another digit.");
     document.body.dataset.generated = String(data.images.length);
+  }
+
+  // Judge agreement rewards bland drawings, so two more numbers stand beside it.
+  function showScores(data) {
+    const d = data.diversity, m = data.memorisation;
+    const variety = d.ratio === null
+      ? "needs two or more drawings per digit"
+      : `${d.ratio.toFixed(2)} × the spread of real digits of the same class (1 = as varied as real digits, 0 = one drawing repeated)`;
+    const copies = m.copies === 0 ? "no drawing is an exact copy of a training digit"
+      : `${m.copies} drawing${m.copies === 1 ? " is an exact copy" : "s are exact copies"} of training digits (real test digits: ${m.test_copies})${m.copying ? ", more than chance allows" : ""}`;
+    const rows = [
+      ["Judge agreement", `${GVD.pct(data.agreement)} read as the digit meant (${data.judge.name})`],
+      ["Diversity", variety],
+      ["Memorisation", `nearest training digit ${m.ratio.toFixed(2)} × as close as for real test digits (well below 1 = copying); ${copies}`],
+    ];
+    $("scores").replaceChildren(...rows.flatMap(([term, text]) => [GVD.el("dt", { text: term }), GVD.el("dd", { text })]));
   }
 
   function generate() {
@@ -50,7 +67,7 @@
       busyText: "drawing… (the first time, the artist and the judge are trained first)",
       path: "/api/images/generate",
       body: { model: $("model").value, n_per_class: Number($("per-class").value), seed: seed++ },
-      show,
+      show: (data) => { show(data); refreshMenus(); },
     });
   }
 
@@ -66,13 +83,23 @@
     }
   }
 
-  async function init() {
+  // The menus say what the server has trained, so they are redrawn after every generation.
+  async function refreshMenus() {
     const { data } = await GVD.api("/api/images/info");
-    const option = (m) => GVD.el("option", {
-      value: m.name, text: m.deep && !m.ready ? `${m.name} (deep: trains on first use, ~1-2 min)` : m.name,
-    });
-    $("model").replaceChildren(...data.models.map(option));
-    $("detective").replaceChildren(...data.detectives.map(option));
+    const option = (m) => GVD.el("option", { value: m.name, text: `${m.name} (${m.status})` });
+    const fill = (select, models) => {
+      const chosen = select.value;
+      select.replaceChildren(...models.map(option));
+      if (chosen) select.value = chosen;
+    };
+    fill($("model"), data.models);
+    fill($("detective"), data.detectives);
+    $("judge-name").textContent = `${data.judge.name}, a discriminative model`;
+    return data;
+  }
+
+  async function init() {
+    const data = await refreshMenus();
     descriptions = Object.fromEntries(data.models.map((m) => [m.name, m.description]));
     $("model-desc").textContent = descriptions[$("model").value] || "";
   }
