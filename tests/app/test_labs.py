@@ -109,13 +109,15 @@ def test_text_lab_next_words_are_the_models_own_distribution_tempered(tiny_labs)
     p = p / p.sum()
     best = int(np.argmax(p))
     assert words[0]["word"] == v.words[best] and abs(words[0]["p"] - p[best]) < 1e-4
+    *words, rest = words
     ps = [w["p"] for w in words]
     assert ps == sorted(ps, reverse=True) and len(words) == 10
+    assert rest["word"] is None and abs(rest["p"] + sum(ps) - 1) < 1e-3
     # a low temperature sharpens: the top word gains, the tenth loses
     assert words[0]["p_t"] > words[0]["p"] and words[-1]["p_t"] < words[-1]["p"]
     hot = lab.next_words(topic, "the new figures show", temperature=2.0)["artists"][0]["words"]
-    assert [w["word"] for w in hot] == [w["word"] for w in words]
-    assert hot[0]["p_t"] < hot[0]["p"]
+    assert [w["word"] for w in hot[:-1]] == [w["word"] for w in words]
+    assert hot[0]["p_t"] < hot[0]["p"] and hot[-1]["p_t"] > hot[-1]["p"]  # mass to the rest
     info = {a["name"]: a for a in lab.info()["artists"]}
     assert info["ngram_lm"]["status"] == "trained"
     assert info.get("transformer_lm", {"ready": False})["ready"] is False

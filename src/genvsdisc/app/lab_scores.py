@@ -70,7 +70,7 @@ def memorisation(X_new, X_train, X_test) -> dict:
 
 
 def next_words(model, k: int, prompt: str, temperature: float, top: int = 10) -> list[dict]:
-    """The ``top`` most probable next words after ``prompt`` for class index ``k``.
+    """The ``top`` most probable next words, and the rest, after ``prompt`` for class index ``k``.
 
     Uses the two generation hooks every genvsdisc text language model has
     (``_start`` and ``_next_probs``, see ``TextLMClassifier``), and hides the
@@ -80,7 +80,8 @@ def next_words(model, k: int, prompt: str, temperature: float, top: int = 10) ->
     -------
     list of dict
         Per word, most probable first at temperature 1: ``word`` (``</s>`` is
-        "end of text"), ``p`` (at temperature 1) and ``p_t`` (at ``temperature``).
+        "end of text"), ``p`` (at temperature 1) and ``p_t`` (at ``temperature``);
+        one more entry with ``word`` None holds every other word's probability together.
     """
     vocab = model.vocabulary_
     context = model._start(vocab.encode(tokenize(prompt)))
@@ -89,7 +90,10 @@ def next_words(model, k: int, prompt: str, temperature: float, top: int = 10) ->
     p /= p.sum()
     q = temper(p, temperature)
     order = np.argsort(-p, kind="stable")[:top]
-    return [
-        {"word": vocab.words[i], "p": round(float(p[i]), 4), "p_t": round(float(q[i]), 4)}
-        for i in order
-    ]
+
+    def entry(word, p_1, p_t):
+        return {"word": word, "p": round(float(p_1), 4), "p_t": round(float(p_t), 4)}
+
+    words = [entry(vocab.words[i], p[i], q[i]) for i in order]
+    # where a high temperature moves the probability: to the thousands of other words
+    return [*words, entry(None, 1 - p[order].sum(), 1 - q[order].sum())]

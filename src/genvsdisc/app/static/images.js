@@ -56,7 +56,7 @@
     const rows = [
       ["Judge agreement", `${GVD.pct(data.agreement)} read as the digit meant (${data.judge.name})`],
       ["Diversity", variety],
-      ["Memorisation", `nearest training digit ${m.ratio.toFixed(2)} × as close as for real test digits (well below 1 = copying); ${copies}`],
+      ["Memorisation", `drawings lie ${m.ratio.toFixed(2)} × as far from their nearest training digit as real test digits do (well below 1 = copying); ${copies}`],
     ];
     $("scores").replaceChildren(...rows.flatMap(([term, text]) => [GVD.el("dt", { text: term }), GVD.el("dd", { text })]));
   }
@@ -77,6 +77,7 @@
     try {
       const { data } = await GVD.api("/api/images/draw", { model: $("detective").value });
       $("detective-says").textContent = `“${data.message}”`;
+      refreshMenus();  // asking trained the detective
     } catch (err) {
       $("detective-says").textContent = "";
       GVD.showError($("error"), err);
@@ -86,7 +87,7 @@
   // The menus say what the server has trained, so they are redrawn after every generation.
   async function refreshMenus() {
     const { data } = await GVD.api("/api/images/info");
-    const option = (m) => GVD.el("option", { value: m.name, text: `${m.name} (${m.status})` });
+    const option = (m) => GVD.el("option", { value: m.name, text: `${m.name} · ${m.status}` });
     const fill = (select, models) => {
       const chosen = select.value;
       select.replaceChildren(...models.map(option));

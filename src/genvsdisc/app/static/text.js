@@ -49,7 +49,7 @@
     box.replaceChildren(...data.artists.map((artist) => {
       const bars = GVD.el("div", { class: "bars next" });
       artist.words.forEach((w) => {
-        const word = w.word === "</s>" ? "(end of text)" : w.word;
+        const word = w.word === null ? "(all other words)" : w.word === "</s>" ? "(end of text)" : w.word;
         const bar = GVD.el("div", { class: "bar" }, GVD.el("div", { class: "at-one" }), GVD.el("div", { class: "at-t" }));
         bar.children[0].dataset.p = String(w.p);
         bar.children[1].dataset.p = String(w.p_t);
