@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import numpy as np
 import pytest
 
 from genvsdisc.app import LabConfig
 from genvsdisc.app.lab_scores import diversity, memorisation
+from genvsdisc.app.lab_training import Lazy, menu_entry
 from genvsdisc.app.labs import ImageLab, TextLab
 from genvsdisc.exceptions import ParameterError
 from genvsdisc.generation import judge_name, memorisation_check
@@ -146,3 +150,55 @@ def test_api_text_next_words_and_its_one_line_error(client):
     assert out["temperature"] == 1.5 and words[0]["p_t"] < words[0]["p"]
     bad = client.post("/api/text/next", json={**body, "topic": "cooking"})
     assert bad.status_code == 422 and "unknown topic 'cooking'" in bad.text
+
+
+def test_lazy_trains_in_background_with_time_left_then_says_trained():
+    release = threading.Event()
+    lazy = Lazy(lambda: release.wait(10) and "model")
+    assert menu_entry("cvae", lazy)["status"] == "trains on first use (~60 s)"
+    lazy.start()
+    wait_until(lambda: lazy.progress(60)["training"])
+    lazy.start()  # a second start while training starts nothing more
+    entry = menu_entry("cvae", lazy)
+    assert entry["training"] and 58 <= entry["seconds_left"] <= 60
+    assert entry["status"].startswith("training, about") and entry["status"].endswith("s left")
+    release.set()
+    wait_until(lambda: lazy.ready)
+    assert lazy.get() == "model" and menu_entry("cvae", lazy)["status"] == "trained"
+    assert menu_entry("cvae", lazy)["seconds_left"] is None
+
+
+def test_lazy_background_failure_is_reported_and_can_be_retried():
+    attempts = []
+
+    def build():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise ValueError("out of memory")
+        return "model"
+
+    lazy = Lazy(build)
+    lazy.start()
+    wait_until(lambda: lazy.error is not None)
+    assert menu_entry("x", lazy)["error"] == "out of memory" and not lazy.ready
+    lazy.start()
+    wait_until(lambda: lazy.ready)
+    assert lazy.get() == "model" and menu_entry("x", lazy)["error"] is None
+
+
+def test_api_train_starts_and_info_reports_trained(client):
+    body = client.post("/api/text/train", json={"model": "ngram_lm"}).json()
+    assert body["artists"][0]["name"] == "ngram_lm"
+    wait_until(lambda: client.get("/api/text/info").json()["artists"][0]["ready"])
+    started = client.post("/api/images/train", json={"model": "gaussian_nb"})
+    assert started.status_code == 200
+    wait_until(lambda: client.get("/api/images/info").json()["models"][0]["ready"])
+    bad = client.post("/api/text/train", json={"model": "gaussian_nb"})
+    assert bad.status_code == 422 and "'gaussian_nb' is not offered here" in bad.text
+
+
+def wait_until(condition, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)

@@ -1,72 +1,26 @@
 """The image lab and the text lab: generative models create, a discriminative judge reads.
 
 Lab models are fitted lazily, once per server process, on first use (or in
-the background right after start-up with ``warm()``), and cached; a lock
-makes sure two requests arriving together fit a model only once.
+the background: right after start-up with ``warm()``, or when the page asks
+with ``train()`` and then polls ``info()`` for progress), and cached; a lock
+makes sure two requests arriving together fit a model only once
+(:class:`~genvsdisc.app.lab_training.Lazy`).
 """
 
 from __future__ import annotations
-
-import threading
-import time
-from collections.abc import Callable
 
 import numpy as np
 
 from genvsdisc.app.config import LabConfig
 from genvsdisc.app.lab_scores import diversity, memorisation, next_words
+from genvsdisc.app.lab_training import Lazy, menu_entry
 from genvsdisc.app.wording import page_refusal
 from genvsdisc.data import load, train_test_split
 from genvsdisc.exceptions import ParameterError, UnknownNameError
 from genvsdisc.generation import build_model, draw, fit_judge
 from genvsdisc.models import available, get_spec
 
-__all__ = ["Lazy", "ImageLab", "TextLab", "first_fit_seconds"]
-
-#: Seconds a lab model takes to train on first use, measured on this 2-core machine
-#: (digits, seed 0, one thread): mlp 0.8 s; gmm 0.09 s, qda, gaussian_nb, knn and logreg
-#: (C=10) 0.05 s or less; cvae (30 epochs) about a minute, 176 s on a busy machine.
-#: transformer_lm on bbc_news: about 4 minutes. Models not listed count as a second.
-_FIRST_FIT_SECONDS = {"mlp": 1, "cvae": 60, "transformer_lm": 240}
-
-
-def first_fit_seconds(name: str) -> int:
-    """About how many seconds ``name`` takes to train on first use in a lab."""
-    return _FIRST_FIT_SECONDS.get(name, 1)
-
-
-def _status(lazy: Lazy, name: str) -> str:
-    """What a model menu says: trained, or how long the first use will take."""
-    if lazy.ready:
-        return "trained"
-    seconds = first_fit_seconds(name)
-    return f"trains on first use (~{seconds} s)" if seconds > 1 else "trains on first use (<1 s)"
-
-
-class Lazy:
-    """A value built once, on first :meth:`get`, by ``build()`` (thread-safe)."""
-
-    def __init__(self, build: Callable[[], object]):
-        self._build = build
-        self._lock = threading.Lock()
-        self._value = None
-        self._done = False
-        self.seconds: float | None = None
-
-    @property
-    def ready(self) -> bool:
-        return self._done
-
-    def get(self):
-        if self._done:  # fast path, no lock once built
-            return self._value
-        with self._lock:
-            if not self._done:
-                start = time.perf_counter()
-                self._value = self._build()
-                self.seconds = time.perf_counter() - start
-                self._done = True
-        return self._value
+__all__ = ["Lazy", "ImageLab", "TextLab"]
 
 
 def _field_error(field: str, message: str) -> ParameterError:
@@ -126,11 +80,9 @@ class ImageLab:
             spec = _spec(name)
             lazy = lazy or self._models[name]
             return {
-                "name": name,
+                **menu_entry(name, lazy),
                 "description": spec.description if spec else "",
                 "deep": bool(spec and spec.deep),
-                "ready": lazy.ready,
-                "status": _status(lazy, name),
                 "fit_seconds": None if lazy.seconds is None else round(lazy.seconds, 2),
             }
 
@@ -191,6 +143,14 @@ class ImageLab:
             "model": {"name": name, "test_accuracy": gen_acc},
             "judge": {"name": judge.name, "test_accuracy": judge.accuracy},
         }
+
+    def train(self, model: str | None) -> dict:
+        """Start training ``model`` and the judge in the background; poll :meth:`info`."""
+        name = self._check("model", model, self.config.image_models)
+        # the judge first, in its own thread, so a fast judge is not queued behind a slow model
+        self._judge.start()
+        self._models[name].start()
+        return self.info()
 
     def draw(self, model: str | None) -> dict:
         """Ask a discriminative model to draw a digit; returns its refusal, in its own words."""
@@ -253,10 +213,18 @@ class TextLab:
 
     def _offered(self) -> list[dict]:
         """Every text artist the page offers, with what its menu says (fits nothing)."""
-        return [
-            {"name": name, "ready": lazy.ready, "status": _status(lazy, name)}
-            for name, lazy in self.artists.items()
-        ]
+        return [menu_entry(name, lazy) for name, lazy in self.artists.items()]
+
+    def train(self, model: str | None) -> dict:
+        """Start training text artist ``model`` in the background; poll :meth:`info`."""
+        allowed = tuple(self.artists)
+        name = model or allowed[0]
+        if name not in allowed:
+            raise _field_error(
+                "model", f"'{name}' is not offered here; choose one of: {', '.join(allowed)}"
+            )
+        self.artists[name].start()
+        return self.info()
 
     def _topic_index(self, topic: str) -> int:
         topics = self.topics()
