@@ -5,6 +5,7 @@
   const $ = (id) => document.getElementById(id);
   let seed = 0;
   let descriptions = {};
+  let latest = { models: [] };  // the last /api/images/info: what the server has trained
 
   function drawDigit(canvas, pixels, shape) {
     const [h, w] = shape;
@@ -61,7 +62,27 @@
     $("scores").replaceChildren(...rows.flatMap(([term, text]) => [GVD.el("dt", { text: term }), GVD.el("dd", { text })]));
   }
 
-  function generate() {
+  // A model that trains for more than a second is trained in the background first,
+  // with a progress bar, so the page says what is happening instead of a bare spinner.
+  async function generate() {
+    const name = $("model").value;
+    const entry = latest.models.find((m) => m.name === name);
+    if (entry && !entry.ready && entry.estimate_seconds > 1) {
+      $("generate").disabled = true;
+      $("summary").textContent = `Training ${name} on real digits before it can draw (about ${entry.estimate_seconds} s the first time).`;
+      try {
+        latest = await LabTraining.train({
+          trainPath: "/api/images/train", infoPath: "/api/images/info", name,
+          pick: (info) => info.models.find((m) => m.name === name), bar: $("train-progress"), label: $("status"),
+        });
+      } catch (err) {
+        GVD.showError($("error"), err);
+        $("status").textContent = "";
+        return;
+      } finally {
+        $("generate").disabled = false;
+      }
+    }
     return GVD.labRequest({
       button: $("generate"), status: $("status"), error: $("error"),
       busyText: "drawing… (the first time, the artist and the judge are trained first)",
@@ -96,6 +117,7 @@
     fill($("model"), data.models);
     fill($("detective"), data.detectives);
     $("judge-name").textContent = `${data.judge.name}, a discriminative model`;
+    latest = data;
     return data;
   }
 

@@ -68,7 +68,29 @@
     box.querySelectorAll(".bars.next").forEach((b) => { b.style.gridTemplateColumns = "minmax(60px, 110px) 1fr 92px"; });
     $("next-artists").textContent = "Text artists: " + data.offered.map((a) => `${a.name}: ${a.status}`).join("; ") +
       (data.offered.some((a) => !a.ready) ? ". An untrained artist gets its bars once it is trained." : ".");
+    untrained = data.offered.find((a) => !a.ready && !a.training);
+    $("train-artist").hidden = !untrained;
+    if (untrained) $("train-artist").textContent = `Train ${untrained.name} (about ${untrained.estimate_seconds} s)`;
     document.body.dataset.nextWords = String(Number(document.body.dataset.nextWords || 0) + 1);
+  }
+
+  let untrained = null;  // the first text artist nobody has trained yet
+  async function trainArtist() {
+    const name = untrained.name;
+    $("train-artist").disabled = true;
+    try {
+      await LabTraining.train({
+        trainPath: "/api/text/train", infoPath: "/api/text/info", name,
+        pick: (info) => info.artists.find((a) => a.name === name), bar: $("train-progress"), label: $("train-status"),
+      });
+      $("train-status").textContent = `${name} is trained: its bars are shown beside the others.`;
+      await refreshNext();
+    } catch (err) {
+      GVD.showError($("error"), err);
+      $("train-status").textContent = "";
+    } finally {
+      $("train-artist").disabled = false;
+    }
   }
 
   let pending = null;
@@ -103,5 +125,6 @@
   sync();
   ["prompt", "temperature", "topic"].forEach((id) => $(id).addEventListener(id === "topic" ? "change" : "input", soon));
   $("run").addEventListener("click", run);
+  $("train-artist").addEventListener("click", trainArtist);
   init().catch((err) => GVD.showError($("error"), err));
 })();
