@@ -202,3 +202,11 @@ def wait_until(condition, seconds: float = 30.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
+
+
+def test_text_lab_detective_refuses_to_write_naming_only_the_pages_artists(client):
+    said = client.post("/api/text/write", json={}).json()
+    assert said["model"] == "logreg" and not said["can_generate"]
+    offered = [a["name"] for a in client.get("/api/text/info").json()["artists"]]
+    assert said["message"].startswith("logreg is discriminative:")
+    assert said["message"].endswith(f"Ask an artist on this page instead: {', '.join(offered)}.")

@@ -226,6 +226,14 @@ class TextLab:
         self.artists[name].start()
         return self.info()
 
+    def write(self) -> dict:
+        """Ask the judge (a discriminative model) to write; returns its refusal, in its words."""
+        name = self.config.text_judge
+        message = page_refusal(name, tuple(self.artists))
+        if message is None:  # a generative judge could write; the page offers none such
+            raise _field_error("model", f"'{name}' is generative; use 'Continue the text'")
+        return {"model": name, "can_generate": False, "message": message}
+
     def _topic_index(self, topic: str) -> int:
         topics = self.topics()
         if topic not in topics:

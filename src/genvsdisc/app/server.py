@@ -267,6 +267,10 @@ def _api(state: _State) -> APIRouter:
     def text_train(req: DrawRequest):  # starts training and returns at once; poll info
         return state.text_lab.train(req.model)
 
+    @api.post("/text/write")
+    def text_write():  # the judge explains why it cannot write
+        return state.text_lab.write()
+
     @api.post("/text/next")
     def text_next(req: TextRequest):  # n_words and seed are not used: nothing is drawn
         return state.text_lab.next_words(req.topic, req.prompt, req.temperature)

@@ -126,5 +126,16 @@
   ["prompt", "temperature", "topic"].forEach((id) => $(id).addEventListener(id === "topic" ? "change" : "input", soon));
   $("run").addEventListener("click", run);
   $("train-artist").addEventListener("click", trainArtist);
+  $("write").addEventListener("click", async () => {
+    GVD.showError($("error"), null);
+    try {
+      const { data } = await GVD.api("/api/text/write", {});
+      $("detective-says").textContent = `“${data.message}”`;
+    } catch (err) {
+      GVD.showError($("error"), err);
+    }
+  });
+  // the refusal answered the last question; a new topic or prompt is a new one
+  ["topic", "prompt"].forEach((id) => $(id).addEventListener("input", () => { $("detective-says").textContent = ""; }));
   init().catch((err) => GVD.showError($("error"), err));
 })();
