@@ -1,52 +1,26 @@
 """The image lab and the text lab: generative models create, a discriminative judge reads.
 
 Lab models are fitted lazily, once per server process, on first use (or in
-the background right after start-up with ``warm()``), and cached; a lock
-makes sure two requests arriving together fit a model only once.
+the background: right after start-up with ``warm()``, or when the page asks
+with ``train()`` and then polls ``info()`` for progress), and cached; a lock
+makes sure two requests arriving together fit a model only once
+(:class:`~genvsdisc.app.lab_training.Lazy`).
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
-
 import numpy as np
 
 from genvsdisc.app.config import LabConfig
+from genvsdisc.app.lab_scores import diversity, memorisation, next_words
+from genvsdisc.app.lab_training import Lazy, menu_entry
 from genvsdisc.app.wording import page_refusal
 from genvsdisc.data import load, train_test_split
 from genvsdisc.exceptions import ParameterError, UnknownNameError
 from genvsdisc.generation import build_model, draw, fit_judge
-from genvsdisc.models import get_spec
+from genvsdisc.models import available, get_spec
 
 __all__ = ["Lazy", "ImageLab", "TextLab"]
-
-
-class Lazy:
-    """A value built once, on first :meth:`get`, by ``build()`` (thread-safe)."""
-
-    def __init__(self, build: Callable[[], object]):
-        self._build = build
-        self._lock = threading.Lock()
-        self._value = None
-        self._done = False
-        self.seconds: float | None = None
-
-    @property
-    def ready(self) -> bool:
-        return self._done
-
-    def get(self):
-        if self._done:  # fast path, no lock once built
-            return self._value
-        with self._lock:
-            if not self._done:
-                start = time.perf_counter()
-                self._value = self._build()
-                self.seconds = time.perf_counter() - start
-                self._done = True
-        return self._value
 
 
 def _field_error(field: str, message: str) -> ParameterError:
@@ -106,10 +80,9 @@ class ImageLab:
             spec = _spec(name)
             lazy = lazy or self._models[name]
             return {
-                "name": name,
+                **menu_entry(name, lazy),
                 "description": spec.description if spec else "",
                 "deep": bool(spec and spec.deep),
-                "ready": lazy.ready,
                 "fit_seconds": None if lazy.seconds is None else round(lazy.seconds, 2),
             }
 
@@ -137,12 +110,15 @@ class ImageLab:
             ``image_shape``, ``classes`` (names), ``images`` (one dict per image:
             intended ``class``, ``pixels`` flattened in [0, 1], judge's ``judged``
             class and ``confidence``), ``agreement`` (share the judge recognised),
-            ``model``/``judge`` with their accuracy on real test images.
+            ``model``/``judge`` with their accuracy on real test images,
+            ``diversity`` (:func:`~genvsdisc.app.lab_scores.diversity`, against the
+            real test images) and ``memorisation``
+            (:func:`~genvsdisc.app.lab_scores.memorisation`).
         """
         name = self._check("model", model, self.config.image_models)
         gen, gen_acc = self._models[name].get()
         judge = self._judge.get()
-        train, _ = self._data.get()
+        train, test = self._data.get()
         wanted = np.repeat(np.arange(len(train.classes)), n_per_class)
         samples = draw(gen, wanted, seed=seed, modality="image", clip=True)
         X_new = np.clip(np.asarray(samples.X, dtype=float), 0.0, 1.0)  # pixels the page can show
@@ -162,9 +138,19 @@ class ImageLab:
                 for c, x, j, p in zip(y_new, X_new, judged, conf, strict=True)
             ],
             "agreement": float(np.mean(judged == y_new)),
+            "diversity": diversity(X_new, y_new, np.asarray(test.X, dtype=float), test.y),
+            "memorisation": memorisation(X_new, train.X, test.X),
             "model": {"name": name, "test_accuracy": gen_acc},
             "judge": {"name": judge.name, "test_accuracy": judge.accuracy},
         }
+
+    def train(self, model: str | None) -> dict:
+        """Start training ``model`` and the judge in the background; poll :meth:`info`."""
+        name = self._check("model", model, self.config.image_models)
+        # the judge first, in its own thread, so a fast judge is not queued behind a slow model
+        self._judge.start()
+        self._models[name].start()
+        return self.info()
 
     def draw(self, model: str | None) -> dict:
         """Ask a discriminative model to draw a digit; returns its refusal, in its own words."""
@@ -187,11 +173,19 @@ class TextLab:
     def __init__(self, config: LabConfig):
         self.config = config
         self._data = Lazy(lambda: _split(config.text_dataset, config.text_max_train, config.seed))
-        self._model = Lazy(
-            lambda: _fit_scored(
-                config.text_model, config.text_params, config.seed, self._data.get()
-            )
-        )
+        self._model = Lazy(lambda: self._fit(config.text_model))
+        # The page's text artists: the configured one, and transformer_lm where PyTorch is
+        # installed. transformer_lm trains for minutes, so it is never trained implicitly:
+        # its bars appear once something has trained or loaded it (``artists[name].get()``).
+        names = [config.text_model]
+        if "transformer_lm" != config.text_model and "transformer_lm" in {
+            spec.name for spec in available()
+        }:
+            names.append("transformer_lm")
+        self.artists = {
+            name: self._model if name == config.text_model else Lazy(lambda n=name: self._fit(n))
+            for name in names
+        }
         self._judge = Lazy(
             lambda: fit_judge(
                 *self._data.get(),
@@ -201,6 +195,9 @@ class TextLab:
             )
         )
 
+    def _fit(self, name: str):
+        return _fit_scored(name, self.config.text_params, self.config.seed, self._data.get())
+
     def topics(self) -> list[str]:
         return list(self._data.get()[0].classes)
 
@@ -209,8 +206,67 @@ class TextLab:
             "dataset": self.config.text_dataset,
             "topics": self.topics(),
             "model": self.config.text_model,
+            "artists": self._offered(),
             "judge": self.config.text_judge,
             "ready": self._model.ready and self._judge.ready,
+        }
+
+    def _offered(self) -> list[dict]:
+        """Every text artist the page offers, with what its menu says (fits nothing)."""
+        return [menu_entry(name, lazy) for name, lazy in self.artists.items()]
+
+    def train(self, model: str | None) -> dict:
+        """Start training text artist ``model`` in the background; poll :meth:`info`."""
+        allowed = tuple(self.artists)
+        name = model or allowed[0]
+        if name not in allowed:
+            raise _field_error(
+                "model", f"'{name}' is not offered here; choose one of: {', '.join(allowed)}"
+            )
+        self.artists[name].start()
+        return self.info()
+
+    def write(self) -> dict:
+        """Ask the judge (a discriminative model) to write; returns its refusal, in its words."""
+        name = self.config.text_judge
+        message = page_refusal(name, tuple(self.artists))
+        if message is None:  # a generative judge could write; the page offers none such
+            raise _field_error("model", f"'{name}' is generative; use 'Continue the text'")
+        return {"model": name, "can_generate": False, "message": message}
+
+    def _topic_index(self, topic: str) -> int:
+        topics = self.topics()
+        if topic not in topics:
+            raise _field_error(
+                "topic", f"unknown topic '{topic}'; choose one of: {', '.join(topics)}"
+            )
+        return topics.index(topic)
+
+    def next_words(self, topic: str, prompt: str, temperature: float = 1.0, top: int = 10):
+        """Each ready text artist's most probable next words after ``prompt`` for ``topic``.
+
+        The configured artist is trained on first use; the others (transformer_lm)
+        take part only once trained or loaded.
+
+        Returns
+        -------
+        dict
+            ``topic``, ``prompt``, ``temperature``, ``artists``: per ready artist
+            its ``name`` and ``words`` (:func:`~genvsdisc.app.lab_scores.next_words`),
+            and ``offered`` (every artist with its status, as in :meth:`info`).
+        """
+        k = self._topic_index(topic)
+        self._model.get()
+        return {
+            "topic": topic,
+            "prompt": prompt,
+            "temperature": temperature,
+            "artists": [
+                {"name": name, "words": next_words(lazy.get()[0], k, prompt, temperature, top)}
+                for name, lazy in self.artists.items()
+                if lazy.ready
+            ],
+            "offered": self._offered(),
         }
 
     def continue_prompt(
@@ -226,11 +282,7 @@ class TextLab:
             accuracy on real test articles.
         """
         topics = self.topics()
-        if topic not in topics:
-            raise _field_error(
-                "topic", f"unknown topic '{topic}'; choose one of: {', '.join(topics)}"
-            )
-        k = topics.index(topic)
+        k = self._topic_index(topic)
         model, model_acc = self._model.get()
         judge = self._judge.get()
         continuation = self._generate(model, k, prompt, n_words, temperature, seed)

@@ -245,6 +245,10 @@ def _api(state: _State) -> APIRouter:
     def images_generate(req: ImageRequest):
         return state.image_lab.generate(req.model, req.n_per_class, req.seed)
 
+    @api.post("/images/train")
+    def images_train(req: DrawRequest):  # starts training and returns at once; poll info
+        return state.image_lab.train(req.model)
+
     @api.post("/images/draw")
     def images_draw(req: DrawRequest):
         return state.image_lab.draw(req.model)
@@ -258,6 +262,18 @@ def _api(state: _State) -> APIRouter:
         return state.text_lab.continue_prompt(
             req.topic, req.prompt, req.n_words, req.temperature, req.seed
         )
+
+    @api.post("/text/train")
+    def text_train(req: DrawRequest):  # starts training and returns at once; poll info
+        return state.text_lab.train(req.model)
+
+    @api.post("/text/write")
+    def text_write():  # the judge explains why it cannot write
+        return state.text_lab.write()
+
+    @api.post("/text/next")
+    def text_next(req: TextRequest):  # n_words and seed are not used: nothing is drawn
+        return state.text_lab.next_words(req.topic, req.prompt, req.temperature)
 
     @api.get("/reports")
     def reports():
