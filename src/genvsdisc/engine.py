@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import dask
+import dask.local
 from dask.callbacks import Callback
 from dask.delayed import Delayed
 from threadpoolctl import threadpool_limits
@@ -166,7 +167,9 @@ class InProcessEngine(_Engine):
                 progress(labels[key])
 
         with Callback(posttask=done):
-            outputs = dask.compute(*tasks.values(), scheduler="synchronous")
+            # the function, not the name "synchronous": a name makes dask import distributed
+            # (about 0.5 s) to look for a client
+            outputs = dask.compute(*tasks.values(), scheduler=dask.local.get_sync)
         return dict(zip(tasks, outputs, strict=True))
 
 
