@@ -84,13 +84,14 @@ class Lazy:
         threading.Thread(target=self._background, daemon=True).start()
 
     def _background(self) -> None:
+        error = None
         try:
             self.get()
         except Exception as exc:  # the page is told; the server log keeps the trace
-            self.error = str(exc) or type(exc).__name__
+            error = str(exc) or type(exc).__name__
             logging.getLogger("genvsdisc.app").exception("training a lab model failed")
-        finally:
-            self._queued = False
+        self._queued = False
+        self.error = error  # last: whoever sees the error may start again at once
 
     @property
     def training(self) -> bool:
