@@ -1,22 +1,30 @@
-"""Lab models trained once, on first use or in the background, with progress the page can poll.
+"""Lab models trained once, on first use or in the background, with their real progress.
 
 A lab model that trains in under a second is simply trained inside the
 request that needs it. One that takes longer (cvae, transformer_lm) is
 started in a background thread by the lab's ``train`` route, and the page
-polls the lab's ``info`` route for :meth:`Lazy.progress` until it is ready,
-drawing a progress bar with the time left. The time left is an estimate:
-the measured first-fit time of :data:`_FIRST_FIT_SECONDS` minus the time
-already spent (the models do not report their own progress to the lab).
+follows :meth:`Lazy.progress` (streamed by :func:`progress_events`, or from
+the lab's ``info`` route) until it is ready, drawing a progress bar with the
+time left. The torch models report every trained batch
+(:mod:`genvsdisc.models.progress`), so the fraction done is measured and the
+time left is ``elapsed × (1 − f) / f``; before the first report (loading the
+data, building the network) and for the classical models, which report
+nothing, the time left is the measured first-fit time of
+:data:`_FIRST_FIT_SECONDS` minus the time already spent.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
-__all__ = ["Lazy", "first_fit_seconds", "menu_entry"]
+from genvsdisc.models.progress import listening
+
+__all__ = ["Lazy", "first_fit_seconds", "menu_entry", "progress_events"]
 
 #: Seconds a lab model takes to train on first use, measured on this 2-core machine
 #: (digits, seed 0, one thread): mlp 0.8 s; gmm 0.09 s, qda, gaussian_nb, knn and logreg
@@ -41,6 +49,12 @@ class Lazy:
         self.seconds: float | None = None
         self.started: float | None = None  # perf_counter() when building began
         self.error: str | None = None  # why the last background build failed
+        self.fraction: float | None = None  # share of training steps done, as reported
+        self._queued = False  # start() was called and its thread has not finished
+
+    def _report(self, done: int, total: int) -> None:
+        # steps of the model being built, in its own thread; a float store is atomic
+        self.fraction = done / total if total > 0 else None
 
     @property
     def ready(self) -> bool:
@@ -52,8 +66,10 @@ class Lazy:
         with self._lock:
             if not self._done:
                 self.started = time.perf_counter()
+                self.fraction = None
                 try:
-                    self._value = self._build()
+                    with listening(self._report):
+                        self._value = self._build()
                 finally:
                     self.seconds = time.perf_counter() - self.started
                 self._done = True
@@ -61,29 +77,49 @@ class Lazy:
 
     def start(self) -> None:
         """Build in a background thread unless built or being built; returns at once."""
-        if self._done or self._lock.locked():
+        if self._done or self._lock.locked() or self._queued:
             return
         self.error = None
+        self._queued = True  # training from now on, even before the thread takes the lock
         threading.Thread(target=self._background, daemon=True).start()
 
     def _background(self) -> None:
+        error = None
         try:
             self.get()
-        except Exception as exc:  # the page polls for it; the server log keeps the trace
-            self.error = str(exc) or type(exc).__name__
+        except Exception as exc:  # the page is told; the server log keeps the trace
+            error = str(exc) or type(exc).__name__
             logging.getLogger("genvsdisc.app").exception("training a lab model failed")
+        self._queued = False
+        self.error = error  # last: whoever sees the error may start again at once
+
+    @property
+    def training(self) -> bool:
+        return not self._done and (self._queued or self._lock.locked())
 
     def progress(self, estimate: float) -> dict:
-        """``training`` (bool), ``elapsed_seconds`` and ``seconds_left`` (None when idle)."""
-        training = not self._done and self._lock.locked() and self.started is not None
-        if not training:
-            return {"training": False, "elapsed_seconds": None, "seconds_left": None}
-        elapsed = time.perf_counter() - self.started
-        # past the estimate the fit is simply slower than measured: say "a few seconds"
+        """``training`` (bool), ``elapsed_seconds``, ``seconds_left`` and ``fraction``.
+
+        ``fraction`` is the share of training steps done as the model reported
+        it (None before its first report, or for a model that reports nothing);
+        ``measured`` says whether ``seconds_left`` comes from it or from
+        ``estimate``, the first-fit seconds. All None when not training.
+        """
+        started, fraction = self.started, self.fraction
+        if not self.training or started is None:
+            idle = {"elapsed_seconds": None, "seconds_left": None, "fraction": None}
+            return {"training": self.training, **idle, "measured": False}
+        elapsed = time.perf_counter() - started
+        if fraction:  # elapsed × (1 − f) / f: the steps left at the pace so far
+            left = elapsed * (1.0 - fraction) / fraction
+        else:  # past the estimate the fit is simply slower than measured: "a few seconds"
+            left = max(estimate - elapsed, 1.0)
         return {
             "training": True,
             "elapsed_seconds": round(elapsed, 1),
-            "seconds_left": round(max(estimate - elapsed, 1.0), 1),
+            "seconds_left": round(left, 1),
+            "fraction": None if fraction is None else round(fraction, 4),
+            "measured": bool(fraction),
         }
 
 
@@ -107,3 +143,54 @@ def menu_entry(name: str, lazy: Lazy) -> dict:
         "error": lazy.error,
         **progress,
     }
+
+
+#: Streams open at once (each holds a connection and wakes a few times a second).
+MAX_STREAMS = 4
+_streams = threading.BoundedSemaphore(MAX_STREAMS)
+
+
+async def progress_events(
+    name: str, lazy: Lazy, *, interval: float = 0.25, timeout: float = 900.0
+) -> AsyncIterator[str]:
+    """Server-Sent Events of ``lazy``'s training until it ends.
+
+    With :data:`MAX_STREAMS` streams already open it yields only ``busy``
+    (the page then polls). Otherwise it yields ``event: progress`` with
+    :func:`menu_entry` as JSON, first at once and then whenever it changes
+    (checked every ``interval`` seconds), then one final event:
+    ``done`` (trained), ``failed`` (``error`` says why), ``idle`` (nothing is
+    training it) or ``timeout`` (still training after ``timeout`` seconds;
+    the page falls back to polling).
+    """
+    if not _streams.acquire(blocking=False):
+        yield _event("busy", {"name": name, "max_streams": MAX_STREAMS})
+        return
+    try:  # taken and released inside the generator: a stream never started holds nothing
+        deadline = time.monotonic() + timeout
+        last = None
+        while True:
+            entry = menu_entry(name, lazy)
+            if entry != last:  # the first event is always the state now, then each change
+                yield _event("progress", entry)
+                last = entry
+            if lazy.ready:
+                final = "done"
+            elif lazy.error is not None and not lazy.training:
+                final = "failed"
+            elif not lazy.training:
+                final = "idle"
+            elif time.monotonic() > deadline:
+                final = "timeout"
+            else:
+                final = None
+            if final is not None:
+                yield _event(final, entry)
+                return
+            await asyncio.sleep(interval)
+    finally:
+        _streams.release()
+
+
+def _event(kind: str, data: dict) -> str:
+    return f"event: {kind}\ndata: {json.dumps(data)}\n\n"

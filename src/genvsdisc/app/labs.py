@@ -93,6 +93,10 @@ class ImageLab:
             "detectives": [entry(n) for n in self.config.image_detectives],
         }
 
+    def lazy(self, name: str) -> Lazy | None:
+        """The one-time training of model ``name`` (None when the page does not offer it)."""
+        return self._judge if name == self.config.image_judge else self._models.get(name)
+
     def _check(self, field: str, name: str | None, allowed: tuple[str, ...]) -> str:
         name = name or allowed[0]
         if name not in allowed:
@@ -210,6 +214,10 @@ class TextLab:
             "judge": self.config.text_judge,
             "ready": self._model.ready and self._judge.ready,
         }
+
+    def lazy(self, name: str) -> Lazy | None:
+        """The one-time training of text artist ``name`` (None when the page does not offer it)."""
+        return self.artists.get(name)
 
     def _offered(self) -> list[dict]:
         """Every text artist the page offers, with what its menu says (fits nothing)."""

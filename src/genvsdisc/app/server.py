@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from threadpoolctl import ThreadpoolController, threadpool_limits
@@ -27,6 +27,7 @@ from genvsdisc import __version__
 from genvsdisc.app import playground as pg
 from genvsdisc.app.config import Caps, LabConfig
 from genvsdisc.app.errors import ApiError, install_error_handlers
+from genvsdisc.app.lab_training import progress_events
 from genvsdisc.app.labs import ImageLab, TextLab
 from genvsdisc.app.lessons import lesson_figures, lesson_page_points, lessons_json
 from genvsdisc.app.middleware import (
@@ -274,6 +275,18 @@ def _api(state: _State) -> APIRouter:
     @api.post("/text/next")
     def text_next(req: TextRequest):  # n_words and seed are not used: nothing is drawn
         return state.text_lab.next_words(req.topic, req.prompt, req.temperature)
+
+    @api.get("/labs/progress/{lab}/{model}")
+    def labs_progress(lab: str, model: str):  # Server-Sent Events until training ends
+        labs = {"images": state.image_lab, "text": state.text_lab}
+        if lab not in labs:
+            raise ApiError(404, "lab", f"'{lab}' is not a lab; choose one of: images, text")
+        lazy = labs[lab].lazy(model)
+        if lazy is None:
+            raise ApiError(404, "model", f"'{model}' is not offered in the {lab} lab")
+        events = progress_events(model, lazy)
+        headers = {"Cache-Control": "no-cache"}  # every event is news; a cache would stall it
+        return StreamingResponse(events, media_type="text/event-stream", headers=headers)
 
     @api.get("/reports")
     def reports():

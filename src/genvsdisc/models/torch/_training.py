@@ -30,6 +30,7 @@ import torch
 from tqdm.auto import tqdm
 
 from genvsdisc.exceptions import DataError, ParameterError
+from genvsdisc.models.progress import report_progress
 from genvsdisc.models.registry import name_of
 from genvsdisc.models.torch._params import config_from_params
 from genvsdisc.models.torch._runtime import configure_threads, resolve_device, seeded
@@ -68,6 +69,10 @@ def run_epochs(
 ) -> list[float]:
     """The minibatch loop, with a tqdm progress bar.
 
+    After every batch it calls :func:`genvsdisc.models.progress.report_progress`
+    with the batches done and the total (a listener set by the caller, e.g.
+    the labs' progress bar; it only reads the counts, so training is unchanged).
+
     Parameters
     ----------
     step : callable
@@ -83,6 +88,7 @@ def run_epochs(
         Mean training loss per epoch, each batch weighted by its number of rows.
     """
     history = []
+    done = 0  # counted here: a disabled tqdm bar does not count
     disable = None if verbose is None else not verbose
     with tqdm(desc=desc, unit="batch", disable=disable, leave=False) as bar:
         for epoch in range(epochs):
@@ -99,6 +105,8 @@ def run_epochs(
                 total += loss * idx.numel()
                 seen += idx.numel()
                 bar.update(1)
+                done += 1
+                report_progress(done, epochs * len(batches))
             history.append(total / seen)
             bar.set_postfix(epoch=epoch + 1, loss=f"{history[-1]:.4g}")
     return history
