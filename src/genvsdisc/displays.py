@@ -23,6 +23,7 @@ samples, 2-D regions) take ``ax=None`` (the report's grid of panels, all in
 
 from __future__ import annotations
 
+import base64
 import io
 from typing import ClassVar
 
@@ -239,18 +240,39 @@ class UnlabeledDisplay(_PanelDisplay):
 
 
 class SamplesDisplay(_PanelDisplay):
-    """Each generative model's samples: an image grid (images) or a scatter (2-D data)."""
+    """Each generative model's samples: an image grid (images), a scatter (2-D data), or
+    for sound log-mel spectrograms with players (``players()``; in Jupyter the Display
+    shows both)."""
 
     experiment = "generation"
 
+    def _audio(self) -> bool:
+        return getattr(self.result, "modality", None) == "audio"
+
     def panels(self):
-        if not (self.result.image_shape or generation_report._is_2d(self.result)):
+        audio = self._audio()
+        if not (audio or self.result.image_shape or generation_report._is_2d(self.result)):
             return []  # other data: the samples are a table in the report, not a figure
         return [r["model"] for r in self.result.rows if "shown" in r]
 
+    def players(self) -> str:
+        """HTML ``<audio>`` players of the played clips (base64 WAV, no network): the
+        real clips through the same inversion, then each artist's; "" for other data."""
+        return generation_report.audio_players(self.result) if self._audio() else ""
+
+    def _repr_html_(self):
+        # sound: the spectrograms and the players together; other data: PNG only
+        if not self._audio() or getattr(self, "figure_", None) is None:
+            return None
+        png = base64.b64encode(self._repr_png_() or b"").decode()
+        img = f'<img alt="spectrograms" src="data:image/png;base64,{png}">' if png else ""
+        return img + self.players()
+
     def _draw_panel(self, ax, key):
         row = next(r for r in self.result.rows if r["model"] == key)
-        if self.result.image_shape:
+        if self._audio():
+            generation_report.draw_clip(ax, self.result, row, self.style)
+        elif self.result.image_shape:
             generation_report.draw_mosaic(ax, self.result, row, self.style, self.classes)
         else:
             generation_report.draw_scatter(ax, self.result, row, self.style)

@@ -63,3 +63,17 @@ def test_report_plays_clips_beside_spectrograms(outcome):
     fig = experiment.figure(outcome, style, outcome.classes)
     assert len([a for a in fig.axes if a.images]) == 4  # real and frame_gmm, 2 clips each
     assert "frame_gmm" in experiment.finding(outcome, "tiny")
+
+
+def test_samples_display_shows_spectrograms_and_plays_the_clips(outcome):
+    from genvsdisc.displays import SamplesDisplay
+
+    style = Style([{"name": "frame_gmm", "family": "generative"}])
+    display = SamplesDisplay(outcome, style=style, classes=outcome.classes)
+    one = display.plot(model="frame_gmm")  # one artist on one Axes
+    assert one.ax_.images and "frame_gmm" in one.ax_.get_title()
+    assert display.players().count("data:audio/wav;base64,") == 4
+    grid = SamplesDisplay(outcome, style=style, classes=outcome.classes).plot()
+    html = grid._repr_html_()
+    assert html.startswith('<img alt="spectrograms" src="data:image/png;base64,')
+    assert html.count("<audio controls") == 4

@@ -254,6 +254,22 @@ def _spectrograms(result, rows, style: Style):
     return fig
 
 
+def draw_clip(a, result, r: dict, style: Style) -> None:
+    """The log-mel picture of model row ``r``'s first played clip on Axes ``a``."""
+    from genvsdisc.generation.sound import log_mel
+
+    shown = r["shown"]
+    frames = np.asarray(shown["X"][0], dtype=float)
+    a.imshow(log_mel(frames.ravel(), frames.shape[1]), origin="lower", aspect="auto", cmap="magma")
+    a.set_xticks([])
+    a.set_yticks([])
+    a.set_title(
+        f"{r['model']}: {result.classes[shown['y'][0]]}",
+        fontsize=10,
+        color=style.of(r["model"])["color"],
+    )
+
+
 def audio_players(result) -> str:
     """Playable clips (base64 WAV ``<audio>`` elements, the report stays one file)."""
     rows = [r for r in result.rows if "shown" in r and "wav" in r["shown"]]
