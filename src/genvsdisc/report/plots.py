@@ -23,6 +23,7 @@ inches, and :func:`to_png` raises every tick label and legend to at least
 from __future__ import annotations
 
 import io
+import warnings
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -144,7 +145,13 @@ def to_png(fig: Figure) -> bytes:
     fig.dpi = DPI
     engine = fig.get_layout_engine()
     if engine is not None:
-        engine.execute(fig)  # constrained layout fits the labels
+        with warnings.catch_warnings():
+            # a figure too small for its labels (many classes, long names): matplotlib
+            # keeps the plain grid and says so; the figure is still complete
+            warnings.filterwarnings(
+                "ignore", message="constrained_layout not applied", category=UserWarning
+            )
+            engine.execute(fig)  # constrained layout fits the labels
         fig.set_layout_engine("none")
     buf = io.BytesIO()
     try:
