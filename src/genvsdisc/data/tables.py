@@ -29,7 +29,7 @@ def _columns_hint(frame: pd.DataFrame) -> str:
     return ", ".join(map(str, frame.columns))
 
 
-def _require_column(frame: pd.DataFrame, column, *, where: str, role: str) -> str:
+def require_column(frame: pd.DataFrame, column, *, where: str, role: str) -> str:
     if column is None:
         raise DataError(
             f"{where}: no {role} column given (target=, --target); columns are: {_columns_hint(frame)}"
@@ -230,9 +230,9 @@ def frame_dataset(
     ``where`` names the source in messages; ``line_offset`` (None: no file lines) turns
     a row index into the file line quoted in messages. See :func:`load_table`.
     """
-    target = _require_column(frame, target, where=where, role="target")
+    target = require_column(frame, target, where=where, role="target")
     if text_column is not None:
-        text_column = _require_column(frame, text_column, where=where, role="text")
+        text_column = require_column(frame, text_column, where=where, role="text")
         if text_column == target:
             raise DataError(
                 f"{where}: text column and target are both '{target}'; expected two columns"

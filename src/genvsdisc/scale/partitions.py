@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from genvsdisc.data._read import PARQUET_SUFFIXES
-from genvsdisc.exceptions import DataError, closest
+from genvsdisc.data.tables import require_column
+from genvsdisc.exceptions import DataError
 
 __all__ = ["PartitionedTable", "open_table", "is_parquet_source", "parquet_bytes", "frame_rows"]
 
@@ -91,17 +92,7 @@ def frame_rows(frame: pd.DataFrame, features: list[str], target: str):
 
 
 def _check_schema(meta: pd.DataFrame, target, where: str) -> list[str]:
-    columns = ", ".join(map(str, meta.columns))
-    if target is None:
-        raise DataError(
-            f"{where}: no target column given (target=, --target); columns are: {columns}"
-        )
-    if target not in meta.columns:
-        close = closest(target, meta.columns)
-        hint = f" (did you mean '{close}'?)" if close else ""
-        raise DataError(
-            f"{where}: target column '{target}' not found{hint}; columns are: {columns}"
-        )
+    target = require_column(meta, target, where=where, role="target")
     if meta[target].dtype.kind == "f":
         raise DataError(
             f"{where}: target column '{target}' holds floating-point numbers; the out-of-core "
