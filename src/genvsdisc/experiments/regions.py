@@ -226,6 +226,11 @@ class Regions(Experiment):
         return fig
 
 
+def _class_points(a, X, y, cmap, K: int, **marks) -> None:
+    """Points ``X`` (n, 2) coloured by class index ``y`` (n,) on the K-class colour map."""
+    a.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=K - 0.5, **marks)
+
+
 def draw_region(a, result: RegionsResult, r: dict, kind: str, style: Style, classes) -> None:
     """One model's panel on the Axes ``a``: ``kind`` "regions" (decision regions shaded by
     confidence, training points) or "density" (p(x|y)p(y) contours and samples)."""
@@ -247,17 +252,7 @@ def draw_region(a, result: RegionsResult, r: dict, kind: str, style: Style, clas
             aspect="auto",
             interpolation="nearest",
         )
-        a.scatter(
-            Xtr[:, 0],
-            Xtr[:, 1],
-            c=ytr,
-            cmap=cmap,
-            vmin=-0.5,
-            vmax=K - 0.5,
-            s=12,
-            edgecolors="k",
-            linewidths=0.3,
-        )
+        _class_points(a, Xtr, ytr, cmap, K, s=12, edgecolors="k", linewidths=0.3)
         a.set_title(
             f"{r['model']}: decision regions ({r['accuracy']:.0%} on test)",
             fontsize=10,
@@ -278,17 +273,7 @@ def draw_region(a, result: RegionsResult, r: dict, kind: str, style: Style, clas
                 linewidths=0.8,
             )
         S, sy = np.array(r["samples"]["X"]), np.array(r["samples"]["y"])
-        a.scatter(
-            S[:, 0],
-            S[:, 1],
-            c=sy,
-            cmap=cmap,
-            vmin=-0.5,
-            vmax=K - 0.5,
-            s=16,
-            marker="x",
-            linewidths=0.9,
-        )
+        _class_points(a, S, sy, cmap, K, s=16, marker="x", linewidths=0.9)
         a.set_xlim(xs[0], xs[-1])
         a.set_ylim(ys[0], ys[-1])
         a.set_title(
