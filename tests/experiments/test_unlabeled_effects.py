@@ -110,4 +110,5 @@ def test_one_label_draw_claims_neither_harm_nor_gain():
     advice = advice_unlabeled(result)
     assert "neither a harm nor a gain can be claimed" in advice and "HARM" not in advice
     finding = Unlabeled().finding(result, "digits")
-    assert "a drop, but too close to call" in finding and "one repetition: no interval" in finding
+    assert "a drop, but not settled" in finding and "one repetition: no interval" in finding
+    assert "too close to call" not in finding  # no interval: not a tie either

@@ -249,15 +249,22 @@ def points(iv: dict) -> str:
     )
 
 
+def undecided(iv: dict) -> str:
+    """Why no direction is claimed for ``iv``: ``"too close to call"`` when its
+    interval includes zero, and ``"not settled"`` when one repetition gave no
+    interval at all (a large gap from one draw is not a tie, and not a win)."""
+    return "too close to call" if np.isfinite(_num(iv["low"])) else "not settled"
+
+
 def versus(a_name: str, b_name: str, iv: dict, what: str = "accuracy") -> str:
     """A comparative clause gated by ``iv`` (``a`` minus ``b``).
 
     ``"lda is ahead of logreg on accuracy by +2.1 points, 95 % interval [...]"`` when
     the interval excludes zero; ``"lda and logreg are too close to call on accuracy
-    (...)"`` when it does not (or when there is no interval).
+    (...)"`` when it does not, and ``"... not settled ..."`` when there is no interval.
     """
     if not differs(iv):
-        return f"{a_name} and {b_name} are too close to call on {what} ({points(iv)})"
+        return f"{a_name} and {b_name} are {undecided(iv)} on {what} ({points(iv)})"
     lead, trail = (a_name, b_name) if iv["diff"] > 0 else (b_name, a_name)
     flip = dict(iv, diff=abs(iv["diff"]), low=min(abs(iv["low"]), abs(iv["high"])))
     flip["high"] = max(abs(iv["low"]), abs(iv["high"]))

@@ -83,7 +83,7 @@ def effect_sentence(e: dict) -> str:
         return f"GAIN: {how} raised {m} {move} ({iv})"
     d = e["interval"]["diff"]
     drift = "a drop" if d < 0 else "a rise" if d > 0 else "no change"
-    return f"{how} took {m} {move} ({drift}, but too close to call: {iv})"
+    return f"{how} took {m} {move} ({drift}, but {evidence.undecided(e['interval'])}: {iv})"
 
 
 def effect_sentences(result) -> list[str]:
