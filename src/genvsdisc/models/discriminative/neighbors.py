@@ -14,9 +14,12 @@ class KNN(WrappedClassifier):
     """k-nearest neighbours: p(y|x) is the class share among the k closest training rows.
 
     It stores the training rows but no density: it cannot say how likely an
-    x is, so it is a detective too. ``standardize`` (off by default, as in
-    scikit-learn) puts every feature on the same scale before distances are
-    measured.
+    x is, so it is a detective too. ``standardize`` puts every feature on the
+    same scale before distances are measured. Unlike scikit-learn it is on by
+    default ("auto", as for logreg and the mlp): on an unscaled table (wine:
+    proline in the thousands beside shares below 1) one column decides every
+    distance, and the comparison with an artist would measure the scaling, not
+    the family. Rows already on one [0, 1] scale (pixels) are left as they are.
 
     Parameters
     ----------
@@ -25,7 +28,9 @@ class KNN(WrappedClassifier):
     weights : {"uniform", "distance"}, default="uniform"
     p : float, default=2
         Minkowski power: 2 Euclidean, 1 Manhattan.
-    standardize : bool, default=False
+    standardize : bool or "auto", default="auto"
+        "auto": only when some value lies outside [0, 1]; ``False`` gives
+        scikit-learn's ``KNeighborsClassifier`` exactly.
 
     Attributes
     ----------
@@ -49,7 +54,7 @@ class KNN(WrappedClassifier):
         "standardize": STANDARDIZE,
     }
 
-    def __init__(self, *, n_neighbors=5, weights="uniform", p=2, standardize=False):
+    def __init__(self, *, n_neighbors=5, weights="uniform", p=2, standardize="auto"):
         self.n_neighbors = n_neighbors
         self.weights = weights
         self.p = p
