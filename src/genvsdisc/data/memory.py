@@ -251,7 +251,7 @@ def from_arrays(
             y=y_idx,
             classes=names,
             modality="image",
-            feature_names=[f"px{i}" for i in range(pixels.shape[1])],
+            feature_names=[f"px_{i}" for i in range(pixels.shape[1])],
             description=(
                 f"{name}: {len(y_idx)} images {'x'.join(map(str, shape))} in memory, "
                 f"{len(names)} classes"
