@@ -71,8 +71,24 @@ def test_the_novelty_step_shows_the_far_point_figures(page):
     page.goto(page.base + "/#data=moons&n=300&noise=0.2&seed=0&lesson=more-than-classify&ls=1")
     _step(page, 2)
     assert page.input_value("#disc-model") == "logreg"
+    # the far point is on both pictures before the guess: the pictures reach out to it
+    # (inside the plot box) and a dark diamond sits at its pixel
+    wait_js(page, "Boolean(document.body.dataset.probeAt)")
+    x, y = (int(v) for v in page.evaluate("document.body.dataset.probeAt").split(","))
+    width, height = page.evaluate(
+        "[document.getElementById('gen-canvas').width, document.getElementById('gen-canvas').height]"
+    )
+    assert 60 < x < width - 14 and 10 < y < height - 46
+    for canvas in ("gen-canvas", "disc-canvas"):
+        rgba = page.evaluate(
+            f"Array.from(document.getElementById('{canvas}').getContext('2d')"
+            f".getImageData({x}, {y}, 1, 1).data)"
+        )
+        assert rgba[:3] == [0x1F, 0x29, 0x33], (canvas, rgba)
     _reveal(page, "sure", 2)
     shown = page.inner_text("#lesson-figures")
     assert shown == f"On this lesson's data: {check_claim(step)[1]}."
     assert "below every training point" in shown
+    page.click("#lesson-exit")
+    wait_js(page, "!document.body.dataset.probeAt")
     assert page.errors == []

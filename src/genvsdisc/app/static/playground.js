@@ -6,7 +6,7 @@
   const state = {
     X: [], y: [], history: [], domain: [-2, 2, -2, 2],
     cls: 0, view: null, generated: null, seed: 0, controller: null, timer: null,
-    edited: false, cursor: null,
+    edited: false, cursor: null, probe: null,
   };
   const NOISE = { moons: 0.2, circles: 0.1, blobs: 1.0, spirals: 0.1, xor: 0.35 };
 
@@ -178,12 +178,28 @@
     return true;
   }
 
+  // A lesson's far point must be on the pictures (and the regions drawn out to it):
+  // widen the domain to hold it, with the default domain's 10 % margin.
+  function includeProbe() {
+    const p = state.probe, d = state.domain;
+    if (!p) return;
+    const x0 = Math.min(d[0], p[0]), x1 = Math.max(d[1], p[0]);
+    const y0 = Math.min(d[2], p[1]), y1 = Math.max(d[3], p[1]);
+    const mx = 0.1 * (x1 - x0), my = 0.1 * (y1 - y0);
+    state.domain = [
+      p[0] < d[0] ? x0 - mx : x0, p[0] > d[1] ? x1 + mx : x1,
+      p[1] < d[2] ? y0 - my : y0, p[1] > d[3] ? y1 + my : y1,
+    ];
+  }
+
   async function restore(s) {
     if (s && s.edited) {
       state.X = s.X; state.y = s.y; state.domain = s.domain; state.edited = true;
+      includeProbe();
       await refit();
     } else {
       await loadDataset();
+      includeProbe();
       clearTimeout(state.timer);
       await refit();
     }
@@ -307,6 +323,7 @@
   // (with the step's own points when it has unlabeled ones)
   async function apply(setup, points) {
     const s = { ...setup, edited: Boolean(points), iteration: 0, ...(points || {}) };
+    state.probe = setup.probe || null;
     restoreControls(s);
     await restore(s);
   }
@@ -318,7 +335,10 @@
     await refit();
   }
 
-  const lessons = PGLessons({ apply, generate, ask: askDetective, hide: hideX2, changed: saveUrl });
+  // a closed lesson takes its far point with it
+  function closed() { state.probe = null; redraw(); saveUrl(); }
+
+  const lessons = PGLessons({ apply, generate, ask: askDetective, hide: hideX2, changed: saveUrl, closed });
 
   bind();
   GVD.tooltips();

@@ -174,6 +174,26 @@ const PGDraw = (state) => {
     ctx.restore();
   }
 
+  // A lesson's far point: a dark diamond with its coordinates, on both pictures.
+  function drawProbe(ctx, canvas) {
+    const p = state.probe;
+    if (!p) { delete document.body.dataset.probeAt; return; }
+    const [px, py] = toPixel(canvas, p);
+    ctx.save();
+    ctx.beginPath();
+    ctx.moveTo(px, py - 9); ctx.lineTo(px + 9, py); ctx.lineTo(px, py + 9); ctx.lineTo(px - 9, py); ctx.closePath();
+    ctx.fillStyle = "#1f2933"; ctx.fill();
+    ctx.lineWidth = 2; ctx.strokeStyle = "#fff"; ctx.stroke();
+    ctx.font = "bold 14px system-ui, sans-serif"; ctx.textBaseline = "middle";
+    const text = `new point (${p[0]}, ${p[1]})`, w = ctx.measureText(text).width;
+    const b = plotBox(canvas), left = px + 14 + w > b.x0 + b.w;
+    ctx.fillStyle = "rgba(255, 255, 255, 0.9)";
+    ctx.fillRect(left ? px - 18 - w : px + 12, py - 10, w + 6, 20);
+    ctx.fillStyle = "#1f2933"; ctx.fillText(text, left ? px - 15 - w : px + 15, py);
+    ctx.restore();
+    document.body.dataset.probeAt = `${Math.round(px)},${Math.round(py)}`;
+  }
+
   function draw(role) {
     const canvas = $(role === "generative" ? "gen-canvas" : "disc-canvas");
     const ctx = canvas.getContext("2d");
@@ -193,6 +213,7 @@ const PGDraw = (state) => {
     drawAxes(ctx, canvas);
     drawPoints(ctx, canvas);
     if (role === "generative") drawGenerated(ctx, canvas);
+    drawProbe(ctx, canvas);
     drawCursor(ctx, canvas);
   }
 

@@ -3,7 +3,7 @@
 "use strict";
 
 const PGLessons = (pg) => {
-  // pg: {apply(setup, points): Promise, generate(), ask(), hide(): Promises; changed()}
+  // pg: {apply(setup, points): Promise, generate(), ask(), hide(): Promises; changed(), closed()}
   const $ = (id) => document.getElementById(id);
   let lessons = [], lesson = null, index = 0;
 
@@ -65,7 +65,7 @@ const PGLessons = (pg) => {
   }
 
   function close() {
-    lesson = null; $("lesson").hidden = true; pg.changed();
+    lesson = null; $("lesson").hidden = true; pg.closed();
   }
 
   // ---------------------------------------------------------------- teacher mode
