@@ -1,0 +1,122 @@
+"""The sound lab in headless Chromium, with a fake microphone that says "seven".
+
+Chromium's fake capture device plays a WAV file in a loop
+(``--use-file-for-fake-audio-capture``); the file is espeak-ng saying "seven"
+followed by 1.5 s of silence, resampled to 48 kHz 16-bit. Where in that loop
+the 1.5 s recording starts is up to Chromium, so the test asserts what holds
+for any start: the page shows both verdicts and the artist's log p(x) with its
+typicality; it does not assert which word the models hear (measured in four
+runs: the artist heard "seven" four times, the detective twice, "two" otherwise).
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import browsing
+import numpy as np
+import pytest
+from browsing import CHROMIUM, wait_js
+from test_accessibility import AXE
+from test_sound_api import espeak
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
+    pytest.mark.skipif(
+        shutil.which("espeak-ng") is None,
+        reason="needs espeak-ng (apt-get install espeak-ng): spoken_words and the fake voice",
+    ),
+]
+
+#: The fake microphone's rate: Chromium's fake capture reads 16-bit PCM WAV files.
+MIC_RATE = 48_000
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """Chromium whose microphone says "seven" (replaces conftest's browser in this module)."""
+    import soundfile as sf
+    import soxr
+    from playwright.sync_api import sync_playwright
+
+    samples, rate = espeak("seven")
+    voice = soxr.resample(samples, rate, MIC_RATE)
+    loop = np.concatenate([voice, np.zeros(int(1.5 * MIC_RATE), dtype=voice.dtype)])
+    wav = tmp_path_factory.mktemp("mic") / "seven.wav"
+    sf.write(wav, loop, MIC_RATE, subtype="PCM_16")
+    args = [
+        *browsing.CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",  # grant the microphone without asking
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={wav}",
+        "--autoplay-policy=no-user-gesture-required",
+    ]
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        yield b
+        b.close()
+
+
+def _clips_shown(page) -> None:
+    page.goto(page.base + "/sound")
+    wait_js(page, "Number(document.body.dataset.clips || 0) > 0", 180)
+
+
+def test_sound_lab_plays_pictures_and_judges_clips(page):
+    _clips_shown(page)
+    assert page.locator("#grid figure.clip").count() == 20  # a real and a generated clip per word
+    assert page.locator("#grid figure.clip.generated").count() == 10
+    # every spectrogram is a decoded picture
+    widths = page.evaluate(
+        "[...document.querySelectorAll('#grid img.spectrogram')].map(i => i.naturalWidth)"
+    )
+    assert len(widths) == 20 and min(widths) > 0
+    # the first player's WAV loads and plays in the page (its duration is the clip's)
+    duration = page.evaluate(
+        """async () => { const a = document.querySelector('#grid audio');
+          a.preload = 'auto'; a.load();
+          await new Promise((ok, bad) => { a.onloadedmetadata = ok; a.onerror = bad; });
+          return a.duration; }"""
+    )
+    assert 0.1 < duration <= 1.05
+    card = page.locator("#grid figure.clip").first.inner_text()
+    assert "Detective hears" in card and "Artist hears" in card and "log p(x) =" in card
+    assert "The detective (clip_svm" in page.inner_text("#summary")
+    assert page.errors == []
+
+
+def test_sound_lab_records_the_fake_microphone(page, tmp_path):
+    _clips_shown(page)
+    page.focus("#record")  # a keyboard user records with Enter
+    page.keyboard.press("Enter")
+    wait_js(page, "Number(document.body.dataset.recorded || 0) > 0", 60)
+    text = page.inner_text("#recording")
+    assert "your recording" in text
+    assert "Detective hears" in text and "Artist hears" in text
+    assert "Artist's log p(x) = " in text and ("typical" in text or "unusual" in text)
+    heard = page.evaluate("document.querySelector('#recording figcaption').textContent")
+    seconds = float(heard.split("·")[1].split("s")[0])
+    assert 0.1 < seconds <= 1.0  # silence trimmed, cut to the data's 1 s clips
+    assert page.locator("#recording table.proba tbody tr").count() == 10
+    assert page.inner_text("#status").startswith("done in")
+    assert page.inner_text("#error") == ""
+    page.screenshot(path=str(tmp_path / "sound_lab_recording.png"), full_page=True)
+    assert page.errors == []
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="needs axe-core (npm install --no-save axe-core)")
+def test_sound_lab_no_serious_accessibility_violation(browser, live_server):
+    context = browser.new_context(viewport={"width": 1360, "height": 940}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(live_server + "/sound")
+    wait_js(page, "Number(document.body.dataset.clips || 0) > 0", 180)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    context.close()
+    assert bad == [], "\n".join(bad)
