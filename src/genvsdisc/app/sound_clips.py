@@ -211,7 +211,7 @@ def typicality(log_px: float, frames: int, reference: np.ndarray) -> dict:
     if word == "unusual":
         sentence = f"unusual: less likely per frame than {100 - pct:.0f} % of real test clips"
     else:
-        sentence = f"typical: as likely per frame as or more than {pct:.0f} % of real test clips"
+        sentence = f"typical: at least as likely per frame as {pct:.0f} % of real test clips"
     return {
         "log_px": round(float(log_px), 1),
         "per_frame": round(score, 2),
