@@ -147,6 +147,8 @@ def test_sound_clips_real_and_generated_judged_by_both(client):
     _check_clip(client, data["rows"][7]["clips"][1], data["classes"])
     _check_clip(client, data["rows"][0]["clips"][0], data["classes"])
     assert 0 <= data["agreement"] <= 1
+    m = data["memorisation"]
+    assert m["copies"] == 0 and m["test_copies"] == 0 and m["ratio"] > 0.5
     assert data["artist"]["name"] == "gmm_hmm" and data["detective"]["name"] == "clip_svm"
     # seeded: the same request draws the same clips (new WAV names, same sound and verdicts)
     again = client.post("/api/sound/clips", json={"per_class": 1, "seed": 3}).json()
@@ -180,3 +182,20 @@ def test_sound_record_silence_is_refused(client):
     res = client.post("/api/sound/record", json={"samples": [0.0] * 8000})
     assert res.status_code == 422
     assert res.json()["error"] == "samples: the recording is silent; check the microphone"
+
+
+def test_sound_lab_without_espeak_says_how_to_install(tmp_path, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from genvsdisc.app import LabConfig, create_app
+    from genvsdisc.app.config import SoundConfig
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no espeak-ng on it
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # and no synthesised set
+    labs = LabConfig(sound=SoundConfig(dataset_params={"n_voices": 3}))
+    with TestClient(create_app(labs=labs), base_url="http://localhost") as c:
+        for path, body in (("/api/sound/clips", {}), ("/api/sound/record", {"samples": [0.5]})):
+            res = c.post(path, json=body)
+            assert res.status_code == 422
+            assert res.json()["error"].startswith("spoken_words: espeak-ng is not installed")
+        assert c.get("/sound").status_code == 200  # the rest of the app still works

@@ -32,8 +32,14 @@ from genvsdisc.app.sound_clips import (
 from genvsdisc.data.audio import clip_lengths
 from genvsdisc.data.audio_io import SAMPLE_RATE
 from genvsdisc.generation import draw, fit_judge
+from genvsdisc.generation.sound import clip_memorisation_check
 
-__all__ = ["SoundLab"]
+__all__ = ["SoundLab", "MEMORISATION_KEYS"]
+
+#: What the page shows of the memorisation check (as the image lab does): the median
+#: distance of generated clips to their nearest training clip over that of real test
+#: clips, and exact copies among generated and among real test clips.
+MEMORISATION_KEYS = ("ratio", "copies", "test_copies", "copying")
 
 
 class SoundLab:
@@ -136,8 +142,9 @@ class SoundLab:
             data URI), ``detective`` and ``artist``
             (:func:`~genvsdisc.app.sound_clips.verdict`), ``typicality`` and
             ``frames``; ``agreement``: share of generated clips the detective
-            reads as the class intended; ``artist``/``detective`` with their
-            accuracy on real test clips.
+            reads as the class intended; ``memorisation``: the generation
+            core's copy check of the generated clips (:data:`MEMORISATION_KEYS`);
+            ``artist``/``detective`` with their accuracy on real test clips.
         """
         name = self._artist_name(model)
         if not 1 <= per_class <= self.config.max_per_class:
@@ -168,6 +175,7 @@ class SoundLab:
                 wave = generated_wave(row, seed + j)
             clips.append(self._clip(kind, k, row, wave, verdicts))
         made = [c for c in clips if c["kind"] == "generated"]
+        copies = clip_memorisation_check(generated, train.X, test.X)
         return {
             "dataset": self.config.dataset,
             "classes": list(train.classes),
@@ -176,6 +184,7 @@ class SoundLab:
                 for k in range(K)
             ],
             "agreement": float(np.mean([c["detective"]["index"] == c["class"] for c in made])),
+            "memorisation": {key: copies[key] for key in MEMORISATION_KEYS},
             **self._models(name),
         }
 

@@ -52,6 +52,13 @@
     return card;
   }
 
+  // The generation core's copy check, in one sentence.
+  function copies(m) {
+    const exact = m.copies === 0 ? "none is an exact copy of a training clip"
+      : `${m.copies} ${m.copies === 1 ? "is an exact copy" : "are exact copies"} of training clips${m.copying ? ", more than chance allows" : ""}`;
+    return `Its clips lie ${m.ratio.toFixed(2)} × as far from their nearest training clip as real test clips do (well below 1 = copying); ${exact}.`;
+  }
+
   function showClips(data) {
     $("grid").replaceChildren(...data.rows.map((row) => GVD.el("div", { class: "sound-row", role: "group", "aria-label": `“${row.class}”` },
       GVD.el("div", { class: "rowlabel", text: `“${row.class}”` }),
@@ -60,7 +67,8 @@
     $("summary").textContent =
       `The detective (${data.detective.name}, ${GVD.pct(data.detective.test_accuracy)} right on real test clips of voices it never heard) ` +
       `names ${GVD.pct(data.agreement)} of the ${made} clips ${data.artist.name} said as the word it meant. ` +
-      `As a classifier, ${data.artist.name} gets ${GVD.pct(data.artist.test_accuracy)} of those real test clips right.`;
+      `As a classifier, ${data.artist.name} gets ${GVD.pct(data.artist.test_accuracy)} of those real test clips right. ` +
+      copies(data.memorisation);
     $("keyline").replaceChildren(
       "Each row: real clips of test voices first, then the artist's. ",
       GVD.el("span", { class: "ok", text: "Green" }), " = the model heard the word meant; ",
