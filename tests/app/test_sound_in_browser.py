@@ -49,7 +49,6 @@ def browser(tmp_path_factory):
         "--use-fake-ui-for-media-stream",  # grant the microphone without asking
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-audio-capture={wav}",
-        "--autoplay-policy=no-user-gesture-required",
     ]
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=args)

@@ -38,6 +38,9 @@ const SoundRecorder = (() => {
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
       throw new Error("this browser gives no microphone here: open the lab on localhost or 127.0.0.1");
     }
+    // made before the first await, while the click still counts as the user's gesture,
+    // so the browser lets it run without an autoplay exception
+    const ctx = new AudioContext();
     let stream;
     try {
       // the raw signal: the data's clips were not cleaned by echo cancelling or gain control
@@ -45,10 +48,11 @@ const SoundRecorder = (() => {
         audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
       });
     } catch (err) {
+      ctx.close();
       throw new Error(`no microphone: ${err.message || err.name} (allow the microphone for this page)`);
     }
-    const ctx = new AudioContext();
     try {
+      if (ctx.state === "suspended") await ctx.resume();
       await ctx.audioWorklet.addModule("/static/sound_capture.js");
       const source = ctx.createMediaStreamSource(stream);
       const node = new AudioWorkletNode(ctx, "gvd-capture");
