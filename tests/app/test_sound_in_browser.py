@@ -117,3 +117,20 @@ def test_sound_lab_fits_a_phone(browser, live_server):
     )
     context.close()
     assert len(nav) == 5 and all(nav)
+
+
+# A 48 kHz tone through the page's resampler: the RMS of its 8 kHz output after the edges.
+_TONE_RMS = """(hz) => {
+  const rate = 48000, x = new Float32Array(rate);
+  for (let n = 0; n < x.length; n++) x[n] = Math.sin(2 * Math.PI * hz * n / rate);
+  const y = SoundRecorder.resample(x, rate).subarray(100, 7900);
+  return [y.length, Math.sqrt(y.reduce((s, v) => s + v * v, 0) / y.length)];
+}"""
+
+
+def test_sound_recorder_resampler_keeps_speech_band_and_drops_aliases(page):
+    page.goto(page.base + "/sound")
+    n, rms = page.evaluate(_TONE_RMS, 1000)
+    assert n == 7800 and abs(rms - 0.5**0.5) < 0.01  # 1 kHz passes unchanged
+    # 6 kHz is above the 4 kHz the models read: linear interpolation would fold it to 2 kHz
+    assert page.evaluate(_TONE_RMS, 6000)[1] < 0.01
