@@ -134,3 +134,28 @@ def test_sound_recorder_resampler_keeps_speech_band_and_drops_aliases(page):
     assert n == 7800 and abs(rms - 0.5**0.5) < 0.01  # 1 kHz passes unchanged
     # 6 kHz is above the 4 kHz the models read: linear interpolation would fold it to 2 kHz
     assert page.evaluate(_TONE_RMS, 6000)[1] < 0.01
+
+
+def test_sound_lab_shows_microphone_and_upload_errors_in_one_line(page):
+    _clips_shown(page)
+    # a microphone the user refused
+    page.evaluate(
+        """() => { navigator.mediaDevices.getUserMedia = () =>
+             Promise.reject(new DOMException('Permission denied', 'NotAllowedError')); }"""
+    )
+    page.click("#record")
+    wait_js(page, "document.getElementById('error').textContent.length > 0", 30)
+    assert page.inner_text("#error") == (
+        "no microphone: Permission denied (allow the microphone for this page)"
+    )
+    # a recording of silence: the server's one-line 422 is shown as it is
+    page.evaluate(
+        """() => { SoundRecorder.record = async () =>
+             ({ samples: new Float32Array(12000), rate: 8000, capturedRate: 48000 }); }"""
+    )
+    page.click("#record")
+    wait_js(page, "document.getElementById('error').textContent.includes('silent')", 30)
+    assert page.inner_text("#error") == "samples: the recording is silent; check the microphone"
+    assert not page.is_disabled("#record")  # the button comes back after an error
+    assert page.inner_text("#recording") == ""
+    assert all("422" in e or "Unprocessable" in e for e in page.errors)  # the failed fetch only
