@@ -43,7 +43,15 @@ MEMORISATION_KEYS = ("ratio", "copies", "test_copies", "copying")
 
 
 class SoundLab:
-    """Play, picture and judge real and generated clips; judge a recording."""
+    """Play, picture and judge real and generated clips; judge a recording.
+
+    Examples
+    --------
+    >>> from genvsdisc.app.config import SoundConfig
+    >>> lab = SoundLab(SoundConfig(dataset_params={"n_voices": 8}))
+    >>> [a["name"] for a in lab.info()["artists"]]  # info() trains nothing
+    ['gmm_hmm', 'hmm', 'frame_gmm']
+    """
 
     def __init__(self, config: SoundConfig | None = None):
         self.config = config = config or SoundConfig()
