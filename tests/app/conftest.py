@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from genvsdisc.app import LabConfig, create_app
+from genvsdisc.app.config import SoundConfig
 
 #: Labs small enough to train in about a second: few rows, simple models.
 TINY_LABS = LabConfig(
@@ -25,6 +26,8 @@ TINY_LABS = LabConfig(
     image_max_train=300,
     text_max_train=200,
     text_params={"logreg": {"C": 10.0}, "ngram_lm": {"order": 2}},
+    # 8 espeak-ng voices (160 clips, synthesised once into the user's cache in seconds)
+    sound=SoundConfig(dataset_params={"n_voices": 8}),
 )
 
 REPORT_HTML = """<!doctype html><html><head><meta charset="utf-8">

@@ -43,8 +43,9 @@ def _fit_scored(name: str, params: dict[str, dict], seed: int, split) -> tuple[o
     return model, float(np.mean(model.predict(test.X) == test.y))
 
 
-def _split(dataset: str, max_train: int | None, seed: int):
-    train, test = train_test_split(load(dataset), test_size=0.3, random_state=seed)
+def _split(dataset: str, max_train: int | None, seed: int, params: dict | None = None):
+    data = load(dataset, **(params or {}))  # params: a built-in's own, e.g. spoken_words' n_voices
+    train, test = train_test_split(data, test_size=0.3, random_state=seed)
     if max_train is not None and train.n_samples > max_train:
         # train_test_split already shuffled the rows, so a prefix is a random subset
         train = train.subset(np.arange(max_train))

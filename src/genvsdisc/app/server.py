@@ -45,6 +45,7 @@ from genvsdisc.app.schemas import (
     StepRequest,
     TextRequest,
 )
+from genvsdisc.app.sound_routes import SoundLab, sound_routes
 from genvsdisc.app.training import Training, TrainingStore
 
 __all__ = ["create_app", "STATIC_DIR"]
@@ -57,6 +58,7 @@ PAGES = {
     "/": "playground.html",
     "/images": "images.html",
     "/text": "text.html",
+    "/sound": "sound.html",
     "/reports": "reports.html",
 }
 
@@ -74,6 +76,7 @@ class _State:
         self.caps = caps
         self.image_lab = ImageLab(labs)
         self.text_lab = TextLab(labs)
+        self.sound_lab = SoundLab(labs.sound)
         self.fits = pg.FitCache()
         self.trainings = TrainingStore()
         # Playground work runs here, under the time cap. Two workers: a job
@@ -278,9 +281,9 @@ def _api(state: _State) -> APIRouter:
 
     @api.get("/labs/progress/{lab}/{model}")
     def labs_progress(lab: str, model: str):  # Server-Sent Events until training ends
-        labs = {"images": state.image_lab, "text": state.text_lab}
+        labs = {"images": state.image_lab, "text": state.text_lab, "sound": state.sound_lab}
         if lab not in labs:
-            raise ApiError(404, "lab", f"'{lab}' is not a lab; choose one of: images, text")
+            raise ApiError(404, "lab", f"'{lab}' is not a lab; choose one of: {', '.join(labs)}")
         lazy = labs[lab].lazy(model)
         if lazy is None:
             raise ApiError(404, "model", f"'{model}' is not offered in the {lab} lab")
@@ -340,7 +343,7 @@ def create_app(
     caps : Caps, optional
         Body size, fit time and grid size (count caps live in the schemas).
     labs : LabConfig, optional
-        Data and models of the image and text labs (tests pass tiny ones).
+        Data and models of the image, text and sound labs (tests pass tiny ones).
     warm_labs : bool, default False
         Fit the labs' default models in a background thread at start-up.
     single_thread_math : bool, default True
@@ -383,6 +386,7 @@ def create_app(
     app.add_middleware(ServerTimingMiddleware)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.include_router(_api(state))
+    app.include_router(sound_routes(state.sound_lab))
     _pages(app, state)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
