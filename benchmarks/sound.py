@@ -185,7 +185,9 @@ def curve(n_seeds: int) -> None:
             if np.isnan(b).all():
                 cells += ["-", "-"]
                 continue
-            iv = paired_interval(a, b, test_fraction=n_test / train.n_samples, resolution=1 / n_test)
+            iv = paired_interval(
+                a, b, test_fraction=n_test / train.n_samples, resolution=1 / n_test
+            )
             cells.append(f"{b.mean():.1%}")
             cells.append(f"{iv['diff']:+.1%} [{iv['low']:+.1%}, {iv['high']:+.1%}]")
         print(f"| {k} | " + " | ".join(cells) + " |")
