@@ -26,8 +26,9 @@ All models see the same clips; the interval on the artist - detective gap is
 the paired t interval over the splits with Nadeau & Bengio's correction at the
 split's own n_test / n_train (600 / 2400: how much the splits' test and
 training sides overlap), whatever the number of clips used for training.
-clip_svm needs 2 clips per class (its probabilities are cross-validated):
-at 1 per class it has no figure.
+A model that cannot fit so few clips (clip_svm needs 2 per class: its
+probabilities are cross-validated) has no figure there. ``--pairs
+gmm_hmm:clip_logreg`` runs other artist:detective pairs.
 
 ``--tune`` runs 3-fold stratified CV on the training side of the seed-0 split
 only (the test side is not looked at) over the GMM-HMM's states and mixtures.
@@ -44,6 +45,7 @@ from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from genvsdisc.data import load, train_test_split
+from genvsdisc.exceptions import DataError
 from genvsdisc.experiments.evidence import paired_interval
 from genvsdisc.generation.draw import build_model
 from genvsdisc.models import get_spec, make, model_names
@@ -141,12 +143,29 @@ def _per_class_order(y, rng) -> np.ndarray:
     return np.stack([col for col in zip(*lists, strict=False)]).ravel()
 
 
-def curve(n_seeds: int) -> None:
+def _curve_pairs(text: str) -> list[tuple[str, str]]:
+    """``artist:detective,...``, or the default audio pairs of ``compare`` when empty."""
     from genvsdisc.experiments.evidence import DEFAULT_PAIRS
 
+    if not text:
+        return [(g, d) for g, d, _ in DEFAULT_PAIRS["audio"]]
+    return [tuple(pair.split(":")) for pair in text.split(",")]
+
+
+def _curve_fit(m, seed, sub, test) -> float:
+    """Test accuracy of ``m`` fitted on ``sub``; NaN when it cannot fit so few clips."""
+    try:
+        model = build_model(m, seed=seed)  # random_state = seed where it has one
+        model.fit(sub.X, sub.y)
+    except (DataError, ValueError) as err:  # e.g. clip_svm: 2 clips per class at least
+        print(f"  {m} at {sub.n_samples} clips: {err}", file=sys.stderr)
+        return np.nan
+    return float(np.mean(model.predict(test.X) == test.y))
+
+
+def curve(n_seeds: int, pairs: list[tuple[str, str]]) -> None:
     data = load("spoken_digits")
-    pairs = [(g, d) for g, d, _ in DEFAULT_PAIRS["audio"]]
-    models = [m for pair in pairs for m in pair]
+    models = list(dict.fromkeys(m for pair in pairs for m in pair))
     acc = {(m, k): [] for m in models for k in CURVE_SIZES}
     for seed in range(n_seeds):
         train, test = train_test_split(data, test_size=0.2, random_state=seed)
@@ -156,12 +175,7 @@ def curve(n_seeds: int) -> None:
             rows = order[: k * K]
             sub = train.subset(rows)
             for m in models:
-                if m == "clip_svm" and k < 2:
-                    acc[(m, k)].append(np.nan)
-                    continue
-                model = build_model(m, seed=seed)  # random_state = seed where it has one
-                model.fit(sub.X, sub.y)
-                acc[(m, k)].append(float(np.mean(model.predict(test.X) == test.y)))
+                acc[(m, k)].append(_curve_fit(m, seed, sub, test))
             print(
                 f"  seed {seed} {k}/class: "
                 + " ".join(f"{m} {acc[(m, k)][-1]:.3f}" for m in models),
@@ -181,9 +195,9 @@ def curve(n_seeds: int) -> None:
         cells = []
         for g, d in pairs:
             a, b = np.array(acc[(g, k)]), np.array(acc[(d, k)])
-            cells.append(f"{a.mean():.1%}")
-            if np.isnan(b).all():
-                cells += ["-", "-"]
+            cells.append("-" if np.isnan(a).all() else f"{a.mean():.1%}")
+            if np.isnan(b).all() or np.isnan(a).all():
+                cells += ["-" if np.isnan(b).all() else f"{b.mean():.1%}", "-"]
                 continue
             iv = paired_interval(
                 a, b, test_fraction=n_test / train.n_samples, resolution=1 / n_test
@@ -191,7 +205,10 @@ def curve(n_seeds: int) -> None:
             cells.append(f"{b.mean():.1%}")
             cells.append(f"{iv['diff']:+.1%} [{iv['low']:+.1%}, {iv['high']:+.1%}]")
         print(f"| {k} | " + " | ".join(cells) + " |")
-    print(f"\ncommand: OMP_NUM_THREADS=1 python benchmarks/sound.py --curve --seeds {n_seeds}")
+    extra = f" --pairs {','.join(':'.join(p) for p in pairs)}" if pairs != _curve_pairs("") else ""
+    print(
+        f"\ncommand: OMP_NUM_THREADS=1 python benchmarks/sound.py --curve --seeds {n_seeds}{extra}"
+    )
 
 
 def main() -> None:
@@ -200,13 +217,14 @@ def main() -> None:
     parser.add_argument("--models", default="")
     parser.add_argument("--tune", action="store_true")
     parser.add_argument("--curve", action="store_true")
+    parser.add_argument("--pairs", default="", help="--curve: artist:detective,... pairs")
     args = parser.parse_args()
     with threadpool_limits(1):
         if args.tune:
             tune()
             return
         if args.curve:
-            curve(args.seeds)
+            curve(args.seeds, _curve_pairs(args.pairs))
             return
         models = (
             args.models.split(",") if args.models else model_names(modality="audio", deep=False)
