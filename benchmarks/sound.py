@@ -4,6 +4,7 @@ Usage:
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py                  # 5 splits
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py --seeds 3 --models gmm_hmm,clip_svm
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py --tune           # CV of gmm_hmm
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py --curve --seeds 3  # learning curve
 
 Every audio model of the registry (deep ones only when named) is fitted with
 its registry defaults on stratified 70/30 splits of ``spoken_digits`` with
@@ -14,6 +15,20 @@ against zero), at 95 %. Times are CPU seconds of this process (BLAS pinned to
 one thread), so they say the work done, whatever else shares the machine.
 The FSDD has no speaker labels: train and test share its 6 speakers, so these
 figures say nothing about voices never heard.
+
+``--curve`` is the learning curve of the two default audio pairs of
+``compare`` (``evidence.DEFAULT_PAIRS["audio"]``: gmm_hmm / clip_svm and
+frame_gmm / clip_knn): stratified 80/20 splits (240 training clips per digit,
+600 test clips), and from each split's training side the first 1, 2, 4, ...,
+128 and all 240 clips of every digit in a seeded random order, so every size
+holds every class equally and each size's clips contain the smaller sizes'.
+All models see the same clips; the interval on the artist - detective gap is
+the paired t interval over the splits with Nadeau & Bengio's correction at the
+split's own n_test / n_train (600 / 2400: how much the splits' test and
+training sides overlap), whatever the number of clips used for training.
+A model that cannot fit so few clips (clip_svm needs 2 per class: its
+probabilities are cross-validated) has no figure there. ``--pairs
+gmm_hmm:clip_logreg`` runs other artist:detective pairs.
 
 ``--tune`` runs 3-fold stratified CV on the training side of the seed-0 split
 only (the test side is not looked at) over the GMM-HMM's states and mixtures.
@@ -30,7 +45,9 @@ from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from genvsdisc.data import load, train_test_split
+from genvsdisc.exceptions import DataError
 from genvsdisc.experiments.evidence import paired_interval
+from genvsdisc.generation.draw import build_model
 from genvsdisc.models import get_spec, make, model_names
 
 TUNE_GRID = [(s, m) for s in (6, 9, 12) for m in (2, 3, 4)]
@@ -116,15 +133,98 @@ def tune() -> None:
     print("\ncommand: OMP_NUM_THREADS=1 python benchmarks/sound.py --tune")
 
 
+CURVE_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 240)
+
+
+def _per_class_order(y, rng) -> np.ndarray:
+    """Row indices in an order whose first k * K rows hold k rows of each of K classes."""
+    classes = np.unique(y)
+    lists = [rng.permutation(np.flatnonzero(y == c)) for c in classes]
+    return np.stack([col for col in zip(*lists, strict=False)]).ravel()
+
+
+def _curve_pairs(text: str) -> list[tuple[str, str]]:
+    """``artist:detective,...``, or the default audio pairs of ``compare`` when empty."""
+    from genvsdisc.experiments.evidence import DEFAULT_PAIRS
+
+    if not text:
+        return [(g, d) for g, d, _ in DEFAULT_PAIRS["audio"]]
+    return [tuple(pair.split(":")) for pair in text.split(",")]
+
+
+def _curve_fit(m, seed, sub, test) -> float:
+    """Test accuracy of ``m`` fitted on ``sub``; NaN when it cannot fit so few clips."""
+    try:
+        model = build_model(m, seed=seed)  # random_state = seed where it has one
+        model.fit(sub.X, sub.y)
+    except (DataError, ValueError) as err:  # e.g. clip_svm: 2 clips per class at least
+        print(f"  {m} at {sub.n_samples} clips: {err}", file=sys.stderr)
+        return np.nan
+    return float(np.mean(model.predict(test.X) == test.y))
+
+
+def curve(n_seeds: int, pairs: list[tuple[str, str]]) -> None:
+    data = load("spoken_digits")
+    models = list(dict.fromkeys(m for pair in pairs for m in pair))
+    acc = {(m, k): [] for m in models for k in CURVE_SIZES}
+    for seed in range(n_seeds):
+        train, test = train_test_split(data, test_size=0.2, random_state=seed)
+        order = _per_class_order(train.y, np.random.default_rng(seed))
+        K = len(np.unique(train.y))
+        for k in CURVE_SIZES:
+            rows = order[: k * K]
+            sub = train.subset(rows)
+            for m in models:
+                acc[(m, k)].append(_curve_fit(m, seed, sub, test))
+            print(
+                f"  seed {seed} {k}/class: "
+                + " ".join(f"{m} {acc[(m, k)][-1]:.3f}" for m in models),
+                file=sys.stderr,
+                flush=True,
+            )
+    n_test = test.n_samples
+    print(
+        f"spoken_digits learning curve: {n_seeds} stratified 80/20 splits (seeds 0..{n_seeds - 1}), "
+        f"{n_test} test clips; k clips per digit from each split's training side; "
+        "mean accuracy, and artist - detective with its 95 % paired interval\n"
+    )
+    head = " | ".join(f"{g} | {d} | {g} - {d} [95 %]" for g, d in pairs)
+    print(f"| clips per digit | {head} |")
+    print("|---|" + "---|---|---|" * len(pairs))
+    for k in CURVE_SIZES:
+        cells = []
+        for g, d in pairs:
+            a, b = np.array(acc[(g, k)]), np.array(acc[(d, k)])
+            cells.append("-" if np.isnan(a).all() else f"{a.mean():.1%}")
+            if np.isnan(b).all() or np.isnan(a).all():
+                cells += ["-" if np.isnan(b).all() else f"{b.mean():.1%}", "-"]
+                continue
+            iv = paired_interval(
+                a, b, test_fraction=n_test / train.n_samples, resolution=1 / n_test
+            )
+            cells.append(f"{b.mean():.1%}")
+            cells.append(f"{iv['diff']:+.1%} [{iv['low']:+.1%}, {iv['high']:+.1%}]")
+        print(f"| {k} | " + " | ".join(cells) + " |")
+    extra = f" --pairs {','.join(':'.join(p) for p in pairs)}" if pairs != _curve_pairs("") else ""
+    print(
+        f"\ncommand: OMP_NUM_THREADS=1 python benchmarks/sound.py --curve --seeds {n_seeds}{extra}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--models", default="")
     parser.add_argument("--tune", action="store_true")
+    parser.add_argument("--curve", action="store_true")
+    parser.add_argument("--pairs", default="", help="--curve: artist:detective,... pairs")
     args = parser.parse_args()
     with threadpool_limits(1):
         if args.tune:
             tune()
+            return
+        if args.curve:
+            curve(args.seeds, _curve_pairs(args.pairs))
             return
         models = (
             args.models.split(",") if args.models else model_names(modality="audio", deep=False)

@@ -18,6 +18,7 @@ from genvsdisc.generation.sound import (
     log_mel,
     wav_bytes,
 )
+from genvsdisc.models.audio.frames import clip_lengths
 
 
 def _row(frames: np.ndarray, T: int) -> np.ndarray:
@@ -96,3 +97,17 @@ def test_generate_audio_judges_and_checks_clips(tones):
     assert result.agreement == np.mean(result.judged == result.intended)
     assert set(result.judged) <= {0, 1} and result.memorisation["copies"] == 0
     assert result.notes == []  # NaN tails are clip ends, not rows with missing values
+
+
+def test_generated_clips_are_laid_out_as_real_rows(tones):
+    """Samples reach the judge and the memorisation check as real rows do: same width,
+    values up to each clip's end, NaN after it, lengths the training clips have."""
+    result = generate(tones, "hmm", n_per_class=4, params={"n_states": 2}, temperature=0.5)
+    assert result.temperature == 0.5  # recorded, so every figure can say so
+    train, _ = train_test_split(tones, test_size=0.3, random_state=0)
+    T, c = tones.frame_shape
+    frames = result.samples.reshape(-1, T, c)
+    lengths = clip_lengths(frames)
+    assert set(lengths) <= set(clip_lengths(train.X.reshape(-1, T, c)))
+    inside = np.arange(T) < lengths[:, None]
+    assert not np.isnan(frames[inside]).any() and np.isnan(frames[~inside]).all()

@@ -88,6 +88,8 @@ def spectrogram_grid(result, path: Path) -> None:
                     ("ok " if ok else "") + seen, fontsize=8, color="green" if ok else "red"
                 )
     head = f"{result.model} on {result.dataset}: log-mel of the MFCCs drawn"
+    if getattr(result, "temperature", 1.0) != 1.0:  # not the model's own distribution
+        head += f" at temperature {result.temperature:g}"
     if result.judge:
         head += f" - judge {result.judge}: {100 * result.agreement:.0f}% as intended"
     fig.suptitle(head, fontsize=9)

@@ -17,6 +17,12 @@ and predict them):
   100 % on both in 0.3 s (the fallback where hgb is not registered).
 - text, bbc_news: **logreg** on tf-idf, C chosen by cross-validation,
   98.5 % in about 50 s.
+- audio, on clip summaries (seed-0 70/30 split): spoken_digits **clip_svm**
+  99.0 %, clip_mlp 98.2 %, clip_knn 98.0 %, clip_logreg 97.2 %; spoken_words
+  (voices held out) 86.0 / 85.3 / 69.5 / 85.9 %. Their verdicts on generated
+  clips differ far more than their accuracies do (hmm samples on
+  spoken_digits: 43 % as intended for clip_svm, 67 % for clip_logreg;
+  ``benchmarks/sound_generation.py --judges``).
 
 k-nearest neighbours reads images almost as well as the cnn at a fortieth
 of its cost. Gradient boosting reads tables of any class shape, where a

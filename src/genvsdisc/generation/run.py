@@ -41,6 +41,8 @@ class GenerationResult:
     memorisation : dict
         :func:`~genvsdisc.generation.memorisation.memorisation_check` of the
         samples against the training rows (clip summaries for audio).
+    temperature : float
+        The sampling temperature asked for (1: the model's own distribution).
     frame_shape, sample_rate : audio only
         (T, c) of each sample row, and the rate of the data's waveforms (None
         for MFCC-only sets; the WAV files are written at 8 kHz then).
@@ -61,6 +63,7 @@ class GenerationResult:
     frame_shape: tuple | None = None
     sample_rate: int | None = None
     seed: int = 0
+    temperature: float = 1.0
     fit_seconds: float = 0.0
     sample_seconds: float = 0.0
     fitted_model: object = None
@@ -205,6 +208,7 @@ def generate(
         frame_shape=tuple(dataset.frame_shape) if dataset.frame_shape else None,
         sample_rate=dataset.sample_rate,
         seed=seed,
+        temperature=temperature,
         fit_seconds=t1 - t0,
         sample_seconds=t2 - t1,
         fitted_model=est,

@@ -23,7 +23,16 @@ from scipy.special import logsumexp
 
 from genvsdisc.models.generative._gaussian_math import diag_gaussian_log_pdf
 
-__all__ = ["HMMParams", "emissions", "forward", "backward", "expected_counts", "moment_counts"]
+__all__ = [
+    "HMMParams",
+    "emissions",
+    "forward",
+    "backward",
+    "expected_counts",
+    "moment_counts",
+    "sample_paths",
+    "sample_emissions",
+]
 
 
 @dataclass
@@ -182,3 +191,63 @@ def expected_counts(frames: np.ndarray, lengths: np.ndarray, w: np.ndarray, p: H
         **moments,
         "ll": float(w @ ll),
     }
+
+
+def _draw_rows(log_w: np.ndarray, rng) -> np.ndarray:
+    """One index per row of unnormalised log weights (m, S) -> (m,) int (inverse CDF)."""
+    m = log_w.max(axis=1, keepdims=True)
+    cdf = np.cumsum(np.exp(log_w - np.where(np.isfinite(m), m, 0.0)), axis=1)
+    u = rng.uniform(size=len(log_w)) * cdf[:, -1]
+    return np.minimum((cdf < u[:, None]).sum(axis=1), log_w.shape[1] - 1)
+
+
+def sample_paths(p: HMMParams, lengths, rng, final: int | None = None) -> list[np.ndarray]:
+    """State paths drawn exactly from p(path | the clip has L frames), one per length.
+
+    Forward filtering, backward sampling on the chain alone (no frames are
+    observed yet): ``a_t(s)``, the probability that the chain is in ``s`` at
+    frame t, comes forward from ``start`` through ``trans``; the last state is
+    drawn from ``a_L(s) end(s)`` (the clip ends after frame L), then each
+    earlier one from ``a_t(s) trans(s, s_next)``.
+
+    Parameters
+    ----------
+    p : HMMParams
+    lengths : array-like (n,) of int >= 1
+    rng : numpy RandomState or Generator
+    final : int or None
+        Condition on the clip also ending in this state (where the chain can
+        reach it in L frames): a left-right chain's last state, where its
+        training clips end. Other states keep a pseudo-count's end probability
+        only so that odd test clips can be scored; a sample that ends there is
+        a word cut short.
+
+    Returns
+    -------
+    list of n int arrays, the i-th of shape (lengths[i],)
+    """
+    lengths = np.asarray(lengths, dtype=int)
+    T, S = int(lengths.max()), len(p.start)
+    log_a = np.empty((T, S))
+    log_a[0] = _log(p.start)
+    for t in range(1, T):
+        log_a[t] = _step(log_a[t - 1][None], p.trans)[0]
+    paths = np.zeros((len(lengths), T), dtype=int)
+    paths[np.arange(len(lengths)), lengths - 1] = _draw_rows(log_a[lengths - 1] + _log(p.end), rng)
+    log_trans = _log(p.trans)
+    for t in range(T - 2, -1, -1):
+        live = t < lengths - 1
+        if live.any():
+            paths[live, t] = _draw_rows(log_a[t] + log_trans[:, paths[live, t + 1]].T, rng)
+    return [paths[i, :L] for i, L in enumerate(lengths)]
+
+
+def sample_emissions(p: HMMParams, path: np.ndarray, rng, temperature: float = 1.0):
+    """Frames (L, c) emitted along a state path (L,): a component per frame from the
+    state's mixture weights, then its Gaussian, the noise's standard deviation
+    times ``temperature`` (1: the model's own distribution; 0 would give the
+    component means)."""
+    means, variances, log_w = p.components()
+    comp = _draw_rows(log_w[path], rng)
+    noise = rng.standard_normal((len(path), means.shape[2]))
+    return means[path, comp] + temperature * noise * np.sqrt(variances[path, comp])

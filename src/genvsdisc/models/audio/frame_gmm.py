@@ -15,7 +15,7 @@ import numpy as np
 from scipy.special import logsumexp
 from sklearn.utils import check_random_state
 
-from genvsdisc.models.audio.frames import as_frames, clip_lengths
+from genvsdisc.models.audio.frames import as_frames
 from genvsdisc.models.audio.hmm import AudioArtist
 from genvsdisc.models.generative.mixture import ClassMixture
 from genvsdisc.models.params import POSITIVE_INT
@@ -39,7 +39,8 @@ class FrameMixture(AudioArtist, ClassMixture):
     Attributes
     ----------
     mixtures_ : list, one mixture per class, over frames
-    lengths_ : list of ndarray, the training clip lengths of each class
+    length_weight_ : ndarray (K, n_frames + 1)
+        Weight of each clip length among each class's training clips (sampling).
     """
 
     _parameter_constraints = {**ClassMixture._parameter_constraints, "frame_size": POSITIVE_INT}
@@ -105,8 +106,7 @@ class FrameMixture(AudioArtist, ClassMixture):
     def _clip_priors(self, X, R):
         """Class priors from clips, not frames (a class of long words is not likelier)."""
         self._set_priors(R)
-        lengths = clip_lengths(as_frames(X, self.frame_size))
-        self.lengths_ = [lengths[R[:, k] > 0] for k in range(R.shape[1])]
+        self._record_lengths(X, R)
 
     def _joint_log_likelihood(self, X):
         frames = as_frames(X, self.frame_size)
@@ -121,7 +121,10 @@ class FrameMixture(AudioArtist, ClassMixture):
         return np.column_stack(cols) + self.class_log_prior_
 
     def _sample_class(self, k, n, rng):
+        """n clips of class ``k``: a length from the class's training clips, then that
+        many frames drawn independently from its mixture (the bag-of-frames model:
+        no frame depends on its neighbours, so nothing keeps a word's shape in time)."""
         rng = check_random_state(rng)
-        lengths = rng.choice(self.lengths_[k], size=n)
+        lengths = self._draw_lengths(k, n, rng)
         frames = ClassMixture._sample_class(self, k, int(lengths.sum()), rng)
         return self._padded(np.split(frames, np.cumsum(lengths)[:-1]))
