@@ -53,12 +53,13 @@ def _model(name, sizes=TINY, **extra):
     return make(name, **COMMON, **sizes[name], **extra)
 
 
-def test_logmel_round_trip_gives_back_the_mfccs_on_kept_frames():
+@pytest.mark.parametrize("silence", [0.0, 0.3])
+def test_logmel_round_trip_gives_back_the_mfccs_on_kept_frames(silence):
     X, _ = _toy_clips()
-    transform = LogMelImages(frame_size=C, n_mels=8).fit(X)
+    transform = LogMelImages(frame_size=C, n_mels=8, silence=silence).fit(X)
     images = transform.transform(X)
     assert images.shape == (len(X), 8 * transform.n_frames_)
-    assert np.nanmin(images) >= 0 and np.nanmax(images) <= 1
+    assert np.nanmin(images) == silence and np.nanmax(images) < 1
     back = transform.inverse_transform(images)
     assert back.shape == X.shape
     kept = np.minimum(clip_lengths(X.reshape(len(X), T, C)), transform.n_frames_)
@@ -76,6 +77,7 @@ def test_logmel_cuts_long_clips_at_the_length_percentile_and_pads_with_silence()
     images = transform.transform(X).reshape(len(X), 8, transform.n_frames_)
     short = int(np.argmin(lengths))
     assert (images[short, :, lengths[short] :] == 0).all()  # the silence floor
+    assert (images[short, :, : lengths[short]] > 0).all()  # under every real value
     assert LogMelImages(frame_size=C, n_mels=8, n_frames=6).fit(X).n_frames_ == 6
 
 

@@ -65,6 +65,8 @@ class LogMelImages(TransformerMixin, BaseEstimator):
         Mel bands of the image (>= ``frame_size``).
     n_frames : int or None, default=None
         Frames of the image; None: the 95th percentile of the training lengths.
+    silence : float in [0, 1), default=0.0
+        Image value of the silence floor: each band is scaled into [silence, 1].
 
     Attributes
     ----------
@@ -77,10 +79,11 @@ class LogMelImages(TransformerMixin, BaseEstimator):
         Mean scaled level above which a frame counts as speech.
     """
 
-    def __init__(self, frame_size=13, n_mels=40, n_frames=None):
+    def __init__(self, frame_size=13, n_mels=40, n_frames=None, silence=0.0):
         self.frame_size = frame_size
         self.n_mels = n_mels
         self.n_frames = n_frames
+        self.silence = silence
 
     @property
     def image_shape(self) -> tuple[int, int]:
@@ -113,22 +116,28 @@ class LogMelImages(TransformerMixin, BaseEstimator):
         pad = MARGIN * (hi - lo) + 1e-6
         self.floor_, self.ceiling_ = lo - pad, hi + pad
         levels = self._scale(seen).mean(axis=1)
-        self.speech_threshold_ = 0.5 * float(np.percentile(levels, 1))
+        # halfway between silence and the quietest 1 % of real frames
+        self.speech_threshold_ = self.silence + 0.5 * (
+            float(np.percentile(levels, 1)) - self.silence
+        )
         return self
 
     def _scale(self, db):
-        return np.clip((db - self.floor_) / (self.ceiling_ - self.floor_), 0.0, 1.0)
+        unit = np.clip((db - self.floor_) / (self.ceiling_ - self.floor_), 0.0, 1.0)
+        return self.silence + (1.0 - self.silence) * unit
 
     def transform(self, X):
         """Images (n, n_mels * n_frames_) in [0, 1]; 0 after a clip's end, NaN for a dropped frame."""
         check_is_fitted(self)
         db, lengths = self._db(X)
         T = self.n_frames_
-        img = np.zeros((len(db), T, int(self.n_mels)))  # the silence floor
+        img = np.full((len(db), T, int(self.n_mels)), float(self.silence))  # the silence floor
         inside = np.arange(T)[None, :] < lengths[:, None]  # (n, T)
         # _scale keeps NaN: a frame missing inside a clip stays a NaN column
         scaled = self._scale(db[:, :T]) if db.shape[1] >= T else self._scale(db)
-        img[:, : scaled.shape[1]] = np.where(inside[:, : scaled.shape[1], None], scaled, 0.0)
+        img[:, : scaled.shape[1]] = np.where(
+            inside[:, : scaled.shape[1], None], scaled, float(self.silence)
+        )
         return img.transpose(0, 2, 1).reshape(len(db), -1)  # band-major (n_mels, T)
 
     def inverse_transform(self, images):
@@ -143,7 +152,8 @@ class LogMelImages(TransformerMixin, BaseEstimator):
         img = img.transpose(0, 2, 1)  # (n, T, n_mels)
         loud = img.mean(axis=2) > self.speech_threshold_  # (n, T)
         lengths = np.where(loud.any(axis=1), T - np.argmax(loud[:, ::-1], axis=1), 1)
-        db = self.floor_ + img * (self.ceiling_ - self.floor_)
+        unit = (img - self.silence) / (1.0 - self.silence)
+        db = self.floor_ + unit * (self.ceiling_ - self.floor_)
         mfcc = scipy.fft.dct(db, type=2, axis=2, norm="ortho")[..., :c]  # (n, T, c)
         out = np.full((len(img), self.n_features_in_ // c, c), np.nan)
         for i, L in enumerate(lengths):
@@ -151,12 +161,12 @@ class LogMelImages(TransformerMixin, BaseEstimator):
         return out.reshape(len(img), -1)
 
 
-def fill_dropped_frames(images, shape) -> np.ndarray:
+def fill_dropped_frames(images, shape, silence: float = 0.0) -> np.ndarray:
     """Images (n, h * w) with NaN columns (dropped frames) filled by linear interpolation in time.
 
     Each band is interpolated between the nearest observed frames on either
     side (``np.interp``; the nearest one at the edges). A row with no observed
-    frame becomes silence (0).
+    frame (every frame it shows was dropped) becomes ``silence``.
     """
     h, w = shape
     img = np.array(images, dtype=np.float64).reshape(len(images), h, w)
@@ -166,7 +176,7 @@ def fill_dropped_frames(images, shape) -> np.ndarray:
         if not missing.any():
             continue
         if missing.all():
-            row[:] = 0.0
+            row[:] = silence
             continue
         for band in row:
             band[missing] = np.interp(t[missing], t[~missing], band[~missing])
@@ -188,6 +198,8 @@ class LogMelInput:
     _inner_class: type
     _inner_params: tuple[str, ...] = ()
     _fills_dropped_frames = True
+    #: Image value of the silence floor (:class:`LogMelImages`'s ``silence``).
+    _silence = 0.0
 
     @classmethod
     def _constraints(cls, inner: type, names: tuple[str, ...]) -> dict:
@@ -217,13 +229,15 @@ class LogMelInput:
         keep = None if weights is None else np.asarray(weights) > 0
         # all weights 0: fit on every row, and let the image model refuse the weights
         kept = X if keep is None or not keep.any() else X[keep]
-        self.logmel_ = LogMelImages(self.frame_size, self.n_mels, self.n_frames).fit(kept)
+        self.logmel_ = LogMelImages(self.frame_size, self.n_mels, self.n_frames, self._silence).fit(
+            kept
+        )
         return self._images(X)
 
     def _images(self, X):
         images = self.logmel_.transform(X)
         if self._fills_dropped_frames:
-            images = fill_dropped_frames(images, self.logmel_.image_shape)
+            images = fill_dropped_frames(images, self.logmel_.image_shape, self.logmel_.silence)
         return images
 
     def _new_inner(self, **extra):
