@@ -13,9 +13,9 @@ makes one per clip:
 2. cut or padded to ``n_frames`` frames (default: the 95th percentile of the
    training clips' lengths, so 5 % of those clips lose their tail), the
    padding at the *silence floor*;
-3. each band scaled to [0, 1] between a floor just under its quietest training
-   value (0, the silence floor) and a ceiling just over its loudest (1);
-   unseen values outside that range are clipped.
+3. each band scaled into [``silence``, 1] (``silence`` is 0 by default), from
+   a floor just under its quietest training value (the silence floor) to a
+   ceiling just over its loudest; unseen values outside that range are clipped.
 
 Rows are flattened band-major, an image of shape (n_mels, n_frames): a row of
 it is one band over time. :meth:`LogMelImages.inverse_transform` goes back:
@@ -48,7 +48,7 @@ from genvsdisc.models.torch._params import RUNTIME_CONSTRAINTS
 __all__ = ["LogMelImages", "LogMelInput", "fill_dropped_frames"]
 
 #: Share of each band's training range added below its floor and above its ceiling,
-#: so the silence floor (0) sits under every real value and training rows never clip.
+#: so the silence floor sits under every real value and training rows never clip.
 MARGIN = 0.05
 #: Training clips longer than this percentile of lengths are cut (default n_frames).
 LENGTH_PERCENTILE = 95
