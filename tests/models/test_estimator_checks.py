@@ -221,6 +221,34 @@ EXPECTED_FAILURES: dict[str, dict[str, str]] = {
     },
 }
 
+_ONE_EPOCH = (
+    "one epoch of a tiny network (the entry's test_params, kept for speed) does not reach the "
+    "check's 83 % training accuracy; tests/models/test_audio_deep_models.py checks learning"
+)
+_SEEDED_PER_CALL = (
+    "the score is a seeded Monte Carlo estimate drawn for the rows in the order they come, so "
+    "a row's score depends on the rows beside it (as the image cvae and diffusion)"
+)
+#: The deep audio models (log-mel images of MFCC rows): NaN ends a clip, minibatch weights.
+EXPECTED_FAILURES |= {
+    "audio_cnn": {
+        "check_estimators_nan_inf": _NAN_IS_CLIP_END,
+        "check_classifiers_train": _ONE_EPOCH,
+        "check_sample_weight_equivalence_on_dense_data": f"audio_cnn {_MINIBATCH_WEIGHTS}",
+    },
+    **{
+        name: {
+            **_GENERATIVE,
+            "check_estimators_nan_inf": _NAN_IS_CLIP_END,
+            "check_classifiers_train": _ONE_EPOCH,
+            "check_methods_sample_order_invariance": _SEEDED_PER_CALL,
+            "check_methods_subset_invariance": _SEEDED_PER_CALL,
+            "check_sample_weight_equivalence_on_dense_data": f"{name} {_MINIBATCH_WEIGHTS}",
+        }
+        for name in ("audio_cvae", "audio_diffusion")
+    },
+}
+
 #: Models whose small test_params stop the optimiser at max_iter on the checks'
 #: random data. The checks test the estimator contract, not convergence, so this
 #: one warning is silenced for them (as scikit-learn's own common tests do);
