@@ -13,7 +13,8 @@ Configuration keys (defaults in ``BASE``): model ("mppca" or a registry name),
 C, q, floor (mppca's n_components, n_latent, min_noise), order ("before":
 augment raw images then deskew, as ``Augmented(Pipeline(Deskew, Blur, m))``;
 "after": deskew, augment, blur), shift (px), diag (also the 4 diagonal shifts),
-angles, scales, sigma (blur), tta (test-time transforms: {"shift", "angles",
+angles, scales, elastic (copies), alpha and esigma (their strength and
+smoothness), sigma (blur), tta (test-time transforms: {"shift", "angles",
 "scales"}, or "ttas": a list of them scored from the same fits); the class score is log-sum-exp over them of log p(T x, y) for an
 artist, the mean of p(y | T x) for a detective).
 
@@ -47,6 +48,9 @@ BASE = {
     "angles": [-10.0, 10.0],
     "scales": [],
     "sigma": 0.7,
+    "elastic": 0,
+    "alpha": 8.0,
+    "esigma": 3.0,
     "tta": None,
 }
 
@@ -69,6 +73,9 @@ def _rows(cfg, X_tr, y_tr, X_va):
         "diagonal": cfg["diag"],
         "angles": cfg["angles"],
         "scales": cfg["scales"],
+        "elastic": cfg["elastic"],
+        "elastic_alpha": cfg["alpha"],
+        "elastic_sigma": cfg["esigma"],
     }
     deskew, blur = Deskew(), Blur(sigma=cfg["sigma"])
     if cfg["order"] == "before":

@@ -62,6 +62,7 @@ def test_compare_records_the_preprocessing_of_each_model():
     for head in ("<th>preprocessing</th>", "<th>model size</th>", "<th>predict s</th>"):
         assert head in html
     assert "<td>deskew</td>" in html
+    assert "Not in this run, so not measured with these steps: cnn, linear_svm" in html
 
 
 @pytest.mark.parametrize(

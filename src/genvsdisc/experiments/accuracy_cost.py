@@ -14,7 +14,7 @@ import pickle
 
 from genvsdisc.report.tables import note, num, pm, table
 
-__all__ = ["model_bytes", "cost_table", "size_text"]
+__all__ = ["model_bytes", "cost_table", "size_text", "preprocessing_note"]
 
 
 def model_bytes(estimator) -> int | None:
@@ -71,6 +71,32 @@ def cost_table(rows: list[dict], n_splits: int) -> str:
     return table(head, body) + note(
         f"Cost: fit and predict wall-clock seconds are means over the {n_splits} split(s) of "
         "this run (on this machine, with whatever else it was doing); model size is the "
-        "pickled fitted model of the first split. Preprocessing is the same for every model "
-        "of a run (compare --preprocess), so the accuracies compare like with like."
+        "pickled fitted model of the first split. " + preprocessing_note(rows)
     )
+
+
+#: The detectives an image artist with invariance steps should be read against.
+REFERENCE_DETECTIVES = ("cnn", "logreg", "linear_svm")
+
+
+def preprocessing_note(rows: list[dict]) -> str:
+    """Which models had which steps, and which reference detectives did not run."""
+    steps = {r.get("preprocessing", "none") for r in rows}
+    if steps == {"none"}:
+        return "No preprocessing: every model read the pixels or values as loaded."
+    by_family = {
+        fam: ", ".join(r["model"] for r in rows if r["family"] == fam) or "none"
+        for fam in ("generative", "discriminative")
+    }
+    text = (
+        f"Every model of this run had the same preprocessing ({', '.join(sorted(steps))}): "
+        f"the artists {by_family['generative']} and the detectives "
+        f"{by_family['discriminative']} -- like with like."
+    )
+    absent = [m for m in REFERENCE_DETECTIVES if m not in {r["model"] for r in rows}]
+    if absent:
+        text += (
+            f" Not in this run, so not measured with these steps: {', '.join(absent)} "
+            "(name them with --models to compare them on the same pixels)."
+        )
+    return text

@@ -19,7 +19,9 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
+from scipy.ndimage import gaussian_filter
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -57,6 +59,20 @@ def _affine(images: np.ndarray, degrees: float = 0.0, scale: float = 1.0) -> np.
     return warp(images, np.broadcast_to(src_r, (n, h, w)), np.broadcast_to(src_c, (n, h, w)))
 
 
+def _elastic(images: np.ndarray, alpha: float, sigma: float, rng) -> np.ndarray:
+    """Each image under its own smooth random displacement (Simard et al. 2003).
+
+    A field of uniform(-1, 1) displacements per pixel, smoothed by a Gaussian
+    of ``sigma`` pixels and scaled by ``alpha``, moves every pixel a little and
+    its neighbours alike: the wobble of a pen stroke, which no affine map makes.
+    """
+    n, h, w = images.shape
+    rows, cols = pixel_grid((h, w))
+    field = rng.uniform(-1.0, 1.0, size=(2, n, h, w))
+    field = alpha * gaussian_filter(field, sigma=(0, 0, sigma, sigma), mode="constant")
+    return warp(images, rows[None] + field[0], cols[None] + field[1])
+
+
 def _moves(shift: int, diagonal: bool) -> list[tuple[int, int]]:
     """The (rows, columns) offsets of the shifted copies."""
     if shift <= 0:
@@ -81,7 +97,18 @@ def image_copies(images, *, shift=1, diagonal=False, angles=(), scales=()) -> li
 
 
 def augment_images(
-    X, y, *, image_shape=None, shift=1, angles=(-10.0, 10.0), diagonal=False, scales=()
+    X,
+    y,
+    *,
+    image_shape=None,
+    shift=1,
+    angles=(-10.0, 10.0),
+    diagonal=False,
+    scales=(),
+    elastic=0,
+    elastic_alpha=8.0,
+    elastic_sigma=3.0,
+    random_state=0,
 ):
     """The rows of ``X`` followed by their shifted, rotated and scaled copies.
 
@@ -100,10 +127,16 @@ def augment_images(
         Also the four diagonal shifts (8 shifted copies in all).
     scales : sequence of float > 0, default=()
         One copy zoomed about the centre per factor (e.g. 0.9, 1.1).
+    elastic : int >= 0, default=0
+        Elastically distorted copies of each image (Simard et al. 2003).
+    elastic_alpha, elastic_sigma : float, default=8.0, 3.0
+        Their strength (pixels per unit of the smoothed field) and smoothness (pixels).
+    random_state : int or RandomState, default=0
+        Seeds the elastic fields.
 
     Returns
     -------
-    X_aug : ndarray (n * (1 + shifted + len(angles) + len(scales)), h*w)
+    X_aug : ndarray (n * (1 + shifted + len(angles) + len(scales) + elastic), h*w)
     y_aug : ndarray of the same length: each copy keeps its row's label
     """
     X = np.asarray(X, dtype=np.float64)
@@ -113,6 +146,8 @@ def augment_images(
         raise ParameterError(f"augment_images: scales must be > 0; got {list(scales)!r}.")
     images = X.reshape(len(X), *shape)
     copies = image_copies(images, shift=shift, diagonal=diagonal, angles=angles, scales=scales)
+    rng = check_random_state(random_state)
+    copies += [_elastic(images, elastic_alpha, elastic_sigma, rng) for _ in range(int(elastic))]
     X_aug = np.concatenate(copies).reshape(-1, X.shape[1])
     return X_aug, np.tile(y, len(copies))
 
