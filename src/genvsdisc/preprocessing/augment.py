@@ -152,6 +152,27 @@ def augment_images(
     return X_aug, np.tile(y, len(copies))
 
 
+#: Constraints of the transformation parameters both meta-estimators take.
+TRANSFORM_CONSTRAINTS = {
+    "image_shape": ["array-like", None],
+    "shift": [Interval(Integral, 0, None, closed="left")],
+    "angles": ["array-like"],
+    "diagonal": ["boolean"],
+    "scales": ["array-like"],
+}
+
+
+def transform_kwargs(est) -> dict:
+    """The transformation parameters of ``est`` as :func:`image_copies` keywords."""
+    return {
+        "image_shape": est.image_shape,
+        "shift": est.shift,
+        "angles": [float(a) for a in np.ravel(est.angles)],
+        "diagonal": est.diagonal,
+        "scales": [float(v) for v in np.ravel(est.scales)],
+    }
+
+
 def _estimator_has(name):
     def check(self):
         return hasattr(self.estimator_ if hasattr(self, "estimator_") else self.estimator, name)
@@ -198,11 +219,7 @@ class Augmented(ParameterChecks, MetaEstimatorMixin, ClassifierMixin, BaseEstima
 
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict"])],
-        "image_shape": ["array-like", None],
-        "shift": [Interval(Integral, 0, None, closed="left")],
-        "angles": ["array-like"],
-        "diagonal": ["boolean"],
-        "scales": ["array-like"],
+        **TRANSFORM_CONSTRAINTS,
     }
 
     def __init__(
@@ -226,15 +243,7 @@ class Augmented(ParameterChecks, MetaEstimatorMixin, ClassifierMixin, BaseEstima
         """Augment (X (n, h*w), y (n,)) and fit a clone of ``estimator`` on the result."""
         self._check_params()
         X, y = validate_data(self, X, y, dtype=np.float64)
-        X_aug, y_aug = augment_images(
-            X,
-            y,
-            image_shape=self.image_shape,
-            shift=self.shift,
-            angles=[float(a) for a in np.ravel(self.angles)],
-            diagonal=self.diagonal,
-            scales=[float(v) for v in np.ravel(self.scales)],
-        )
+        X_aug, y_aug = augment_images(X, y, **transform_kwargs(self))
         self.estimator_ = clone(self.estimator).fit(X_aug, y_aug, **fit_params)
         self.classes_ = self.estimator_.classes_
         self.n_train_rows_ = len(X_aug)

@@ -14,18 +14,21 @@ invariance into prediction (in the spirit of Schott et al. 2018):
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from genvsdisc.models.params import ParameterChecks
 from genvsdisc.preprocessing._images import resolve_image_shape
-from genvsdisc.preprocessing.augment import _estimator_has, image_copies
+from genvsdisc.preprocessing.augment import (
+    TRANSFORM_CONSTRAINTS,
+    _estimator_has,
+    image_copies,
+    transform_kwargs,
+)
 
 __all__ = ["transform_variants", "TestTimeAugmented"]
 
@@ -93,11 +96,7 @@ class TestTimeAugmented(ParameterChecks, MetaEstimatorMixin, ClassifierMixin, Ba
     __test__ = False  # not a pytest test class, despite the name
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict_proba"])],
-        "image_shape": ["array-like", None],
-        "shift": [Interval(Integral, 0, None, closed="left")],
-        "diagonal": ["boolean"],
-        "angles": ["array-like"],
-        "scales": ["array-like"],
+        **TRANSFORM_CONSTRAINTS,
     }
 
     def __init__(
@@ -121,14 +120,7 @@ class TestTimeAugmented(ParameterChecks, MetaEstimatorMixin, ClassifierMixin, Ba
     def _variants(self, X):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        return transform_variants(
-            X,
-            image_shape=self.image_shape,
-            shift=self.shift,
-            diagonal=self.diagonal,
-            angles=[float(a) for a in np.ravel(self.angles)],
-            scales=[float(s) for s in np.ravel(self.scales)],
-        )
+        return transform_variants(X, **transform_kwargs(self))
 
     def predict_proba(self, X):
         """p(y | x) from the variants of each row of X (n, h*w), shape (n, K)."""
