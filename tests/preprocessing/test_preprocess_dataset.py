@@ -42,6 +42,7 @@ def test_preprocess_dataset_refuses_tables_and_missing_pixels():
 
 def test_compare_records_the_preprocessing_of_each_model():
     from genvsdisc.experiments import Settings, compare
+    from genvsdisc.report import render
 
     ds = load("digits")
     settings = Settings.default(quick=True, n_features=ds.n_features)
@@ -54,6 +55,14 @@ def test_compare_records_the_preprocessing_of_each_model():
         preprocess="deskew",
     )
     assert [m["preprocessing"] for m in record["models"]] == ["deskew", "deskew"]
+    rows = record["experiments"]["accuracy"]["rows"]
+    assert {r["preprocessing"] for r in rows} == {"deskew"}
+    assert all(isinstance(r["model_bytes"], int) and r["model_bytes"] > 0 for r in rows)
+    html = render(record, figures={})
+    for head in ("<th>preprocessing</th>", "<th>model size</th>", "<th>predict s</th>"):
+        assert head in html
+    assert "<td>deskew</td>" in html
+    assert "Not in this run, so not measured with these steps: cnn, linear_svm" in html
 
 
 @pytest.mark.parametrize(

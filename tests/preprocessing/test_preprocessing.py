@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -11,7 +12,14 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.generative.ppca_mixture import PPCAMixture
-from genvsdisc.preprocessing import Augmented, Blur, Deskew, augment_images
+from genvsdisc.preprocessing import (
+    Augmented,
+    Blur,
+    Deskew,
+    TestTimeAugmented,
+    augment_images,
+    transform_variants,
+)
 
 #: sklearn's checks feed 1 to 20 features, mostly not a square, which the steps refuse
 #: (image_shape=None); these checks fail for that reason alone. The others (API, sparse,
@@ -140,3 +148,55 @@ def test_augmented_fits_on_copies_and_delegates():
     X_new, y_new = artist.sample(2, y=4, random_state=0)
     assert X_new.shape == (2, 64) and y_new.tolist() == [4, 4]
     assert artist.score_samples(X[:2]).shape == (2,)
+
+
+def test_augment_images_diagonal_shifts_and_scales():
+    X = np.zeros((1, 49))
+    X[0, 24] = 1  # centre pixel of a 7x7 image
+    X_aug, y_aug = augment_images(X, [2], shift=1, diagonal=True, angles=(), scales=(2.0,))
+    assert X_aug.shape == (10, 49) and y_aug.tolist() == [2] * 10
+    imgs = X_aug.reshape(-1, 7, 7)
+    assert imgs[5, 4, 4] == 1  # first diagonal copy: one down, one right
+    bar = np.zeros((1, 49))
+    bar[0, [17, 24, 31]] = 1  # a 3-pixel vertical bar through the centre
+    zoomed = augment_images(bar, [0], shift=0, angles=(), scales=(2.0,))[0][1].reshape(7, 7)
+    assert zoomed[1, 3] > 0 and zoomed[5, 3] > 0  # twice as tall
+    with pytest.raises(ParameterError, match="scales must be > 0"):
+        augment_images(bar, [0], scales=(0.0,))
+
+
+def test_transform_variants_identity_first_then_each_transform():
+    X = np.arange(2 * 49, dtype=float).reshape(2, 49)
+    variants = transform_variants(X, shift=1, angles=(5.0,), scales=(1.1,))
+    assert len(variants) == 1 + 4 + 1 + 1 and all(v.shape == X.shape for v in variants)
+    np.testing.assert_array_equal(variants[0], X)
+    aug = augment_images(X, [0, 1], shift=1, angles=(5.0,), scales=(1.1,))[0]
+    np.testing.assert_allclose(np.concatenate(variants), aug)  # the same transformations
+    with pytest.raises(ParameterError, match="image_shape"):
+        transform_variants(np.zeros((1, 5)))
+
+
+def test_test_time_augmented_artist_and_detective():
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:300] / 16, y[:300]
+    plain = PPCAMixture(n_components=1, n_latent=3).fit(X, y)
+    model = TestTimeAugmented(PPCAMixture(n_components=1, n_latent=3), angles=(5.0,))
+    model.fit(X, y)
+    proba = model.predict_proba(X[:5])
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    # the artist's score: log mean over the 6 variants of p(T x, y), by hand
+    jll = np.stack(
+        [plain.predict_joint_log_proba(V) for V in transform_variants(X[:5], angles=(5.0,))]
+    )
+    expected = np.exp(jll - jll.max(axis=(0, 2), keepdims=True)).sum(axis=0)
+    np.testing.assert_allclose(proba, expected / expected.sum(axis=1, keepdims=True), rtol=1e-6)
+    assert model.sample(2, y=3, random_state=0)[0].shape == (2, 64)
+    assert not hasattr(model, "score_samples")  # a score over variants is not a density
+    # no variants: exactly the plain model
+    same = TestTimeAugmented(PPCAMixture(n_components=1, n_latent=3), shift=0).fit(X, y)
+    np.testing.assert_allclose(same.predict_proba(X[:5]), plain.predict_proba(X[:5]))
+    detective = TestTimeAugmented(LogisticRegression(max_iter=300), shift=1).fit(X, y)
+    assert detective.predict(X[:5]).shape == (5,)
+    assert clone(model).get_params()["angles"] == (5.0,)
+    with pytest.raises(ValueError, match="features"):
+        model.predict(X[:2, :10])

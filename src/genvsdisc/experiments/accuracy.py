@@ -19,6 +19,7 @@ from matplotlib.patheffects import withStroke
 from sklearn.metrics import accuracy_score, f1_score, log_loss
 
 from genvsdisc.experiments import evidence
+from genvsdisc.experiments.accuracy_cost import cost_table, model_bytes
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext, fix_tuned
 from genvsdisc.experiments.common import (
     Settings,
@@ -70,6 +71,8 @@ def fit_score(train, test, *, model: str, seed: int, settings: Settings, split: 
         "tuned": tuned_params(est),
         "fit_s": t_fit.seconds,
         "predict_s": t_pred.seconds,
+        # split 0 only: pickling a large model once is enough to know its size
+        "model_bytes": model_bytes(est) if split == 0 else None,
     }
 
 
@@ -115,7 +118,9 @@ class AccuracyResult(ExperimentResult):
         ``accuracy_se`` (standard error, ddof=1), ``per_split`` (``{metric: list}``),
         ``at_chance`` (bool), ``reliability`` (split 0, see
         :func:`~.common.reliability_bins`), ``tuned`` (``{param: value}`` the model
-        chose by itself on split 0), ``fit_s``, ``predict_s`` (means).
+        chose by itself on split 0), ``fit_s``, ``predict_s`` (means), ``model_bytes``
+        (pickled size of split 0's fitted model; None if it cannot be pickled),
+        ``preprocessing`` (the image steps every model had, "none" without).
     best : dict
         ``{family: {"model", "accuracy"}}`` of the most accurate model per family
         (a ranking only; comparisons between families are in ``pairs``).
@@ -184,6 +189,7 @@ class Accuracy(Experiment):
         """Mean and standard error per model over the splits, and a paired interval per pair."""
         splits = list(range(max(1, ctx.settings.n_splits)))
         rows, per_split = [], {}
+        prep = " + ".join(ctx.train.info.get("preprocessing", [])) or "none"
         for m in ctx.models:
             outs = [outputs[m] if s == 0 else outputs[m, s] for s in splits]
             spec = model_spec(m)
@@ -200,6 +206,8 @@ class Accuracy(Experiment):
             row["accuracy_se"] = mean_std(per_split[m]["accuracy"])[1]
             row["per_split"] = per_split[m]
             row["reliability"], row["tuned"] = res[0]["reliability"], res[0]["tuned"]
+            row["model_bytes"] = res[0].get("model_bytes")
+            row["preprocessing"] = prep
             rows.append(row)
         chance = evidence.chance_rate(ctx.test.y, len(ctx.test.classes))
         for r in rows:
@@ -295,7 +303,7 @@ class Accuracy(Experiment):
             ]
             for p in result.pairs
         ]
-        out = table(head, rows)
+        out = table(head, rows) + cost_table(result.scored(), n)
         if pair_rows:
             out += table(
                 ["pair", f"generative minus discriminative accuracy ({n} paired splits)"], pair_rows

@@ -12,6 +12,7 @@ image Dataset (``compare --preprocess deskew,blur``).
 from genvsdisc.preprocessing.augment import Augmented, augment_images
 from genvsdisc.preprocessing.datasets import STEPS, parse_preprocess, preprocess_dataset
 from genvsdisc.preprocessing.transformers import Blur, Deskew
+from genvsdisc.preprocessing.tta import TestTimeAugmented, transform_variants
 
 __all__ = [
     "Deskew",
@@ -21,4 +22,6 @@ __all__ = [
     "STEPS",
     "parse_preprocess",
     "preprocess_dataset",
+    "transform_variants",
+    "TestTimeAugmented",
 ]

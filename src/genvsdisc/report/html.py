@@ -84,9 +84,16 @@ def _section(
 def _header(record) -> str:
     ds = record["dataset"]
     models = table(
-        ["model", "family", "boundary", "likelihood", "why it is here"],
+        ["model", "family", "boundary", "likelihood", "preprocessing", "why it is here"],
         [
-            [m["name"], m["family"], m.get("boundary", "-"), m["likelihood"], m["picked"]]
+            [
+                m["name"],
+                m["family"],
+                m.get("boundary", "-"),
+                m["likelihood"],
+                m.get("preprocessing", "none"),
+                m["picked"],
+            ]
             for m in record["models"]
         ],
     )
