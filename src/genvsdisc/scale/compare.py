@@ -118,15 +118,22 @@ def compare_out_of_core(
     say(f"SGD logistic regression: {epochs} epochs per fit")
     t = time.perf_counter()
 
-    def chain(train, keep=None, klass=classes, tag=0):
-        model = streaming.new_streaming(mean_var, klass, seed)
-        for step, i in enumerate(streaming.epoch_orders(train, epochs, seed + tag)):
+    def chain(train, keep=None, klass=classes, tag=0, snapshots=()):
+        model, kept = streaming.new_streaming(mean_var, klass, seed), {}
+        order = streaming.epoch_orders(train, epochs, seed + tag) if epochs > 1 else list(train)
+        for step, i in enumerate(order):
             model = dask.delayed(streaming.sgd_step)(model, parts[i], F, T, seed + step, keep)
-        return model
+            if step + 1 in snapshots:
+                kept[step + 1] = model
+        return model, kept
 
-    jobs = {"full": chain(table.train), "novelty": chain(table.train, rest, rest, 1)}
-    for m in sizes[:-1]:
-        jobs[m] = chain(table.train[:m], tag=m)
+    # One epoch: the full chain visits the training partitions in the curve's
+    # order, so its state after m partitions IS the one-epoch fit on the first
+    # m partitions; the curve then costs no further SGD pass.
+    whole, kept = chain(table.train, snapshots=sizes[:-1] if epochs == 1 else ())
+    jobs = {"full": whole, "novelty": chain(table.train, rest, rest, 1)[0], **kept}
+    for m in sizes[:-1] if epochs > 1 else ():
+        jobs[m] = chain(table.train[:m], tag=m)[0]
     (done,) = dask.compute(jobs)
     models["sgd_logreg"], nov["sgd_logreg"] = done["full"], done["novelty"]
     for m in sizes[:-1]:
