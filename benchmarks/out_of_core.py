@@ -95,6 +95,14 @@ def main():
     ap.add_argument("--test-fraction", type=float, default=0.2, help="share of partitions held out")
     ap.add_argument("--epochs", type=int, default=3, help="SGD passes per detective fit")
     ap.add_argument("--em-iter", type=int, default=8, help="EM passes of gmm")
+    ap.add_argument(
+        "--models",
+        default="gaussian_nb,lda,qda,sgd_logreg,gmm",
+        help="comma-separated subset (the one-pass artists alone: one pass over the training "
+        "partitions, one over the test partitions)",
+    )
+    ap.add_argument("--record", help="also write the out-of-core record (JSON) here")
+    ap.add_argument("--report", help="also write results.json + report.html into this folder")
     args = ap.parse_args()
     from distributed import Client, LocalCluster
 
@@ -146,6 +154,7 @@ def main():
             epochs=args.epochs,
             em_iter=args.em_iter,
             test_fraction=args.test_fraction,
+            models=args.models.split(","),
             progress=lambda m: print(f"{time.perf_counter() - wall0:7.0f} s  {m}", flush=True),
         )
         stop.set()
@@ -153,13 +162,22 @@ def main():
         wall = time.perf_counter() - wall0
         cpu_s = sum(cpu1[w] - cpu0.get(w, 0.0) for w in cpu1)
         own_cpu = time.process_time() - own0
+    record["workers"] = 2
+    if args.record:
+        from genvsdisc import results
+
+        results.save(record, args.record)
+    if args.report:
+        from genvsdisc.scale.output import write_out_of_core
+
+        write_out_of_core(record, Path(args.report))
     n_train = record["data"]["n_train"]
     ours = n_train / record["timings"]["moments_s"]
     plain = n_plain / plain_s
     print(
         f"\ncommand: python benchmarks/out_of_core.py --rows {args.rows} --folder {args.folder}"
         f" --row-group {args.row_group} --test-fraction {args.test_fraction}"
-        f" --epochs {args.epochs} --em-iter {args.em_iter}"
+        f" --epochs {args.epochs} --em-iter {args.em_iter} --models {args.models}"
     )
     print(f"rows {args.rows:,}, partitions {record['data']['n_partitions']}, 2 workers x 1 GB")
     print("| measure | value |\n| --- | --- |")

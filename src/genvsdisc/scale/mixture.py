@@ -110,7 +110,8 @@ def m_step(est, classes, sums):
         reg = est.reg_covar_[k] * est.scale_
         for c in range(len(nk)):
             covs[c][np.diag_indices_from(covs[c])] += reg
-        new = _Mixture(nk / nk.sum(), means, covs, [safe_cholesky(c) for c in covs])
+        floor = float(reg[0]) if np.ptp(reg) == 0 else None  # as the in-memory M-step
+        new = _Mixture(nk / nk.sum(), means, covs, [safe_cholesky(c) for c in covs], floor=floor)
         new.n_iter = mix.n_iter + 1
         new.log_likelihood = ll / nk.sum()
         est.mixtures_[k] = new
