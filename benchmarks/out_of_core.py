@@ -13,8 +13,14 @@ With equal priors and a shared identity covariance the Bayes classifier is
 the nearest true mean; its accuracy is estimated by Monte Carlo on 2,000,000
 independent rows (standard error printed).
 
+Also recorded: wall time, CPU time of the workers and the client, and the
+load average before, during (polled) and after: on a shared machine a run's
+rates are lower bounds.
+
     python benchmarks/out_of_core.py --rows 2000000 --folder /tmp
-    python benchmarks/out_of_core.py --rows 40000000 --folder /tmp   # about 2.5 GB
+    python benchmarks/out_of_core.py --rows 40000000 --folder /tmp   # 3.9 GB of Parquet
+    # the one-pass artists alone (one pass over the training partitions, one over the test):
+    python benchmarks/out_of_core.py --rows 40000000 --models gaussian_nb,lda,qda --test-fraction 0.05
 """
 
 from __future__ import annotations
