@@ -169,3 +169,22 @@ def test_gmm_em_over_partitions_equals_in_memory_em_from_the_same_start(table_pa
         np.testing.assert_allclose(a.covariances, b.covariances, rtol=1e-8, atol=1e-9)
         assert a.floor == b.floor
     np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-9)
+
+
+def test_one_pass_artists_alone_make_a_report_without_pairs(table_path):
+    from genvsdisc.exceptions import ParameterError
+    from genvsdisc.report.html import render
+    from genvsdisc.scale.compare import compare_out_of_core
+    from genvsdisc.scale.report import report_experiments, report_record
+
+    with dask.config.set(scheduler="synchronous"):
+        raw = compare_out_of_core(str(table_path), "y", models=["lda", "qda"])
+        with pytest.raises(ParameterError, match="models: expected some of gaussian_nb"):
+            compare_out_of_core(str(table_path), "y", models=["logreg"])
+    assert [r["model"] for r in raw["accuracy"]["rows"]] == ["lda", "qda"]
+    assert "sgd_s" not in raw["timings"] and "gmm_s" not in raw["timings"]
+    record = report_record(raw)
+    assert record["experiments"]["learning_curve"]["pairs"] == []
+    assert set(record["experiments"]["missing"]["rows"][0]) >= {"mean", "std", "per_seed"}
+    page = render(record, figures={}, experiments=report_experiments())
+    assert "Ran out of core: Accuracy and calibration" in page
