@@ -114,8 +114,8 @@ def test_cli_compare_out_of_core_end_to_end(table_path, tmp_path):
     }
     assert {"regions", "generation", "unlabeled"} <= {k for k, v in status.items() if v != "ok"}
     lc = record["experiments"]["learning_curve"]
-    assert lc["sizes"][-1] == raw["data"]["n_train"] and "gmm" not in lc["curves"]
-    assert [p["generative"] for p in lc["pairs"]] == ["gaussian_nb", "lda", "qda"]
+    assert lc["sizes"][-1] == raw["data"]["n_train"] and "gmm" in lc["curves"]
+    assert [p["generative"] for p in lc["pairs"]] == ["gaussian_nb", "lda", "qda", "gmm"]
     page = (out / "report.html").read_text()
     for title in (
         "Skipped experiments",

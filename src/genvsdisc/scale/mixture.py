@@ -22,7 +22,15 @@ from genvsdisc.models.generative.mixture import _Mixture
 from genvsdisc.models.registry import make
 from genvsdisc.scale.partitions import frame_rows
 
-__all__ = ["start_mixture", "em_partition_stats", "merge_em_stats", "m_step", "finish_mixture"]
+__all__ = [
+    "start_mixture",
+    "em_partition_stats",
+    "em_partition_stats_many",
+    "merge_em_stats",
+    "merge_em_many",
+    "m_step",
+    "finish_mixture",
+]
 
 
 def start_mixture(sample_X, sample_y, classes, counts, mean_var, *, seed=0, n_components=4):
@@ -82,6 +90,25 @@ def em_partition_stats(frame, features, target, classes, mixtures):
             Zw = Z * resp[:, c, None]
             s1[c], s2[c] = Zw.sum(axis=0), Zw.T @ Z
         out[label] = (resp.sum(axis=0), s1, s2, float(ll.sum()))
+    return out
+
+
+def em_partition_stats_many(frame, features, target, classes, fits: dict):
+    """E-step sums of one partition for several fits at once: {key: em_partition_stats}.
+
+    The learning curve's gmm fits (one per number of training partitions) take
+    their E-steps from the same read of the partition: the pass per EM
+    iteration stays one pass, only the arithmetic grows with the fits.
+    """
+    return {key: em_partition_stats(frame, features, target, classes, m) for key, m in fits.items()}
+
+
+def merge_em_many(*parts):
+    """Sum :func:`em_partition_stats_many` results fit by fit."""
+    out = {}
+    for part in parts:
+        for key, values in part.items():
+            out[key] = merge_em_stats(out[key], values) if key in out else values
     return out
 
 

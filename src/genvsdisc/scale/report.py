@@ -50,6 +50,12 @@ _HOW = {
 }
 
 
+_CURVE_HOW = {
+    "gmm": "its own EM on the first m partitions, in the same passes as the full fit",
+    DETECTIVE: "SGD over the first m partitions (one epoch: the full chain after m steps)",
+}
+
+
 def _spec(name: str) -> dict:
     if name == DETECTIVE:  # not a registry model: scikit-learn's SGD, streamed
         return {"family": "discriminative", "boundary": "linear", "likelihood": "none"}
@@ -137,7 +143,9 @@ def _learning_curve(ooc: dict) -> LearningCurveResult:
         mean = [v[p][1] for p in parts]
         curves[m] = {
             "family": _spec(m)["family"],
-            "strategy": _HOW[m] + ("; prefix of the same pass" if m != DETECTIVE else ""),
+            "strategy": _CURVE_HOW.get(
+                m, "moments of the first m partitions (a prefix of the one pass)"
+            ),
             "per_seed": [mean],
             "mean": mean,
             # one training order: the band is the test set's sampling error
