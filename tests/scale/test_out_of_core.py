@@ -97,16 +97,94 @@ def test_cli_compare_out_of_core_end_to_end(table_path, tmp_path):
     assert result.exit_code == 0, result.output
     record = json.loads((out / "results.json").read_text())
     assert record["mode"] == "out-of-core"
-    assert record["data"]["n_train"] + record["data"]["n_test"] == 2400
-    models = {r["model"]: r["accuracy"] for r in record["accuracy"]["rows"]}
+    raw = record["out_of_core"]
+    assert raw["data"]["n_train"] + raw["data"]["n_test"] == 2400
+    models = {r["model"]: r["accuracy"] for r in raw["accuracy"]["rows"]}
     assert set(models) == {"gaussian_nb", "lda", "qda", "sgd_logreg", "gmm"}
     assert min(models.values()) > 0.5  # three classes, two of them well apart
-    curve = record["learning_curve"]["rows"]
-    assert max(r["partitions"] for r in curve) == record["data"]["train_partitions"]
-    assert {r["experiment"] for r in record["not_run"]} >= {"regions", "generation"}
-    assert "Not run in this mode" in (out / "report.html").read_text()
-    bad = CliRunner().invoke(
-        cli, [*args[:3], "nope", "--out-of-core", "--out", str(tmp_path / "x")]
-    )
+    curve = raw["learning_curve"]["rows"]
+    assert max(r["partitions"] for r in curve) == raw["data"]["train_partitions"]
+    # the in-memory report's typed sections: four ran, the rest say why not
+    status = {k: v["status"] for k, v in record["experiments"].items()}
+    assert {k for k, v in status.items() if v == "ok"} == {
+        "accuracy",
+        "learning_curve",
+        "missing",
+        "novelty",
+    }
+    assert {"regions", "generation", "unlabeled"} <= {k for k, v in status.items() if v != "ok"}
+    lc = record["experiments"]["learning_curve"]
+    assert lc["sizes"][-1] == raw["data"]["n_train"] and "gmm" in lc["curves"]
+    assert [p["generative"] for p in lc["pairs"]] == ["gaussian_nb", "lda", "qda", "gmm"]
+    page = (out / "report.html").read_text()
+    for title in (
+        "Skipped experiments",
+        "not run out of core",
+        "Ran out of core",
+        "data:image/png",
+    ):
+        assert title in page
+    assert 'id="novelty"' in page and 'id="regions"' not in page
+    bad = CliRunner().invoke(cli, [*args[:3], "nope", *args[4:], "--out", str(tmp_path / "x")])
     assert bad.exit_code == 2 and "target column 'nope' not found" in bad.output
     assert not (tmp_path / "x").exists()
+
+
+def test_gmm_em_over_partitions_equals_in_memory_em_from_the_same_start(table_path):
+    """Three EM passes over partitions = three in-memory EM iterations from the same start."""
+    import copy
+    import warnings
+
+    from genvsdisc.scale import mixture
+
+    table = open_table(str(table_path), "y", seed=1)
+    X, y = _train_rows(table)
+    classes = sorted(set(y.tolist()))
+    counts = {c: float((y == c).sum()) for c in classes}
+    ours = mixture.start_mixture(
+        X, y, classes, counts, (X.mean(axis=0), X.var(axis=0), len(y)), n_components=2
+    )
+    start = copy.deepcopy(ours.mixtures_)
+    with dask.config.set(scheduler="synchronous"):
+        frames = [table.partition(i).compute() for i in table.train]
+    for _ in range(3):
+        per = [
+            mixture.em_partition_stats(f, table.features, "y", classes, ours.mixtures_)
+            for f in frames
+        ]
+        mixture.m_step(ours, classes, mixture.merge_em_stats(*per))
+    mixture.finish_mixture(ours, classes, counts, X.min(axis=0), X.max(axis=0))
+
+    theirs = make("gmm", n_components=2, max_iter=3, tol=0.0, random_state=0)
+    starts = iter(copy.deepcopy(start))
+    theirs._start = lambda *args: next(starts)  # the same k-means++ start, class by class
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # max_iter=3 stops EM before it settles, on purpose
+        theirs.fit(X, y)
+    assert list(theirs.n_iter_) == list(ours.n_iter_) == [3, 3, 3]
+    np.testing.assert_allclose(theirs.scale_, ours.scale_, rtol=1e-12)
+    for a, b in zip(ours.mixtures_, theirs.mixtures_, strict=True):
+        np.testing.assert_allclose(a.weights, b.weights, rtol=1e-9)
+        np.testing.assert_allclose(a.means, b.means, rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(a.covariances, b.covariances, rtol=1e-8, atol=1e-9)
+        assert a.floor == b.floor
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-9)
+
+
+def test_one_pass_artists_alone_make_a_report_without_pairs(table_path):
+    from genvsdisc.exceptions import ParameterError
+    from genvsdisc.report.html import render
+    from genvsdisc.scale.compare import compare_out_of_core
+    from genvsdisc.scale.report import report_experiments, report_record
+
+    with dask.config.set(scheduler="synchronous"):
+        raw = compare_out_of_core(str(table_path), "y", models=["lda", "qda"])
+        with pytest.raises(ParameterError, match="models: expected some of gaussian_nb"):
+            compare_out_of_core(str(table_path), "y", models=["logreg"])
+    assert [r["model"] for r in raw["accuracy"]["rows"]] == ["lda", "qda"]
+    assert "sgd_s" not in raw["timings"] and "gmm_s" not in raw["timings"]
+    record = report_record(raw)
+    assert record["experiments"]["learning_curve"]["pairs"] == []
+    assert set(record["experiments"]["missing"]["rows"][0]) >= {"mean", "std", "per_seed"}
+    page = render(record, figures={}, experiments=report_experiments())
+    assert "Ran out of core: Accuracy and calibration" in page

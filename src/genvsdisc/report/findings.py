@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from genvsdisc.exceptions import UnknownNameError
 from genvsdisc.experiments import evidence
 from genvsdisc.experiments.generation import GenerationResult
 from genvsdisc.experiments.learning_curve import LearningCurveResult
@@ -109,7 +110,10 @@ def _advice_best(
         )
     rival = max(other, key=lambda r: rank_value(r["mean"][j]))
     iv = evidence.paired_interval(_column(best, j), _column(rival, j), resolution=resolution)
-    forms = evidence.form_note(best["model"], rival["model"])
+    try:
+        forms = evidence.form_note(best["model"], rival["model"])
+    except UnknownNameError:  # a model outside the registry (the out-of-core SGD detective)
+        forms = "their boundary forms are in the model table"
     if evidence.differs(iv):
         return (
             f"{situation}, use {best['label']} ({pct(best['mean'][j])}); "

@@ -30,22 +30,23 @@ def _css() -> str:
     return plots.family_css() + "\n" + sheet
 
 
-def _ran(record: dict) -> list[tuple[Experiment, ExperimentResult]]:
-    """Each registered experiment that ran, in report order, with its typed result."""
+def _ran(record: dict, experiments=None) -> list[tuple[Experiment, ExperimentResult]]:
+    """Each experiment that ran (of ``experiments``, default the registry), in report
+    order, with its typed result."""
     sections = record["experiments"]
     return [
         (e, e.result_type.from_dict(sections[e.name]))
-        for e in registered()
+        for e in experiments or registered()
         if sections.get(e.name, {}).get("status") == "ok"
     ]
 
 
-def build_figures(record: dict) -> dict[str, bytes]:
+def build_figures(record: dict, experiments=None) -> dict[str, bytes]:
     """``{section name: PNG bytes}`` for every section that ran and has a figure."""
     style = plots.Style(record["models"])
     classes = record["dataset"]["classes"]
     out = {}
-    for experiment, result in _ran(record):
+    for experiment, result in _ran(record, experiments):
         if not result.has_rows():
             continue
         fig = experiment.figure(result, style, classes)
@@ -105,6 +106,11 @@ def _header(record) -> str:
         for m, p in tuned.items()
     )
     seeds = record["settings"]["seeds"]
+    split = f"stratified, seed {ds['split_seed']}"  # an out-of-core record says its own
+    repeats = (
+        f"accuracy over {record['settings'].get('n_splits', 1)} stratified splits, the "
+        "learning curve over one split per seed"
+    )
     return (
         f"<header><h1>genvsdisc report: {escape(ds['name'])}</h1>"
         '<p class="lead">The <b class="disc">detective</b> (discriminative: learns p(y|x)) and '
@@ -112,9 +118,8 @@ def _header(record) -> str:
         f"<p>{escape(ds['description'])}. {ds['n_samples']} rows, "
         f"{ds['n_features'] if ds['n_features'] is not None else 'raw-text'} features, "
         f"{len(ds['classes'])} classes; split {ds['n_train']} train / {ds['n_test']} test "
-        f"(stratified, seed {ds['split_seed']}); seeds {', '.join(map(str, seeds))}; "
-        f"accuracy over {record['settings'].get('n_splits', 1)} stratified splits, the "
-        "learning curve over one split per seed.</p>"
+        f"({escape(ds.get('split_text') or split)}); seeds {', '.join(map(str, seeds))}; "
+        f"{escape(ds.get('repetitions_text') or repeats)}.</p>"
         f"<p>{escape(record['model_choice'])}</p>{models}"
         + (
             f'<p class="note">Hyper-parameters each model chose by itself on the full '
@@ -127,8 +132,8 @@ def _header(record) -> str:
     )
 
 
-def _nav(record) -> str:
-    links = [f'<a href="#{e.name}">{escape(e.title)}</a>' for e, _ in _ran(record)]
+def _nav(record, experiments=None) -> str:
+    links = [f'<a href="#{e.name}">{escape(e.title)}</a>' for e, _ in _ran(record, experiments)]
     links.append('<a href="#recommendation">Recommendation</a>')
     links.append('<a href="#glossary">Glossary</a>')
     return "<nav>" + " · ".join(links) + "</nav>"
@@ -177,12 +182,13 @@ def _details(record) -> str:
     )
 
 
-def render(record: dict, figures: dict[str, bytes] | None = None) -> str:
-    """The whole report as one HTML string (figures built when not given)."""
-    figures = build_figures(record) if figures is None else figures
+def render(record: dict, figures: dict[str, bytes] | None = None, experiments=None) -> str:
+    """The whole report as one HTML string (figures built when not given); ``experiments``
+    replaces the registry's (the out-of-core report's accuracy section)."""
+    figures = build_figures(record, experiments) if figures is None else figures
     name = record["dataset"]["name"]
-    body = [glossary.annotate(_header(record)), _nav(record)]
-    for i, (experiment, result) in enumerate(_ran(record), start=1):
+    body = [glossary.annotate(_header(record)), _nav(record, experiments)]
+    for i, (experiment, result) in enumerate(_ran(record, experiments), start=1):
         body.append(_section(i, experiment, result, figures.get(experiment.name), name))
     body += [glossary.annotate(_closing(record)), _details(record), glossary.glossary_section()]
     return (

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from genvsdisc.scale.partitions import is_parquet_source, parquet_bytes
+from genvsdisc.scale.partitions import is_parquet_source, open_table, parquet_bytes
 
 __all__ = ["wants_out_of_core", "run_out_of_core", "dask_scheduler"]
 
@@ -60,10 +60,22 @@ def run_out_of_core(source, target, out: Path, *, workers, scheduler, progress, 
     from genvsdisc.scale.output import summary_lines, write_out_of_core
 
     say = (lambda msg: click.echo(f"genvsdisc: {msg}", err=True)) if progress else None
+    open_table(source, target)  # a wrong column or file is said before any cluster starts
     with dask_scheduler(workers=workers, scheduler=scheduler) as where:
         click.echo(f"genvsdisc: out-of-core on {where}: {source}", err=True)
         record = compare_out_of_core(source, target, progress=say)
+        record["workers"] = _n_workers()
     record.update(command=command, versions=results.package_versions(), engine=where)
     write_out_of_core(record, out)
     click.echo(summary_lines(record))
     click.echo(f"\nreport: {out / 'report.html'}  ({record['timings']['total_s']:.1f} s)")
+
+
+def _n_workers() -> int:
+    """Workers of the active Dask client (1 when computing in-process)."""
+    try:
+        from distributed import get_client
+
+        return len(get_client().scheduler_info()["workers"])
+    except (ImportError, ValueError):  # no client: the synchronous scheduler
+        return 1

@@ -20,11 +20,15 @@ import time
 import dask
 import numpy as np
 
-from genvsdisc.exceptions import DataError
+from genvsdisc.exceptions import DataError, ParameterError
 from genvsdisc.scale import evaluate, mixture, stats, streaming
+from genvsdisc.scale.evaluate import DETECTIVE
 from genvsdisc.scale.partitions import frame_rows, open_table
 
-__all__ = ["compare_out_of_core", "NOT_RUN"]
+__all__ = ["compare_out_of_core", "NOT_RUN", "ALL_MODELS"]
+
+#: The models this mode fits: the one-pass artists, the streamed detective, gmm.
+ALL_MODELS = (*stats.ONE_PASS_MODELS, DETECTIVE, "gmm")
 
 #: Experiments of the in-memory compare that this mode does not run, and why.
 NOT_RUN = {
@@ -61,13 +65,19 @@ def compare_out_of_core(
     n_components=4,
     missing=(0.25, 0.5),
     test_fraction=0.2,
+    models=ALL_MODELS,
     progress=None,
 ):
     """Run the out-of-core comparison; returns the results.json record (a dict).
 
     Runs on whatever Dask scheduler is active (a ``distributed.Client``, or
-    ``dask.config.set(scheduler="synchronous")`` in-process).
+    ``dask.config.set(scheduler="synchronous")`` in-process). ``models``: a subset of
+    :data:`ALL_MODELS` (the one-pass artists alone make one pass over the training
+    partitions and one over the test partitions).
     """
+    wanted = set(models)
+    if not wanted or not wanted <= set(ALL_MODELS):
+        raise ParameterError(f"models: expected some of {', '.join(ALL_MODELS)}; got {models}")
     say = progress or (lambda msg: None)
     t0 = time.perf_counter()
     table = open_table(source, target, test_fraction=test_fraction, seed=seed)
@@ -104,50 +114,78 @@ def compare_out_of_core(
             f"{table.path}: target column '{T}' has one class in the training partitions"
         )
     counts = full.counts
-    models = {n: stats.fit_from_stats(n, full) for n in stats.ONE_PASS_MODELS}
+    one_pass = [n for n in stats.ONE_PASS_MODELS if n in wanted]
+    models = {n: stats.fit_from_stats(n, full) for n in one_pass}
     mean_var = stats.pooled_mean_var(full)
     held_out = classes[int(np.random.default_rng(seed).integers(len(classes)))]
     rest = [c for c in classes if c != held_out]
-    nov = {n: stats.fit_from_stats(n, full, classes=rest) for n in stats.ONE_PASS_MODELS}
+    nov = {n: stats.fit_from_stats(n, full, classes=rest) for n in one_pass}
     curve = {}
     for m, st in zip(sizes[:-1], prefix[:-1], strict=True):
         if all(c in st.moments for c in classes):
-            for n in stats.ONE_PASS_MODELS:
+            for n in one_pass:
                 curve[(m, n)] = stats.fit_from_stats(n, st, classes=classes)
 
-    say(f"SGD logistic regression: {epochs} epochs per fit")
-    t = time.perf_counter()
+    if DETECTIVE in wanted:
+        say(f"SGD logistic regression: {epochs} epochs per fit")
+        t = time.perf_counter()
 
-    def chain(train, keep=None, klass=classes, tag=0):
-        model = streaming.new_streaming(mean_var, klass, seed)
-        for step, i in enumerate(streaming.epoch_orders(train, epochs, seed + tag)):
-            model = dask.delayed(streaming.sgd_step)(model, parts[i], F, T, seed + step, keep)
-        return model
+        def chain(train, keep=None, klass=classes, tag=0, snapshots=()):
+            model, kept = streaming.new_streaming(mean_var, klass, seed), {}
+            order = streaming.epoch_orders(train, epochs, seed + tag) if epochs > 1 else list(train)
+            for step, i in enumerate(order):
+                model = dask.delayed(streaming.sgd_step)(model, parts[i], F, T, seed + step, keep)
+                if step + 1 in snapshots:
+                    kept[step + 1] = model
+            return model, kept
 
-    jobs = {"full": chain(table.train), "novelty": chain(table.train, rest, rest, 1)}
-    for m in sizes[:-1]:
-        jobs[m] = chain(table.train[:m], tag=m)
-    (done,) = dask.compute(jobs)
-    models["sgd_logreg"], nov["sgd_logreg"] = done["full"], done["novelty"]
-    for m in sizes[:-1]:
-        curve[(m, "sgd_logreg")] = done[m]
-    timings["sgd_s"] = time.perf_counter() - t
+        # One epoch: the full chain visits the training partitions in the curve's
+        # order, so its state after m partitions IS the one-epoch fit on the first
+        # m partitions; the curve then costs no further SGD pass.
+        whole, kept = chain(table.train, snapshots=sizes[:-1] if epochs == 1 else ())
+        jobs = {"full": whole, "novelty": chain(table.train, rest, rest, 1)[0], **kept}
+        for m in sizes[:-1] if epochs > 1 else ():
+            jobs[m] = chain(table.train[:m], tag=m)[0]
+        (done,) = dask.compute(jobs)
+        models["sgd_logreg"], nov["sgd_logreg"] = done["full"], done["novelty"]
+        for m in sizes[:-1]:
+            curve[(m, "sgd_logreg")] = done[m]
+        timings["sgd_s"] = time.perf_counter() - t
 
-    say(f"gmm: k-means++ start on {len(ys)} rows, {em_iter} EM passes")
-    t = time.perf_counter()
-    gmm = mixture.start_mixture(
-        Xs, ys, classes, counts, mean_var, seed=seed, n_components=n_components
-    )
+    gmm = None
     em_trace = []
-    for _ in range(em_iter):
-        per = [
-            dask.delayed(mixture.em_partition_stats)(parts[i], F, T, classes, gmm.mixtures_)
-            for i in table.train
-        ]
-        (sums,) = dask.compute(_tree(per, mixture.merge_em_stats))
-        em_trace.append(mixture.m_step(gmm, classes, sums))
-    models["gmm"] = mixture.finish_mixture(gmm, classes, counts, full.lo, full.hi)
-    timings["gmm_s"] = time.perf_counter() - t
+    if "gmm" in wanted:
+        say(f"gmm: k-means++ start on {len(ys)} rows, {em_iter} EM passes (every curve size)")
+        t = time.perf_counter()
+        # one fit per learning-curve size (its prefix's counts and units) and the full
+        # fit; every EM pass reads each partition once for all the fits it belongs to
+        fits = {sizes[-1]: (full, mean_var)}
+        for m, st in zip(sizes[:-1], prefix[:-1], strict=True):
+            if all(c in st.moments for c in classes):
+                fits[m] = (st, stats.pooled_mean_var(st))
+        gmms = {
+            m: mixture.start_mixture(
+                Xs, ys, classes, st.counts, mv, seed=seed, n_components=n_components
+            )
+            for m, (st, mv) in fits.items()
+        }
+        for _ in range(em_iter):
+            per = [
+                dask.delayed(mixture.em_partition_stats_many)(
+                    parts[i], F, T, classes, {m: g.mixtures_ for m, g in gmms.items() if p < m}
+                )
+                for p, i in enumerate(table.train)
+            ]
+            (sums,) = dask.compute(_tree(per, mixture.merge_em_many))
+            trace = {m: mixture.m_step(g, classes, sums[m]) for m, g in gmms.items()}
+            em_trace.append(trace[sizes[-1]])
+        for m, g in gmms.items():
+            st = fits[m][0]
+            mixture.finish_mixture(g, classes, st.counts, st.lo, st.hi)
+            if m < sizes[-1]:
+                curve[(m, "gmm")] = g
+        gmm = models["gmm"] = gmms[sizes[-1]]
+        timings["gmm_s"] = time.perf_counter() - t
 
     say("scoring the test partitions")
     t = time.perf_counter()
@@ -210,11 +248,16 @@ def compare_out_of_core(
                     )
                     / n,
                 }
-                for name in [*stats.ONE_PASS_MODELS, "sgd_logreg", "gmm"]
+                for name in models
                 for m in sizes
                 if m == sizes[-1] or ("curve", m, name) in total
             ],
-            "note": "gmm is fitted at the full size only; a size whose partitions miss a class is skipped",
+            "note": "a size whose partitions miss a class is skipped",
+            "paired": [
+                {"partitions": key[1], "model": key[2], "sum": v[0], "sum_sq": v[1]}
+                for key, v in total.items()
+                if isinstance(key, tuple) and key[0] == "curve_pair"
+            ],
         },
         "missing": {
             "fractions": list(missing),
@@ -222,20 +265,25 @@ def compare_out_of_core(
                 {
                     "model": name,
                     "fraction": f,
-                    "accuracy": total[("missing", f, name)] / total["missing_n"],
+                    "accuracy": sum(total[("missing", f, name)]) / sum(total["missing_n"]),
+                    "per_partition": total[("missing", f, name)],
                 }
                 for f in missing
                 for name in models
             ],
             "how": "artists integrate the hidden features out; the detective fills the training mean",
-            "n_rows": total["missing_n"],
+            "n_rows": sum(total["missing_n"]),
+            "n_per_partition": total["missing_n"],
         },
         "novelty": {
             "held_out_class": str(held_out),
             "rows": evaluate.novelty_summary(total),
             "score": "log p(x) for artists, top-class probability for the detective",
         },
-        "gmm": {"em_mean_log_likelihood": em_trace, "n_components": gmm.n_components_.tolist()},
+        "gmm": {
+            "em_mean_log_likelihood": em_trace,
+            "n_components": None if gmm is None else gmm.n_components_.tolist(),
+        },
         "not_run": [{"experiment": k, "reason": v} for k, v in NOT_RUN.items()],
         "notes": notes,
         "timings": timings,

@@ -19,6 +19,8 @@ from genvsdisc.scale.partitions import frame_rows
 __all__ = ["score_partition", "add_scores", "summarise", "N_BINS"]
 
 N_BINS = 10
+#: The streaming detective every artist is paired with.
+DETECTIVE = "sgd_logreg"
 
 
 def _proba(model, X):
@@ -88,12 +90,22 @@ def score_partition(
         for i, a in enumerate(names)
         for b in names[i + 1 :]
     }
-    for key, model in (curve or {}).items():
-        out[("curve", *key)] = int((model.predict(X) == y).sum())
+    curve_hits = {key: model.predict(X) == y for key, model in (curve or {}).items()}
+    for key, hit in curve_hits.items():
+        out[("curve", *key)] = int(hit.sum())
+    # per-row paired sums of each artist against the detective at the same size,
+    # so the learning curve's gaps get paired intervals as the in-memory ones do
+    for (m, name), hit in curve_hits.items():
+        other = curve_hits.get((m, DETECTIVE))
+        if name != DETECTIVE and other is not None:
+            diff = hit.astype(float) - other
+            out[("curve_pair", m, name)] = (float(diff.sum()), float((diff**2).sum()))
     # Hidden features give nearly every row its own pattern, and a full-covariance
     # artist integrates each pattern out separately: scored on a seeded subsample.
     sub = rng.permutation(len(y))[:missing_cap]
-    out["missing_n"] = len(sub)
+    # lists, which add_scores concatenates: one count per test partition, whose
+    # own mask seed makes it one repetition of the masks (paired across models)
+    out["missing_n"] = [len(sub)]
     for frac in missing:
         hidden = X[sub].copy()
         hidden[rng.random(hidden.shape) < frac] = np.nan
@@ -101,7 +113,7 @@ def score_partition(
         hidden[full, 0] = X[sub][full, 0]  # keep one feature: a row with none cannot be scored
         for name, model in models.items():
             hit = _proba(model, hidden).argmax(axis=1) == yk[sub]
-            out[("missing", frac, name)] = int(hit.sum())
+            out[("missing", frac, name)] = [int(hit.sum())]
     if novelty is not None:
         label, fitted = novelty
         keep = rng.permutation(len(y))[:cap]
@@ -125,6 +137,8 @@ def add_scores(a: dict, b: dict) -> dict:
             out[key] = {p: (va[p][0] + vb[p][0], va[p][1] + vb[p][1]) for p in va}
         elif isinstance(va, dict):
             out[key] = {k: va[k] + vb[k] for k in va}
+        elif isinstance(va, tuple):
+            out[key] = tuple(x + z for x, z in zip(va, vb, strict=True))
         else:
             out[key] = va + vb
     return out
@@ -180,12 +194,22 @@ def summarise(total: dict, models: dict) -> dict:
 
 
 def novelty_summary(total: dict) -> list[dict]:
-    """AUROC of each model's typicality score at telling the held-out class apart."""
+    """AUROC of each model's typicality score at telling the held-out class apart.
+
+    Each row: ``model``, ``auroc``, ``n_scored``, ``n_novel`` and, when both
+    kinds of rows were scored, ``roc`` (true-positive rate at each of the
+    in-memory experiment's false-positive rates) and ``hist`` (histograms of
+    the score on the held-in and held-out rows), the in-memory shapes.
+    """
+    from genvsdisc.experiments.novelty_scores import _histograms, roc_points
+
     novel = total["novel"]
     out = []
     for name, score in total["novelty"].items():
-        auc = float(roc_auc_score(novel, -score)) if 0 < novel.sum() < len(novel) else None
-        out.append(
-            {"model": name, "auroc": auc, "n_scored": len(novel), "n_novel": int(novel.sum())}
-        )
+        row = {"model": name, "auroc": None, "n_scored": len(novel), "n_novel": int(novel.sum())}
+        if 0 < novel.sum() < len(novel):
+            row["auroc"] = float(roc_auc_score(novel, -score))
+            row["roc"] = roc_points(-score[~novel], -score[novel])
+            row["hist"] = _histograms({"test": score[~novel], "held_out": score[novel]})
+        out.append(row)
     return out

@@ -22,7 +22,15 @@ from genvsdisc.models.generative.mixture import _Mixture
 from genvsdisc.models.registry import make
 from genvsdisc.scale.partitions import frame_rows
 
-__all__ = ["start_mixture", "em_partition_stats", "merge_em_stats", "m_step", "finish_mixture"]
+__all__ = [
+    "start_mixture",
+    "em_partition_stats",
+    "em_partition_stats_many",
+    "merge_em_stats",
+    "merge_em_many",
+    "m_step",
+    "finish_mixture",
+]
 
 
 def start_mixture(sample_X, sample_y, classes, counts, mean_var, *, seed=0, n_components=4):
@@ -85,6 +93,25 @@ def em_partition_stats(frame, features, target, classes, mixtures):
     return out
 
 
+def em_partition_stats_many(frame, features, target, classes, fits: dict):
+    """E-step sums of one partition for several fits at once: {key: em_partition_stats}.
+
+    The learning curve's gmm fits (one per number of training partitions) take
+    their E-steps from the same read of the partition: the pass per EM
+    iteration stays one pass, only the arithmetic grows with the fits.
+    """
+    return {key: em_partition_stats(frame, features, target, classes, m) for key, m in fits.items()}
+
+
+def merge_em_many(*parts):
+    """Sum :func:`em_partition_stats_many` results fit by fit."""
+    out = {}
+    for part in parts:
+        for key, values in part.items():
+            out[key] = merge_em_stats(out[key], values) if key in out else values
+    return out
+
+
 def merge_em_stats(*parts):
     """Sum E-step statistics of partitions, label by label."""
     out = {}
@@ -110,7 +137,8 @@ def m_step(est, classes, sums):
         reg = est.reg_covar_[k] * est.scale_
         for c in range(len(nk)):
             covs[c][np.diag_indices_from(covs[c])] += reg
-        new = _Mixture(nk / nk.sum(), means, covs, [safe_cholesky(c) for c in covs])
+        floor = float(reg[0]) if np.ptp(reg) == 0 else None  # as the in-memory M-step
+        new = _Mixture(nk / nk.sum(), means, covs, [safe_cholesky(c) for c in covs], floor=floor)
         new.n_iter = mix.n_iter + 1
         new.log_likelihood = ll / nk.sum()
         est.mixtures_[k] = new

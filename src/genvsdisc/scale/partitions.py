@@ -88,6 +88,8 @@ def frame_rows(frame: pd.DataFrame, features: list[str], target: str):
     X = frame[features].to_numpy(dtype=np.float64)
     y = frame[target].to_numpy()
     keep = ~pd.isna(y) & ~np.isnan(X).any(axis=1)
+    if keep.all():  # the usual case: no copy of the partition (about 8 % of the moments pass)
+        return X, y, 0
     return X[keep], y[keep], int((~keep).sum())
 
 
