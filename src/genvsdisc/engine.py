@@ -6,7 +6,8 @@ self-chosen hyper-parameters) receives that delayed object as an argument.
 Three engines compute it, with one contract (:meth:`run`): the same tasks
 with the same seeds give the same numbers on every one of them.
 
-- ``workers=0``: :class:`InProcessEngine`, Dask's synchronous scheduler here.
+- ``workers=0``: :class:`InProcessEngine`, Dask's threaded scheduler here, one
+  thread per core (its synchronous scheduler on one core).
 - ``workers=N``: :class:`DaskEngine` on a ``dask.distributed.LocalCluster`` of
   N single-threaded worker processes.
 - default: :class:`AutoEngine`, which picks one of these two when it sees the
@@ -15,7 +16,8 @@ with the same seeds give the same numbers on every one of them.
 
 Every task runs under :func:`execute`, which limits BLAS / OpenMP to one
 thread (so results do not depend on how many threads a worker has, and
-workers do not fight over cores), records warnings instead of printing them,
+workers do not fight over cores), records its own warnings instead of printing
+them (thread-safe: :func:`task_environment`),
 times the task, and turns a :class:`~genvsdisc.exceptions.GenvsdiscError`
 (a model's honest refusal) into a :class:`TaskOutput` with an ``error``.
 """
@@ -25,10 +27,12 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 import time
 import uuid
 import warnings
 from collections.abc import Callable, Hashable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +52,7 @@ __all__ = [
     "choose_engine",
     "make_engine",
     "execute",
+    "task_environment",
     "task",
     "available_cores",
 ]
@@ -88,23 +93,86 @@ def execute(fn: Callable, train, test, kwargs: Mapping[str, Any]) -> TaskOutput:
 
     A keyword whose value is another task's :class:`TaskOutput` receives that
     task's ``result`` (None when it failed): this is how a task depends on
-    another in the graph.
+    another in the graph. Safe to call from several threads at once
+    (:func:`task_environment`): each task records its own warnings.
     """
     arguments = {k: v.result if isinstance(v, TaskOutput) else v for k, v in kwargs.items()}
     t0 = time.perf_counter()
     result, error = None, None
-    with warnings.catch_warnings(record=True) as caught, threadpool_limits(limits=1):
-        warnings.simplefilter("always")
+    with task_environment(), _recording() as caught:
         try:
             result = fn(train, test, **arguments)
         except GenvsdiscError as err:
             error = str(err)
     messages = []
-    for w in caught:
-        text = f"{w.category.__name__}: {str(w.message).splitlines()[0]}"
+    for category, message in caught:
+        text = f"{category.__name__}: {str(message).splitlines()[0]}"
         if text not in messages:
             messages.append(text)
     return TaskOutput(result, error, messages, time.perf_counter() - t0)
+
+
+# warnings.catch_warnings swaps process-wide state (the filters, showwarning) and puts it
+# back on exit: two threads' overlapping blocks would restore each other's state and lose
+# or misplace warnings. Instead the first task to start sets that state once (every warning
+# shown, showwarning routed to the calling thread's record), the last to finish restores it.
+_env_lock = threading.Lock()
+_env_depth = 0
+_env_saved: tuple | None = None
+_thread = threading.local()
+
+
+def _route(message, category, filename, lineno, file=None, line=None):
+    """``warnings.showwarning`` while tasks run: into the running task's record, if any."""
+    log = getattr(_thread, "log", None)
+    if log is None:  # a thread that runs no task: warnings behave as they did
+        return _env_saved[1](message, category, filename, lineno, file, line)
+    log.append((category, message))
+
+
+@contextmanager
+def task_environment():
+    """Process-wide state every task runs under, shared by concurrent tasks.
+
+    One BLAS thread (OpenBLAS' limit is process-wide) and every warning shown
+    and routed to the calling task (:func:`_recording`), set by the first
+    task to enter and restored by the last to leave; OpenMP's thread count is
+    per thread, so each task limits its own.
+    """
+    global _env_depth, _env_saved
+    with _env_lock:
+        if _env_depth == 0:
+            _env_saved = (
+                threadpool_limits(limits=1, user_api="blas"),
+                warnings.showwarning,
+                warnings.filters,
+            )
+            warnings.filters = warnings.filters[:]  # as catch_warnings does
+            warnings.simplefilter("always")
+            warnings.showwarning = _route
+        _env_depth += 1
+    try:
+        with threadpool_limits(limits=1, user_api="openmp"):
+            yield
+    finally:
+        with _env_lock:
+            _env_depth -= 1
+            if _env_depth == 0:
+                limits, warnings.showwarning, warnings.filters = _env_saved
+                warnings._filters_mutated()  # the C module caches the filter list's version
+                limits.restore_original_limits()
+                _env_saved = None
+
+
+@contextmanager
+def _recording():
+    """The warnings raised in this thread while the block runs, ``[(category, message)]``."""
+    previous = getattr(_thread, "log", None)
+    _thread.log = log = []
+    try:
+        yield log
+    finally:
+        _thread.log = previous
 
 
 def task(fn: Callable, train, test, *, cost: float = 1.0, **kwargs) -> Delayed:
@@ -126,6 +194,9 @@ class _Engine:
     def close(self) -> None:
         pass
 
+    def one_thread(self, why: str) -> None:
+        """Run tasks one at a time in any one process (a no-op where each worker is one thread)."""
+
     def __enter__(self):
         return self
 
@@ -134,18 +205,42 @@ class _Engine:
 
 
 class InProcessEngine(_Engine):
-    """Computes the graph here with Dask's synchronous scheduler (``--workers 0``).
+    """Computes the graph here: Dask's threaded scheduler on ``threads`` threads
+    (its synchronous scheduler when ``threads`` is 1).
 
-    ``reason`` says why this engine runs (results.json's ``engine.reason``).
+    Threads pay because the tasks' time is in numpy, scipy and scikit-learn
+    code that releases the GIL, each task on one BLAS thread; the numbers do
+    not depend on the thread count (every task is seeded by its own key, and
+    :func:`execute` keeps each task's warnings apart). ``reason`` says why
+    this engine runs (results.json's ``engine.reason``).
+
+    Parameters
+    ----------
+    reason : str
+    threads : int, optional
+        Default: the cores this process may use (:func:`available_cores`).
     """
 
     kind = "in-process"
 
-    def __init__(self, reason: str = "asked for (--workers 0, or workers=0)"):
+    def __init__(self, reason: str = "asked for (--workers 0, or workers=0)", threads=None):
         self.reason = reason
+        self.threads = max(1, int(threads or available_cores()))
 
     def describe(self) -> dict:
-        return {"kind": self.kind, "workers": 0, "address": None, "reason": self.reason}
+        return {
+            "kind": self.kind,
+            "workers": 0,
+            "threads": self.threads,
+            "address": None,
+            "reason": self.reason,
+        }
+
+    def one_thread(self, why: str) -> None:
+        """Run the tasks one after another (``why``: what would not be thread-safe)."""
+        if self.threads > 1:
+            self.threads = 1
+            self.reason += f"; one thread: {why}"
 
     def data(self, train, test) -> tuple[Delayed, Delayed]:
         """``train`` and ``test`` as graph nodes every task can take as arguments."""
@@ -166,10 +261,18 @@ class InProcessEngine(_Engine):
             if progress and key in labels:
                 progress(labels[key])
 
-        with Callback(posttask=done):
-            # the function, not the name "synchronous": a name makes dask import distributed
-            # (about 0.5 s) to look for a client
-            outputs = dask.compute(*tasks.values(), scheduler=dask.local.get_sync)
+        # functions, not names such as "threads": a name makes dask import distributed
+        # (about 0.5 s) to look for a client
+        if self.threads == 1:
+            scheduler, options = dask.local.get_sync, {}
+        else:
+            from dask.threaded import get as threaded_get
+
+            scheduler, options = threaded_get, {"num_workers": self.threads}
+        # the environment held for the whole graph: tasks entering and leaving it at
+        # once then never set and restore the process-wide part under each other
+        with Callback(posttask=done), task_environment():
+            outputs = dask.compute(*tasks.values(), scheduler=scheduler, **options)
         return dict(zip(tasks, outputs, strict=True))
 
 
@@ -309,12 +412,23 @@ class AutoEngine(_Engine):
         self.cores = cores or available_cores()
         self.echo = echo
         self.inner = None
+        self._serial = None
+
+    def one_thread(self, why: str) -> None:
+        if self.inner is None:
+            self._serial = why
+        else:
+            self.inner.one_thread(why)
 
     def _pick(self, train) -> None:
         cells = int(train.n_samples) * int(train.n_features or 1)
         kind, reason = choose_engine(cells, self.cores)
         if kind == "in-process":
-            self.inner = InProcessEngine(reason=reason)
+            threads = 1 if self._serial else self.cores
+            why = f"; one thread: {self._serial}" if self._serial else ""
+            self.inner = InProcessEngine(
+                reason=f"{reason}; its tasks on {threads} thread(s){why}", threads=threads
+            )
         else:
             self.inner = DaskEngine(workers=self.cores, reason=reason)
         if self.echo:
