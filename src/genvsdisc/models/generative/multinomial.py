@@ -17,9 +17,10 @@ from scipy.special import gammaln, logsumexp
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from genvsdisc.exceptions import DataError, ParameterError
+from genvsdisc.models.fast_logsumexp import logsumexp as fast_logsumexp
 from genvsdisc.models.generative._length import LENGTH_MODELS, LengthModel
 from genvsdisc.models.generative.naive_bayes import _DISCRETE, _DiscreteNaiveBayes, _weighted_sum
 from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT
@@ -196,6 +197,26 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         # (e.g. ``vectorizer_.transform(docs)`` with some counts set to NaN).
         return super()._validate_predict_X(self._text_features(X, fit=False))
 
+    def _counts_and_totals(self, X):
+        """Validated count rows and their totals N (n,), or None for N when a row needs
+        the detailed checks. The row totals are the finiteness check (their sum is finite
+        iff no value is inf or NaN), so every-value-finite rows are read once for both."""
+        X = self._text_features(X, fit=False)
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            reset=False,
+            dtype=self._input_dtypes,
+            ensure_all_finite=False,
+            accept_sparse=self._sparse_format(),
+        )
+        N = np.asarray(X.sum(axis=1)).ravel()
+        with np.errstate(over="ignore"):  # a total that overflows takes the detailed check
+            if np.isfinite(N.sum()):
+                return X, N
+        return super()._validate_predict_X(X), None
+
     # ---------------------------------------------------------- statistics
     def _reset_stats(self, n_features, n_classes):
         super()._reset_stats(n_features, n_classes)
@@ -217,7 +238,7 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         return _weighted_sum(self._smoothing(), self.feature_log_prob_)
 
     # ------------------------------------------------------------ scoring
-    def _word_scores(self, X):
+    def _word_scores(self, X, N=None):
         """The pieces of log p(x, y) that need the counts, for rows ``X`` (n, V).
 
         Returns ``(X0, N, mass, words)``: ``X0`` the counts with NaN as 0, ``N``
@@ -225,9 +246,11 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         on the observed words (None when no count is missing) and ``words``
         (n, K) = sum_j x_j log(theta_kj / mass), the multinomial without its
         coefficient. Only rows holding a NaN pay for the missing-count masks.
+        ``N``: the row totals when already known (:meth:`_counts_and_totals`).
         """
         flp = self.feature_log_prob_
-        N = np.asarray(X.sum(axis=1)).ravel()
+        if N is None:
+            N = np.asarray(X.sum(axis=1)).ravel()
         nan_rows = np.flatnonzero(np.isnan(N))  # a row sums to NaN iff it holds one
         mass = None
         if len(nan_rows):
@@ -251,14 +274,14 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
             words -= N[:, None] * np.log(mass)
         return X, N, mass, words
 
-    def _joint_log_likelihood(self, X, full=True):
+    def _joint_log_likelihood(self, X, full=True, N=None):
         """log p(x, y=k), shape (n, K); ``full=False`` drops the terms every class shares.
 
         Those terms (-sum_j log x_j!, and log N! without a length model) cancel
         in Bayes' rule, so ``predict`` and ``predict_proba`` skip them: the dense
         gamma function over every cell is most of the cost of scoring.
         """
-        X, N, mass, jll = self._word_scores(X)
+        X, N, mass, jll = self._word_scores(X, N)
         jll += self.class_log_prior_
         if self.length_model is not None:
             jll += self.length_.log_pmf(N, mass, factorial=False)
@@ -270,12 +293,14 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
 
     def predict_log_proba(self, X):
         """log p(y|x) by Bayes' rule, shape (n, K)."""
-        jll = self._joint_log_likelihood(self._validate_predict_X(X), full=False)
-        return jll - logsumexp(jll, axis=1, keepdims=True)
+        X, N = self._counts_and_totals(X)
+        jll = self._joint_log_likelihood(X, full=False, N=N)
+        return jll - fast_logsumexp(jll, axis=1, keepdims=True)
 
     def predict(self, X):
         """Most probable class for each row, shape (n,)."""
-        jll = self._joint_log_likelihood(self._validate_predict_X(X), full=False)
+        X, N = self._counts_and_totals(X)
+        jll = self._joint_log_likelihood(X, full=False, N=N)
         return self.classes_[np.argmax(jll, axis=1)]
 
     def document_lengths(self, X):
