@@ -14,7 +14,6 @@ from numbers import Real
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import gammaln, logsumexp
-from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -25,6 +24,7 @@ from genvsdisc.models.generative._length import LENGTH_MODELS, LengthModel
 from genvsdisc.models.generative.naive_bayes import _DISCRETE, _DiscreteNaiveBayes, _weighted_sum
 from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT
 from genvsdisc.models.text import TextInputMixin
+from genvsdisc.models.text_counts import CachedCountVectorizer
 
 __all__ = ["MultinomialNaiveBayes"]
 
@@ -157,7 +157,10 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         return tags
 
     def _make_vectorizer(self):
-        return CountVectorizer(min_df=self.min_df, max_df=self.max_df, stop_words=self.stop_words)
+        # scikit-learn's CountVectorizer, each document tokenised once per process
+        return CachedCountVectorizer(
+            min_df=self.min_df, max_df=self.max_df, stop_words=self.stop_words
+        )
 
     def _make_inner(self):
         return MultinomialNB(alpha=self.alpha, force_alpha=self.force_alpha)
