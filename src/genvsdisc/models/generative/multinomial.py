@@ -20,6 +20,12 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from genvsdisc.exceptions import DataError, ParameterError
 from genvsdisc.models.fast_logsumexp import logsumexp as fast_logsumexp
+from genvsdisc.models.generative._counts import (
+    add_label_counts,
+    finite_totals,
+    sparse_column_range,
+    sum_log_factorials,
+)
 from genvsdisc.models.generative._length import LENGTH_MODELS, LengthModel
 from genvsdisc.models.generative.naive_bayes import _DISCRETE, _DiscreteNaiveBayes, _weighted_sum
 from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT
@@ -201,24 +207,19 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         return super()._validate_predict_X(self._text_features(X, fit=False))
 
     def _counts_and_totals(self, X):
-        """Validated count rows and their totals N (n,), or None for N when a row needs
-        the detailed checks. The row totals are the finiteness check (their sum is finite
-        iff no value is inf or NaN), so every-value-finite rows are read once for both."""
+        """Validated count rows and their totals N (n,) (:func:`._counts.finite_totals`);
+        N is None where the rows need the detailed checks (an inf or NaN)."""
         X = self._text_features(X, fit=False)
         check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            reset=False,
-            dtype=self._input_dtypes,
-            ensure_all_finite=False,
-            accept_sparse=self._sparse_format(),
-        )
-        N = np.asarray(X.sum(axis=1)).ravel()
-        with np.errstate(over="ignore"):  # a total that overflows takes the detailed check
-            if np.isfinite(N.sum()):
-                return X, N
-        return super()._validate_predict_X(X), None
+        kw = dict(dtype=self._input_dtypes, accept_sparse=self._sparse_format())
+        X = validate_data(self, X, reset=False, ensure_all_finite=False, **kw)
+        N = finite_totals(X)
+        return (X, N) if N is not None else (super()._validate_predict_X(X), None)
+
+    def _record_feature_range(self, X, reset, weights=None):
+        if not (sp.issparse(X) and reset and weights is None):
+            return super()._record_feature_range(X, reset, weights)
+        self.feature_min_, self.feature_max_ = sparse_column_range(X)
 
     # ---------------------------------------------------------- statistics
     def _reset_stats(self, n_features, n_classes):
@@ -228,6 +229,14 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
 
     def _accumulate(self, X, R):
         super()._accumulate(X, R)
+        self.fitted_sparse_ = self.fitted_sparse_ or sp.issparse(X)
+        self.length_.update(np.asarray(X.sum(axis=1)).ravel(), R)
+
+    def _accumulate_labels(self, X, y_idx, weights):
+        """Plain labels: the rows as they are, no weighted copy (:func:`._counts.add_label_counts`)."""
+        if weights is not None:
+            return super()._accumulate_labels(X, y_idx, weights)
+        R = add_label_counts(self.nb_, X, y_idx, self._n_classes)
         self.fitted_sparse_ = self.fitted_sparse_ or sp.issparse(X)
         self.length_.update(np.asarray(X.sum(axis=1)).ravel(), R)
 
@@ -291,7 +300,7 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         elif full:
             jll += gammaln(N + 1.0)[:, None]
         if full:
-            jll -= _sum_log_factorials(X)[:, None]
+            jll -= sum_log_factorials(X)[:, None]
         return jll
 
     def predict_log_proba(self, X):
@@ -387,13 +396,3 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
             top = np.argsort(-row.data, kind="stable")[:max_words]
             out.append(" ".join(" ".join([vocab[row.indices[j]]] * int(row.data[j])) for j in top))
         return out
-
-
-def _sum_log_factorials(X):
-    """sum_j log x_j! per row of counts ``X`` (n, V), dense or CSR; 0! = 1! = 1 cost nothing."""
-    if sp.issparse(X):
-        X = X.tocsr()
-        per_entry = sp.csr_matrix((gammaln(X.data + 1.0), X.indices, X.indptr), shape=X.shape)
-        return np.asarray(per_entry.sum(axis=1)).ravel()
-    rows, cols = np.nonzero((X != 0) & (X != 1))
-    return np.bincount(rows, gammaln(X[rows, cols] + 1.0), minlength=X.shape[0])
