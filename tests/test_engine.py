@@ -145,7 +145,9 @@ def test_default_engine_is_picked_from_the_data_and_says_so(split, capsys):
         assert out["a"].result == {"sum": 1, "rows": 105}
         described = engine.describe()
     assert described["kind"] == "in-process" and described["reason"].startswith("picked: 2 core")
-    assert "genvsdisc: engine: in-process (picked: 2 core(s)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "genvsdisc: engine: in-process (picked: 2 core(s)" in err
+    assert "its tasks on 2 thread(s)" in err
 
 
 def test_compare_records_why_its_engine_ran():

@@ -317,7 +317,7 @@ class AutoEngine(_Engine):
         else:
             self.inner = DaskEngine(workers=self.cores, reason=reason)
         if self.echo:
-            print(f"genvsdisc: engine: {kind} ({reason})", file=sys.stderr)
+            print(f"genvsdisc: engine: {kind} ({self.inner.reason})", file=sys.stderr)
 
     @property
     def kind(self) -> str:
