@@ -21,8 +21,13 @@ compares every number of each results.json with the baseline's (timings,
 dates, versions and the engine left out) and prints how many differ and by
 how much: a speed change must leave the figures as they were.
 
+With ``--cores N`` each run sees N cores (the in-process engine's thread count and
+the default engine's choice follow it): ``--cores 1`` is the one-thread run the
+threaded engine is compared with, interleaved (``--cores 1,2``: each repeat runs
+both, one after the other).
+
 Usage: .venv/bin/python benchmarks/compare_speed.py [--only digits,bbc_news]
-       [--repeats 3] [--quick-too] [--keep DIR] [--baseline DIR]
+       [--repeats 3] [--quick-too] [--keep DIR] [--baseline DIR] [--cores 1,2]
 """
 
 from __future__ import annotations
@@ -42,9 +47,17 @@ TARGETS = {"digits": 12, "mnist5k": 60, "bbc_news": 30}
 QUICK_TARGET = 15
 
 
-def _run(name: str, out: Path, extra: list[str]) -> dict:
+#: ``python -m genvsdisc`` seeing ``N`` cores: the engine reads them from available_cores.
+AS_IF_CORES = (
+    "import sys, genvsdisc.engine as e; e.available_cores = lambda: {n}; "
+    "from genvsdisc.cli import main; sys.argv[0] = 'genvsdisc'; main()"
+)
+
+
+def _run(name: str, out: Path, extra: list[str], cores: int | None = None) -> dict:
     """One fresh ``python -m genvsdisc compare`` process: wall, CPU, load, exit status."""
-    cmd = [sys.executable, "-m", "genvsdisc", "compare", name, "--out", str(out), "--no-progress"]
+    start = ["-m", "genvsdisc"] if cores is None else ["-c", AS_IF_CORES.format(n=cores)]
+    cmd = [sys.executable, *start, "compare", name, "--out", str(out), "--no-progress"]
     cmd += extra
     load_before = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -60,8 +73,15 @@ def _run(name: str, out: Path, extra: list[str]) -> dict:
         "load": (load_before, os.getloadavg()[0]),
         "rc": proc.returncode,
         "err": proc.stderr.strip().splitlines()[-1:],
-        "engine": engine[0].split("engine: ", 1)[1].split(" (")[0] if engine else "-",
+        "engine": _engine(engine[0]) if engine else "-",
     }
+
+
+def _engine(line: str) -> str:
+    """``in-process/2 threads`` from the engine line compare writes on stderr."""
+    kind = line.split("engine: ", 1)[1].split(" (")[0]
+    threads = line.split("its tasks on ")[-1].split(" thread")[0] if "its tasks on" in line else ""
+    return f"{kind}/{threads} threads" if threads else kind
 
 
 def _status(rc: int, err) -> str:
@@ -152,7 +172,7 @@ def _line(label: str, runs: list[dict], target: float) -> str:
     status = "".join(_status(r["rc"], r["err"]) for r in runs if r["rc"])
     return (
         f"{label:<28}{len(runs):>5}{wall:>9.1f}{cpu:>9.1f}{target:>8}  {load:<10}"
-        f"{runs[0]['engine']:<12}{'yes' if ok else 'NO'}{status}"
+        f"{runs[0]['engine']:<24}{'yes' if ok else 'NO'}{status}"
     )
 
 
@@ -163,7 +183,9 @@ def main() -> None:
     parser.add_argument("--quick-too", action="store_true", help="also --quick on every built-in")
     parser.add_argument("--keep", type=Path, help="keep the reports under this folder")
     parser.add_argument("--baseline", type=Path, help="a --keep folder to compare figures with")
+    parser.add_argument("--cores", help="comma-separated core counts each run sees (interleaved)")
     args = parser.parse_args()
+    cores = [int(c) for c in args.cores.split(",")] if args.cores else [None]
     from genvsdisc.data import builtin_names
 
     full = args.only.split(",") if args.only else list(TARGETS)
@@ -176,14 +198,21 @@ def main() -> None:
         f"cores: {len(os.sched_getaffinity(0))}; OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}"
     )
     print(
-        f"{'run':<28}{'runs':>5}{'wall s':>9}{'CPU s':>9}{'target':>8}  {'load':<10}{'engine':<12}ok"
+        f"{'run':<28}{'runs':>5}{'wall s':>9}{'CPU s':>9}{'target':>8}  {'load':<10}{'engine':<24}ok"
     )
     findings = []
     for name in full:
-        out = root / name
         n = args.repeats if name == "digits" else 1
-        runs = [_run(name, out if i == 0 else root / f"{name}-{i}", []) for i in range(n)]
-        print(_line("compare " + name, runs, TARGETS.get(name, 1e9)), flush=True)
+        by_cores = {c: [] for c in cores}
+        for i in range(n):
+            for c in cores:  # interleaved: the load drifts alike for every core count
+                tag = name if c is None else f"{name}-{c}cores"
+                by_cores[c].append(_run(name, root / (tag if i == 0 else f"{tag}-{i}"), [], c))
+        for c, runs in by_cores.items():
+            label = "compare " + name + ("" if c is None else f" ({c} core(s))")
+            print(_line(label, runs, TARGETS.get(name, 1e9)), flush=True)
+        out = root / (name if cores[-1] is None else f"{name}-{cores[-1]}cores")
+        runs = by_cores[cores[-1]]
         if runs[0]["rc"] == 0:
             record = json.loads((out / "results.json").read_text())
             findings += _bbc(record) if name == "bbc_news" else []

@@ -1,5 +1,6 @@
 """The engine: a Dask graph of tasks; in-process and Dask give the same numbers for the same seeds."""
 
+import threading
 import warnings
 
 import pytest
@@ -144,7 +145,9 @@ def test_default_engine_is_picked_from_the_data_and_says_so(split, capsys):
         assert out["a"].result == {"sum": 1, "rows": 105}
         described = engine.describe()
     assert described["kind"] == "in-process" and described["reason"].startswith("picked: 2 core")
-    assert "genvsdisc: engine: in-process (picked: 2 core(s)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "genvsdisc: engine: in-process (picked: 2 core(s)" in err
+    assert "its tasks on 2 thread(s)" in err
 
 
 def test_compare_records_why_its_engine_ran():
@@ -160,3 +163,54 @@ def test_compare_records_why_its_engine_ran():
     )
     assert record["engine"]["kind"] == "in-process"
     assert record["engine"]["reason"].startswith("picked: 1 core(s)")
+
+
+_BARRIER = threading.Barrier(2, timeout=20)
+
+
+def _warn_as(train, test, *, name):
+    """Warns before and after the other task has started: both run at the same time."""
+    warnings.warn(f"{name} before", UserWarning, stacklevel=2)
+    _BARRIER.wait()
+    warnings.warn(f"{name} after", RuntimeWarning, stacklevel=2)
+    return {"name": name}
+
+
+def test_threads_keep_each_tasks_warnings_apart(split):
+    engine = InProcessEngine(threads=2)
+    data = engine.data(*split)
+    _BARRIER.reset()
+    with warnings.catch_warnings(record=True) as outside:
+        warnings.simplefilter("always")
+        out = engine.run({n: task(_warn_as, *data, name=n) for n in ("a", "b")})
+    for n in ("a", "b"):
+        assert out[n].warnings == [f"UserWarning: {n} before", f"RuntimeWarning: {n} after"]
+    assert outside == []  # nothing leaked to the caller's handler
+    assert engine.describe()["threads"] == 2
+    # the process-wide state is back: a warning after the run reaches the caller again
+    with warnings.catch_warnings(record=True) as after:
+        warnings.simplefilter("always")
+        warnings.warn("later", UserWarning, stacklevel=1)
+    assert [str(w.message) for w in after] == ["later"]
+
+
+def test_threaded_run_same_numbers_as_one_thread():
+    settings = Settings.default(quick=True, seeds=(0, 1), n_sizes=3)
+    kw = dict(
+        models=["gaussian_nb", "lda", "gmm", "logreg"],
+        settings=settings,
+        progress=False,
+        experiments=["accuracy", "learning_curve", "missing", "unlabeled", "novelty"],
+    )
+    serial = compare(load("moons", n_samples=200), engine=InProcessEngine(threads=1), **kw)
+    threaded = compare(load("moons", n_samples=200), engine=InProcessEngine(threads=2), **kw)
+    assert serial["engine"]["threads"] == 1 and threaded["engine"]["threads"] == 2
+    assert _strip_times(threaded["experiments"]) == _strip_times(serial["experiments"])
+    assert threaded["warnings"] == serial["warnings"]
+
+
+def test_torch_models_run_on_one_thread():
+    engine = AutoEngine(cores=2, echo=False)
+    engine.one_thread("torch")
+    engine.data(*train_test_split(load("iris"), random_state=0))
+    assert engine.describe()["threads"] == 1 and "one thread: torch" in engine.describe()["reason"]

@@ -6,7 +6,8 @@ self-chosen hyper-parameters) receives that delayed object as an argument.
 Three engines compute it, with one contract (:meth:`run`): the same tasks
 with the same seeds give the same numbers on every one of them.
 
-- ``workers=0``: :class:`InProcessEngine`, Dask's synchronous scheduler here.
+- ``workers=0``: :class:`InProcessEngine`, Dask's threaded scheduler here, one
+  thread per core (its synchronous scheduler on one core).
 - ``workers=N``: :class:`DaskEngine` on a ``dask.distributed.LocalCluster`` of
   N single-threaded worker processes.
 - default: :class:`AutoEngine`, which picks one of these two when it sees the
@@ -15,7 +16,8 @@ with the same seeds give the same numbers on every one of them.
 
 Every task runs under :func:`execute`, which limits BLAS / OpenMP to one
 thread (so results do not depend on how many threads a worker has, and
-workers do not fight over cores), records warnings instead of printing them,
+workers do not fight over cores), records its own warnings instead of printing
+them (thread-safe: :func:`task_environment`),
 times the task, and turns a :class:`~genvsdisc.exceptions.GenvsdiscError`
 (a model's honest refusal) into a :class:`TaskOutput` with an ``error``.
 """
@@ -25,20 +27,16 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import time
 import uuid
-import warnings
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
 import dask
 import dask.local
 from dask.callbacks import Callback
 from dask.delayed import Delayed
-from threadpoolctl import threadpool_limits
 
-from genvsdisc.exceptions import GenvsdiscError, ParameterError
+from genvsdisc.exceptions import ParameterError
+from genvsdisc.tasks import TaskOutput, execute, task_environment
 
 __all__ = [
     "TaskOutput",
@@ -48,6 +46,7 @@ __all__ = [
     "choose_engine",
     "make_engine",
     "execute",
+    "task_environment",
     "task",
     "available_cores",
 ]
@@ -59,52 +58,6 @@ def available_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - macOS / Windows
         return max(1, os.cpu_count() or 1)
-
-
-@dataclass(frozen=True)
-class TaskOutput:
-    """What one task left behind.
-
-    Attributes
-    ----------
-    result : object or None
-        What the task's function returned (None when it raised an error).
-    error : str or None
-        Message of the :class:`~genvsdisc.exceptions.GenvsdiscError` it raised.
-    warnings : list of str
-        Unique warnings, ``"Category: first line"``, in the order first raised.
-    seconds : float
-        Wall-clock time of the task.
-    """
-
-    result: Any = None
-    error: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-
-def execute(fn: Callable, train, test, kwargs: Mapping[str, Any]) -> TaskOutput:
-    """Run one task, ``fn(train, test, **kwargs)``, with one BLAS thread.
-
-    A keyword whose value is another task's :class:`TaskOutput` receives that
-    task's ``result`` (None when it failed): this is how a task depends on
-    another in the graph.
-    """
-    arguments = {k: v.result if isinstance(v, TaskOutput) else v for k, v in kwargs.items()}
-    t0 = time.perf_counter()
-    result, error = None, None
-    with warnings.catch_warnings(record=True) as caught, threadpool_limits(limits=1):
-        warnings.simplefilter("always")
-        try:
-            result = fn(train, test, **arguments)
-        except GenvsdiscError as err:
-            error = str(err)
-    messages = []
-    for w in caught:
-        text = f"{w.category.__name__}: {str(w.message).splitlines()[0]}"
-        if text not in messages:
-            messages.append(text)
-    return TaskOutput(result, error, messages, time.perf_counter() - t0)
 
 
 def task(fn: Callable, train, test, *, cost: float = 1.0, **kwargs) -> Delayed:
@@ -126,6 +79,9 @@ class _Engine:
     def close(self) -> None:
         pass
 
+    def one_thread(self, why: str) -> None:
+        """Run tasks one at a time in any one process (a no-op where each worker is one thread)."""
+
     def __enter__(self):
         return self
 
@@ -134,18 +90,42 @@ class _Engine:
 
 
 class InProcessEngine(_Engine):
-    """Computes the graph here with Dask's synchronous scheduler (``--workers 0``).
+    """Computes the graph here: Dask's threaded scheduler on ``threads`` threads
+    (its synchronous scheduler when ``threads`` is 1).
 
-    ``reason`` says why this engine runs (results.json's ``engine.reason``).
+    Threads pay because the tasks' time is in numpy, scipy and scikit-learn
+    code that releases the GIL, each task on one BLAS thread; the numbers do
+    not depend on the thread count (every task is seeded by its own key, and
+    :func:`execute` keeps each task's warnings apart). ``reason`` says why
+    this engine runs (results.json's ``engine.reason``).
+
+    Parameters
+    ----------
+    reason : str
+    threads : int, optional
+        Default: the cores this process may use (:func:`available_cores`).
     """
 
     kind = "in-process"
 
-    def __init__(self, reason: str = "asked for (--workers 0, or workers=0)"):
+    def __init__(self, reason: str = "asked for (--workers 0, or workers=0)", threads=None):
         self.reason = reason
+        self.threads = max(1, int(threads or available_cores()))
 
     def describe(self) -> dict:
-        return {"kind": self.kind, "workers": 0, "address": None, "reason": self.reason}
+        return {
+            "kind": self.kind,
+            "workers": 0,
+            "threads": self.threads,
+            "address": None,
+            "reason": self.reason,
+        }
+
+    def one_thread(self, why: str) -> None:
+        """Run the tasks one after another (``why``: what would not be thread-safe)."""
+        if self.threads > 1:
+            self.threads = 1
+            self.reason += f"; one thread: {why}"
 
     def data(self, train, test) -> tuple[Delayed, Delayed]:
         """``train`` and ``test`` as graph nodes every task can take as arguments."""
@@ -166,10 +146,18 @@ class InProcessEngine(_Engine):
             if progress and key in labels:
                 progress(labels[key])
 
-        with Callback(posttask=done):
-            # the function, not the name "synchronous": a name makes dask import distributed
-            # (about 0.5 s) to look for a client
-            outputs = dask.compute(*tasks.values(), scheduler=dask.local.get_sync)
+        # functions, not names such as "threads": a name makes dask import distributed
+        # (about 0.5 s) to look for a client
+        if self.threads == 1:
+            scheduler, options = dask.local.get_sync, {}
+        else:
+            from dask.threaded import get as threaded_get
+
+            scheduler, options = threaded_get, {"num_workers": self.threads}
+        # the environment held for the whole graph: tasks entering and leaving it at
+        # once then never set and restore the process-wide part under each other
+        with Callback(posttask=done), task_environment():
+            outputs = dask.compute(*tasks.values(), scheduler=scheduler, **options)
         return dict(zip(tasks, outputs, strict=True))
 
 
@@ -309,16 +297,27 @@ class AutoEngine(_Engine):
         self.cores = cores or available_cores()
         self.echo = echo
         self.inner = None
+        self._serial = None
+
+    def one_thread(self, why: str) -> None:
+        if self.inner is None:
+            self._serial = why
+        else:
+            self.inner.one_thread(why)
 
     def _pick(self, train) -> None:
         cells = int(train.n_samples) * int(train.n_features or 1)
         kind, reason = choose_engine(cells, self.cores)
         if kind == "in-process":
-            self.inner = InProcessEngine(reason=reason)
+            threads = 1 if self._serial else self.cores
+            why = f"; one thread: {self._serial}" if self._serial else ""
+            self.inner = InProcessEngine(
+                reason=f"{reason}; its tasks on {threads} thread(s){why}", threads=threads
+            )
         else:
             self.inner = DaskEngine(workers=self.cores, reason=reason)
         if self.echo:
-            print(f"genvsdisc: engine: {kind} ({reason})", file=sys.stderr)
+            print(f"genvsdisc: engine: {kind} ({self.inner.reason})", file=sys.stderr)
 
     @property
     def kind(self) -> str:

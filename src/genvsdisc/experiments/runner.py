@@ -36,6 +36,7 @@ from genvsdisc.experiments.preparation import (
     prepare,
 )
 from genvsdisc.models import available
+from genvsdisc.models.registry import get_spec
 from genvsdisc.preprocessing.datasets import preprocess_dataset
 
 __all__ = [
@@ -162,6 +163,7 @@ def run_experiment(
     """
     experiment = get_experiment(select_experiments([name])[0])
     engine = engine or InProcessEngine(reason=_LIBRARY_DEFAULT)
+    _serial_for_torch(engine, [get_spec(m).deep for m in models])
     ctx = RunContext(
         train, test, list(models), settings or Settings.default(), engine.data(train, test)
     )
@@ -215,6 +217,7 @@ def compare(
         row["preprocessing"] = " + ".join(ds.info.get("preprocessing", [])) or "none"
     exp_names = select_experiments(experiments)
     train, test, notes = prepare(ds, settings)
+    _serial_for_torch(engine, [row["deep"] for row in info])
     data = engine.data(train, test)  # first: an AutoEngine picks itself from the data
     record = results_mod.new_record(
         dataset=_dataset_info(ds, train, test, settings, notes),
@@ -235,6 +238,13 @@ def compare(
     _collect(record, exp_names, skipped, outputs, ctx)
     record["timings"]["total_s"] = time.perf_counter() - t0
     return results_mod.to_jsonable(record)
+
+
+def _serial_for_torch(engine, deep: list[bool]) -> None:
+    """Tasks one at a time when a torch model runs: torch draws dropout and noise from
+    one process-wide generator (seeded per fit), which concurrent fits would share."""
+    if any(deep):
+        engine.one_thread("torch models draw from one process-wide random generator")
 
 
 #: The pseudo-experiment under which :func:`_schedule` plans the shared fits.

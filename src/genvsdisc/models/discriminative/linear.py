@@ -25,6 +25,7 @@ from genvsdisc.exceptions import DataError
 from genvsdisc.models.discriminative._wrapper import WrappedClassifier, n_cv_splits
 from genvsdisc.models.params import STANDARDIZE, sklearn_constraints
 from genvsdisc.models.text import TextInputMixin
+from genvsdisc.models.text_counts import CachedTfidfVectorizer
 
 __all__ = ["LogReg", "LinearSVM"]
 
@@ -58,7 +59,8 @@ class _TfidfText(TextInputMixin):
         return StratifiedKFold(splits, shuffle=True, random_state=self.random_state)
 
     def _make_vectorizer(self):
-        return TfidfVectorizer(
+        # scikit-learn's TfidfVectorizer, each document tokenised once per process
+        return CachedTfidfVectorizer(
             ngram_range=tuple(self.ngram_range),
             min_df=self.min_df,
             sublinear_tf=self.sublinear_tf,

@@ -93,10 +93,13 @@ class LengthModel:
             False leaves out -log N!, which the multinomial coefficient cancels.
         """
         N = np.asarray(lengths, dtype=float)[:, None]
-        mu = self.mean if mass is None else self.mean * mass
-        mu = np.broadcast_to(mu, (N.shape[0], len(self.mean)))
-        out = xlogy(N, mu) - mu  # Poisson, without -log N!
+        # without missing counts mu is one row (K,): the terms of mu alone are taken once
+        # per class, not once per row (the same numbers, broadcast afterwards)
+        mu = self.mean[None, :] if mass is None else self.mean * mass
+        out = np.empty((N.shape[0], len(self.mean)))
         nb = np.isfinite(self.size)
+        if not nb.all():
+            out[:, ~nb] = xlogy(N, mu[:, ~nb]) - mu[:, ~nb]  # Poisson, without -log N!
         if nb.any():
             r, m = self.size[nb], mu[:, nb]
             out[:, nb] = (

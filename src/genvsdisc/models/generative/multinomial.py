@@ -14,16 +14,23 @@ from numbers import Real
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import gammaln, logsumexp
-from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from genvsdisc.exceptions import DataError, ParameterError
+from genvsdisc.models.fast_logsumexp import logsumexp as fast_logsumexp
+from genvsdisc.models.generative._counts import (
+    add_label_counts,
+    finite_totals,
+    sparse_column_range,
+    sum_log_factorials,
+)
 from genvsdisc.models.generative._length import LENGTH_MODELS, LengthModel
 from genvsdisc.models.generative.naive_bayes import _DISCRETE, _DiscreteNaiveBayes, _weighted_sum
 from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT
 from genvsdisc.models.text import TextInputMixin
+from genvsdisc.models.text_counts import CachedCountVectorizer
 
 __all__ = ["MultinomialNaiveBayes"]
 
@@ -156,7 +163,10 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         return tags
 
     def _make_vectorizer(self):
-        return CountVectorizer(min_df=self.min_df, max_df=self.max_df, stop_words=self.stop_words)
+        # scikit-learn's CountVectorizer, each document tokenised once per process
+        return CachedCountVectorizer(
+            min_df=self.min_df, max_df=self.max_df, stop_words=self.stop_words
+        )
 
     def _make_inner(self):
         return MultinomialNB(alpha=self.alpha, force_alpha=self.force_alpha)
@@ -196,6 +206,21 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         # (e.g. ``vectorizer_.transform(docs)`` with some counts set to NaN).
         return super()._validate_predict_X(self._text_features(X, fit=False))
 
+    def _counts_and_totals(self, X):
+        """Validated count rows and their totals N (n,) (:func:`._counts.finite_totals`);
+        N is None where the rows need the detailed checks (an inf or NaN)."""
+        X = self._text_features(X, fit=False)
+        check_is_fitted(self)
+        kw = dict(dtype=self._input_dtypes, accept_sparse=self._sparse_format())
+        X = validate_data(self, X, reset=False, ensure_all_finite=False, **kw)
+        N = finite_totals(X)
+        return (X, N) if N is not None else (super()._validate_predict_X(X), None)
+
+    def _record_feature_range(self, X, reset, weights=None):
+        if not (sp.issparse(X) and reset and weights is None):
+            return super()._record_feature_range(X, reset, weights)
+        self.feature_min_, self.feature_max_ = sparse_column_range(X)
+
     # ---------------------------------------------------------- statistics
     def _reset_stats(self, n_features, n_classes):
         super()._reset_stats(n_features, n_classes)
@@ -204,6 +229,14 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
 
     def _accumulate(self, X, R):
         super()._accumulate(X, R)
+        self.fitted_sparse_ = self.fitted_sparse_ or sp.issparse(X)
+        self.length_.update(np.asarray(X.sum(axis=1)).ravel(), R)
+
+    def _accumulate_labels(self, X, y_idx, weights):
+        """Plain labels: the rows as they are, no weighted copy (:func:`._counts.add_label_counts`)."""
+        if weights is not None:
+            return super()._accumulate_labels(X, y_idx, weights)
+        R = add_label_counts(self.nb_, X, y_idx, self._n_classes)
         self.fitted_sparse_ = self.fitted_sparse_ or sp.issparse(X)
         self.length_.update(np.asarray(X.sum(axis=1)).ravel(), R)
 
@@ -217,7 +250,7 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         return _weighted_sum(self._smoothing(), self.feature_log_prob_)
 
     # ------------------------------------------------------------ scoring
-    def _word_scores(self, X):
+    def _word_scores(self, X, N=None):
         """The pieces of log p(x, y) that need the counts, for rows ``X`` (n, V).
 
         Returns ``(X0, N, mass, words)``: ``X0`` the counts with NaN as 0, ``N``
@@ -225,9 +258,11 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         on the observed words (None when no count is missing) and ``words``
         (n, K) = sum_j x_j log(theta_kj / mass), the multinomial without its
         coefficient. Only rows holding a NaN pay for the missing-count masks.
+        ``N``: the row totals when already known (:meth:`_counts_and_totals`).
         """
         flp = self.feature_log_prob_
-        N = np.asarray(X.sum(axis=1)).ravel()
+        if N is None:
+            N = np.asarray(X.sum(axis=1)).ravel()
         nan_rows = np.flatnonzero(np.isnan(N))  # a row sums to NaN iff it holds one
         mass = None
         if len(nan_rows):
@@ -251,31 +286,33 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
             words -= N[:, None] * np.log(mass)
         return X, N, mass, words
 
-    def _joint_log_likelihood(self, X, full=True):
+    def _joint_log_likelihood(self, X, full=True, N=None):
         """log p(x, y=k), shape (n, K); ``full=False`` drops the terms every class shares.
 
         Those terms (-sum_j log x_j!, and log N! without a length model) cancel
         in Bayes' rule, so ``predict`` and ``predict_proba`` skip them: the dense
         gamma function over every cell is most of the cost of scoring.
         """
-        X, N, mass, jll = self._word_scores(X)
+        X, N, mass, jll = self._word_scores(X, N)
         jll += self.class_log_prior_
         if self.length_model is not None:
             jll += self.length_.log_pmf(N, mass, factorial=False)
         elif full:
             jll += gammaln(N + 1.0)[:, None]
         if full:
-            jll -= _sum_log_factorials(X)[:, None]
+            jll -= sum_log_factorials(X)[:, None]
         return jll
 
     def predict_log_proba(self, X):
         """log p(y|x) by Bayes' rule, shape (n, K)."""
-        jll = self._joint_log_likelihood(self._validate_predict_X(X), full=False)
-        return jll - logsumexp(jll, axis=1, keepdims=True)
+        X, N = self._counts_and_totals(X)
+        jll = self._joint_log_likelihood(X, full=False, N=N)
+        return jll - fast_logsumexp(jll, axis=1, keepdims=True)
 
     def predict(self, X):
         """Most probable class for each row, shape (n,)."""
-        jll = self._joint_log_likelihood(self._validate_predict_X(X), full=False)
+        X, N = self._counts_and_totals(X)
+        jll = self._joint_log_likelihood(X, full=False, N=N)
         return self.classes_[np.argmax(jll, axis=1)]
 
     def document_lengths(self, X):
@@ -359,13 +396,3 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
             top = np.argsort(-row.data, kind="stable")[:max_words]
             out.append(" ".join(" ".join([vocab[row.indices[j]]] * int(row.data[j])) for j in top))
         return out
-
-
-def _sum_log_factorials(X):
-    """sum_j log x_j! per row of counts ``X`` (n, V), dense or CSR; 0! = 1! = 1 cost nothing."""
-    if sp.issparse(X):
-        X = X.tocsr()
-        per_entry = sp.csr_matrix((gammaln(X.data + 1.0), X.indices, X.indptr), shape=X.shape)
-        return np.asarray(per_entry.sum(axis=1)).ravel()
-    rows, cols = np.nonzero((X != 0) & (X != 1))
-    return np.bincount(rows, gammaln(X[rows, cols] + 1.0), minlength=X.shape[0])
