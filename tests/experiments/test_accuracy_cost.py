@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import threading
 
+import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from genvsdisc.experiments.accuracy_cost import (
@@ -15,10 +16,36 @@ from genvsdisc.experiments.accuracy_cost import (
 )
 
 
-def test_model_bytes_is_the_pickled_size_or_none():
-    model = LogisticRegression().fit([[0.0], [1.0]], [0, 1])
-    assert model_bytes(model) == len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)) > 0
+def test_model_bytes_counts_the_arrays_and_is_near_the_pickled_size_or_none():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(200, 50)), np.repeat([0, 1], 100)
+    model = LogisticRegression().fit(X, y)
+    pickled = len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+    assert model.coef_.nbytes < model_bytes(model) <= pickled
+    assert model_bytes(model) > 0.5 * pickled
     assert model_bytes(threading.Lock()) is None  # cannot be pickled: unknown, not a failure
+
+
+def test_model_bytes_is_the_same_when_a_dask_worker_fitted_the_model():
+    from distributed import Client, LocalCluster
+
+    from genvsdisc.models import make
+
+    X, y = np.random.default_rng(1).normal(size=(60, 3)), np.repeat([0, 1, 2], 20)
+
+    def fit_and_size():
+        model = make("gaussian_nb").fit(X, y)
+        return model_bytes(model), len(pickle.dumps(model, pickle.HIGHEST_PROTOCOL))
+
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as c,
+        Client(c) as client,
+    ):
+        there = client.submit(fit_and_size, pure=False).result()
+    here = fit_and_size()
+    assert here[0] == there[0]
 
 
 def test_size_text_units():
