@@ -4,6 +4,7 @@ Usage:
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py                  # 5 splits
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py --seeds 3 --models gmm_hmm,clip_svm
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py --tune           # CV of gmm_hmm
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py --tune ar_hmm    # CV of ar_hmm
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py --curve --seeds 3  # learning curve
 
 Every audio model of the registry (deep ones only when named) is fitted with
@@ -31,7 +32,8 @@ probabilities are cross-validated) has no figure there. ``--pairs
 gmm_hmm:clip_logreg`` runs other artist:detective pairs.
 
 ``--tune`` runs 3-fold stratified CV on the training side of the seed-0 split
-only (the test side is not looked at) over the GMM-HMM's states and mixtures.
+only (the test side is not looked at) over the GMM-HMM's states and mixtures
+(``--tune ar_hmm``: the AR-HMM's states, variance floor and AR matrix).
 """
 
 from __future__ import annotations
@@ -50,7 +52,16 @@ from genvsdisc.experiments.evidence import paired_interval
 from genvsdisc.generation.draw import build_model
 from genvsdisc.models import get_spec, make, model_names
 
-TUNE_GRID = [(s, m) for s in (6, 9, 12) for m in (2, 3, 4)]
+#: Each tunable model's CV grid (constructor parameters).
+TUNE_GRIDS = {
+    "gmm_hmm": [{"n_states": s, "n_mix": m} for s in (6, 9, 12) for m in (2, 3, 4)],
+    "ar_hmm": [
+        {"n_states": s, "var_floor": v, "ar": "diagonal"}
+        for s in (6, 9, 12, 15)
+        for v in (1e-2, 1e-3)
+    ]
+    + [{"n_states": s, "var_floor": 1e-2, "ar": "full"} for s in (6, 9, 12)],
+}
 
 
 def _fit_score(name, train, test, **params):
@@ -114,23 +125,25 @@ def _is_artist(name: str) -> bool:
     return get_spec(name).family == "generative"
 
 
-def tune() -> None:
+def tune(name: str) -> None:
     data = load("spoken_digits")
     train, _ = train_test_split(data, test_size=0.3, random_state=0)
     folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(train.X, train.y))
-    print("gmm_hmm, 3-fold CV on the seed-0 training side only\n")
-    print("| n_states | n_mix | CV accuracy | fit CPU s (per fold) |")
-    print("|---|---|---|---|")
-    for states, mix in TUNE_GRID:
+    keys = list(TUNE_GRIDS[name][0])
+    print(f"{name}, 3-fold CV on the seed-0 training side only\n")
+    print(f"| {' | '.join(keys)} | CV accuracy | fit CPU s (per fold) |")
+    print("|---|" + "---|" * (len(keys) + 1))
+    for params in TUNE_GRIDS[name]:
         accs, fits = [], []
         for tr, va in folds:
-            model = make("gmm_hmm", n_states=states, n_mix=mix)
+            model = make(name, **params)
             t0 = time.process_time()
             model.fit(train.X[tr], train.y[tr])
             fits.append(time.process_time() - t0)
             accs.append(np.mean(model.predict(train.X[va]) == train.y[va]))
-        print(f"| {states} | {mix} | {np.mean(accs):.2%} | {np.mean(fits):.1f} |", flush=True)
-    print("\ncommand: OMP_NUM_THREADS=1 python benchmarks/sound.py --tune")
+        cells = " | ".join(str(params[k]) for k in keys)
+        print(f"| {cells} | {np.mean(accs):.2%} | {np.mean(fits):.1f} |", flush=True)
+    print(f"\ncommand: OMP_NUM_THREADS=1 python benchmarks/sound.py --tune {name}")
 
 
 CURVE_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 240)
@@ -215,13 +228,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--models", default="")
-    parser.add_argument("--tune", action="store_true")
+    parser.add_argument(
+        "--tune", nargs="?", const="gmm_hmm", choices=sorted(TUNE_GRIDS), help="CV of a model"
+    )
     parser.add_argument("--curve", action="store_true")
     parser.add_argument("--pairs", default="", help="--curve: artist:detective,... pairs")
     args = parser.parse_args()
     with threadpool_limits(1):
         if args.tune:
-            tune()
+            tune(args.tune)
             return
         if args.curve:
             curve(args.seeds, _curve_pairs(args.pairs))

@@ -16,7 +16,7 @@ from genvsdisc.models.audio._hmm_math import forward, sample_paths
 from genvsdisc.models.audio.frames import clip_lengths, pad_rows
 
 
-def _params(rng, S=2, c=2) -> ARParams:
+def _params(rng, S=2, c=2, full=False) -> ARParams:
     trans = rng.uniform(0.2, 1.0, (S, S))
     end = rng.uniform(0.1, 0.5, S)
     total = trans.sum(axis=1) + end
@@ -26,7 +26,7 @@ def _params(rng, S=2, c=2) -> ARParams:
         end=end / total,
         means=rng.normal(size=(S, 1, c)),
         variances=rng.uniform(0.5, 2.0, (S, 1, c)),
-        coef=rng.uniform(-0.9, 0.9, (S, c)),
+        coef=rng.uniform(-0.9, 0.9, (S, c, c) if full else (S, c)),
         bias=rng.normal(size=(S, c)),
         noise=rng.uniform(0.2, 1.0, (S, c)),
     )
@@ -34,7 +34,8 @@ def _params(rng, S=2, c=2) -> ARParams:
 
 def _brute_force(clip, p: ARParams) -> float:
     """log of the sum over every state path of start * emissions * moves * end, each
-    observed coefficient from the AR term if its predecessor is observed, else free."""
+    observed coefficient from the AR term if its predecessor (full: the whole previous
+    frame) is observed, else free."""
     T, c = clip.shape
     S = len(p.start)
     total = 0.0
@@ -48,11 +49,13 @@ def _brute_force(clip, p: ARParams) -> float:
                 x = clip[t, d]
                 if np.isnan(x):
                     continue
-                prev = clip[t - 1, d] if t else np.nan
-                if np.isnan(prev):
+                prev = clip[t - 1] if t else np.full(c, np.nan)
+                full = p.coef.ndim == 3
+                if np.isnan(prev).any() if full else np.isnan(prev[d]):
                     mean, var = p.means[j, 0, d], p.variances[j, 0, d]
                 else:
-                    mean, var = p.coef[j, d] * prev + p.bias[j, d], p.noise[j, d]
+                    pull = p.coef[j, d] @ prev if full else p.coef[j, d] * prev[d]
+                    mean, var = pull + p.bias[j, d], p.noise[j, d]
                 prob *= norm.pdf(x, mean, np.sqrt(var))
         total += prob
     return float(np.log(total))
@@ -66,8 +69,9 @@ def _brute_force(clip, p: ARParams) -> float:
         [[0.3, np.nan], [0.1, 0.4], [np.nan, 0.9]],  # single coefficients missing
     ],
 )
-def test_ar_log_likelihood_equals_brute_force_over_state_paths(clip):
-    p = _params(np.random.default_rng(3), S=2, c=2)
+@pytest.mark.parametrize("full", [False, True])
+def test_ar_log_likelihood_equals_brute_force_over_state_paths(clip, full):
+    p = _params(np.random.default_rng(3), S=2, c=2, full=full)
     clip = np.array(clip)
     _, ll = forward(ar_emissions(clip[None], p), np.array([3]), p)
     assert ll[0] == pytest.approx(_brute_force(clip, p), rel=1e-10)
@@ -105,11 +109,32 @@ def test_ar_coefficients_are_recovered_from_synthetic_ar_data():
         np.testing.assert_allclose(h.noise[0], V[k], rtol=0.1)
 
 
-def test_em_raises_the_log_likelihood_at_every_iteration():
+def test_full_ar_matrix_is_recovered_with_its_cross_terms():
+    rng = np.random.default_rng(5)
+    A_full = np.array([[0.6, 0.3], [-0.4, 0.5]])
+    clips = []
+    for _ in range(60):
+        x = np.zeros((40, 2))
+        for t in range(1, 40):
+            x[t] = A_full @ x[t - 1] + [0.2, -0.1] + 0.3 * rng.standard_normal(2)
+        clips.append(x)
+    X = pad_rows(clips, 40)
+    y = np.repeat([0, 1], 30)
+    model = make("ar_hmm", frame_size=2, n_states=1, ar="full", var_floor=1e-6).fit(X, y)
+    for k in (0, 1):
+        np.testing.assert_allclose(model.hmms_[k].coef[0], A_full, atol=0.06)
+        np.testing.assert_allclose(model.hmms_[k].noise[0], [0.09, 0.09], rtol=0.1)
+    diagonal = make("ar_hmm", frame_size=2, n_states=1, var_floor=1e-6).fit(X, y)
+    # the cross terms are real: the full model gives the clips more density
+    assert np.mean(model.score_samples(X)) > np.mean(diagonal.score_samples(X)) + 0.1
+
+
+@pytest.mark.parametrize("ar", ["diagonal", "full"])
+def test_em_raises_the_log_likelihood_at_every_iteration(ar):
     X, y = _ar_clips(A, B, V, n_per_class=15, seed=1)
     lls = []
     for n_iter in range(1, 8):
-        model = make("ar_hmm", frame_size=2, n_states=3, n_iter=n_iter, tol=0.0).fit(X, y)
+        model = make("ar_hmm", frame_size=2, n_states=3, n_iter=n_iter, tol=0.0, ar=ar).fit(X, y)
         joint = model.predict_joint_log_proba(X)[np.arange(len(y)), y]
         lls.append(float(np.mean(joint)))
     lls = np.array(lls)
