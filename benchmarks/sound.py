@@ -60,7 +60,7 @@ TUNE_GRIDS = {
         for s in (6, 9, 12, 15)
         for v in (1e-2, 1e-3)
     ]
-    + [{"n_states": s, "var_floor": 1e-2, "ar": "full"} for s in (6, 9, 12)],
+    + [{"n_states": s, "var_floor": 1e-2, "ar": "full"} for s in (6, 9, 12, 15)],
 }
 
 

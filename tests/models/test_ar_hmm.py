@@ -101,7 +101,7 @@ V = [(0.1, 0.2), (0.3, 0.05)]
 
 def test_ar_coefficients_are_recovered_from_synthetic_ar_data():
     X, y = _ar_clips(A, B, V)
-    model = make("ar_hmm", frame_size=2, n_states=1, var_floor=1e-6).fit(X, y)
+    model = make("ar_hmm", frame_size=2, n_states=1, ar="diagonal", var_floor=1e-6).fit(X, y)
     for k in (0, 1):
         h = model.hmms_[k]
         np.testing.assert_allclose(h.coef[0], A[k], atol=0.05)
@@ -124,7 +124,7 @@ def test_full_ar_matrix_is_recovered_with_its_cross_terms():
     for k in (0, 1):
         np.testing.assert_allclose(model.hmms_[k].coef[0], A_full, atol=0.06)
         np.testing.assert_allclose(model.hmms_[k].noise[0], [0.09, 0.09], rtol=0.1)
-    diagonal = make("ar_hmm", frame_size=2, n_states=1, var_floor=1e-6).fit(X, y)
+    diagonal = make("ar_hmm", frame_size=2, n_states=1, ar="diagonal", var_floor=1e-6).fit(X, y)
     # the cross terms are real: the full model gives the clips more density
     assert np.mean(model.score_samples(X)) > np.mean(diagonal.score_samples(X)) + 0.1
 

@@ -336,7 +336,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         modalities=("audio",),
         likelihood="exact",
         description="autoregressive Gaussian HMM per class on MFCC frames (left-right, 12 "
-        "states, each predicting every coefficient from the previous frame's)",
+        "states, each predicting the frame from the previous one)",
         # a frame after a missing one uses its state's free Gaussian (a stated rule,
         # not exact integration over the missing frame): see models/audio/_ar_math.py
         handles_missing=True,

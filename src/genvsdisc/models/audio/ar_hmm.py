@@ -6,9 +6,10 @@ frame far more than speech does (``benchmarks/sound_generation.py``). Here
 each state j predicts every MFCC coefficient from the same coefficient one
 frame earlier,
 
-    x[t] | s[t] = j, x[t-1]  ~  N(a_j * x[t-1] + b_j, diag(v_j)),
+    x[t] | s[t] = j, x[t-1]  ~  N(A_j x[t-1] + b_j, diag(v_j)),
 
-with ``a_j`` a vector (a diagonal AR(1) matrix), so the correlation in time is
+with ``A_j`` a c x c matrix (``ar="full"``, the default) or diagonal (each
+coefficient from its own previous value), so the correlation in time is
 part of the density: log p(x) is exact (forward algorithm), classification is
 Bayes' rule, and samples run through the recursion. A clip's first frame, and
 a coefficient whose previous value is missing, come from the state's "free"
@@ -44,10 +45,10 @@ class ClassARHMM(ClassHMM):
     ----------
     frame_size : int, default=13
     n_states : int, default=12
-        12 states and ``var_floor=1e-2`` won 3-fold CV on spoken_digits' seed-0
-        training side over 6/9/12/15 states and floors 1e-2/1e-3
-        (``benchmarks/sound.py --tune ar_hmm``: 96.2 %; 9 states 95.8 %).
-    ar : {"diagonal", "full"}, default="diagonal"
+        12 states with a full AR matrix and ``var_floor=1e-2`` won 3-fold CV on
+        spoken_digits' seed-0 training side (``benchmarks/sound.py --tune
+        ar_hmm``: 99.1 %; the best diagonal AR, 12 states, 96.2 %).
+    ar : {"diagonal", "full"}, default="full"
         diagonal: each coefficient is predicted from its own previous value (one
         a per state and coefficient); full: from the whole previous frame (a
         c x c matrix per state; a coefficient is chained only when the whole
@@ -96,7 +97,7 @@ class ClassARHMM(ClassHMM):
         *,
         frame_size=13,
         n_states=12,
-        ar="diagonal",
+        ar="full",
         topology="left-right",
         n_iter=15,
         tol=1e-3,
