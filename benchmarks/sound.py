@@ -5,6 +5,7 @@ Usage:
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py --seeds 3 --models gmm_hmm,clip_svm
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py --tune           # CV of gmm_hmm
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py --tune ar_hmm    # CV of ar_hmm
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py --dropped --models ar_hmm,gmm_hmm
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py --curve --seeds 3  # learning curve
 
 Every audio model of the registry (deep ones only when named) is fitted with
@@ -31,6 +32,10 @@ A model that cannot fit so few clips (clip_svm needs 2 per class: its
 probabilities are cross-validated) has no figure there. ``--pairs
 gmm_hmm:clip_logreg`` runs other artist:detective pairs.
 
+``--dropped`` scores the same splits' test clips with 25, 50 and 75 % of each
+clip's frames dropped (``genvsdisc.data.audio_perturb.drop_frames``, mask seed =
+split seed), and the first model of ``--models`` against each other one, paired.
+
 ``--tune`` runs 3-fold stratified CV on the training side of the seed-0 split
 only (the test side is not looked at) over the GMM-HMM's states and mixtures
 (``--tune ar_hmm``: the AR-HMM's states, variance floor and AR matrix).
@@ -47,6 +52,7 @@ from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from genvsdisc.data import load, train_test_split
+from genvsdisc.data.audio_perturb import drop_frames
 from genvsdisc.exceptions import DataError
 from genvsdisc.experiments.evidence import paired_interval
 from genvsdisc.generation.draw import build_model
@@ -101,6 +107,42 @@ def run(models: list[str], n_seeds: int) -> None:
     _best_pair(models, rows, ratio, 1 / test.n_samples)
     print(
         f"\ncommand: OMP_NUM_THREADS=1 python benchmarks/sound.py --seeds {n_seeds} "
+        f"--models {','.join(models)}"
+    )
+
+
+DROP_FRACTIONS = (0.0, 0.25, 0.5, 0.75)
+
+
+def dropped(models: list[str], n_seeds: int) -> None:
+    data = load("spoken_digits")
+    acc = {(m, f): [] for m in models for f in DROP_FRACTIONS}
+    for seed in range(n_seeds):
+        train, test = train_test_split(data, test_size=0.3, random_state=seed)
+        masked = {f: drop_frames(test.X, f, seed, data.frame_shape) for f in DROP_FRACTIONS}
+        for m in models:
+            model = make(m).fit(train.X, train.y)
+            for f, X in masked.items():
+                acc[(m, f)].append(float(np.mean(model.predict(X) == test.y)))
+        print(f"  seed {seed} done", file=sys.stderr, flush=True)
+    ratio, res = test.n_samples / train.n_samples, 1 / test.n_samples
+    print(f"spoken_digits, frames dropped from the test clips; {n_seeds} splits, 95 % intervals\n")
+    first = models[0]
+    head = " | ".join(models) + "".join(f" | {first} - {m}" for m in models[1:])
+    print(f"| dropped | {head} |\n|---|" + "---|" * (2 * len(models) - 1))
+    for f in DROP_FRACTIONS:
+        cells = [f"{np.mean(acc[(m, f)]):.1%}" for m in models]
+        for m in models[1:]:
+            iv = paired_interval(
+                np.array(acc[(first, f)]),
+                np.array(acc[(m, f)]),
+                test_fraction=ratio,
+                resolution=res,
+            )
+            cells.append(f"{iv['diff']:+.1%} [{iv['low']:+.1%}, {iv['high']:+.1%}]")
+        print(f"| {f:.0%} | " + " | ".join(cells) + " |")
+    print(
+        f"\ncommand: OMP_NUM_THREADS=1 python benchmarks/sound.py --dropped --seeds {n_seeds} "
         f"--models {','.join(models)}"
     )
 
@@ -232,6 +274,7 @@ def main() -> None:
         "--tune", nargs="?", const="gmm_hmm", choices=sorted(TUNE_GRIDS), help="CV of a model"
     )
     parser.add_argument("--curve", action="store_true")
+    parser.add_argument("--dropped", action="store_true", help="accuracy with frames dropped")
     parser.add_argument("--pairs", default="", help="--curve: artist:detective,... pairs")
     args = parser.parse_args()
     with threadpool_limits(1):
@@ -244,6 +287,9 @@ def main() -> None:
         models = (
             args.models.split(",") if args.models else model_names(modality="audio", deep=False)
         )
+        if args.dropped:
+            dropped(models, args.seeds)
+            return
         run(models, args.seeds)
 
 
