@@ -81,8 +81,8 @@ class ClassARHMM(ClassHMM):
     >>> rng = np.random.default_rng(0)
     >>> walk = [np.cumsum(rng.normal(size=(12, 2)), axis=0) * s for s in (1, -1) * 5]
     >>> model = ClassARHMM(frame_size=2, n_states=2).fit(pad_rows(walk, 12), [0, 1] * 5)
-    >>> model.hmms_[0].coef.shape
-    (2, 2)
+    >>> model.hmms_[0].coef.shape  # (states, c, c): the full AR matrix of each state
+    (2, 2, 2)
     """
 
     n_mix = 1  # one Gaussian per state: ClassHMM's start reads it
@@ -122,6 +122,8 @@ class ClassARHMM(ClassHMM):
         return ar_emissions(frames, h) if isinstance(h, ARParams) else emissions(frames, h)
 
     def _e_step(self, frames, lengths, w, p: HMMParams) -> dict:
+        """Chain counts (:func:`._hmm_math.posteriors`) and the AR and free-Gaussian
+        statistics (:func:`._ar_math.ar_counts`) under the current parameters."""
         gamma, chain = posteriors(self._log_emissions(frames, p), lengths, w, p)
         return {**chain, **ar_counts(frames, gamma, self.ar == "full")}
 
