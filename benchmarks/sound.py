@@ -4,6 +4,8 @@ Usage:
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py                  # 5 splits
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py --seeds 3 --models gmm_hmm,clip_svm
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py --tune           # CV of gmm_hmm
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py --tune ar_hmm    # CV of ar_hmm
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py --dropped --models ar_hmm,gmm_hmm
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sound.py --curve --seeds 3  # learning curve
 
 Every audio model of the registry (deep ones only when named) is fitted with
@@ -30,8 +32,13 @@ A model that cannot fit so few clips (clip_svm needs 2 per class: its
 probabilities are cross-validated) has no figure there. ``--pairs
 gmm_hmm:clip_logreg`` runs other artist:detective pairs.
 
+``--dropped`` scores the same splits' test clips with 25, 50 and 75 % of each
+clip's frames dropped (``genvsdisc.data.audio_perturb.drop_frames``, mask seed =
+split seed), and the first model of ``--models`` against each other one, paired.
+
 ``--tune`` runs 3-fold stratified CV on the training side of the seed-0 split
-only (the test side is not looked at) over the GMM-HMM's states and mixtures.
+only (the test side is not looked at) over the GMM-HMM's states and mixtures
+(``--tune ar_hmm``: the AR-HMM's states, variance floor and AR matrix).
 """
 
 from __future__ import annotations
@@ -45,12 +52,22 @@ from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from genvsdisc.data import load, train_test_split
+from genvsdisc.data.audio_perturb import drop_frames
 from genvsdisc.exceptions import DataError
 from genvsdisc.experiments.evidence import paired_interval
 from genvsdisc.generation.draw import build_model
 from genvsdisc.models import get_spec, make, model_names
 
-TUNE_GRID = [(s, m) for s in (6, 9, 12) for m in (2, 3, 4)]
+#: Each tunable model's CV grid (constructor parameters).
+TUNE_GRIDS = {
+    "gmm_hmm": [{"n_states": s, "n_mix": m} for s in (6, 9, 12) for m in (2, 3, 4)],
+    "ar_hmm": [
+        {"n_states": s, "var_floor": v, "ar": "diagonal"}
+        for s in (6, 9, 12, 15)
+        for v in (1e-2, 1e-3)
+    ]
+    + [{"n_states": s, "var_floor": 1e-2, "ar": "full"} for s in (6, 9, 12, 15)],
+}
 
 
 def _fit_score(name, train, test, **params):
@@ -94,6 +111,42 @@ def run(models: list[str], n_seeds: int) -> None:
     )
 
 
+DROP_FRACTIONS = (0.0, 0.25, 0.5, 0.75)
+
+
+def dropped(models: list[str], n_seeds: int) -> None:
+    data = load("spoken_digits")
+    acc = {(m, f): [] for m in models for f in DROP_FRACTIONS}
+    for seed in range(n_seeds):
+        train, test = train_test_split(data, test_size=0.3, random_state=seed)
+        masked = {f: drop_frames(test.X, f, seed, data.frame_shape) for f in DROP_FRACTIONS}
+        for m in models:
+            model = make(m).fit(train.X, train.y)
+            for f, X in masked.items():
+                acc[(m, f)].append(float(np.mean(model.predict(X) == test.y)))
+        print(f"  seed {seed} done", file=sys.stderr, flush=True)
+    ratio, res = test.n_samples / train.n_samples, 1 / test.n_samples
+    print(f"spoken_digits, frames dropped from the test clips; {n_seeds} splits, 95 % intervals\n")
+    first = models[0]
+    head = " | ".join(models) + "".join(f" | {first} - {m}" for m in models[1:])
+    print(f"| dropped | {head} |\n|---|" + "---|" * (2 * len(models) - 1))
+    for f in DROP_FRACTIONS:
+        cells = [f"{np.mean(acc[(m, f)]):.1%}" for m in models]
+        for m in models[1:]:
+            iv = paired_interval(
+                np.array(acc[(first, f)]),
+                np.array(acc[(m, f)]),
+                test_fraction=ratio,
+                resolution=res,
+            )
+            cells.append(f"{iv['diff']:+.1%} [{iv['low']:+.1%}, {iv['high']:+.1%}]")
+        print(f"| {f:.0%} | " + " | ".join(cells) + " |")
+    print(
+        f"\ncommand: OMP_NUM_THREADS=1 python benchmarks/sound.py --dropped --seeds {n_seeds} "
+        f"--models {','.join(models)}"
+    )
+
+
 def _best_pair(models, rows, ratio, resolution) -> None:
     """The best artist against the best detective, paired over the same splits."""
     acc = {m: np.array([r[0] for r in rows[m]]) for m in models}
@@ -114,23 +167,25 @@ def _is_artist(name: str) -> bool:
     return get_spec(name).family == "generative"
 
 
-def tune() -> None:
+def tune(name: str) -> None:
     data = load("spoken_digits")
     train, _ = train_test_split(data, test_size=0.3, random_state=0)
     folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(train.X, train.y))
-    print("gmm_hmm, 3-fold CV on the seed-0 training side only\n")
-    print("| n_states | n_mix | CV accuracy | fit CPU s (per fold) |")
-    print("|---|---|---|---|")
-    for states, mix in TUNE_GRID:
+    keys = list(TUNE_GRIDS[name][0])
+    print(f"{name}, 3-fold CV on the seed-0 training side only\n")
+    print(f"| {' | '.join(keys)} | CV accuracy | fit CPU s (per fold) |")
+    print("|---|" + "---|" * (len(keys) + 1))
+    for params in TUNE_GRIDS[name]:
         accs, fits = [], []
         for tr, va in folds:
-            model = make("gmm_hmm", n_states=states, n_mix=mix)
+            model = make(name, **params)
             t0 = time.process_time()
             model.fit(train.X[tr], train.y[tr])
             fits.append(time.process_time() - t0)
             accs.append(np.mean(model.predict(train.X[va]) == train.y[va]))
-        print(f"| {states} | {mix} | {np.mean(accs):.2%} | {np.mean(fits):.1f} |", flush=True)
-    print("\ncommand: OMP_NUM_THREADS=1 python benchmarks/sound.py --tune")
+        cells = " | ".join(str(params[k]) for k in keys)
+        print(f"| {cells} | {np.mean(accs):.2%} | {np.mean(fits):.1f} |", flush=True)
+    print(f"\ncommand: OMP_NUM_THREADS=1 python benchmarks/sound.py --tune {name}")
 
 
 CURVE_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 240)
@@ -215,13 +270,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--models", default="")
-    parser.add_argument("--tune", action="store_true")
+    parser.add_argument(
+        "--tune", nargs="?", const="gmm_hmm", choices=sorted(TUNE_GRIDS), help="CV of a model"
+    )
     parser.add_argument("--curve", action="store_true")
+    parser.add_argument("--dropped", action="store_true", help="accuracy with frames dropped")
     parser.add_argument("--pairs", default="", help="--curve: artist:detective,... pairs")
     args = parser.parse_args()
     with threadpool_limits(1):
         if args.tune:
-            tune()
+            tune(args.tune)
             return
         if args.curve:
             curve(args.seeds, _curve_pairs(args.pairs))
@@ -229,6 +287,9 @@ def main() -> None:
         models = (
             args.models.split(",") if args.models else model_names(modality="audio", deep=False)
         )
+        if args.dropped:
+            dropped(models, args.seeds)
+            return
         run(models, args.seeds)
 
 

@@ -180,6 +180,7 @@ EXPECTED_FAILURES: dict[str, dict[str, str]] = {
             "hmm",
             "gmm_hmm",
             "frame_gmm",
+            "ar_hmm",
         )
     },
     "kde": {**_GENERATIVE, "check_sample_weight_equivalence_on_dense_data": _PER_CLASS_CV},

@@ -391,4 +391,20 @@ CATALOG: tuple[ModelSpec, ...] = (
         },
         sample_weight=True,
     ),
+    ModelSpec(
+        name="ar_hmm",
+        boundary="flexible",
+        estimator=f"{_AUDIO}.ar_hmm:ClassARHMM",
+        family="generative",
+        modalities=("audio",),
+        likelihood="exact",
+        description="autoregressive Gaussian HMM per class on MFCC frames (left-right, 12 "
+        "states, each predicting the frame from the previous one)",
+        # a frame after a missing one uses its state's free Gaussian (a stated rule,
+        # not exact integration over the missing frame): see models/audio/_ar_math.py
+        handles_missing=True,
+        semi_supervised=True,
+        sample_weight=True,
+        test_params={"frame_size": 1, "n_states": 2, "n_iter": 3, "em_max_iter": 2},
+    ),
 )

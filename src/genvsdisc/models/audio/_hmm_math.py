@@ -29,6 +29,7 @@ __all__ = [
     "forward",
     "backward",
     "expected_counts",
+    "posteriors",
     "moment_counts",
     "sample_paths",
     "sample_emissions",
@@ -155,6 +156,39 @@ def moment_counts(frames: np.ndarray, gamma: np.ndarray) -> dict:
     }
 
 
+def posteriors(B: np.ndarray, lengths: np.ndarray, w: np.ndarray, p: HMMParams):
+    """The E-step's chain part from log emissions ``B`` (n, T, S), whatever emits.
+
+    Returns
+    -------
+    gamma : ndarray (n, T, S)
+        w_i p(state at t | clip i), 0 past each clip's end.
+    counts : dict
+        ``start`` (S,), ``trans`` (S, S), ``end`` (S,) weighted expected counts, and
+        ``ll``, sum_i w_i log p(x_i).
+    """
+    n, T, _ = B.shape
+    alpha, ll = forward(B, lengths, p)
+    beta = backward(B, lengths, p)
+    inside = np.arange(T)[None, :] < lengths[:, None]  # (n, T)
+    gamma = np.exp(alpha + beta - ll[:, None, None]) * (inside * w[:, None])[:, :, None]
+    trans = np.zeros((p.trans.shape[0],) * 2)
+    log_a = _log(p.trans)
+    for t in range(T - 1):
+        live = (t + 1 < lengths) & (w > 0)
+        if not live.any():
+            break
+        right = B[live, t + 1] + beta[live, t + 1] - ll[live, None]
+        xi = np.exp(alpha[live, t][:, :, None] + log_a[None] + right[:, None, :])
+        trans += np.tensordot(w[live], xi, axes=1)
+    return gamma, {
+        "start": gamma[:, 0].sum(axis=0),
+        "trans": trans,
+        "end": gamma[np.arange(n), np.maximum(lengths, 1) - 1].sum(axis=0),
+        "ll": float(w @ ll),
+    }
+
+
 def expected_counts(frames: np.ndarray, lengths: np.ndarray, w: np.ndarray, p: HMMParams):
     """E-step: weighted expected counts for the M-step, and sum_i w_i log p(x_i).
 
@@ -165,32 +199,14 @@ def expected_counts(frames: np.ndarray, lengths: np.ndarray, w: np.ndarray, p: H
     """
     n, T, c = frames.shape
     B, seen, logc = _emission_parts(frames, p)
-    alpha, ll = forward(B, lengths, p)
-    beta = backward(B, lengths, p)
-    inside = np.arange(T)[None, :] < lengths[:, None]  # (n, T)
-    gamma = np.exp(alpha + beta - ll[:, None, None]) * (inside * w[:, None])[:, :, None]
+    gamma, chain = posteriors(B, lengths, w, p)
     flat_gamma = gamma.reshape(n * T, -1)
     # each state's share split among its components by their posterior given the frame
     within = np.exp(logc - B.reshape(n * T, -1)[seen][..., None])
     moments = moment_counts(frames.reshape(n * T, c)[seen], flat_gamma[seen][..., None] * within)
     # a frame with no value: its component posterior is the prior weights
     moments["mix"] += flat_gamma[~seen].sum(axis=0)[:, None] * np.exp(p.components()[2])
-    trans = np.zeros((p.trans.shape[0],) * 2)
-    log_a = _log(p.trans)
-    for t in range(T - 1):
-        live = (t + 1 < lengths) & (w > 0)
-        if not live.any():
-            break
-        right = B[live, t + 1] + beta[live, t + 1] - ll[live, None]
-        xi = np.exp(alpha[live, t][:, :, None] + log_a[None] + right[:, None, :])
-        trans += np.tensordot(w[live], xi, axes=1)
-    return {
-        "start": gamma[:, 0].sum(axis=0),
-        "trans": trans,
-        "end": gamma[np.arange(n), np.maximum(lengths, 1) - 1].sum(axis=0),
-        **moments,
-        "ll": float(w @ ll),
-    }
+    return {**chain, **moments}
 
 
 def _draw_rows(log_w: np.ndarray, rng) -> np.ndarray:
@@ -233,7 +249,11 @@ def sample_paths(p: HMMParams, lengths, rng, final: int | None = None) -> list[n
     for t in range(1, T):
         log_a[t] = _step(log_a[t - 1][None], p.trans)[0]
     paths = np.zeros((len(lengths), T), dtype=int)
-    paths[np.arange(len(lengths)), lengths - 1] = _draw_rows(log_a[lengths - 1] + _log(p.end), rng)
+    log_last = log_a[lengths - 1] + _log(p.end)  # (n, S)
+    if final is not None:  # only where the chain reaches ``final`` in L frames
+        reach = np.isfinite(log_last[:, final])
+        log_last[reach] = np.where(np.arange(S) == final, log_last[reach], -np.inf)
+    paths[np.arange(len(lengths)), lengths - 1] = _draw_rows(log_last, rng)
     log_trans = _log(p.trans)
     for t in range(T - 2, -1, -1):
         live = t < lengths - 1
