@@ -349,6 +349,7 @@ CATALOG: tuple[ModelSpec, ...] = (
             "n_importance": 4,
         },
         sample_weight=True,
+        saveable=True,
     ),
     ModelSpec(
         name="audio_diffusion",
@@ -370,6 +371,7 @@ CATALOG: tuple[ModelSpec, ...] = (
             "n_trials": 2,
         },
         sample_weight=True,
+        saveable=True,
     ),
     ModelSpec(
         name="audio_cnn",
@@ -390,5 +392,6 @@ CATALOG: tuple[ModelSpec, ...] = (
             "batch_size": 16,
         },
         sample_weight=True,
+        saveable=True,
     ),
 )

@@ -58,11 +58,14 @@ class _LogMelGenerator(LogMelInput, GenerativeClassifier):
             warnings.simplefilter("ignore", RuntimeWarning)
             super()._record_feature_range(X, reset, weights)
 
+    def _inner_fit_options(self) -> dict:
+        return {"priors": self.priors}
+
     def _fit_weighted(self, X, R):
         """Train ``net_`` on the images of ``X`` (n, T * c); ``R`` (n, K) one-hot times weights."""
         weights = R.sum(1)
         images = self._fit_images(X, weights)
-        self.net_ = self._new_inner(priors=self.priors).fit(
+        self.net_ = self._new_inner(**self._inner_fit_options()).fit(
             images, R.argmax(1), sample_weight=None if np.all(weights == 1) else weights
         )
         self.class_count_ = self.net_.class_count_
