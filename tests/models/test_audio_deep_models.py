@@ -204,3 +204,13 @@ def test_audio_deep_model_saves_and_loads_with_its_transform(name, tmp_path):
         drawn, again = model.sample(4, random_state=3), loaded.sample(4, random_state=3)
         np.testing.assert_array_equal(drawn[0], again[0])
         np.testing.assert_array_equal(drawn[1], again[1])
+
+
+@pytest.mark.parametrize("name", list(TINY))
+def test_registry_says_which_audio_models_fill_dropped_frames(name):
+    from genvsdisc.models import get_spec
+
+    spec = get_spec(name)
+    fills = spec.estimator_class._fills_dropped_frames
+    assert spec.fills_missing == ("interpolate" if fills else None)
+    assert spec.handles_missing is not fills  # an interpolation is not an integral

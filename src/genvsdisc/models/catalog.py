@@ -360,6 +360,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         likelihood="unnormalised",
         description="class-conditional diffusion model (PyTorch) on log-mel spectrograms; "
         "classifies by denoising error",
+        fills_missing="interpolate",
         deep=True,
         test_params={
             "frame_size": 1,
@@ -382,6 +383,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         likelihood="none",
         description="small convolutional network (PyTorch) on log-mel spectrograms of the "
         "MFCC frames",
+        fills_missing="interpolate",
         deep=True,
         test_params={
             "frame_size": 1,
