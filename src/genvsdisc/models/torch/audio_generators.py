@@ -139,7 +139,15 @@ class AudioCVAE(_LogMelGenerator):
     handles_missing = True
     _fills_dropped_frames = False
     _inner_class = CVAEClassifier
-    _inner_params = ("latent_dim", "hidden", "epochs", "batch_size", "lr", "n_importance")
+    _inner_params = (
+        "latent_dim",
+        "hidden",
+        "epochs",
+        "batch_size",
+        "lr",
+        "n_importance",
+        "likelihood",
+    )
     _parameter_constraints = {
         **LogMelInput._constraints(CVAEClassifier, _inner_params),
         "priors": ["array-like", None],
@@ -157,6 +165,7 @@ class AudioCVAE(_LogMelGenerator):
         batch_size=80,
         lr=1e-3,
         n_importance=32,
+        likelihood="bernoulli",
         priors=None,
         device="auto",
         random_state=0,
@@ -171,6 +180,7 @@ class AudioCVAE(_LogMelGenerator):
         self.batch_size = batch_size
         self.lr = lr
         self.n_importance = n_importance
+        self.likelihood = likelihood
         self.priors = priors
         self.device = device
         self.random_state = random_state
