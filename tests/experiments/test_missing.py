@@ -72,6 +72,8 @@ def test_audio_methods_come_from_the_registry_entry():
 
 def test_missing_labels_an_interpolating_audio_model_so(quick):
     from genvsdisc.data import load, train_test_split
+    from genvsdisc.models import get_spec
+    from genvsdisc.report.plots import Style
 
     ds = load("spoken_digits")
     sub = ds.subset(np.concatenate([np.flatnonzero(ds.y == k)[:12] for k in range(2)]))
@@ -85,3 +87,7 @@ def test_missing_labels_an_interpolating_audio_model_so(quick):
     )
     assert methods["frame_gmm"][0] == "integrate"
     assert "fills dropped frames by interpolation in time" in get_experiment("missing").table(out)
+    style = Style([{"name": m, "family": get_spec(m).family} for m in ("audio_cnn", "frame_gmm")])
+    fig = get_experiment("missing").figure(out, style, [])
+    legends = [t.get_text() for a in fig.axes if a.get_legend() for t in a.get_legend().texts]
+    assert "interpolate" in legends and "integrate" in legends
