@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from genvsdisc.experiments import Skip, run_experiment
+from genvsdisc.experiments import Skip, get_experiment, run_experiment
 from genvsdisc.experiments.missing import methods_for, remove_features
 from genvsdisc.models import make
 
@@ -60,3 +60,34 @@ def test_one_fit_per_model_scores_every_mask_as_alone(iris_split, quick):
         for j, s in enumerate(quick.grid_seeds):
             alone = model.predict(remove_features(test.X[rows], f, s)) == test.y[rows]
             assert lda["per_seed"][i][j] == pytest.approx(alone.mean())
+
+
+def test_audio_methods_come_from_the_registry_entry():
+    # audio_cnn and audio_diffusion fill a dropped frame in time; the cvae and the HMMs
+    # integrate it out; the clip detectives summarise the frames that are there
+    assert methods_for("audio_cnn") == methods_for("audio_diffusion") == ["interpolate"]
+    assert methods_for("audio_cvae") == methods_for("gmm_hmm") == ["integrate"]
+    assert methods_for("clip_logreg") == ["native"]
+
+
+def test_missing_labels_an_interpolating_audio_model_so(quick):
+    from genvsdisc.data import load, train_test_split
+    from genvsdisc.models import get_spec
+    from genvsdisc.report.plots import Style
+
+    ds = load("spoken_digits")
+    sub = ds.subset(np.concatenate([np.flatnonzero(ds.y == k)[:12] for k in range(2)]))
+    sub.classes = sub.classes[:2]
+    train, test = train_test_split(sub, test_size=0.5, random_state=0)
+    out = run_experiment("missing", train, test, ["audio_cnn", "frame_gmm"], quick)
+    methods = {r["model"]: (r["method"], r["label"]) for r in out.rows}
+    assert methods["audio_cnn"] == (
+        "interpolate",
+        "audio_cnn (fills dropped frames by interpolation in time)",
+    )
+    assert methods["frame_gmm"][0] == "integrate"
+    assert "fills dropped frames by interpolation in time" in get_experiment("missing").table(out)
+    style = Style([{"name": m, "family": get_spec(m).family} for m in ("audio_cnn", "frame_gmm")])
+    fig = get_experiment("missing").figure(out, style, [])
+    legends = [t.get_text() for a in fig.axes if a.get_legend() for t in a.get_legend().texts]
+    assert "interpolate" in legends and "integrate" in legends

@@ -226,7 +226,8 @@ def test_load_model_name_outside_the_fixed_list_is_refused(saved, tmp_path):
     bad = tmp_path / "evil.safetensors"
     bad.write_bytes(save(tensors, metadata={"genvsdisc": json.dumps(meta)}))
     with pytest.raises(
-        DataError, match=r"evil\.safetensors: unknown model 'os\.system'; genvsdisc loads cnn, cvae"
+        DataError,
+        match=r"evil\.safetensors: unknown model 'os\.system'; genvsdisc loads audio_cnn, .*, cvae",
     ):
         load_model(bad)
 

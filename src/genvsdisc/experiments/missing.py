@@ -44,6 +44,7 @@ MAX_IMPUTE_NEIGHBOURS = 30
 METHOD_TEXT = {
     "integrate": "integrates missing features out",
     "native": "handles NaN natively",
+    "interpolate": "fills dropped frames by interpolation in time",
     "mean": "mean imputation",
     "iterative": "iterative imputation",
 }
@@ -66,12 +67,12 @@ def remove_features(X: np.ndarray, fraction: float, seed: int) -> np.ndarray:
 
 
 def methods_for(model: str, iterative: bool = True) -> list[str]:
-    """How registry model ``model`` meets NaN, read from its registry entry: integrate
-    (generative), native (hgb) or imputation (mean, and iterative unless ``iterative``
-    is False)."""
+    """How registry model ``model`` meets NaN, read from its registry entry: its own fill
+    (``fills_missing``), integrate, native (hgb) or mean (and iterative) imputation."""
     spec = get_spec(model)
-    if "audio" in spec.modalities:  # dropped frames: integrated out, or left out of summaries
-        return ["integrate" if spec.family == "generative" else "native"]
+    if spec.fills_missing or "audio" in spec.modalities:  # audio: frames dropped from clips
+        # filled by the model's own rule, integrated out, or left out of clip summaries
+        return [spec.fills_missing or ("integrate" if spec.family == "generative" else "native")]
     if spec.handles_missing:
         return ["integrate"] if spec.family == "generative" else ["native", "mean"]
     return ["mean", "iterative"] if iterative else ["mean"]
@@ -215,7 +216,7 @@ class MissingResult(ExperimentResult):
         Test rows scored, of all test rows.
     rows : list of dict
         One per (model, method): ``model``, ``family``, ``method`` (integrate,
-        native, mean, iterative), ``label``, ``baseline`` (bool), ``mean`` and
+        native, interpolate, mean, iterative), ``label``, ``baseline`` (bool), ``mean`` and
         ``std`` (per fraction), ``per_seed`` (fractions, seeds).
     errors : dict
     chance : float, optional
@@ -387,6 +388,7 @@ def draw_missing(a, result: MissingResult, model: str, style: Style) -> None:
     """One model's accuracy by share of features removed, a line per gap handling, on ``a``."""
     fr = np.array(result.fractions)
     styles = {"integrate": "-", "native": "-.", "mean": "--", "iterative": ":"}
+    styles["interpolate"] = (0, (6, 2))  # long dashes: a fill, not one of the imputers
     st = style.of(model)
     for r in result.rows:
         if r["model"] != model:

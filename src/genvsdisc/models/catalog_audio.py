@@ -122,6 +122,7 @@ AUDIO_CATALOG: tuple[ModelSpec, ...] = (
             "n_importance": 4,
         },
         sample_weight=True,
+        saveable=True,
     ),
     ModelSpec(
         name="audio_diffusion",
@@ -132,6 +133,7 @@ AUDIO_CATALOG: tuple[ModelSpec, ...] = (
         likelihood="unnormalised",
         description="class-conditional diffusion model (PyTorch) on log-mel spectrograms; "
         "classifies by denoising error",
+        fills_missing="interpolate",
         deep=True,
         test_params={
             "frame_size": 1,
@@ -143,6 +145,7 @@ AUDIO_CATALOG: tuple[ModelSpec, ...] = (
             "n_trials": 2,
         },
         sample_weight=True,
+        saveable=True,
     ),
     ModelSpec(
         name="audio_cnn",
@@ -153,6 +156,7 @@ AUDIO_CATALOG: tuple[ModelSpec, ...] = (
         likelihood="none",
         description="small convolutional network (PyTorch) on log-mel spectrograms of the "
         "MFCC frames",
+        fills_missing="interpolate",
         deep=True,
         test_params={
             "frame_size": 1,
@@ -163,6 +167,7 @@ AUDIO_CATALOG: tuple[ModelSpec, ...] = (
             "batch_size": 16,
         },
         sample_weight=True,
+        saveable=True,
     ),
     ModelSpec(
         name="ar_hmm",

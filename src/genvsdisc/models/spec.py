@@ -38,6 +38,11 @@ class ModelSpec:
     handles_missing : bool, default=False
         NaN features are accepted at predict time: integrated out by a
         generative model, routed natively by a discriminative one (hgb).
+    fills_missing : {"interpolate"} or None, default=None
+        How a model that neither integrates NaN out nor routes it natively
+        fills the gaps itself before predicting: "interpolate", linearly in
+        time between the observed neighbours of a dropped audio frame
+        (``audio_cnn``, ``audio_diffusion``). None: the family's way above.
     semi_supervised : bool, default=False
         ``fit`` runs EM over rows labeled ``-1`` / ``None`` (Nigam et al. 2000).
     partial_fit : bool, default=False
@@ -66,6 +71,7 @@ class ModelSpec:
     estimator: str
     boundary: Literal["linear", "quadratic", "flexible"]
     handles_missing: bool = False
+    fills_missing: Literal["interpolate"] | None = None
     semi_supervised: bool = False
     partial_fit: bool = False
     sample_weight: bool = False

@@ -2,7 +2,10 @@
 
 The models, one module each (the registry imports them lazily):
 :mod:`.cnn` (``cnn``), :mod:`.vae` (``cvae``), :mod:`.diffusion`
-(``diffusion``) and :mod:`.transformer_lm` (``transformer_lm``). Each is a
+(``diffusion``) and :mod:`.transformer_lm` (``transformer_lm``); for sound,
+:mod:`.audio_logmel` (MFCC rows <-> log-mel images, and the mixin that wraps
+an image model), :mod:`.audio_cnn` (``audio_cnn``) and
+:mod:`.audio_generators` (``audio_cvae``, ``audio_diffusion``). Each is a
 scikit-learn wrapper around an ``nn.Module`` on the one training template,
 :class:`~genvsdisc.models.torch._training.TorchEstimatorMixin`: the model
 supplies its network, its loss for a batch and its optimiser; seeding,

@@ -104,13 +104,18 @@ class AudioCNN(LogMelInput, DiscriminativeClassifier):
         self.random_state = random_state
         self.verbose = verbose
 
+    def _inner_fit_options(self) -> dict:
+        return {"augment": 0.0}  # a shifted or rotated spectrogram is not a sound
+
     def fit(self, X, y, sample_weight=None):
         """Train on MFCC rows ``X`` (n, T * c) and labels ``y`` (n,); ``sample_weight`` (n,)."""
         self._check_params()
         X = self._raw_rows(X, reset=True)
         weights = check_sample_weight(sample_weight, X)
         images = self._fit_images(X, weights)
-        self.net_ = self._new_inner(augment=0.0).fit(images, y, sample_weight=weights)
+        self.net_ = self._new_inner(**self._inner_fit_options()).fit(
+            images, y, sample_weight=weights
+        )
         self.classes_ = self.net_.classes_
         return self
 

@@ -52,6 +52,9 @@ __all__ = ["LogMelImages", "LogMelInput", "fill_dropped_frames"]
 MARGIN = 0.05
 #: Training clips longer than this percentile of lengths are cut (default n_frames).
 LENGTH_PERCENTILE = 95
+#: Fitted arrays of the wrapped image model that a save file keeps (as :mod:`.persist`
+#: keeps the wrapper's own).
+_NET_ARRAYS = ("class_log_prior_", "class_count_", "class_prior_", "feature_min_", "feature_max_")
 
 
 class LogMelImages(TransformerMixin, BaseEstimator):
@@ -193,6 +196,11 @@ class LogMelInput:
     width of the MFCC rows. Dropped frames are filled in time
     (:func:`fill_dropped_frames`) unless ``_fills_dropped_frames`` is False
     (the cvae integrates the NaN pixels out instead).
+
+    Saving (:func:`~genvsdisc.models.torch.save_model`): the wrapped model's
+    weights keep their own names (so the file's network is checked as the
+    image models' are), beside the transform's fitted state (``logmel.*``
+    tensors, ``extras["logmel"]``) and the wrapped model's classes and arrays.
     """
 
     _inner_class: type
@@ -240,8 +248,60 @@ class LogMelInput:
             images = fill_dropped_frames(images, self.logmel_.image_shape, self.logmel_.silence)
         return images
 
+    def _inner_fit_options(self) -> dict:
+        """Parameters of the wrapped model that this model sets itself (none by default)."""
+        return {}
+
     def _new_inner(self, **extra):
         """A fresh wrapped image model with this model's parameters and the image shape."""
         params = {name: getattr(self, name) for name in self._inner_params}
         runtime = {name: getattr(self, name) for name in RUNTIME_CONSTRAINTS}
         return self._inner_class(**params, **runtime, image_shape=self.logmel_.image_shape, **extra)
+
+    # -------------------------------------------------- save / load hooks
+    def _build_module(self, arch: dict):
+        """The wrapped image model's network of ``arch`` (its build reads ``arch`` only)."""
+        return self._inner_class()._build_module(arch)
+
+    def _export_state(self):
+        """Tensors and JSON extras of ``net_`` and ``logmel_``, for ``save_model``."""
+        import torch  # only to save
+
+        tensors, extras = self.net_._export_state()
+        for attr in _NET_ARRAYS:
+            if hasattr(self.net_, attr):
+                # a copy: the wrapper's class_prior_ (saved too) is the same array
+                tensors[f"net.{attr}"] = torch.tensor(np.array(getattr(self.net_, attr)))
+        for attr in ("floor_", "ceiling_"):
+            tensors[f"logmel.{attr}"] = torch.tensor(getattr(self.logmel_, attr))
+        extras["net_classes"] = self.net_.classes_.tolist()
+        extras["logmel"] = {
+            "silence": float(self.logmel_.silence),
+            "n_frames_": int(self.logmel_.n_frames_),
+            "n_features_in_": int(self.logmel_.n_features_in_),
+            "speech_threshold_": float(self.logmel_.speech_threshold_),
+        }
+        return tensors, extras
+
+    def _import_state(self, tensors, extras):
+        """Rebuild ``logmel_`` and ``net_`` from what :meth:`_export_state` wrote."""
+        fitted = extras["logmel"]
+        logmel = LogMelImages(self.frame_size, self.n_mels, self.n_frames, fitted["silence"])
+        logmel.n_frames_ = int(fitted["n_frames_"])
+        logmel.n_features_in_ = int(fitted["n_features_in_"])
+        logmel.speech_threshold_ = float(fitted["speech_threshold_"])
+        logmel.floor_ = tensors["logmel.floor_"].numpy().copy()
+        logmel.ceiling_ = tensors["logmel.ceiling_"].numpy().copy()
+        if logmel.floor_.shape != (int(self.n_mels),) or logmel.ceiling_.shape != (
+            int(self.n_mels),
+        ):
+            raise ValueError(f"the log-mel floor and ceiling must have {self.n_mels} bands")
+        self.logmel_ = logmel
+        net = self._new_inner(**self._inner_fit_options())
+        net.classes_ = np.asarray(extras["net_classes"])
+        net.n_features_in_ = int(np.prod(logmel.image_shape))
+        for attr in _NET_ARRAYS:
+            if f"net.{attr}" in tensors:
+                setattr(net, attr, tensors[f"net.{attr}"].numpy().copy())
+        net._import_state(tensors, extras)
+        self.net_ = net

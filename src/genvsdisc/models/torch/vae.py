@@ -22,7 +22,12 @@ bounds (seeded by ``random_state``, hence repeatable). Grey levels are
 scored with the Bernoulli log-likelihood x log p + (1 - x) log(1 - p), the
 usual choice for MNIST; for pixels strictly between 0 and 1 that is not a
 normalised density over [0, 1], one more reason to read the score as a
-relative one.
+relative one. ``likelihood="gaussian"`` scores them with a normal density
+instead, of mean sigmoid(logit) and a learned standard deviation per pixel
+and class (not depending on z; at least :data:`MIN_SCALE`, so a pixel that
+never varies, such as a spectrogram's silent padding, cannot make the
+density infinite): the natural choice for continuous levels such as log-mel
+spectrograms.
 
 Missing pixels (NaN) at predict time are integrated out exactly in the
 decoder, which factorises over pixels: they are left out of log p(x | z, y).
@@ -39,6 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
+from sklearn.utils._param_validation import StrOptions
 from torch import nn
 
 from genvsdisc.models.base import GenerativeClassifier
@@ -49,6 +55,9 @@ from genvsdisc.models.torch._runtime import configure_threads, seeded
 from genvsdisc.models.torch._weights import loss_weights
 
 __all__ = ["CVAEConfig", "ClassLinear", "ClassVAE", "CVAEClassifier"]
+
+#: Smallest standard deviation of the Gaussian decoder, in pixel units ([0, 1]).
+MIN_SCALE = 0.01
 
 
 @dataclass
@@ -61,6 +70,7 @@ class CVAEConfig:
     batch_size: int = 80  # rows per optimiser step, split evenly over the classes
     lr: float = 1e-3  # Adam learning rate (cosine-annealed to zero)
     n_importance: int = 64  # importance samples S per row and class when scoring
+    likelihood: str = "bernoulli"  # decoder: "bernoulli" or "gaussian" (learned scale)
 
 
 class ClassLinear(nn.Module):
@@ -88,6 +98,9 @@ class ClassVAE(nn.Module):
         super().__init__()
         D, K, L, H = n_features, n_classes, cfg.latent_dim, cfg.hidden
         self.n_classes, self.latent_dim = K, L
+        self.gaussian = cfg.likelihood == "gaussian"
+        if self.gaussian:  # log standard deviation per class and pixel, (K, 1, D)
+            self.log_scale = nn.Parameter(torch.full((K, 1, D), math.log(0.1)))
         self.encoder = nn.ModuleList(
             [ClassLinear(K, D, H), ClassLinear(K, H, H), ClassLinear(K, H, 2 * L)]
         )
@@ -110,11 +123,18 @@ class ClassVAE(nn.Module):
     def decode(self, z, k=None):
         return self._mlp(self.decoder, z, k)  # pixel logits (..., D)
 
-    @staticmethod
-    def pixel_log_lik(logits, x, mask=None):
-        """Bernoulli log p(x | z, y) summed over pixels; ``mask`` keeps observed pixels."""
+    def pixel_log_lik(self, logits, x, mask=None, k=None):
+        """log p(x | z, y) summed over pixels (class ``k``, or all classes along the first
+        axis); ``mask`` keeps observed pixels."""
         x = x.expand_as(logits)  # (B, D) rows against (S, B, D) draws
-        ll = -F.binary_cross_entropy_with_logits(logits, x, reduction="none")
+        if self.gaussian:  # a normal density around the mean level sigmoid(logits)
+            log_scale = (self.log_scale if k is None else self.log_scale[k]).clamp(
+                min=math.log(MIN_SCALE)
+            )
+            z = (x - torch.sigmoid(logits)) * torch.exp(-log_scale)
+            ll = -0.5 * z.pow(2) - log_scale - 0.5 * math.log(2 * math.pi)
+        else:
+            ll = -F.binary_cross_entropy_with_logits(logits, x, reduction="none")
         if mask is not None:
             ll = ll * mask
         return ll.sum(-1)
@@ -140,6 +160,10 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
     ----------
     latent_dim, hidden, epochs, batch_size, lr, n_importance
         See :class:`CVAEConfig`.
+    likelihood : {"bernoulli", "gaussian"}, default="bernoulli"
+        The decoder's density of a pixel given z: Bernoulli (the grey level
+        as a probability), or normal around the mean level with a learned
+        scale per pixel and class (see the module notes).
     image_shape : tuple or None, default=None
         (height, width[, channels]) for showing samples; the networks see
         flat rows, so any number of features in [0, 1] works.
@@ -192,6 +216,7 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         "batch_size": POSITIVE_INT,
         "lr": POSITIVE_REAL,
         "n_importance": POSITIVE_INT,
+        "likelihood": [StrOptions({"bernoulli", "gaussian"})],
         "image_shape": IMAGE_SHAPE,
         "priors": ["array-like", None],
         **RUNTIME_CONSTRAINTS,
@@ -206,6 +231,7 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         batch_size=CVAEConfig.batch_size,
         lr=CVAEConfig.lr,
         n_importance=CVAEConfig.n_importance,
+        likelihood=CVAEConfig.likelihood,
         image_shape=None,
         priors=None,
         device="auto",
@@ -218,6 +244,7 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         self.batch_size = batch_size
         self.lr = lr
         self.n_importance = n_importance
+        self.likelihood = likelihood
         self.image_shape = image_shape
         self.priors = priors
         self.device = device
@@ -294,7 +321,7 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         z = mu + eps * (0.5 * logvar).exp()
         log_q = (-0.5 * eps.pow(2) - 0.5 * logvar - 0.5 * math.log(2 * math.pi)).sum(-1)
         log_pz = (-0.5 * z.pow(2) - 0.5 * math.log(2 * math.pi)).sum(-1)  # (S, B)
-        log_px = net.pixel_log_lik(net.decode(z, k), x, mask)  # (S, B), broadcast over S
+        log_px = net.pixel_log_lik(net.decode(z, k), x, mask, k)  # (S, B), broadcast over S
         log_w = log_px + log_pz - log_q
         return (torch.logsumexp(log_w, 0) - math.log(S)).double().cpu().numpy()
 
