@@ -91,3 +91,8 @@ def test_missing_labels_an_interpolating_audio_model_so(quick):
     fig = get_experiment("missing").figure(out, style, [])
     legends = [t.get_text() for a in fig.axes if a.get_legend() for t in a.get_legend().texts]
     assert "interpolate" in legends and "integrate" in legends
+
+
+def test_ar_hmm_says_it_restarts_after_a_dropped_frame_rather_than_integrating():
+    assert methods_for("ar_hmm") == ["restart"]
+    assert methods_for("gmm_hmm") == ["integrate"]  # the chain integrates a dropped frame out

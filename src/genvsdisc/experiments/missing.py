@@ -27,14 +27,7 @@ from genvsdisc.models import available, get_spec
 from genvsdisc.report.plots import Style, panel_per_model
 from genvsdisc.report.tables import note, pct, pm, rank_value, summary_pct, table
 
-__all__ = [
-    "Missing",
-    "MissingResult",
-    "remove_features",
-    "methods_for",
-    "evaluate",
-    "half_index",
-]
+__all__ = ["Missing", "MissingResult", "remove_features", "methods_for", "evaluate", "half_index"]
 
 #: Neighbouring features each iterative-imputation regression uses: all of them
 #: for small tables, a bounded number for images (784 regressions on all 783
@@ -45,6 +38,7 @@ METHOD_TEXT = {
     "integrate": "integrates missing features out",
     "native": "handles NaN natively",
     "interpolate": "fills dropped frames by interpolation in time",
+    "restart": "scores a frame after a dropped one without the dropped frame",
     "mean": "mean imputation",
     "iterative": "iterative imputation",
 }
@@ -67,7 +61,7 @@ def remove_features(X: np.ndarray, fraction: float, seed: int) -> np.ndarray:
 
 
 def methods_for(model: str, iterative: bool = True) -> list[str]:
-    """How registry model ``model`` meets NaN, read from its registry entry: its own fill
+    """How registry model ``model`` meets NaN, from its registry entry: its own rule
     (``fills_missing``), integrate, native (hgb) or mean (and iterative) imputation."""
     spec = get_spec(model)
     if spec.fills_missing or "audio" in spec.modalities:  # audio: frames dropped from clips
@@ -387,8 +381,9 @@ class Missing(Experiment):
 def draw_missing(a, result: MissingResult, model: str, style: Style) -> None:
     """One model's accuracy by share of features removed, a line per gap handling, on ``a``."""
     fr = np.array(result.fractions)
+    # long dashes: the model's own rule (interpolate, restart), not one of the imputers
     styles = {"integrate": "-", "native": "-.", "mean": "--", "iterative": ":"}
-    styles["interpolate"] = (0, (6, 2))  # long dashes: a fill, not one of the imputers
+    styles.update(interpolate=(0, (6, 2)), restart=(0, (6, 2)))
     st = style.of(model)
     for r in result.rows:
         if r["model"] != model:

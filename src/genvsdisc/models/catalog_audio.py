@@ -181,6 +181,7 @@ AUDIO_CATALOG: tuple[ModelSpec, ...] = (
         # a frame after a missing one uses its state's free Gaussian (a stated rule,
         # not exact integration over the missing frame): see models/audio/_ar_math.py
         handles_missing=True,
+        fills_missing="restart",
         semi_supervised=True,
         sample_weight=True,
         test_params={"frame_size": 1, "n_states": 2, "n_iter": 3, "em_max_iter": 2},

@@ -38,11 +38,15 @@ class ModelSpec:
     handles_missing : bool, default=False
         NaN features are accepted at predict time: integrated out by a
         generative model, routed natively by a discriminative one (hgb).
-    fills_missing : {"interpolate"} or None, default=None
+    fills_missing : {"interpolate", "restart"} or None, default=None
         How a model that neither integrates NaN out nor routes it natively
-        fills the gaps itself before predicting: "interpolate", linearly in
+        meets the gaps by a rule of its own: "interpolate", linearly in
         time between the observed neighbours of a dropped audio frame
-        (``audio_cnn``, ``audio_diffusion``). None: the family's way above.
+        (``audio_cnn``, ``audio_diffusion``); "restart", a frame after a
+        dropped one scored by its state's free Gaussian instead of the
+        autoregression on the missing frame (``ar_hmm``: a proper density of
+        the observed frames under that rule, not an integral). None: the
+        family's way above.
     semi_supervised : bool, default=False
         ``fit`` runs EM over rows labeled ``-1`` / ``None`` (Nigam et al. 2000).
     partial_fit : bool, default=False
@@ -71,7 +75,7 @@ class ModelSpec:
     estimator: str
     boundary: Literal["linear", "quadratic", "flexible"]
     handles_missing: bool = False
-    fills_missing: Literal["interpolate"] | None = None
+    fills_missing: Literal["interpolate", "restart"] | None = None
     semi_supervised: bool = False
     partial_fit: bool = False
     sample_weight: bool = False
