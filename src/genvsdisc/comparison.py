@@ -190,7 +190,8 @@ def compare(
         The data set's name in the report (DataFrames and arrays).
     preprocess : str or list of str, optional
         Image steps for every model, e.g. ``"deskew,blur"`` (see
-        :func:`genvsdisc.preprocessing.preprocess_dataset`).
+        :func:`genvsdisc.preprocessing.preprocess_dataset`); ``"augment"`` adds
+        shifted and rotated copies of the training rows to every fit of every model.
     **arrays
         ``classes``, ``image_shape``, ``feature_names`` for an (X, y) tuple.
 

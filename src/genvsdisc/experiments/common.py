@@ -17,10 +17,13 @@ from genvsdisc.data import train_test_split
 from genvsdisc.data.dataset import Dataset
 from genvsdisc.exceptions import ParameterError
 from genvsdisc.models import get_spec, make
+from genvsdisc.preprocessing.augment import Augmented
 
 __all__ = [
     "Settings",
     "make_model",
+    "augmented",
+    "unwrapped",
     "model_spec",
     "timed",
     "tuned_params",
@@ -87,6 +90,11 @@ class Settings:
         The ``--quick`` grid (fewer seeds, sizes and fractions).
     model_params : dict
         ``{model name: {param: value}}`` passed to :func:`genvsdisc.models.make`.
+    augment : (height, width) or None
+        Image shape of a run with ``--preprocess ...,augment`` (``compare`` sets it
+        from the Dataset): every model it builds is wrapped in
+        :class:`~genvsdisc.preprocessing.Augmented`, so each training fit sees the
+        one-pixel shifts and +-10 degree rotations of its rows. None: no augmentation.
     """
 
     seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
@@ -106,6 +114,7 @@ class Settings:
     max_test: int | None = None
     quick: bool = False
     model_params: dict = field(default_factory=dict)
+    augment: tuple[int, int] | None = None
 
     @classmethod
     def default(
@@ -195,13 +204,37 @@ def make_model(name: str, seed: int, settings: Settings | None = None, **params)
     """A fresh estimator ``name`` whose randomness (if any) is fixed by ``seed``.
 
     Parameters from ``settings.model_params[name]`` come first, ``params`` last.
+    With ``settings.augment`` set, the model comes wrapped in
+    :class:`~genvsdisc.preprocessing.Augmented` (see :func:`augmented`).
     """
     merged = dict((settings.model_params if settings else {}).get(name, {}))
     merged.update(params)
     model = make(name, **merged)
     if "random_state" in model.get_params(deep=False) and "random_state" not in merged:
         model.set_params(random_state=int(seed))
-    return model
+    return augmented(model, settings)
+
+
+def augmented(model, settings: Settings | None):
+    """``model`` wrapped in :class:`~genvsdisc.preprocessing.Augmented` when the run
+    augments (``settings.augment``), else ``model`` itself.
+
+    Every row a fit is given gets its copies, unlabeled rows (label -1) included:
+    EM then sees the same share of labeled rows as without augmentation, and a
+    shifted unlabeled digit is as good an unlabeled digit. Self-training fits on
+    labeled and pseudo-labeled rows only, so only those are augmented there.
+    """
+    if settings is None or settings.augment is None:
+        return model
+    return Augmented(model, image_shape=tuple(int(v) for v in settings.augment))
+
+
+def unwrapped(est):
+    """The model inside an :class:`~genvsdisc.preprocessing.Augmented` wrapper (its
+    fitted clone once fitted), or ``est`` itself: where its own parameters live."""
+    if isinstance(est, Augmented):
+        return getattr(est, "estimator_", est.estimator)
+    return est
 
 
 def tuned_params(est) -> dict:
@@ -212,7 +245,9 @@ def tuned_params(est) -> dict:
     ``n_components`` -> ``n_components_``, ``bandwidth`` -> ``bandwidth_``).
     ``compare`` fixes these after the first fit on the whole training side, so
     the grid experiments do not repeat a cross-validated search at every point.
+    An augmented model reports what the model inside chose.
     """
+    est = unwrapped(est)
     out = {}
     for name, value in est.get_params(deep=False).items():
         if value is None or (isinstance(value, str) and value in ("auto", "bic")):

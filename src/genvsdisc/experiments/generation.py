@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext, Skip
-from genvsdisc.experiments.common import Settings, model_spec
+from genvsdisc.experiments.common import Settings, augmented, model_spec, unwrapped
 from genvsdisc.experiments.generation_report import GenerationReport
 from genvsdisc.generation import (
     JUDGES,
@@ -76,10 +76,12 @@ def generate(train, test, *, model: str, seed: int, settings: Settings, judge: d
     est = build_model(model, seed=seed, params=_params(settings, model))
     if "frame_size" in est.get_params() and train.frame_shape is not None:
         est.set_params(frame_size=int(train.frame_shape[1]))
+    est = augmented(est, settings)  # --preprocess ...,augment: the same rows as every fit
     est.fit(train.X, train.y)
     K, n = len(train.classes), settings.n_generate
     # compare measures what the model draws: only pixels are kept in range
     wanted = np.repeat(np.arange(K), n)
+    est = unwrapped(est)  # the fitted model itself: draw reads its own sample options
     samples = draw(est, wanted, seed=seed, modality=train.modality, clip=train.modality == "image")
     X_new, y_new = samples.X, samples.y
     out = {"n_per_class": n, "bag_of_words": samples.bag_of_words}

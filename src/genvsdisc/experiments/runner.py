@@ -37,7 +37,7 @@ from genvsdisc.experiments.preparation import (
 )
 from genvsdisc.models import available
 from genvsdisc.models.registry import get_spec
-from genvsdisc.preprocessing.datasets import preprocess_dataset
+from genvsdisc.preprocessing.datasets import augment_shape, preprocess_dataset
 
 __all__ = [
     "DEFAULT_MODELS",
@@ -201,7 +201,9 @@ def compare(
         tqdm bars on stderr, one per experiment.
     preprocess : str or list of str, optional
         Image steps applied to every image before the split, so every model reads
-        the same pixels (:func:`genvsdisc.preprocessing.preprocess_dataset`).
+        the same pixels (:func:`genvsdisc.preprocessing.preprocess_dataset`);
+        ``augment`` adds shifted and rotated copies to every training fit of
+        every model (:func:`~genvsdisc.experiments.common.augmented`).
 
     Returns
     -------
@@ -211,6 +213,8 @@ def compare(
     t0 = time.perf_counter()
     ds = preprocess_dataset(ds, preprocess)
     settings = settings or Settings.default(n_features=ds.n_features)
+    if (shape := augment_shape(ds)) is not None:  # every model's fits: like with like
+        settings = replace(settings, augment=shape)
     engine = engine or InProcessEngine(reason=_LIBRARY_DEFAULT)
     names, info = select_models(ds.modality, models, deep=deep)
     for row in info:  # the same steps for every model: like with like

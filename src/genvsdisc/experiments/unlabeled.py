@@ -28,6 +28,7 @@ from genvsdisc.experiments.common import (
     mean_std,
     model_spec,
     per_class_subset,
+    unwrapped,
     vector_data,
 )
 from genvsdisc.experiments.learning_curve import CHANCE_WHY
@@ -135,8 +136,9 @@ def _fit_variant(est, variant, train, test, part, y_semi) -> float:
     X_test = test.X
     if variant == "em":
         est.fit(part.X, y_semi)
-    elif variant == "supervised" and "unlabeled_weight" in est.get_params():
-        est.set_params(unlabeled_weight=0.0).fit(part.X, y_semi)
+    elif variant == "supervised" and "unlabeled_weight" in unwrapped(est).get_params():
+        unwrapped(est).set_params(unlabeled_weight=0.0)  # inside an Augmented wrapper too
+        est.fit(part.X, y_semi)
     else:
         X, X_test = part.X, test.X
         if not vector_data(train) and hasattr(est, "_make_vectorizer"):

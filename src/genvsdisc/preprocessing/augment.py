@@ -249,6 +249,29 @@ class Augmented(ParameterChecks, MetaEstimatorMixin, ClassifierMixin, BaseEstima
         self.n_train_rows_ = len(X_aug)
         return self
 
+    @property
+    def family(self):
+        """The wrapped model's family ("generative" / "discriminative"), None if it has none."""
+        return getattr(self.estimator, "family", None)
+
+    @available_if(_estimator_has("partial_fit"))
+    def partial_fit(self, X, y, **fit_params):
+        """Augment one batch (X (n, h*w), y (n,)) and pass it to the clone's ``partial_fit``.
+
+        The first call clones ``estimator``; each batch's copies join it as they come,
+        so a model with exact sufficient statistics ends as :meth:`fit` on all the rows.
+        """
+        first = not hasattr(self, "estimator_")
+        if first:
+            self._check_params()
+            self.estimator_, self.n_train_rows_ = clone(self.estimator), 0
+        X, y = validate_data(self, X, y, dtype=np.float64, reset=first)
+        X_aug, y_aug = augment_images(X, y, **transform_kwargs(self))
+        self.estimator_.partial_fit(X_aug, y_aug, **fit_params)
+        self.classes_ = self.estimator_.classes_
+        self.n_train_rows_ += len(X_aug)
+        return self
+
     def predict(self, X):
         """The fitted estimator's predictions for ``X`` (n, h*w) -> (n,)."""
         check_is_fitted(self)
@@ -265,6 +288,12 @@ class Augmented(ParameterChecks, MetaEstimatorMixin, ClassifierMixin, BaseEstima
         """log p(y|x), shape (n, K)."""
         check_is_fitted(self)
         return self.estimator_.predict_log_proba(X)
+
+    @available_if(_estimator_has("predict_joint_log_proba"))
+    def predict_joint_log_proba(self, X):
+        """log p(x, y) of a generative estimator, shape (n, K)."""
+        check_is_fitted(self)
+        return self.estimator_.predict_joint_log_proba(X)
 
     @available_if(_estimator_has("score_samples"))
     def score_samples(self, X):
