@@ -19,7 +19,8 @@ the README quotes:
 With ``--baseline DIR`` (the ``--keep`` folder of an earlier run) it also
 compares every number of each results.json with the baseline's (timings,
 dates, versions and the engine left out) and prints how many differ and by
-how much: a speed change must leave the figures as they were.
+how much, and how many of the report's PNG files are byte for byte the
+baseline's: a speed change must leave the figures as they were.
 
 With ``--cores N`` each run sees N cores (the in-process engine's thread count and
 the default engine's choice follow it): ``--cores 1`` is the one-thread run the
@@ -164,6 +165,20 @@ def _against(record: dict, base: dict) -> str:
     )
 
 
+def _same_pngs(out: Path, base: Path) -> str:
+    """How many of the report's PNG files are byte for byte the baseline's."""
+    names = sorted({p.name for d in (out, base) for p in (d / "figures").glob("*.png")})
+    same = [n for n in names if _bytes(out / "figures" / n) == _bytes(base / "figures" / n)]
+    differ = sorted(set(names) - set(same))
+    return f"{len(same)} of {len(names)} PNG files byte-identical" + (
+        f" (differ: {', '.join(differ)})" if differ else ""
+    )
+
+
+def _bytes(path: Path) -> bytes | None:
+    return path.read_bytes() if path.exists() else None
+
+
 def _line(label: str, runs: list[dict], target: float) -> str:
     wall = statistics.median(r["wall"] for r in runs)
     cpu = statistics.median(r["cpu"] for r in runs)
@@ -222,6 +237,7 @@ def main() -> None:
                 findings.append(
                     f"{name} against {base}: {_against(record, json.loads(base.read_text()))}"
                 )
+                findings.append(f"{name} report figures: {_same_pngs(out, base.parent)}")
     for name in quick:
         runs = [_run(name, root / f"{name}-quick", ["--quick"])]
         print(_line(f"compare {name} --quick", runs, QUICK_TARGET), flush=True)

@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-def write_outputs(record: dict, out: Path) -> Path:
+def write_outputs(record: dict, out: Path, drawn: dict | None = None) -> Path:
     """results.json, report.html and figures/ into ``out``, atomically.
 
     Everything goes into a hidden temporary folder beside ``out``, renamed into
@@ -55,7 +55,7 @@ def write_outputs(record: dict, out: Path) -> Path:
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the report folder need not be
         results.save(record, tmp / "results.json")
-        write_report(record, tmp)
+        write_report(record, tmp, drawn)  # drawn: figures compare drew already
         if out.exists():
             out.rmdir()  # empty (checked above): os.rename cannot replace a folder
         os.rename(tmp, out)

@@ -136,15 +136,16 @@ class InProcessEngine(_Engine):
             dask.delayed(test, traverse=False, name=f"test-{run_id}"),
         )
 
-    def run(
-        self, tasks: Mapping[Hashable, Delayed], progress: Callable[[Hashable], None] | None = None
-    ) -> dict:
-        """Compute ``tasks``; returns ``{label: TaskOutput}``; ``progress(label)`` per task."""
+    def run(self, tasks: Mapping[Hashable, Delayed], progress=None, finished=None) -> dict:
+        """Compute ``tasks``; returns ``{label: TaskOutput}``; ``progress(label)`` and
+        ``finished(label, output)`` as each task finishes."""
         labels = {t.key: label for label, t in tasks.items()}
 
         def done(key, result, dsk, state, worker_id):
             if progress and key in labels:
                 progress(labels[key])
+            if finished and key in labels:
+                finished(labels[key], result)
 
         # functions, not names such as "threads": a name makes dask import distributed
         # (about 0.5 s) to look for a client
@@ -229,7 +230,10 @@ class DaskEngine(_Engine):
         return train_f, test_f
 
     def run(
-        self, tasks: Mapping[Hashable, Delayed], progress: Callable[[Hashable], None] | None = None
+        self,
+        tasks: Mapping[Hashable, Delayed],
+        progress: Callable[[Hashable], None] | None = None,
+        finished=None,
     ) -> dict:
         """Submit every task at once and gather ``{label: TaskOutput}`` as they finish."""
         from distributed import as_completed
@@ -244,6 +248,8 @@ class DaskEngine(_Engine):
             outputs[labels[fut.key]] = fut.result()
             if progress:
                 progress(labels[fut.key])
+            if finished:
+                finished(labels[fut.key], outputs[labels[fut.key]])
         return {label: outputs[label] for label in tasks}
 
     def close(self) -> None:
@@ -333,10 +339,10 @@ class AutoEngine(_Engine):
             return {"kind": "auto", "workers": None, "address": None, "reason": "not picked yet"}
         return self.inner.describe()
 
-    def run(self, tasks, progress=None) -> dict:
+    def run(self, tasks, progress=None, finished=None) -> dict:
         if self.inner is None:
             raise RuntimeError("AutoEngine.run before data(): the engine is picked from the data")
-        return self.inner.run(tasks, progress)
+        return self.inner.run(tasks, progress, finished)
 
     def close(self) -> None:
         if self.inner is not None:

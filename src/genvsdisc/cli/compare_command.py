@@ -131,6 +131,7 @@ def compare(
         f"{' (picked for ' + ds.modality + ' data)' if not models else ''}",
         err=True,
     )
+    figures = {}  # drawn while the tasks compute, for the report
     with make_engine(workers=workers, scheduler=scheduler) as engine:
         record = run_compare(
             ds,
@@ -141,8 +142,9 @@ def compare(
             deep=deep,
             progress=show_progress(progress),
             command=command_line(),
+            figures=figures,
         )
-    write_outputs(record, out)
+    write_outputs(record, out, figures)
     click.echo(summary_table(record))
     click.echo(f"\nreport: {out / 'report.html'}  ({record['timings']['total_s']:.1f} s)")
 

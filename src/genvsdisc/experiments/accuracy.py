@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import dask
 import numpy as np
-from matplotlib.patheffects import withStroke
 from sklearn.metrics import accuracy_score, f1_score, log_loss
 
 from genvsdisc.experiments import evidence
@@ -87,6 +86,8 @@ def _reliability_line(ax, row: dict, style: Style) -> None:
     ]
     if not pts:
         return
+    from matplotlib.patheffects import withStroke  # here: matplotlib loads on first figure
+
     xs, ys, ns = zip(*pts, strict=True)
     ax.plot(xs, ys, label=row["model"], lw=1.5, ms=4, **style.of(row["model"]))
     color = style.of(row["model"])["color"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.colors import ListedColormap
 
 from genvsdisc.experiments.base import Experiment, ExperimentResult, RunContext, Skip
 from genvsdisc.experiments.common import Settings, make_model, model_spec
@@ -237,6 +236,8 @@ def draw_region(a, result: RegionsResult, r: dict, kind: str, style: Style, clas
     xs, ys = np.array(result.xs), np.array(result.ys)
     Xtr, ytr = np.array(result.train["X"]), np.array(result.train["y"])
     K = len(classes)
+    from matplotlib.colors import ListedColormap  # here: matplotlib loads on first figure
+
     cmap = ListedColormap(CLASS_COLORS[:K])
     if kind == "regions":
         label = np.array(r["label"])

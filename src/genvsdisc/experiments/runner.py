@@ -30,6 +30,7 @@ from genvsdisc.experiments.base import (
     registered,
 )
 from genvsdisc.experiments.common import Settings
+from genvsdisc.experiments.overlap import CombineAsDone
 from genvsdisc.experiments.preparation import (
     QUICK_MAX_CLASSES,
     QUICK_MAX_FEATURES,
@@ -183,6 +184,7 @@ def compare(
     progress: bool = True,
     command: str | None = None,
     preprocess=None,
+    figures: dict | None = None,
 ) -> dict:
     """Run every experiment that applies to ``ds`` and return the results record.
 
@@ -204,6 +206,10 @@ def compare(
         the same pixels (:func:`genvsdisc.preprocessing.preprocess_dataset`);
         ``augment`` adds shifted and rotated copies to every training fit of
         every model (:func:`~genvsdisc.experiments.common.augmented`).
+    figures : dict, optional
+        Filled with ``{experiment: PNG bytes or None}``: the report's figures, each drawn
+        on a side thread as soon as its experiment is done, while the other tasks
+        compute (:mod:`.overlap`); hand it to ``write_report(..., drawn=figures)``.
 
     Returns
     -------
@@ -234,12 +240,18 @@ def compare(
     record["pairs"] = evidence.pairs_for(names, evidence.preferred(ds.modality))
     ctx = RunContext(train, test, names, settings, data)
     planned, skipped = _schedule(exp_names, ctx)
-    outputs = _run(engine, planned, exp_names, progress)
+    early = None if figures is None else CombineAsDone(planned, exp_names, ctx, info)
+    try:
+        outputs = _run(engine, planned, exp_names, progress, early and early.finished)
+    finally:
+        combined = early.wait() if early else {}  # {experiment: (section, png)}
     # split 0's fits (keyed by model name; other splits are keyed (model, split))
     first = {k: v for k, v in outputs[Accuracy.name].items() if isinstance(k, str)}
     ctx = replace(ctx, settings=fix_tuned(settings, first), fits={})
     record["settings"] = ctx.settings.to_dict()
-    _collect(record, exp_names, skipped, outputs, ctx)
+    _collect(record, exp_names, skipped, outputs, ctx, combined)
+    if figures is not None:
+        figures.update({name: png for name, (_, png) in combined.items()})
     record["timings"]["total_s"] = time.perf_counter() - t0
     return results_mod.to_jsonable(record)
 
@@ -286,7 +298,7 @@ def _schedule(exp_names, ctx: RunContext) -> tuple[dict, dict]:
     return planned, skipped
 
 
-def _run(engine, planned: dict, exp_names, progress: bool) -> dict:
+def _run(engine, planned: dict, exp_names, progress: bool, finished=None) -> dict:
     """The whole graph on ``engine``, one progress bar per experiment that was asked for.
 
     Returns ``{experiment: {task key: TaskOutput}}``.
@@ -299,7 +311,7 @@ def _run(engine, planned: dict, exp_names, progress: bool) -> dict:
         if label[0] in bars:
             bars[label[0]].update()
 
-    done = engine.run(graph, progress=tick)
+    done = engine.run(graph, progress=tick, finished=finished)
     for bar in bars.values():
         bar.close()
     outputs = {name: {} for name in planned}
@@ -308,8 +320,9 @@ def _run(engine, planned: dict, exp_names, progress: bool) -> dict:
     return outputs
 
 
-def _collect(record, exp_names, skipped, outputs, ctx: RunContext) -> None:
-    """Each experiment's typed result, task times and warnings, into ``record``."""
+def _collect(record, exp_names, skipped, outputs, ctx: RunContext, combined=None) -> None:
+    """Each experiment's typed result, task times and warnings, into ``record``;
+    ``combined``: sections already combined while the graph ran (:mod:`.overlap`)."""
     warnings_seen = []
     for name in exp_names:
         experiment = get_experiment(name)
@@ -321,12 +334,15 @@ def _collect(record, exp_names, skipped, outputs, ctx: RunContext) -> None:
             }
             continue
         mine = outputs[name]
-        result = experiment.combine(ctx, mine)
-        record["experiments"][name] = {
-            "status": "ok",
-            "title": experiment.title,
-            **result.to_dict(),
-        }
+        if name in (combined or {}):
+            record["experiments"][name] = combined[name][0]
+        else:
+            result = experiment.combine(ctx, mine)
+            record["experiments"][name] = {
+                "status": "ok",
+                "title": experiment.title,
+                **result.to_dict(),
+            }
         record["timings"]["experiments"][name] = sum(o.seconds for o in mine.values())
         for key, out in mine.items():
             record["timings"]["tasks"][experiment.task_label(key)] = out.seconds

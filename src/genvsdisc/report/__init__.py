@@ -13,15 +13,18 @@ from genvsdisc.report.html import build_figures, render
 __all__ = ["write_report", "render", "build_figures"]
 
 
-def write_report(record: dict, out_dir) -> Path:
+def write_report(record: dict, out_dir, drawn: dict | None = None) -> Path:
     """Write ``report.html`` and ``figures/<section>.png`` into ``out_dir``.
+
+    ``drawn``: figures already drawn from this record (``compare(figures=...)``),
+    ``{section: PNG bytes or None}``; the others are drawn here.
 
     Returns
     -------
     Path of report.html.
     """
     out_dir = Path(out_dir)
-    figures = build_figures(record)
+    figures = build_figures(record, drawn=drawn)
     fig_dir = out_dir / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
     for name, png in figures.items():

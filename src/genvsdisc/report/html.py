@@ -18,6 +18,7 @@ from importlib import resources
 
 from genvsdisc.experiments.base import Experiment, ExperimentResult, registered
 from genvsdisc.report import findings, glossary, plots
+from genvsdisc.report.drawing import section_png
 from genvsdisc.report.here import here
 from genvsdisc.report.tables import table
 
@@ -41,17 +42,27 @@ def _ran(record: dict, experiments=None) -> list[tuple[Experiment, ExperimentRes
     ]
 
 
-def build_figures(record: dict, experiments=None) -> dict[str, bytes]:
-    """``{section name: PNG bytes}`` for every section that ran and has a figure."""
-    style = plots.Style(record["models"])
-    classes = record["dataset"]["classes"]
+def build_figures(record: dict, experiments=None, drawn=None) -> dict[str, bytes]:
+    """``{section name: PNG bytes}`` for every section that ran and has a figure.
+
+    ``drawn``: ``{section name: PNG bytes or None}`` already drawn from this record
+    (:class:`~genvsdisc.report.drawing.FigureDrawer`, None: no figure); only the
+    other sections are drawn here.
+    """
+    drawn = drawn or {}
+    sections = record["experiments"]
     out = {}
-    for experiment, result in _ran(record, experiments):
-        if not result.has_rows():
-            continue
-        fig = experiment.figure(result, style, classes)
-        if fig is not None:
-            out[experiment.name] = plots.to_png(fig)
+    for experiment, _ in _ran(record, experiments):
+        name = experiment.name
+        png = (
+            drawn[name]
+            if name in drawn
+            else section_png(
+                experiment, sections[name], record["models"], record["dataset"]["classes"]
+            )
+        )
+        if png is not None:
+            out[name] = png
     return out
 
 

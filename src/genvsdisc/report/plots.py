@@ -24,12 +24,16 @@ from __future__ import annotations
 
 import io
 import warnings
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator
+from typing import TYPE_CHECKING
 
 from genvsdisc.exceptions import UnknownNameError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# matplotlib itself (about 0.5 s to import) is imported where a figure is made: the
+# experiments import this module for Style, and compare draws on a side thread
+# (genvsdisc.report.drawing) while its tasks compute, so the import overlaps them
 
 __all__ = [
     "CLASS_COLORS",
@@ -140,6 +144,8 @@ def to_png(fig: Figure) -> bytes:
     are flat colours and lines, which compress almost as well at a fraction
     of the time.
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     _readable(fig)
     canvas = FigureCanvasAgg(fig)  # replaces the figure's canvas (Agg: no display needed)
     fig.dpi = DPI
@@ -167,6 +173,8 @@ def new_figure(w=7.5, h=4.0, ncols=1, nrows=1, **kw):
 
     ``w`` is capped at :data:`MAX_WIDTH_IN` so the report never scales a figure down.
     """
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(min(w, MAX_WIDTH_IN), h), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False, **kw)
     return fig, axes
@@ -183,6 +191,8 @@ def log_axis(ax, which: str = "x") -> None:
     When the axis spans less than a factor of 100, the 2s and 5s between the
     powers of ten are labelled too, so a short axis never shows a single label.
     """
+    from matplotlib.ticker import FuncFormatter, LogLocator
+
     axis = ax.xaxis if which == "x" else ax.yaxis
     (ax.set_xscale if which == "x" else ax.set_yscale)("log")
     axis.set_major_locator(LogLocator(base=10, subs=(1.0,)))
