@@ -100,3 +100,24 @@ def test_fitted_mixtures_equal_the_textbook_fit(kind, data, monkeypatch):
             u, v = getattr(a, name), getattr(b, name)
             np.testing.assert_allclose(u, v, rtol=1e-10, atol=1e-10 * np.abs(v).max())
     np.testing.assert_allclose(fast.predict_proba(X), slow.predict_proba(X), atol=1e-10)
+
+
+class _ScoresEveryPass(ClassMixture):
+    """Semi-supervised EM scoring the rows afresh at every step (no reuse between steps)."""
+
+    def _reuses_scores(self):
+        return False
+
+
+def test_semi_supervised_em_reusing_scores_equals_scoring_afresh():
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:500] / 16, y[:500]
+    y_semi = np.where(np.arange(len(y)) % 4 == 0, y, -1)
+    fast = ClassMixture(min_rows_per_component=10).fit(X, y_semi)
+    slow = _ScoresEveryPass(min_rows_per_component=10).fit(X, y_semi)
+    assert fast.n_em_iter_ == slow.n_em_iter_ > 1
+    np.testing.assert_allclose(fast.em_log_likelihood_, slow.em_log_likelihood_, rtol=1e-12)
+    for a, b in zip(fast.mixtures_, slow.mixtures_, strict=True):
+        np.testing.assert_allclose(a.covariances, b.covariances, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(a.means, b.means, rtol=1e-10, atol=1e-12)
+    assert fast._score_cache is None  # a fit's scratch is not kept with the model
