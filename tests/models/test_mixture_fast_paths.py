@@ -109,9 +109,15 @@ class _ScoresEveryPass(ClassMixture):
         return False
 
 
-def test_semi_supervised_em_reusing_scores_equals_scoring_afresh():
-    X, y = load_digits(return_X_y=True)
-    X, y = X[:500] / 16, y[:500]
+@pytest.mark.parametrize("data", ["overlapping", "digits"])  # every posterior > 0, or not
+def test_semi_supervised_em_reusing_scores_equals_scoring_afresh(data):
+    if data == "digits":
+        X, y = load_digits(return_X_y=True)
+        X, y = X[:500] / 16, y[:500]
+    else:
+        X, y = make_classification(
+            500, 4, n_informative=3, n_redundant=0, n_classes=3, class_sep=0.5, random_state=0
+        )
     y_semi = np.where(np.arange(len(y)) % 4 == 0, y, -1)
     fast = ClassMixture(min_rows_per_component=10).fit(X, y_semi)
     slow = _ScoresEveryPass(min_rows_per_component=10).fit(X, y_semi)

@@ -205,16 +205,21 @@ class ClassMixture(GenerativeClassifier):
         and outer iteration instead of three, same numbers.
         """
         cache = self._score_cache if self._score_cache and self._score_cache[0] is X else None
-        scores = []
+        reuse, scores = self._reuses_scores(), []
         for k in range(R.shape[1]):
-            rows = R[:, k] > 0
-            every = bool(rows.all())  # posteriors rarely underflow: no copy of the rows
+            rows = R[:, k] > 0  # all but the other classes' labeled rows, as a rule
+            every = bool(rows.all())  # then no copy of the rows
             start = None if cache is None else cache[1][k] if every else cache[1][k][rows]
-            self.mixtures_[k] = self._em(
+            mix = self._em(
                 X if every else X[rows], R[rows, k], self.mixtures_[k], self.reg_covar_[k], k, start
             )
-            scores.append(self._last_scores if every else None)
-        reuse = self._reuses_scores() and all(sc is not None for sc in scores)
+            self.mixtures_[k] = mix
+            if reuse and every:
+                scores.append(self._last_scores)
+            elif reuse:  # score the few rows EM skipped: the objective needs every row's
+                full = np.empty((len(X), len(mix.weights)))
+                full[rows], full[~rows] = self._last_scores, mix.log_pdf(X[~rows], complete=True)
+                scores.append(full)
         self._score_cache = (X, scores) if reuse else None
         self._set_priors(R)
 
