@@ -241,10 +241,13 @@ def _log_pdf_complete(X, means, chols):
     W = np.hstack([L_inv.T for L_inv in inverses])  # (d, U d), U distinct factors
     shift = np.stack([inverses[u] @ mu for u, mu in zip(which, means, strict=True)])  # (C, d)
     sq = np.empty((n, len(means)))
-    step = max(1, 2**21 // W.shape[1])  # rows per block: about 16 MB of whitened rows
+    step = max(1, 2**20 // W.shape[1])  # rows per block: about 8 MB of whitened rows
     for start in range(0, n, step):
-        XW = (X[start : start + step] @ W).reshape(-1, len(inverses), d)
-        Z = XW - shift if len(inverses) == len(means) else XW[:, which] - shift
+        Z = (X[start : start + step] @ W).reshape(-1, len(inverses), d)
+        if len(inverses) == len(means):
+            Z -= shift  # in place: no second block
+        else:
+            Z = Z[:, which] - shift
         sq[start : start + step] = np.einsum("ncd,ncd->nc", Z, Z)
     return -0.5 * (sq + logdet + d * LOG_2PI)
 
