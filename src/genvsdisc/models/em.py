@@ -34,14 +34,14 @@ class SemiSupervisedEM:
         """
         X_all = stack_rows(X_lab, X_unl)
         row_weight = np.reshape(weight, (-1, 1))  # (1, 1) or (n_u, 1)
-        objective, jll = self._em_objective(X_lab, R_lab, X_unl, weight)
+        objective, jll = self._em_objective(X_lab, R_lab, X_unl, weight, X_all)
         history = [objective]
         for _ in range(self.em_max_iter):
             # the E-step reuses the objective's joint log-likelihoods of the
             # unlabeled rows: same parameters, same numbers, one pass fewer
             post = np.exp(jll - logsumexp(jll, axis=1, keepdims=True))
             self._m_step(X_all, np.vstack([R_lab, row_weight * post]))
-            objective, jll = self._em_objective(X_lab, R_lab, X_unl, weight)
+            objective, jll = self._em_objective(X_lab, R_lab, X_unl, weight, X_all)
             history.append(objective)
             self.n_em_iter_ += 1
             if abs(history[-1] - history[-2]) <= EM_TOL * max(1.0, abs(history[-2])):
@@ -56,7 +56,18 @@ class SemiSupervisedEM:
         """log p(parameters) of the smoothing prior the M-step maximises with (0: plain ML)."""
         return 0.0
 
-    def _em_objective(self, X_lab, R_lab, X_unl, weight):
+    def _em_scores(self, X_lab, X_unl, X_all):
+        """Joint log-likelihoods (n_lab, K) and (n_u, K) of the labeled and unlabeled rows.
+
+        ``X_all`` is ``X_lab`` stacked on ``X_unl``, the rows the M-step fits:
+        mixtures answer from the scores their last M-step left.
+        """
+        jll_lab = self._joint_log_likelihood(X_lab)
+        if not X_unl.shape[0]:
+            return jll_lab, np.zeros((0, jll_lab.shape[1]))
+        return jll_lab, self._joint_log_likelihood(X_unl)
+
+    def _em_objective(self, X_lab, R_lab, X_unl, weight, X_all=None):
         """Weighted observed-data log-likelihood plus ``_log_param_prior()``.
 
         sum_labeled w log p(x, y) + sum_unlabeled weight log p(x), plus the
@@ -69,8 +80,8 @@ class SemiSupervisedEM:
         jll : ndarray (n_u, K)
             Joint log-likelihoods of the unlabeled rows, which the next E-step reuses.
         """
-        ll = float(np.sum(R_lab * self._joint_log_likelihood(X_lab)))
-        jll = self._joint_log_likelihood(X_unl) if X_unl.shape[0] else np.zeros((0, R_lab.shape[1]))
+        jll_lab, jll = self._em_scores(X_lab, X_unl, X_all)
+        ll = float(np.sum(R_lab * jll_lab))
         if X_unl.shape[0]:
             log_px = logsumexp(jll, axis=1)
             # a scalar weight multiplies the sum (as before row weights existed: same bits)

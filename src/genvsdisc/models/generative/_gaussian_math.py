@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.linalg import cholesky, solve_triangular
+from scipy.linalg.lapack import dtrtri
 
 from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.generative._gaussian_missing import LazyPrecisions, _missing_rows_log_pdf
@@ -218,20 +219,37 @@ def safe_cholesky(cov, what="covariance"):
 def _log_pdf_complete(X, means, chols):
     """(n, C) log N(x; mean_c, L_c L_c^T) for rows without NaN."""
     n, d = X.shape
-    out = np.empty((n, len(means)))
+    logdet = np.array([2.0 * np.log(np.diag(L)).sum() for L in chols])
+    if n <= d:  # few rows, many features (mnist: 784 pixels): one triangular solve each
+        sq = np.empty((n, len(means)))
+        for c, (mu, L) in enumerate(zip(means, chols, strict=True)):
+            Z = solve_triangular(L, (X - mu).T, lower=True, check_finite=False)
+            sq[:, c] = np.einsum("ji,ji->i", Z, Z)  # Z: (d, n)
+        return -0.5 * (sq + logdet + d * LOG_2PI)
     # x L^-T by a matrix product with L^-1 (d x d, once per factor), as scikit-learn's
     # GaussianMixture does with its precision Cholesky factors: about 3x faster than a
-    # triangular solve against all n rows (EM scores the rows thousands of times)
-    whitened = {}  # tied: x L^-T once, then subtract L^-1 mean per component
-    for c, (mu, L) in enumerate(zip(means, chols, strict=True)):
-        if id(L) not in whitened:
-            L_inv = solve_triangular(L, np.eye(d), lower=True, check_finite=False)
-            whitened[id(L)] = (X @ L_inv.T, L_inv)
-        XW, L_inv = whitened[id(L)]
-        Z = XW - L_inv @ mu
-        logdet = 2.0 * np.log(np.diag(L)).sum()
-        out[:, c] = -0.5 * (np.einsum("ij,ij->i", Z, Z) + logdet + d * LOG_2PI)
-    return out
+    # triangular solve against all n rows (EM scores the rows thousands of times). LAPACK's
+    # trtri inverts the triangle in a third of the work of solving against I; the factors
+    # side by side make one wide product per block of rows instead of one per component
+    # (3x faster at 7,000 x 50, C = 4). A tied model has one factor, used C times.
+    index, inverses = {}, []
+    for L in chols:
+        if id(L) not in index:
+            index[id(L)] = len(inverses)
+            inverses.append(np.tril(dtrtri(L, lower=1)[0]))  # tril: L's upper part unread
+    which = [index[id(L)] for L in chols]
+    W = np.hstack([L_inv.T for L_inv in inverses])  # (d, U d), U distinct factors
+    shift = np.stack([inverses[u] @ mu for u, mu in zip(which, means, strict=True)])  # (C, d)
+    sq = np.empty((n, len(means)))
+    step = max(1, 2**20 // W.shape[1])  # rows per block: about 8 MB of whitened rows
+    for start in range(0, n, step):
+        Z = (X[start : start + step] @ W).reshape(-1, len(inverses), d)
+        if len(inverses) == len(means):
+            Z -= shift  # in place: no second block
+        else:
+            Z = Z[:, which] - shift
+        sq[start : start + step] = np.einsum("ncd,ncd->nc", Z, Z)
+    return -0.5 * (sq + logdet + d * LOG_2PI)
 
 
 def gaussian_log_pdf(X, means, covs, chols, floors=None):

@@ -18,7 +18,6 @@ serves pixels and tables with columns in different units.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -30,62 +29,20 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from genvsdisc.models.base import GenerativeClassifier
 from genvsdisc.models.fast_logsumexp import logsumexp
 from genvsdisc.models.generative._gaussian_math import (
-    _log_pdf_complete,
-    diag_gaussian_log_pdf,
     feature_variances,
-    gaussian_log_pdf,
     safe_cholesky,
     variance_units,
+)
+from genvsdisc.models.generative.mixture_parts import (
+    _distinct_rows_up_to,
+    _Mixture,
+    _weighted_scatter,
 )
 from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT, STANDARDIZE
 
 __all__ = ["ClassMixture"]
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
-
-
-@dataclass
-class _Mixture:
-    """One class's mixture: C components in the user's units.
-
-    ``covariances`` is (C, d, d) for full, (d, d) for tied, (C, d) for diag
-    and spherical (spherical: one variance per component times the feature
-    units, i.e. spherical in scaled units). ``chols`` holds the Cholesky
-    factors of full / tied covariances (None for diagonal types).
-    """
-
-    weights: np.ndarray  # (C,)
-    means: np.ndarray  # (C, d)
-    covariances: np.ndarray
-    chols: list | None
-    log_likelihood: float = -np.inf  # weighted mean log-likelihood at the end of EM
-    n_iter: int = 0  # EM iterations (M-steps) that produced it
-    # the isotropic floor on a full / tied covariance's diagonal (None when it varies by
-    # feature): the rest is a scatter of low rank, which scores rows with NaN faster
-    floor: float | None = None
-
-    def full_covs(self):
-        """List of C (d, d) covariances (the same object for every component when tied)."""
-        if self.covariances.ndim == 2 and self.chols is not None:  # tied
-            return [self.covariances] * len(self.means)
-        return list(self.covariances)
-
-    def log_pdf(self, X, complete=False):
-        """(n, C) log w_c + log N(x_obs; component c), NaN features integrated out.
-
-        ``complete=True``: the caller knows ``X`` holds no NaN (EM's training rows,
-        or a batch checked once for all classes), so no search for missing
-        features and no copy of the complete rows is made.
-        """
-        if self.chols is None:
-            lp = diag_gaussian_log_pdf(X, self.means, self.covariances)
-        elif complete:
-            lp = _log_pdf_complete(X, self.means, self.chols)
-        else:
-            floors = None if self.floor is None else [self.floor] * len(self.means)
-            lp = gaussian_log_pdf(X, self.means, self.full_covs(), self.chols, floors)
-        with np.errstate(divide="ignore"):
-            return lp + np.log(self.weights)
 
 
 class ClassMixture(GenerativeClassifier):
@@ -233,20 +190,58 @@ class ClassMixture(GenerativeClassifier):
         # semi-supervised EM: a floor that thinned as unlabeled weight flowed in
         # would let components collapse onto clusters that are not classes.
         self.reg_covar_ = np.array([self._reg_units(X.shape[1], n) for n in R.sum(axis=0)])
-        self.mixtures_ = []
+        self.mixtures_, self._score_cache = [], None
         for k in range(R.shape[1]):
             rows = R[:, k] > 0
             self.mixtures_.append(self._fit_class(X[rows], R[rows, k], rng, self.reg_covar_[k], k))
         self._set_priors(R)
 
     def _m_step(self, X, R):
-        """Semi-supervised M-step: EM for each class warm-started from its current mixture."""
+        """Semi-supervised M-step: EM for each class warm-started from its current mixture.
+
+        Each class's EM starts from the scores of its current mixture on ``X``
+        that the objective computed (``_em_scores``), and leaves those of its
+        new mixture for the next objective: one pass over the rows per class
+        and outer iteration instead of three, same numbers.
+        """
+        cache = self._score_cache if self._score_cache and self._score_cache[0] is X else None
+        reuse, scores = self._reuses_scores(), []
         for k in range(R.shape[1]):
-            rows = R[:, k] > 0
-            self.mixtures_[k] = self._em(
-                X[rows], R[rows, k], self.mixtures_[k], self.reg_covar_[k], k
+            rows = R[:, k] > 0  # all but the other classes' labeled rows, as a rule
+            every = bool(rows.all())  # then no copy of the rows
+            start = None if cache is None else cache[1][k] if every else cache[1][k][rows]
+            mix = self._em(
+                X if every else X[rows], R[rows, k], self.mixtures_[k], self.reg_covar_[k], k, start
             )
+            self.mixtures_[k] = mix
+            if reuse and every:
+                scores.append(self._last_scores)
+            elif reuse:  # score the few rows EM skipped: the objective needs every row's
+                full = np.empty((len(X), len(mix.weights)))
+                full[rows], full[~rows] = self._last_scores, mix.log_pdf(X[~rows], complete=True)
+                scores.append(full)
+        self._score_cache = (X, scores) if reuse else None
         self._set_priors(R)
+
+    def _reuses_scores(self):
+        """Whether the class scores are the mixtures' (subclasses that score frames: no)."""
+        return type(self)._joint_log_likelihood is ClassMixture._joint_log_likelihood
+
+    def _em_scores(self, X_lab, X_unl, X_all):
+        """Joint log-likelihoods of the labeled and unlabeled rows, from the M-step's scores."""
+        if X_all is None or not self._reuses_scores():
+            return super()._em_scores(X_lab, X_unl, X_all)
+        if not (self._score_cache and self._score_cache[0] is X_all):
+            self._score_cache = (X_all, [m.log_pdf(X_all, complete=True) for m in self.mixtures_])
+        cols = [logsumexp(sc, axis=1) for sc in self._score_cache[1]]
+        jll = np.column_stack(cols) + self.class_log_prior_
+        return jll[: len(X_lab)], jll[len(X_lab) :]
+
+    def _run_em(self, X_lab, R_lab, X_unl, weight):
+        try:
+            super()._run_em(X_lab, R_lab, X_unl, weight)
+        finally:  # the scores are a fit's scratch, not part of the fitted model
+            self._score_cache = None
 
     def _set_priors(self, R):
         self._set_class_prior(R.sum(axis=0))
@@ -254,8 +249,9 @@ class ClassMixture(GenerativeClassifier):
         self.n_iter_ = np.array([m.n_iter for m in self.mixtures_])
 
     def _fit_class(self, X, w, rng, reg, k):
-        n_distinct = len(np.unique(X, axis=0))
-        if self.n_components == "bic":
+        bic = self.n_components == "bic"
+        n_distinct = _distinct_rows_up_to(X, self.max_components if bic else self.n_components)
+        if bic:
             candidates = range(1, min(self.max_components, n_distinct) + 1)
             fits = [self._em(X, w, self._start(X, w, c, rng, reg), reg, k) for c in candidates]
             return min(fits, key=lambda m: self._bic(m, w))
@@ -274,8 +270,11 @@ class ClassMixture(GenerativeClassifier):
             resp[np.arange(len(X)), labels] = w
         return self._m(X, resp, reg)
 
-    def _em(self, X, w, mix, reg, k=None):
+    def _em(self, X, w, mix, reg, k=None, log_joint=None):
         """Weighted EM from ``mix`` (class index ``k``) until the mean log-likelihood settles.
+
+        ``log_joint`` (n, C): ``mix.log_pdf(X)`` when the caller has it. The
+        returned mixture's own leave in ``self._last_scores``.
 
         Stopped by ``max_iter`` right after an M-step, the mixture returned is
         scored once more, so it keeps a finite log-likelihood (BIC compares
@@ -284,7 +283,9 @@ class ClassMixture(GenerativeClassifier):
         total = w.sum()
         prev = -np.inf
         for it in range(self.max_iter):
-            log_joint = mix.log_pdf(X, complete=True)  # (n, C); fit refuses NaN
+            if it or log_joint is None:
+                log_joint = mix.log_pdf(X, complete=True)  # (n, C); fit refuses NaN
+            self._last_scores = log_joint
             ll = logsumexp(log_joint, axis=1)
             mix.log_likelihood = float(w @ ll / total)
             if mix.log_likelihood - prev < self.tol:
@@ -292,7 +293,8 @@ class ClassMixture(GenerativeClassifier):
             prev = mix.log_likelihood
             mix = self._m(X, np.exp(log_joint - ll[:, None]) * w[:, None], reg)
             mix.n_iter = it + 1
-        mix.log_likelihood = float(w @ logsumexp(mix.log_pdf(X), axis=1) / total)
+        self._last_scores = mix.log_pdf(X)
+        mix.log_likelihood = float(w @ logsumexp(self._last_scores, axis=1) / total)
         gain = mix.log_likelihood - prev
         if gain >= self.tol:
             label = "?" if k is None else self.classes_[k]
@@ -319,8 +321,7 @@ class ClassMixture(GenerativeClassifier):
         if kind in ("full", "tied"):
             covs = np.empty((len(nk), X.shape[1], X.shape[1]))
             for c in range(len(nk)):
-                diff = X - means[c]
-                covs[c] = (resp[:, c, None] * diff).T @ diff / nk[c]
+                _weighted_scatter(X, means[c], resp[:, c], nk[c], covs[c])
             if kind == "tied":
                 covs = np.tensordot(nk / nk.sum(), covs, axes=1)
                 covs[np.diag_indices_from(covs)] += reg

@@ -1,0 +1,80 @@
+"""Parts of :class:`~genvsdisc.models.generative.mixture.ClassMixture`: one class's mixture, EM's algebra."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.linalg.blas import dsyrk
+
+from genvsdisc.models.generative._gaussian_math import (
+    _log_pdf_complete,
+    diag_gaussian_log_pdf,
+    gaussian_log_pdf,
+)
+
+__all__ = ["_Mixture", "_weighted_scatter", "_distinct_rows_up_to"]
+
+
+@dataclass
+class _Mixture:
+    """One class's mixture: C components in the user's units.
+
+    ``covariances`` is (C, d, d) for full, (d, d) for tied, (C, d) for diag
+    and spherical (spherical: one variance per component times the feature
+    units, i.e. spherical in scaled units). ``chols`` holds the Cholesky
+    factors of full / tied covariances (None for diagonal types).
+    """
+
+    weights: np.ndarray  # (C,)
+    means: np.ndarray  # (C, d)
+    covariances: np.ndarray
+    chols: list | None
+    log_likelihood: float = -np.inf  # weighted mean log-likelihood at the end of EM
+    n_iter: int = 0  # EM iterations (M-steps) that produced it
+    # the isotropic floor on a full / tied covariance's diagonal (None when it varies by
+    # feature): the rest is a scatter of low rank, which scores rows with NaN faster
+    floor: float | None = None
+
+    def full_covs(self):
+        """List of C (d, d) covariances (the same object for every component when tied)."""
+        if self.covariances.ndim == 2 and self.chols is not None:  # tied
+            return [self.covariances] * len(self.means)
+        return list(self.covariances)
+
+    def log_pdf(self, X, complete=False):
+        """(n, C) log w_c + log N(x_obs; component c), NaN features integrated out.
+
+        ``complete=True``: the caller knows ``X`` holds no NaN (EM's training rows,
+        or a batch checked once for all classes), so no search for missing
+        features and no copy of the complete rows is made.
+        """
+        if self.chols is None:
+            lp = diag_gaussian_log_pdf(X, self.means, self.covariances)
+        elif complete:
+            lp = _log_pdf_complete(X, self.means, self.chols)
+        else:
+            floors = None if self.floor is None else [self.floor] * len(self.means)
+            lp = gaussian_log_pdf(X, self.means, self.full_covs(), self.chols, floors)
+        with np.errstate(divide="ignore"):
+            return lp + np.log(self.weights)
+
+
+def _weighted_scatter(X, mean, resp, nk, out):
+    """Write sum_i resp_i (x_i - mean)(x_i - mean)^T / nk into ``out`` (d, d), C-ordered.
+
+    BLAS's ``syrk`` on sqrt(resp) (x - mean) fills one triangle, in place: half the
+    multiplications of the general product (the M-step's largest cost). Equal up to rounding.
+    """
+    diff = X - mean
+    diff *= np.sqrt(resp)[:, None]
+    out[:] = 0.0  # diff.T, out.T are Fortran-ordered: no copies; syrk fills out's upper part
+    dsyrk(1.0 / nk, diff.T, c=out.T, lower=1, overwrite_c=1)
+    out[np.diag_indices_from(out)] *= 0.5  # exact (a power of 2): the sum restores it
+    out += out.T  # numpy buffers the overlapping operand
+
+
+def _distinct_rows_up_to(X, m):
+    """min(m, distinct rows of X); sorts every row (a tenth of a short fit) only if needed."""
+    head = len(np.unique(X[: 4 * m], axis=0))
+    return m if head >= m else min(m, len(np.unique(X, axis=0)))
