@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -92,7 +93,8 @@ def spectrogram_grid(result, path: Path) -> None:
         head += f" at temperature {result.temperature:g}"
     if result.judge:
         head += f" - judge {result.judge}: {100 * result.agreement:.0f}% as intended"
-    fig.suptitle(head, fontsize=9)
+    # wrapped to the figure's width: a grid of two or three clips is narrower than the line
+    fig.suptitle(textwrap.fill(head, width=max(30, int(13 * fig.get_figwidth()))), fontsize=9)
     fig.tight_layout()
     fig.savefig(path, format="png", dpi=80)
     plt.close(fig)
