@@ -203,7 +203,7 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
     >>> X, y = load_digits(return_X_y=True)
     >>> vae = CVAEClassifier(epochs=2, hidden=32).fit(X[:300] / 16, y[:300])
     >>> X_new, y_new = vae.sample(4, y=3, random_state=0)
-    >>> X_new.shape, list(y_new)
+    >>> X_new.shape, y_new.tolist()
     ((4, 64), [3, 3, 3, 3])
     """
 
