@@ -6,6 +6,7 @@ import pickle
 import threading
 
 import numpy as np
+import pytest
 from sklearn.linear_model import LogisticRegression
 
 from genvsdisc.experiments.accuracy_cost import (
@@ -24,6 +25,13 @@ def test_model_bytes_counts_the_arrays_and_is_near_the_pickled_size_or_none():
     assert model.coef_.nbytes < model_bytes(model) <= pickled
     assert model_bytes(model) > 0.5 * pickled
     assert model_bytes(threading.Lock()) is None  # cannot be pickled: unknown, not a failure
+
+
+def test_model_bytes_counts_torch_weights():
+    torch = pytest.importorskip("torch")
+
+    net = torch.nn.Linear(100, 50)  # 5,050 float32 weights
+    assert 4 * 5050 <= model_bytes(net) <= len(pickle.dumps(net, pickle.HIGHEST_PROTOCOL))
 
 
 def test_model_bytes_is_the_same_when_a_dask_worker_fitted_the_model():

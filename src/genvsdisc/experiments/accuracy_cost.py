@@ -37,6 +37,8 @@ def model_bytes(estimator) -> int | None:
         seen.add(id(obj))
         if isinstance(obj, np.ndarray) and obj.dtype != object:
             return int(obj.nbytes)
+        if type(obj).__module__.startswith("torch") and hasattr(obj, "nbytes"):
+            return int(obj.nbytes)  # a tensor or parameter: its __dict__ holds no data
         if isinstance(obj, dict):
             return sum(size(v) for v in obj.values())
         if isinstance(obj, list | tuple):
