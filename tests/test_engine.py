@@ -128,15 +128,23 @@ def test_local_cluster_same_numbers_as_in_process():
     assert _strip_times(there["experiments"]) == _strip_times(here["experiments"])
 
 
-def test_choose_engine_in_process_on_two_cores_or_small_data():
-    assert choose_engine(10**9, 2)[0] == "in-process"
+def test_choose_engine_forked_workers_unless_one_core_or_a_big_table():
+    assert choose_engine(10**9, 2)[0] == "local-processes"
     assert choose_engine(10**9, 1)[0] == "in-process"
     kind, reason = choose_engine(80_000, 16)
-    assert kind == "in-process" and "80,000 training cells" in reason
+    assert kind == "local-processes" and "80,000 training cells" in reason
     assert choose_engine(3_000_000, 16)[0] == "dask-local"
+    kind, reason = choose_engine(80_000, 2, (False, "torch is already loaded"))
+    assert kind == "in-process" and "torch is already loaded" in reason
 
 
-def test_default_engine_is_picked_from_the_data_and_says_so(split, capsys):
+@pytest.fixture
+def no_fork(monkeypatch):
+    """The engine's choice as in a process that cannot fork (torch loaded, macOS)."""
+    monkeypatch.setattr("genvsdisc.engine.fork_is_safe", lambda: (False, "cannot fork here"))
+
+
+def test_default_engine_is_picked_from_the_data_and_says_so(split, capsys, no_fork):
     assert isinstance(make_engine(), AutoEngine)
     with AutoEngine(cores=2) as engine:
         assert engine.describe()["kind"] == "auto"
@@ -144,9 +152,9 @@ def test_default_engine_is_picked_from_the_data_and_says_so(split, capsys):
         out = engine.run({"a": task(_add, train, test, a=1)})
         assert out["a"].result == {"sum": 1, "rows": 105}
         described = engine.describe()
-    assert described["kind"] == "in-process" and described["reason"].startswith("picked: 2 core")
+    assert described["kind"] == "in-process" and described["reason"].startswith("picked: cannot")
     err = capsys.readouterr().err
-    assert "genvsdisc: engine: in-process (picked: 2 core(s)" in err
+    assert "genvsdisc: engine: in-process (picked: cannot fork here" in err
     assert "its tasks on 2 thread(s)" in err
 
 
@@ -209,7 +217,7 @@ def test_threaded_run_same_numbers_as_one_thread():
     assert threaded["warnings"] == serial["warnings"]
 
 
-def test_torch_models_run_on_one_thread():
+def test_torch_models_run_on_one_thread(no_fork):
     engine = AutoEngine(cores=2, echo=False)
     engine.one_thread("torch")
     engine.data(*train_test_split(load("iris"), random_state=0))

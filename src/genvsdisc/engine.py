@@ -3,15 +3,18 @@
 The graph is Dask's own: every task is a :func:`dask.delayed` call of
 :func:`execute`, and a task that needs another task's output (or a model's
 self-chosen hyper-parameters) receives that delayed object as an argument.
-Three engines compute it, with one contract (:meth:`run`): the same tasks
+Four engines compute it, with one contract (:meth:`run`): the same tasks
 with the same seeds give the same numbers on every one of them.
 
 - ``workers=0``: :class:`InProcessEngine`, Dask's threaded scheduler here, one
   thread per core (its synchronous scheduler on one core).
+- :class:`~genvsdisc.engine_processes.ProcessEngine`: Dask's multiprocessing
+  scheduler on forked worker processes of this machine, one per core.
 - ``workers=N``: :class:`DaskEngine` on a ``dask.distributed.LocalCluster`` of
   N single-threaded worker processes.
-- default: :class:`AutoEngine`, which picks one of these two when it sees the
-  data (:func:`choose_engine`): a LocalCluster only where it pays for itself.
+- default: :class:`AutoEngine`, which picks one of these three when it sees the
+  data (:func:`choose_engine`): forked workers on two cores or more, a
+  LocalCluster only where it pays for itself, threads where forking is unsafe.
 - ``scheduler="tcp://HOST:PORT"``: :class:`DaskEngine` on an existing cluster.
 
 Every task runs under :func:`execute`, which limits BLAS / OpenMP to one
@@ -35,6 +38,7 @@ import dask.local
 from dask.callbacks import Callback
 from dask.delayed import Delayed
 
+from genvsdisc.engine_processes import ProcessEngine, fork_is_safe
 from genvsdisc.exceptions import ParameterError
 from genvsdisc.tasks import TaskOutput, execute, task_environment
 
@@ -270,24 +274,31 @@ AUTO_MIN_CORES = 3
 AUTO_MIN_CELLS = 1_000_000
 
 
-def choose_engine(cells: int, cores: int) -> tuple[str, str]:
-    """``("in-process" | "dask-local", reason)`` for ``cells`` training cells on ``cores`` cores.
+def choose_engine(
+    cells: int, cores: int, fork_ok: tuple[bool, str] = (True, "")
+) -> tuple[str, str]:
+    """``("in-process" | "local-processes" | "dask-local", reason)`` for ``cells``
+    training cells on ``cores`` cores; ``fork_ok`` is :func:`fork_is_safe`'s answer.
 
     A rule of thumb (see :data:`AUTO_MIN_CORES`, :data:`AUTO_MIN_CELLS`), not a
-    model of the run: ``--workers`` and ``--scheduler`` override it.
+    model of the run: ``--workers`` and ``--scheduler`` override it. Forked
+    worker processes (:class:`~genvsdisc.engine_processes.ProcessEngine`) are
+    the default wherever there are two cores or more: they share no GIL and,
+    unlike a LocalCluster's workers, start with this process's imports and data.
     """
-    if cores < AUTO_MIN_CORES:
-        return "in-process", (
-            f"picked: {cores} core(s), where worker processes would only compete with this one "
-            "(--workers N starts a LocalCluster anyway)"
+    override = "(--workers 0: threads of this process; --workers N: a LocalCluster)"
+    if cores < 2:
+        return "in-process", f"picked: 1 core(s), nothing to run in parallel {override}"
+    if cores >= AUTO_MIN_CORES and cells >= AUTO_MIN_CELLS:
+        return "dask-local", (
+            f"picked: {cells:,} training cells on {cores} cores (--workers 0 runs in-process)"
         )
-    if cells < AUTO_MIN_CELLS:
-        return "in-process", (
-            f"picked: {cells:,} training cells are too few for starting {cores} worker "
-            "processes to pay for itself (--workers N starts a LocalCluster anyway)"
-        )
-    return "dask-local", (
-        f"picked: {cells:,} training cells on {cores} cores (--workers 0 runs in-process)"
+    if not fork_ok[0]:
+        return "in-process", f"picked: {fork_ok[1]}; threads instead of worker processes {override}"
+    size = "are too few for a LocalCluster" if cells < AUTO_MIN_CELLS else "fit one machine"
+    return "local-processes", (
+        f"picked: {cores} cores; {cells:,} training cells {size}, so {cores} forked "
+        f"worker processes share them {override}"
     )
 
 
@@ -313,8 +324,10 @@ class AutoEngine(_Engine):
 
     def _pick(self, train) -> None:
         cells = int(train.n_samples) * int(train.n_features or 1)
-        kind, reason = choose_engine(cells, self.cores)
-        if kind == "in-process":
+        kind, reason = choose_engine(cells, self.cores, fork_is_safe())
+        if kind == "local-processes":
+            self.inner = ProcessEngine(self.cores, reason=reason)
+        elif kind == "in-process":
             threads = 1 if self._serial else self.cores
             why = f"; one thread: {self._serial}" if self._serial else ""
             self.inner = InProcessEngine(

@@ -19,6 +19,7 @@ from typing import Any
 
 from threadpoolctl import threadpool_limits
 
+from genvsdisc.engine_processes import resolve
 from genvsdisc.exceptions import GenvsdiscError
 
 __all__ = ["TaskOutput", "execute", "task_environment"]
@@ -51,10 +52,12 @@ def execute(fn: Callable, train, test, kwargs: Mapping[str, Any]) -> TaskOutput:
 
     A keyword whose value is another task's :class:`TaskOutput` receives that
     task's ``result`` (None when it failed): this is how a task depends on
-    another in the graph. Safe to call from several threads at once
+    another in the graph. ``train`` and ``test`` may be the data sets or tokens for
+    the copies a forked worker holds (:mod:`genvsdisc.engine_processes`). Safe to call from several threads at once
     (:func:`task_environment`): each task records its own warnings.
     """
     arguments = {k: v.result if isinstance(v, TaskOutput) else v for k, v in kwargs.items()}
+    train, test = resolve(train), resolve(test)  # a forked worker's own copy of the data
     t0 = time.perf_counter()
     result, error = None, None
     with task_environment(), _recording() as caught:

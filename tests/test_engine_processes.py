@@ -1,0 +1,107 @@
+"""Forked worker processes: the same numbers as one thread, the data never pickled per task.
+
+The runs happen in a fresh interpreter: the test process may already hold torch
+(other tests train torch models), and forking such a process is exactly what
+:func:`fork_is_safe` refuses.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from genvsdisc.data import load, train_test_split
+from genvsdisc.engine_processes import ProcessEngine, SharedData, fork_is_safe, resolve
+
+SAME_NUMBERS = """
+import pickle, warnings, sys
+from genvsdisc.data import load
+from genvsdisc.engine import AutoEngine, InProcessEngine, task
+from genvsdisc.engine_processes import ProcessEngine
+from genvsdisc.exceptions import ParameterError
+from genvsdisc.experiments import Settings, compare
+
+def strip(obj):
+    if isinstance(obj, dict):
+        return {k: strip(v) for k, v in obj.items() if not k.endswith("_s")}
+    if isinstance(obj, list):
+        return [strip(v) for v in obj]
+    return obj
+
+settings = Settings.default(quick=True, seeds=(0, 1), n_sizes=3)
+kw = dict(
+    models=["gaussian_nb", "lda", "gmm", "logreg", "knn"],
+    settings=settings,
+    progress=False,
+    experiments=["accuracy", "learning_curve", "missing", "unlabeled", "novelty", "generation"],
+)
+serial = compare(load("moons", n_samples=200), engine=InProcessEngine(threads=1), **kw)
+with ProcessEngine(2, reason="test") as engine:
+    forked = compare(load("moons", n_samples=200), engine=engine, **kw)
+assert forked["engine"]["kind"] == "local-processes", forked["engine"]
+assert strip(forked["experiments"]) == strip(serial["experiments"])
+assert forked["warnings"] == serial["warnings"]
+
+# the default engine on two cores forks, and says so
+auto = AutoEngine(cores=2, echo=False)
+train, test = auto.data(*[load("iris")] * 2)
+assert auto.describe()["kind"] == "local-processes", auto.describe()
+# a task gets the worker's inherited copy: the token pickles to a few bytes
+assert len(pickle.dumps(train)) < 200
+
+def refuse(train, test):
+    warnings.warn("odd rows", UserWarning, stacklevel=2)
+    raise ParameterError("model 'x' refused: a reason")
+
+def rows(train, test, *, prev):
+    return {"rows": train.n_samples, "prev": prev}
+
+out = auto.run({"a": task(refuse, train, test)})
+assert out["a"].error == "model 'x' refused: a reason" and out["a"].warnings == ["UserWarning: odd rows"]
+first = task(rows, train, test, prev=1)
+out = auto.run({"b": task(rows, train, test, prev=first)})
+assert out["b"].result == {"rows": 150, "prev": {"rows": 150, "prev": 1}}, out
+auto.close()
+assert "torch" not in sys.modules
+print("ok")
+"""
+
+
+def test_forked_workers_give_the_numbers_of_one_thread():
+    out = subprocess.run(
+        [sys.executable, "-c", SAME_NUMBERS], capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stdout + out.stderr[-3000:]
+
+
+def test_fork_is_refused_once_torch_is_loaded(monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", sys)  # any module object stands for torch here
+    ok, why = fork_is_safe()
+    assert not ok and "torch" in why
+
+
+def test_fork_is_refused_while_another_thread_runs():
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        ok, why = fork_is_safe()
+    finally:
+        stop.set()
+        other.join()
+    assert not ok and "other threads" in why
+
+
+def test_tokens_resolve_to_the_registered_data_and_go_away_on_close():
+    train, test = train_test_split(load("iris"), random_state=0)
+    engine = ProcessEngine(2, reason="test")
+    a, b = engine.data(train, test)
+    assert isinstance(a, SharedData) and resolve(a) is train and resolve(b) is test
+    assert resolve(3) == 3
+    engine.close()
+    with pytest.raises(KeyError):
+        resolve(a)
