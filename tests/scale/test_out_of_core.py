@@ -188,3 +188,29 @@ def test_one_pass_artists_alone_make_a_report_without_pairs(table_path):
     assert set(record["experiments"]["missing"]["rows"][0]) >= {"mean", "std", "per_seed"}
     page = render(record, figures={}, experiments=report_experiments())
     assert "Ran out of core: Accuracy and calibration" in page
+
+
+def test_sgd_steps_read_their_own_partition_and_equal_a_loop_in_memory(table_path):
+    """The chain's graph holds no partition read (nothing to read ahead of the chain), and
+    its model is the one a plain loop of partial_fit over the same partitions gives."""
+    from genvsdisc.scale import streaming
+
+    table = open_table(str(table_path), "y", seed=1)
+    parts = table.frame.to_delayed()
+    X, y = _train_rows(table)
+    mean_var = (X.mean(axis=0), X.var(axis=0), len(y))
+    classes = sorted(set(y))
+    model = streaming.new_streaming(mean_var, classes, 0)
+    for step, i in enumerate(table.train):
+        read = streaming.ReadInStep(parts[i])
+        model = dask.delayed(streaming.sgd_step)(model, read, table.features, "y", step)
+    graph = dict(model.__dask_graph__())
+    assert len(graph) == len(table.train)  # the steps alone: no read is a node of its own
+    assert all(str(k).startswith("sgd_step-") for k in graph)
+    with dask.config.set(scheduler="synchronous"):
+        chained = model.compute()
+        loop = streaming.new_streaming(mean_var, classes, 0)
+        for step, i in enumerate(table.train):
+            loop = streaming.sgd_step(loop, parts[i].compute(), table.features, "y", step)
+    np.testing.assert_array_equal(chained.sgd_.coef_, loop.sgd_.coef_)
+    assert chained.n_rows_seen_ == loop.n_rows_seen_ == len(y)

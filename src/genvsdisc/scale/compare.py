@@ -134,7 +134,8 @@ def compare_out_of_core(
             model, kept = streaming.new_streaming(mean_var, klass, seed), {}
             order = streaming.epoch_orders(train, epochs, seed + tag) if epochs > 1 else list(train)
             for step, i in enumerate(order):
-                model = dask.delayed(streaming.sgd_step)(model, parts[i], F, T, seed + step, keep)
+                read = streaming.ReadInStep(parts[i])  # no read-ahead of a sequential chain
+                model = dask.delayed(streaming.sgd_step)(model, read, F, T, seed + step, keep)
                 if step + 1 in snapshots:
                     kept[step + 1] = model
             return model, kept

@@ -24,7 +24,26 @@ from sklearn.preprocessing import StandardScaler
 
 from genvsdisc.scale.partitions import frame_rows
 
-__all__ = ["StreamingLogistic", "new_streaming", "sgd_step", "epoch_orders"]
+__all__ = ["StreamingLogistic", "new_streaming", "sgd_step", "epoch_orders", "ReadInStep"]
+
+
+class ReadInStep:
+    """A partition the SGD step reads itself, when it runs.
+
+    An SGD chain is sequential, but a partition passed to it as a graph node
+    is a task with no inputs: the scheduler reads such partitions as soon as a
+    worker is free, while the chain is still far behind, and holds them until
+    the chain reaches them (about 800 MB of partitions after 15 minutes of a
+    40M-row run). Wrapped here, the read is no node of the graph (Dask does
+    not look inside this object) and happens inside :func:`sgd_step`: one
+    partition in memory per running step, whatever the table's size.
+    """
+
+    def __init__(self, part):
+        self.part = part  # the partition's lazy (dask.delayed) read
+
+    def read(self):
+        return self.part.compute(scheduler="synchronous")
 
 
 class StreamingLogistic:
@@ -78,11 +97,15 @@ def new_streaming(mean_var, classes, seed: int) -> StreamingLogistic:
 def sgd_step(model: StreamingLogistic, frame, features, target, seed: int, keep=None):
     """``model`` after one ``partial_fit`` on a partition (a copy: tasks stay pure).
 
+    ``frame``: the partition (pandas), or a :class:`ReadInStep` to read it now.
+
     ``keep`` (labels or None): train on these classes' rows only.
     """
     import copy
 
     model = copy.deepcopy(model)
+    if isinstance(frame, ReadInStep):
+        frame = frame.read()
     X, y, _ = frame_rows(frame, features, target)
     if keep is not None:
         rows = np.isin(y, list(keep))
