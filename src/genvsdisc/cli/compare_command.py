@@ -57,7 +57,7 @@ def default_out_dir(source: str) -> Path:
     "--workers",
     type=click.IntRange(min=0),
     default=None,
-    help="Local Dask worker processes; 0 runs in-process (default: picked from the data and cores).",
+    help="Local Dask worker processes; 0 runs on threads of this process (default: picked from the data and cores).",
 )
 @click.option(
     "--quick",
@@ -98,8 +98,9 @@ def compare(
 
     SOURCE is a built-in name (see `genvsdisc datasets`) or a CSV / Parquet
     file, an image folder or a text folder. Writes results.json, report.html
-    and figures/ into --out. Without --workers / --scheduler it runs in-process
-    unless a local Dask cluster would pay for itself, and says which it picked.
+    and figures/ into --out. Without --workers / --scheduler it runs on forked
+    worker processes of this machine (threads where forking is unsafe), or on a
+    local Dask cluster where that pays for itself, and says which it picked.
 
     \b
     Examples:
