@@ -157,3 +157,18 @@ def test_old_record_without_roc_points_still_loads_and_draws(tiny_images, quick)
     assert not has_roc(old) and has_roc(out)
     fig = get_experiment("novelty").figure(old, Style([]), [])
     assert fig.axes[0].patches  # AUROC bars
+
+
+def test_scores_take_one_joint_pass_and_equal_the_two_calls():
+    """p(y|x) and log p(x) from one predict_joint_log_proba equal the models' own two calls."""
+    from genvsdisc.data import load
+    from genvsdisc.experiments.novelty_scores import _bayes_rule_as_base, _scores
+    from genvsdisc.models import make
+
+    X, y = load("iris").X, load("iris").y
+    for name in ("gmm", "qda", "gaussian_nb"):
+        est = make(name).fit(X, y)
+        assert _bayes_rule_as_base(est)
+        got = _scores(est, X, generative=True, centre=None)
+        np.testing.assert_array_equal(got["max_softmax"], est.predict_proba(X).max(axis=1))
+        np.testing.assert_array_equal(got["log_px"], est.score_samples(X))
