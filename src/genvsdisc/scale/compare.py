@@ -171,9 +171,13 @@ def compare_out_of_core(
             for m, (st, mv) in fits.items()
         }
         for _ in range(em_iter):
+            # the pass's mixtures are one node of the graph, sent once to each worker: written
+            # into every partition's task, they were deserialised once per task (all the fits
+            # of the curve, 380 copies a pass at 40M rows) and filled the workers' memory
+            shared = dask.delayed({m: g.mixtures_ for m, g in gmms.items()}, traverse=False)
             per = [
                 dask.delayed(mixture.em_partition_stats_many)(
-                    parts[i], F, T, classes, {m: g.mixtures_ for m, g in gmms.items() if p < m}
+                    parts[i], F, T, classes, shared, position=p
                 )
                 for p, i in enumerate(table.train)
             ]
@@ -190,15 +194,19 @@ def compare_out_of_core(
 
     say("scoring the test partitions")
     t = time.perf_counter()
+    # the fitted models, one graph node each (not a copy inside every test partition's task)
+    shared_models, shared_curve, shared_nov = (
+        dask.delayed(x, traverse=False) for x in (models, curve, (held_out, nov))
+    )
     scored = [
         dask.delayed(evaluate.score_partition)(
             parts[i],
             F,
             T,
             classes,
-            models,
-            curve=curve,
-            novelty=(held_out, nov),
+            shared_models,
+            curve=shared_curve,
+            novelty=shared_nov,
             missing=missing,
             cap=max(200, 200_000 // len(table.test)),
             missing_cap=max(50, 2_000 // len(table.test)),

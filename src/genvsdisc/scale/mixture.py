@@ -93,14 +93,21 @@ def em_partition_stats(frame, features, target, classes, mixtures):
     return out
 
 
-def em_partition_stats_many(frame, features, target, classes, fits: dict):
+def em_partition_stats_many(frame, features, target, classes, fits: dict, position=None):
     """E-step sums of one partition for several fits at once: {key: em_partition_stats}.
 
     The learning curve's gmm fits (one per number of training partitions) take
     their E-steps from the same read of the partition: the pass per EM
     iteration stays one pass, only the arithmetic grows with the fits.
+    ``fits``: ``{m: mixtures}``, the fit on the first ``m`` training partitions;
+    ``position`` (this partition's place in the training order, None: all fits)
+    keeps the fits whose first ``m`` partitions hold this one (``position < m``).
     """
-    return {key: em_partition_stats(frame, features, target, classes, m) for key, m in fits.items()}
+    return {
+        key: em_partition_stats(frame, features, target, classes, m)
+        for key, m in fits.items()
+        if position is None or position < key
+    }
 
 
 def merge_em_many(*parts):

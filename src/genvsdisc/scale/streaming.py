@@ -19,6 +19,8 @@ discriminative model has no way to integrate them out.
 from __future__ import annotations
 
 import numpy as np
+from dask.local import get_sync
+from dask.optimization import cull
 from sklearn.linear_model import SGDClassifier
 from sklearn.preprocessing import StandardScaler
 
@@ -40,10 +42,13 @@ class ReadInStep:
     """
 
     def __init__(self, part):
-        self.part = part  # the partition's lazy (dask.delayed) read
+        # the partition's read alone: a partition's Delayed carries the whole table's graph
+        # (94 kB pickled for 400 partitions, against 3 kB culled), sent with every step
+        self.key = part.key
+        self.graph, _ = cull(dict(part.__dask_graph__()), [part.key])
 
     def read(self):
-        return self.part.compute(scheduler="synchronous")
+        return get_sync(self.graph, self.key)
 
 
 class StreamingLogistic:
