@@ -1,7 +1,8 @@
 """``cvae``: a class-conditional variational autoencoder as a generative classifier.
 
-The model is p(y) p(z) p(x | z, y) with z ~ N(0, I) and a decoder that gives
-each pixel a Bernoulli probability; an encoder q(z | x, y) is trained with
+The model is p(y) p(z) p(x | z, y) with z ~ N(0, I) (or, with
+``latent_prior="mixture"``, a mixture fitted to the codes after training:
+:mod:`.latent_prior`) and a decoder that gives each pixel a Bernoulli probability; an encoder q(z | x, y) is trained with
 it by maximising the evidence lower bound (Kingma & Welling 2014). The
 class conditions both networks by *selecting their weights*: each class has
 its own encoder and decoder, all trained at once with batched matrix
