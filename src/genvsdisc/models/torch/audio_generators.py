@@ -108,15 +108,21 @@ class AudioCVAE(_LogMelGenerator):
     hidden : int, default=128
     epochs : int, default=40
     batch_size : int, default=80
-    lr : float, default=1e-3
+    lr : float, default=3e-3
     n_importance : int, default=32
         As :class:`~genvsdisc.models.torch.vae.CVAEClassifier` (smaller
         defaults: spoken_digits trains in well under a minute on one core).
-    likelihood : {"bernoulli", "gaussian"}, default="bernoulli"
-        The decoder's density of a log-mel level, as the cvae's. On
-        spoken_digits "gaussian" classifies better (74.6 % against 62.7 %)
-        and speaks worse (a judge reads 76.8 % of its samples as the intended
-        digit, against 88.8 %; ``benchmarks/RESULTS.md``).
+    likelihood : {"bernoulli", "gaussian"}, default="gaussian"
+        The decoder's density of a log-mel level, as the cvae's: a normal
+        density with a learned scale per pixel and class (grey levels, not
+        near-binary pixels).
+    latent_prior : {"normal", "mixture"}, default="mixture"
+    latent_components : int, default=4
+        p(z | y), as the cvae's: a 4-component Gaussian mixture fitted to the
+        training clips' codes after training. Chosen on a validation split of
+        spoken_digits' training clips (``benchmarks/RESULTS.md``, "audio_cvae
+        with a fitted latent prior"): with N(0, I) the prior's draws fall
+        between the codes and decode to over-smoothed clips a judge misreads.
     priors : array-like (K,) or None, default=None
         p(y), as the cvae; None learns the (weighted) class shares.
     device, random_state, verbose
@@ -130,7 +136,7 @@ class AudioCVAE(_LogMelGenerator):
     dropped frames is a bound on log p(observed pixels | y).
     ``sample_weight`` as the cvae: each row's negative ELBO scaled by its
     weight relative to its class's mean weight; rows of weight 0 dropped.
-    ``sample`` returns the decoder's mean image of a z ~ N(0, T^2 I), as MFCC rows.
+    ``sample`` returns the decoder's mean image of a z ~ p(z | y) (spread T), as MFCC rows.
 
     Examples
     --------
@@ -152,6 +158,8 @@ class AudioCVAE(_LogMelGenerator):
         "lr",
         "n_importance",
         "likelihood",
+        "latent_prior",
+        "latent_components",
     )
     _parameter_constraints = {
         **LogMelInput._constraints(CVAEClassifier, _inner_params),
@@ -168,9 +176,11 @@ class AudioCVAE(_LogMelGenerator):
         hidden=128,
         epochs=40,
         batch_size=80,
-        lr=1e-3,
+        lr=3e-3,
         n_importance=32,
-        likelihood="bernoulli",
+        likelihood="gaussian",
+        latent_prior="mixture",
+        latent_components=4,
         priors=None,
         device="auto",
         random_state=0,
@@ -186,6 +196,8 @@ class AudioCVAE(_LogMelGenerator):
         self.lr = lr
         self.n_importance = n_importance
         self.likelihood = likelihood
+        self.latent_prior = latent_prior
+        self.latent_components = latent_components
         self.priors = priors
         self.device = device
         self.random_state = random_state

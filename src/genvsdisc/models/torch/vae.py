@@ -1,7 +1,8 @@
 """``cvae``: a class-conditional variational autoencoder as a generative classifier.
 
-The model is p(y) p(z) p(x | z, y) with z ~ N(0, I) and a decoder that gives
-each pixel a Bernoulli probability; an encoder q(z | x, y) is trained with
+The model is p(y) p(z) p(x | z, y) with z ~ N(0, I) (or, with
+``latent_prior="mixture"``, a mixture fitted to the codes after training:
+:mod:`.latent_prior`) and a decoder that gives each pixel a Bernoulli probability; an encoder q(z | x, y) is trained with
 it by maximising the evidence lower bound (Kingma & Welling 2014). The
 class conditions both networks by *selecting their weights*: each class has
 its own encoder and decoder, all trained at once with batched matrix
@@ -53,6 +54,7 @@ from genvsdisc.models.torch._params import IMAGE_SHAPE, RUNTIME_CONSTRAINTS
 from genvsdisc.models.torch._pixels import PixelGeneratorMixin
 from genvsdisc.models.torch._runtime import configure_threads, seeded
 from genvsdisc.models.torch._weights import loss_weights
+from genvsdisc.models.torch.latent_prior import LatentPriorMixin
 
 __all__ = ["CVAEConfig", "ClassLinear", "ClassVAE", "CVAEClassifier"]
 
@@ -148,7 +150,7 @@ class ClassVAE(nn.Module):
         return kl - rec
 
 
-class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
+class CVAEClassifier(LatentPriorMixin, PixelGeneratorMixin, GenerativeClassifier):
     """Class-conditional VAE: a generative classifier with a bound on log p(x|y).
 
     ``predict_joint_log_proba`` / ``score_samples`` are importance-weighted
@@ -164,6 +166,11 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         The decoder's density of a pixel given z: Bernoulli (the grey level
         as a probability), or normal around the mean level with a learned
         scale per pixel and class (see the module notes).
+    latent_prior : {"normal", "mixture"}, default="normal"
+        p(z | y): N(0, I), or a Gaussian mixture of ``latent_components``
+        fitted per class to the training rows' codes after training, used for
+        sampling and scoring alike (:mod:`~genvsdisc.models.torch.latent_prior`).
+    latent_components : int, default=4
     image_shape : tuple or None, default=None
         (height, width[, channels]) for showing samples; the networks see
         flat rows, so any number of features in [0, 1] works.
@@ -217,6 +224,8 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         "lr": POSITIVE_REAL,
         "n_importance": POSITIVE_INT,
         "likelihood": [StrOptions({"bernoulli", "gaussian"})],
+        "latent_prior": [StrOptions({"normal", "mixture"})],
+        "latent_components": POSITIVE_INT,
         "image_shape": IMAGE_SHAPE,
         "priors": ["array-like", None],
         **RUNTIME_CONSTRAINTS,
@@ -232,6 +241,8 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         lr=CVAEConfig.lr,
         n_importance=CVAEConfig.n_importance,
         likelihood=CVAEConfig.likelihood,
+        latent_prior="normal",
+        latent_components=4,
         image_shape=None,
         priors=None,
         device="auto",
@@ -245,6 +256,8 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         self.lr = lr
         self.n_importance = n_importance
         self.likelihood = likelihood
+        self.latent_prior = latent_prior
+        self.latent_components = latent_components
         self.image_shape = image_shape
         self.priors = priors
         self.device = device
@@ -260,6 +273,7 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         # Per-class (weighted) mean image: fills missing pixels for the encoder's proposal.
         self.class_mean_ = (R.T @ X) / np.maximum(R.sum(0)[:, None], 1e-12)  # (K, D)
         super()._fit_rows(X, R)
+        self._fit_latent_prior(X, R)
 
     def _training_data(self, X, R, cfg, device):
         """Rows (n, D) on the device, their class indices (n,) and loss factors (n,) or None.
@@ -320,7 +334,7 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         eps = torch.randn(S, *mu.shape, device=device)  # (S, B, L)
         z = mu + eps * (0.5 * logvar).exp()
         log_q = (-0.5 * eps.pow(2) - 0.5 * logvar - 0.5 * math.log(2 * math.pi)).sum(-1)
-        log_pz = (-0.5 * z.pow(2) - 0.5 * math.log(2 * math.pi)).sum(-1)  # (S, B)
+        log_pz = self._log_prior_z(z, k, device)  # (S, B)
         log_px = net.pixel_log_lik(net.decode(z, k), x, mask, k)  # (S, B), broadcast over S
         log_w = log_px + log_pz - log_q
         return (torch.logsumexp(log_w, 0) - math.log(S)).double().cpu().numpy()
@@ -328,7 +342,7 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
     # ------------------------------------------------------------- sample
     @torch.no_grad()
     def _sample_class(self, k, n, rng, *, temperature):
-        """Mean images E[x | z, y=k] for z ~ N(0, T^2 I), shape (n, D).
+        """Mean images E[x | z, y=k] for z ~ p(z | y=k) with spread T, shape (n, D).
 
         Each row is the decoder's mean image for a fresh z (T = ``temperature``):
         the usual way to show VAE samples (drawing every pixel
@@ -337,17 +351,19 @@ class CVAEClassifier(PixelGeneratorMixin, GenerativeClassifier):
         """
         net, device = self.module_.eval(), self._device()
         gen = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
-        z = torch.randn(n, net.latent_dim, generator=gen).to(device) * float(temperature)  # (n, L)
+        z = self._draw_z(k, n, net.latent_dim, gen, device, temperature)  # (n, L)
         return torch.sigmoid(net.decode(z, k)).double().cpu().numpy()
 
     def _export_state(self):
         tensors, extras = super()._export_state()
         tensors["class_mean_"] = torch.as_tensor(self.class_mean_)
+        self._export_latent(tensors)
         return tensors, extras
 
     def _import_state(self, tensors, extras):
         super()._import_state(tensors, extras)
         self.class_mean_ = tensors["class_mean_"].numpy().copy()
+        self._import_latent(tensors)
 
 
 def _balanced_batches(y_idx, K: int, per_class: int, gen: torch.Generator):
