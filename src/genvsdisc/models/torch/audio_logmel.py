@@ -194,8 +194,9 @@ class LogMelInput:
     the parameters named in ``_inner_params``), so the image model's training,
     scoring and sampling are used as they are. ``n_features_in_`` stays the
     width of the MFCC rows. Dropped frames are filled in time
-    (:func:`fill_dropped_frames`) unless ``_fills_dropped_frames`` is False
-    (the cvae integrates the NaN pixels out instead).
+    (:func:`fill_dropped_frames`) in training rows always, and in scored rows
+    unless ``_fills_dropped_frames`` is False (the cvae integrates the NaN
+    pixels out instead).
 
     Saving (:func:`~genvsdisc.models.torch.save_model`): the wrapped model's
     weights keep their own names (so the file's network is checked as the
@@ -240,7 +241,10 @@ class LogMelInput:
         self.logmel_ = LogMelImages(self.frame_size, self.n_mels, self.n_frames, self._silence).fit(
             kept
         )
-        return self._images(X)
+        # the image models train on complete images: a frame dropped from a training clip is
+        # filled in time for every model (the cvae integrates such frames out when scoring)
+        images = self.logmel_.transform(X)
+        return fill_dropped_frames(images, self.logmel_.image_shape, self.logmel_.silence)
 
     def _images(self, X):
         images = self.logmel_.transform(X)
