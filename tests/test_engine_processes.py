@@ -105,3 +105,25 @@ def test_tokens_resolve_to_the_registered_data_and_go_away_on_close():
     engine.close()
     with pytest.raises(KeyError):
         resolve(a)
+
+
+def _torch_threads(train, test):
+    from genvsdisc.models.torch._runtime import configure_threads
+
+    return configure_threads()
+
+
+def test_a_task_trains_torch_on_one_thread_and_a_later_fit_gets_the_cores_back():
+    """One torch thread inside a task (a sum over two threads adds in another order, so
+    forked workers and threads would differ in the last digits); the cores outside."""
+    torch = pytest.importorskip("torch")
+    from genvsdisc.engine import InProcessEngine, available_cores, task
+    from genvsdisc.models.torch._runtime import configure_threads
+
+    before = torch.get_num_threads()
+    engine = InProcessEngine(threads=1)
+    data = engine.data(*train_test_split(load("iris"), random_state=0))
+    assert engine.run({"t": task(_torch_threads, *data)})["t"].result == 1
+    assert torch.get_num_threads() == 1
+    assert configure_threads() == available_cores()  # the task's one thread is not kept
+    torch.set_num_threads(before)

@@ -9,6 +9,7 @@ warnings are routed to that task alone.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 import warnings
@@ -22,7 +23,7 @@ from threadpoolctl import threadpool_limits
 from genvsdisc.engine_processes import resolve
 from genvsdisc.exceptions import GenvsdiscError
 
-__all__ = ["TaskOutput", "execute", "task_environment"]
+__all__ = ["TaskOutput", "execute", "task_environment", "in_task"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,10 @@ def execute(fn: Callable, train, test, kwargs: Mapping[str, Any]) -> TaskOutput:
     """
     arguments = {k: v.result if isinstance(v, TaskOutput) else v for k, v in kwargs.items()}
     train, test = resolve(train), resolve(test)  # a forked worker's own copy of the data
+    if "torch" in sys.modules:  # e.g. a fitted cnn among the arguments: one torch thread
+        from genvsdisc.models.torch._runtime import one_thread_for_tasks
+
+        one_thread_for_tasks()
     t0 = time.perf_counter()
     result, error = None, None
     with task_environment(), _recording() as caught:
@@ -123,6 +128,15 @@ def task_environment():
                 warnings._filters_mutated()  # the C module caches the filter list's version
                 limits.restore_original_limits()
                 _env_saved = None
+
+
+def in_task() -> bool:
+    """Whether the calling thread is running an engine task (:func:`execute`).
+
+    A torch model asks this before it trains: a task uses one CPU thread, as its
+    BLAS does, so its numbers do not depend on the engine it ran on.
+    """
+    return getattr(_thread, "log", None) is not None
 
 
 @contextmanager

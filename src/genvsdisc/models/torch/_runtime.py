@@ -11,7 +11,7 @@ import torch
 
 from genvsdisc.exceptions import ParameterError
 
-__all__ = ["resolve_device", "configure_threads", "seeded"]
+__all__ = ["resolve_device", "configure_threads", "one_thread_for_tasks", "seeded"]
 
 
 def resolve_device(device) -> torch.device:
@@ -30,18 +30,46 @@ def resolve_device(device) -> torch.device:
     raise ParameterError(f"The 'device' parameter must be 'auto', 'cpu' or 'cuda'. Got {device!r}.")
 
 
-def configure_threads() -> int:
-    """Cap torch's CPU threads at the cores this process may use; return the count.
+#: True while torch's thread count is the one thread set for engine tasks (not a user's).
+_ONE_FOR_TASKS = False
 
-    torch counts the machine's cores, not the ones the process is allowed
-    (containers, ``taskset``); oversubscribing a 2-core machine makes
-    training slower, not faster.
+
+def one_thread_for_tasks() -> None:
+    """One torch CPU thread, as an engine task's BLAS has (:func:`genvsdisc.tasks.execute`).
+
+    A sum split over two threads adds in another order: the same task gave a
+    cnn's log-loss that differed in the fifth digit between forked workers and
+    threads. One thread per task keeps the numbers the same on every engine.
     """
+    global _ONE_FOR_TASKS
+    if torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
+    _ONE_FOR_TASKS = True
+
+
+def configure_threads() -> int:
+    """Set torch's CPU threads for the fit about to run; return the count.
+
+    Inside an engine task, one (:func:`one_thread_for_tasks`). Otherwise the
+    cores this process may use: torch counts the machine's cores, not the
+    ones the process is allowed (containers, ``taskset``), and oversubscribing
+    a 2-core machine makes training slower, not faster; a lower count the
+    user set stays.
+    """
+    global _ONE_FOR_TASKS
+    from genvsdisc.tasks import in_task
+
+    if in_task():
+        one_thread_for_tasks()
+        return 1
     try:
         allowed = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
         allowed = os.cpu_count() or 1
-    if torch.get_num_threads() > allowed:
+    if not _ONE_FOR_TASKS:
+        allowed = min(allowed, torch.get_num_threads())
+    _ONE_FOR_TASKS = False
+    if torch.get_num_threads() != allowed:
         torch.set_num_threads(allowed)
     return torch.get_num_threads()
 
