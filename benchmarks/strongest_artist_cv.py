@@ -10,7 +10,8 @@ Printed: mean validation accuracy over the folds, its standard error, and the
 CPU seconds of one fit and of one fold's predictions.
 
 Configuration keys (defaults in ``BASE``): model ("mppca" or a registry name),
-C, q, floor (mppca's n_components, n_latent, min_noise), order ("before":
+C, q, floor, tangents, gamma (mppca's n_components, n_latent, min_noise,
+tangents, tangent_scale), order ("before":
 augment raw images then deskew, as ``Augmented(Pipeline(Deskew, Blur, m))``;
 "after": deskew, augment, blur), shift (px), diag (also the 4 diagonal shifts),
 angles, scales, elastic (copies), alpha and esigma (their strength and
@@ -52,6 +53,8 @@ BASE = {
     "alpha": 8.0,
     "esigma": 3.0,
     "tta": None,
+    "tangents": None,
+    "gamma": 1.0,
 }
 
 
@@ -63,6 +66,8 @@ def _model(cfg, seed):
             n_latent=cfg["q"],
             min_noise=cfg["floor"],
             random_state=seed,
+            tangents=cfg["tangents"],
+            tangent_scale=cfg["gamma"],
         )
     return make(cfg["model"], **cfg.get("params", {}))
 

@@ -103,22 +103,45 @@ def ppca_from_moments(D, r, q, floor):
     return V * scale, noise
 
 
-def ppca_em_update(D, r, W, noise, floor):
+def ppca_em_update(D, r, W, noise, floor, T=None):
     """One EM step for W and the noise at fixed weights (Tipping & Bishop 1999, eq. 29-30).
 
     Uses S W = D^T (r * (D W)) / sum(r), so the weighted covariance S (d, d) is
     never formed: O(n d q). Never lowers the weighted log-likelihood (a
     generalised M-step of the mixture's EM), except where the floor binds.
 
+    With fixed columns ``T`` (d, t) -- tangent vectors -- the component is
+    N(mu, W W^T + T T^T + s I): the latent space is [z; u] with loadings
+    A = [W, T], the E-step is over both, and the M-step updates W and s with
+    T held, W = (sum r D E[z]^T - T sum r E[u z^T]) (sum r E[z z^T])^-1.
+    Without T this is Tipping & Bishop's step exactly.
+
+    Parameters
+    ----------
+    D : ndarray (n, d)
+        Rows minus the component's mean.
+    r : ndarray (n,)
+        Row weights (responsibilities), > 0.
+    W : ndarray (d, q), noise : float > 0
+        The current loadings and noise.
+    floor : float > 0
+        Smallest noise variance allowed.
+    T : ndarray (d, t) or None
+        Fixed extra columns of the loadings.
+
     Returns
     -------
     W : ndarray (d, q), noise : float
     """
     d, q = W.shape
+    A = W if T is None else np.hstack([W, T])  # (d, q + t)
     total = r.sum()
-    SW = D.T @ (r[:, None] * (D @ W)) / total  # (d, q)
+    SA = D.T @ (r[:, None] * (D @ A)) / total  # S A, (d, q + t)
     trace_S = float(r @ np.einsum("ij,ij->i", D, D)) / total
-    M_inv = np.linalg.inv(noise * np.eye(q) + W.T @ W)
-    W_new = SW @ np.linalg.inv(noise * np.eye(q) + M_inv @ W.T @ SW)
-    new_noise = (trace_S - np.trace(SW @ M_inv @ W_new.T)) / d
-    return W_new, max(float(new_noise), floor)
+    M_inv = np.linalg.inv(noise * np.eye(A.shape[1]) + A.T @ A)
+    cross = SA @ M_inv  # sum r D E[v]^T / total
+    second = noise * M_inv + M_inv @ A.T @ cross  # sum r E[v v^T] / total
+    W_new = (cross[:, :q] - A[:, q:] @ second[q:, :q]) @ np.linalg.inv(second[:q, :q])
+    A_new = np.hstack([W_new, A[:, q:]])
+    fit = 2 * np.einsum("ij,ij->", A_new, cross) - np.einsum("ij,ij->", A_new.T @ A_new, second)
+    return W_new, max(float((trace_S - fit) / d), floor)

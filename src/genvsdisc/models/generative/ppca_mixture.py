@@ -28,7 +28,7 @@ import numpy as np
 from scipy.special import logsumexp
 from sklearn.cluster import KMeans
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from genvsdisc.models.base import GenerativeClassifier
 from genvsdisc.models.generative._ppca_math import (
@@ -36,8 +36,9 @@ from genvsdisc.models.generative._ppca_math import (
     ppca_from_moments,
     ppca_log_pdf,
 )
+from genvsdisc.models.generative._tangents import check_tangents, image_tangents
 from genvsdisc.models.generative.mixture import ClassMixture
-from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT, STANDARDIZE
+from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT, POSITIVE_REAL, STANDARDIZE
 
 __all__ = ["PPCAMixture"]
 
@@ -50,12 +51,20 @@ class _Mixture:
     means: np.ndarray  # (C, d)
     loadings: np.ndarray  # (C, d, q): W of each component
     noises: np.ndarray  # (C,): s of each component
+    tangents: np.ndarray | None = None  # (C, d, t): gamma T of each mean, fixed columns
     log_likelihood: float = -np.inf  # weighted mean log-likelihood at the end of EM
     n_iter: int = 0
 
+    @property
+    def factors(self):
+        """(C, d, q + t): each component's loadings with its tangent columns."""
+        if self.tangents is None:
+            return self.loadings
+        return np.concatenate([self.loadings, self.tangents], axis=2)
+
     def log_pdf(self, Z):
         """(n, C) log w_c + log N(z_obs; component c), NaN features integrated out."""
-        parts = zip(self.means, self.loadings, self.noises, strict=True)
+        parts = zip(self.means, self.factors, self.noises, strict=True)
         cols = [ppca_log_pdf(Z, m, W, s) for m, W, s in parts]
         with np.errstate(divide="ignore"):
             return np.column_stack(cols) + np.log(self.weights)
@@ -97,6 +106,21 @@ class PPCAMixture(GenerativeClassifier):
         Weight of unlabeled rows in semi-supervised EM.
     em_max_iter : int, default=30
         Outer (semi-supervised) EM iterations.
+    tangents : None, "all" or sequence of str, default=None
+        Tangent vectors of small image transformations added to every
+        component as fixed loadings ``tangent_scale * T`` (d, t), T computed
+        from the component's mean at every M-step
+        (:func:`~genvsdisc.models.generative._tangents.image_tangents`;
+        Keysers et al. 2004): the covariance becomes W W^T + gamma^2 T T^T + s I,
+        still a Gaussian over all pixels, and W is fitted around T. Names:
+        "x_shift", "y_shift", "rotation", "scaling", "axis_deformation",
+        "diagonal_deformation", "thickness"; "all" is the seven. Rows must be
+        flattened images (``image_shape``). None: plain PPCA.
+    tangent_scale : float > 0, default=1.0
+        gamma: the standard deviation of each transformation's parameter (one
+        unit moves a point a quarter-side from the centre by one pixel).
+    image_shape : (height, width) or None, default=None
+        The shape of the flattened images, for ``tangents``; None: square.
 
     Attributes
     ----------
@@ -104,6 +128,11 @@ class PPCAMixture(GenerativeClassifier):
         in scaled units)
     n_components_, n_iter_ : ndarray (K,) of int
     n_latent_ : int
+        q, capped at d - 1 - t (t tangent columns).
+    tangent_names_ : tuple of str
+        The tangents in use (empty without ``tangents``).
+    image_shape_ : tuple (h, w) or None
+        The image shape the tangents are taken in (None without ``tangents``).
     scale_ : ndarray (d,)
         The variance units the model is fitted in.
     class_count_, class_prior_, class_log_prior_ : ndarray (K,)
@@ -134,6 +163,9 @@ class PPCAMixture(GenerativeClassifier):
         "max_iter": POSITIVE_INT,
         "tol": [Interval(Real, 0, None, closed="left")],
         "random_state": ["random_state"],
+        "tangents": [None, StrOptions({"all"}), "array-like"],
+        "tangent_scale": POSITIVE_REAL,
+        "image_shape": ["array-like", None],
     }
 
     def __init__(
@@ -150,6 +182,9 @@ class PPCAMixture(GenerativeClassifier):
         random_state=0,
         unlabeled_weight=1.0,
         em_max_iter=30,
+        tangents=None,
+        tangent_scale=1.0,
+        image_shape=None,
     ):
         self.priors = priors
         self.n_components = n_components
@@ -162,6 +197,9 @@ class PPCAMixture(GenerativeClassifier):
         self.random_state = random_state
         self.unlabeled_weight = unlabeled_weight
         self.em_max_iter = em_max_iter
+        self.tangents = tangents
+        self.tangent_scale = tangent_scale
+        self.image_shape = image_shape
 
     # The units and the per-class bookkeeping are gmm's, to the letter (one home each).
     _measure_units = ClassMixture._measure_units
@@ -176,7 +214,9 @@ class PPCAMixture(GenerativeClassifier):
         self._check_every_class_weighted(R.sum(axis=0))
         rng = check_random_state(self.random_state)
         Z = self._scaled(X)
-        self.n_latent_ = int(min(self.n_latent, max(Z.shape[1] - 1, 0)))
+        names, self.image_shape_ = check_tangents(self.tangents, self.image_shape, Z.shape[1])
+        self.tangent_names_ = names
+        self.n_latent_ = int(min(self.n_latent, max(Z.shape[1] - 1 - len(names), 0)))
         self.mixtures_ = []
         for k in range(R.shape[1]):
             rows = R[:, k] > 0
@@ -226,17 +266,31 @@ class PPCAMixture(GenerativeClassifier):
         """
         nk = resp.sum(axis=0) + 10 * np.finfo(float).eps
         means = (resp.T @ Z) / nk[:, None]
+        tangents = self._tangents_of(means)
         loadings, noises = [], []
         for c in range(len(nk)):
             rows = resp[:, c] > 0
             D, r = Z[rows] - means[c], resp[rows, c]
-            if old is None:
+            T = None if tangents is None else tangents[c]
+            if old is None:  # the start ignores T; the EM steps fit W around it
                 W, s = ppca_from_moments(D, r, self.n_latent_, self.min_noise)
             else:
-                W, s = ppca_em_update(D, r, old.loadings[c], old.noises[c], self.min_noise)
+                W, s = ppca_em_update(D, r, old.loadings[c], old.noises[c], self.min_noise, T)
             loadings.append(W)
             noises.append(s)
-        return _Mixture(nk / nk.sum(), means, np.stack(loadings), np.array(noises))
+        return _Mixture(nk / nk.sum(), means, np.stack(loadings), np.array(noises), tangents)
+
+    def _tangents_of(self, means):
+        """(C, d, t) gamma * T of each mean (scaled units), or None without tangents.
+
+        The tangents are taken of the mean in the data's own units, then scaled
+        like the data, so per-feature ``standardize`` does not bend them.
+        """
+        if not self.tangent_names_:
+            return None
+        root = np.sqrt(self.scale_)
+        T = image_tangents(means * root, self.image_shape_, self.tangent_names_)
+        return self.tangent_scale * T / root[None, :, None]
 
     # ------------------------------------------------------------ predict
     def _joint_log_likelihood(self, X):
@@ -250,11 +304,12 @@ class PPCAMixture(GenerativeClassifier):
         """z ~ N(0, I_q), x = mu + W z + sqrt(s) eps for a component drawn by weight."""
         mix = self.mixtures_[k]
         comp = rng.choice(len(mix.weights), size=n, p=mix.weights / mix.weights.sum())
-        d, q = mix.loadings.shape[1:]
+        factors = mix.factors  # (C, d, q + t): tangent moves are drawn like the rest
+        d, q = factors.shape[1:]
         latent, noise = rng.standard_normal((n, q)), rng.standard_normal((n, d))
         Z = (
             mix.means[comp]
-            + np.einsum("ndq,nq->nd", mix.loadings[comp], latent)
+            + np.einsum("ndq,nq->nd", factors[comp], latent)
             + np.sqrt(mix.noises[comp])[:, None] * noise
         )
         return Z * np.sqrt(self.scale_)
