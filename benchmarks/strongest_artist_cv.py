@@ -10,8 +10,8 @@ Printed: mean validation accuracy over the folds, its standard error, and the
 CPU seconds of one fit and of one fold's predictions.
 
 Configuration keys (defaults in ``BASE``): model ("mppca" or a registry name),
-C, q, floor, tangents, gamma (mppca's n_components, n_latent, min_noise,
-tangents, tangent_scale), order ("before":
+C, q, floor, tangents, gamma, noise (mppca's n_components, n_latent,
+min_noise, tangents, tangent_scale, noise), order ("before":
 augment raw images then deskew, as ``Augmented(Pipeline(Deskew, Blur, m))``;
 "after": deskew, augment, blur), shift (px), diag (also the 4 diagonal shifts),
 angles, scales, elastic (copies), alpha and esigma (their strength and
@@ -55,6 +55,7 @@ BASE = {
     "tta": None,
     "tangents": None,
     "gamma": 1.0,
+    "noise": "isotropic",
 }
 
 
@@ -68,6 +69,7 @@ def _model(cfg, seed):
             random_state=seed,
             tangents=cfg["tangents"],
             tangent_scale=cfg["gamma"],
+            noise=cfg["noise"],
         )
     return make(cfg["model"], **cfg.get("params", {}))
 

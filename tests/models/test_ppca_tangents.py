@@ -144,3 +144,41 @@ def test_non_square_rows_need_an_image_shape():
         PPCAMixture(n_latent=2, tangents="all").fit(X, y)
     model = PPCAMixture(n_latent=2, tangents="all", image_shape=(3, 4)).fit(X, y)
     assert model.image_shape_ == (3, 4)
+
+
+def test_per_feature_noise_is_the_dense_factor_analyser_and_its_marginal():
+    rng = np.random.RandomState(7)
+    mean, W, psi = rng.normal(size=6), rng.normal(size=(6, 2)), rng.uniform(0.2, 2.0, 6)
+    Z = rng.normal(size=(3, 6))
+    Z[1, [0, 3]] = np.nan
+    cov = W @ W.T + np.diag(psi)
+    got = ppca_log_pdf(Z, mean, W, psi)
+    for i, row in enumerate(Z):
+        o = ~np.isnan(row)
+        ref = multivariate_normal(mean[o], cov[np.ix_(o, o)]).logpdf(row[o])
+        assert got[i] == pytest.approx(ref, rel=1e-10)
+
+
+def test_per_feature_em_step_with_tangents_never_lowers_the_likelihood():
+    rng = np.random.RandomState(8)
+    D = rng.normal(size=(200, 7)) @ rng.normal(size=(7, 7)) * rng.uniform(0.3, 3, 7)
+    D -= D.mean(axis=0)
+    W, T, psi = rng.normal(size=(7, 2)), rng.normal(size=(7, 1)), np.ones(7)
+    lls = []
+    for _ in range(15):
+        lls.append(ppca_log_pdf(D, np.zeros(7), np.hstack([W, T]), psi).mean())
+        W, psi = ppca_em_update(D, np.ones(200), W, psi, 1e-9, T)
+    assert psi.shape == (7,) and np.ptp(psi) > 0
+    assert np.all(np.diff(lls) >= -1e-9) and lls[-1] > lls[0]
+
+
+def test_per_feature_model_samples_and_scores(digits):
+    X, y = digits
+    model = PPCAMixture(n_components=1, n_latent=3, min_noise=0.01, noise="per_feature")
+    model.fit(X, y)
+    assert model.mixtures_[0].noises.shape == (1, 64)
+    assert (model.predict(X) == y).mean() > 0.9
+    draws, _ = model.sample(5, random_state=0)
+    assert draws.shape == (5, 64)
+    with pytest.raises(ParameterError, match=r"'noise' parameter of PPCAMixture must be a str"):
+        PPCAMixture(noise="diagonal").fit(X, y)

@@ -33,12 +33,20 @@ def ppca_log_pdf(Z, mean, W, noise):
     Z : ndarray (n, d), may hold NaN (missing features)
     mean : ndarray (d,)
     W : ndarray (d, q)
-    noise : float > 0
+    noise : float > 0, or ndarray (d,) > 0
+        s, or the diagonal of a factor analyser's noise Psi (W W^T + Psi):
+        then x is whitened by Psi^-1/2, which makes the noise 1, and the
+        log-determinant gains the sum of log Psi over the observed features.
 
     Returns
     -------
     ndarray (n,)
     """
+    if np.ndim(noise) == 1:
+        root = np.sqrt(noise)
+        jacobian = 0.5 * np.where(np.isnan(Z), 0.0, np.log(noise)).sum(axis=1)
+        whitened = ppca_log_pdf((Z - mean) / root, np.zeros(len(root)), W / root[:, None], 1.0)
+        return whitened - jacobian
     n, d = Z.shape
     q = W.shape[1]
     D = Z - mean
@@ -111,10 +119,12 @@ def ppca_em_update(D, r, W, noise, floor, T=None):
     generalised M-step of the mixture's EM), except where the floor binds.
 
     With fixed columns ``T`` (d, t) -- tangent vectors -- the component is
-    N(mu, W W^T + T T^T + s I): the latent space is [z; u] with loadings
-    A = [W, T], the E-step is over both, and the M-step updates W and s with
-    T held, W = (sum r D E[z]^T - T sum r E[u z^T]) (sum r E[z z^T])^-1.
-    Without T this is Tipping & Bishop's step exactly.
+    N(mu, W W^T + T T^T + Psi): the latent space is [z; u] with loadings
+    A = [W, T], the E-step is over both, and the M-step updates W and the
+    noise with T held, W = (sum r D E[z]^T - T sum r E[u z^T]) (sum r E[z z^T])^-1.
+    A scalar ``noise`` is PPCA's s I (Tipping & Bishop's step exactly without
+    T); a vector is a factor analyser's per-feature noise Psi (Ghahramani &
+    Hinton 1996), each entry re-estimated from its own residual.
 
     Parameters
     ----------
@@ -122,26 +132,31 @@ def ppca_em_update(D, r, W, noise, floor, T=None):
         Rows minus the component's mean.
     r : ndarray (n,)
         Row weights (responsibilities), > 0.
-    W : ndarray (d, q), noise : float > 0
-        The current loadings and noise.
+    W : ndarray (d, q)
+        The current loadings.
+    noise : float > 0 or ndarray (d,) of float > 0
+        The current noise: s, or Psi's diagonal.
     floor : float > 0
-        Smallest noise variance allowed.
+        Smallest noise variance allowed (for each feature with Psi).
     T : ndarray (d, t) or None
         Fixed extra columns of the loadings.
 
     Returns
     -------
-    W : ndarray (d, q), noise : float
+    W : ndarray (d, q), noise : float or ndarray (d,), as given
     """
     d, q = W.shape
     A = W if T is None else np.hstack([W, T])  # (d, q + t)
+    P = np.broadcast_to(1.0 / np.asarray(noise, dtype=float), (d,))  # Psi^-1
     total = r.sum()
-    SA = D.T @ (r[:, None] * (D @ A)) / total  # S A, (d, q + t)
-    trace_S = float(r @ np.einsum("ij,ij->i", D, D)) / total
-    M_inv = np.linalg.inv(noise * np.eye(A.shape[1]) + A.T @ A)
-    cross = SA @ M_inv  # sum r D E[v]^T / total
-    second = noise * M_inv + M_inv @ A.T @ cross  # sum r E[v v^T] / total
+    SPA = D.T @ (r[:, None] * (D @ (P[:, None] * A))) / total  # S Psi^-1 A, (d, q + t)
+    M_inv = np.linalg.inv(np.eye(A.shape[1]) + A.T @ (P[:, None] * A))
+    cross = SPA @ M_inv  # sum r D E[v]^T / total
+    second = M_inv + M_inv @ (A.T * P) @ cross  # sum r E[v v^T] / total
     W_new = (cross[:, :q] - A[:, q:] @ second[q:, :q]) @ np.linalg.inv(second[:q, :q])
     A_new = np.hstack([W_new, A[:, q:]])
-    fit = 2 * np.einsum("ij,ij->", A_new, cross) - np.einsum("ij,ij->", A_new.T @ A_new, second)
-    return W_new, max(float((trace_S - fit) / d), floor)
+    diag_S = (r @ (D * D)) / total  # (d,)
+    residual = diag_S - np.einsum("ij,ij->i", A_new, 2 * cross - A_new @ second)
+    if np.ndim(noise) == 0:
+        return W_new, max(float(residual.mean()), floor)
+    return W_new, np.maximum(residual, floor)

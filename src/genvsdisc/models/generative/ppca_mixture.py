@@ -50,7 +50,7 @@ class _Mixture:
     weights: np.ndarray  # (C,)
     means: np.ndarray  # (C, d)
     loadings: np.ndarray  # (C, d, q): W of each component
-    noises: np.ndarray  # (C,): s of each component
+    noises: np.ndarray  # (C,): s of each component; (C, d): Psi with noise="per_feature"
     tangents: np.ndarray | None = None  # (C, d, t): gamma T of each mean, fixed columns
     log_likelihood: float = -np.inf  # weighted mean log-likelihood at the end of EM
     n_iter: int = 0
@@ -121,6 +121,10 @@ class PPCAMixture(GenerativeClassifier):
         unit moves a point a quarter-side from the centre by one pixel).
     image_shape : (height, width) or None, default=None
         The shape of the flattened images, for ``tangents``; None: square.
+    noise : {"isotropic", "per_feature"}, default="isotropic"
+        "isotropic": s I (PPCA); "per_feature": a diagonal Psi, each feature's
+        own noise variance floored at ``min_noise`` (a mixture of factor
+        analysers, Ghahramani & Hinton 1996).
 
     Attributes
     ----------
@@ -166,6 +170,7 @@ class PPCAMixture(GenerativeClassifier):
         "tangents": [None, StrOptions({"all"}), "array-like"],
         "tangent_scale": POSITIVE_REAL,
         "image_shape": ["array-like", None],
+        "noise": [StrOptions({"isotropic", "per_feature"})],
     }
 
     def __init__(
@@ -185,6 +190,7 @@ class PPCAMixture(GenerativeClassifier):
         tangents=None,
         tangent_scale=1.0,
         image_shape=None,
+        noise="isotropic",
     ):
         self.priors = priors
         self.n_components = n_components
@@ -200,6 +206,7 @@ class PPCAMixture(GenerativeClassifier):
         self.tangents = tangents
         self.tangent_scale = tangent_scale
         self.image_shape = image_shape
+        self.noise = noise
 
     # The units and the per-class bookkeeping are gmm's, to the letter (one home each).
     _measure_units = ClassMixture._measure_units
@@ -274,6 +281,7 @@ class PPCAMixture(GenerativeClassifier):
             T = None if tangents is None else tangents[c]
             if old is None:  # the start ignores T; the EM steps fit W around it
                 W, s = ppca_from_moments(D, r, self.n_latent_, self.min_noise)
+                s = np.full(len(W), s) if self.noise == "per_feature" else s
             else:
                 W, s = ppca_em_update(D, r, old.loadings[c], old.noises[c], self.min_noise, T)
             loadings.append(W)
@@ -310,6 +318,6 @@ class PPCAMixture(GenerativeClassifier):
         Z = (
             mix.means[comp]
             + np.einsum("ndq,nq->nd", factors[comp], latent)
-            + np.sqrt(mix.noises[comp])[:, None] * noise
+            + np.sqrt(mix.noises[comp]).reshape(n, -1) * noise
         )
         return Z * np.sqrt(self.scale_)
