@@ -10,8 +10,8 @@ Printed: mean validation accuracy over the folds, its standard error, and the
 CPU seconds of one fit and of one fold's predictions.
 
 Configuration keys (defaults in ``BASE``): model ("mppca" or a registry name),
-C, q, floor, tangents, gamma, noise (mppca's n_components, n_latent,
-min_noise, tangents, tangent_scale, noise), order ("before":
+C, q, floor, tangents, gamma, noise, starts (mppca's n_components, n_latent,
+min_noise, tangents, tangent_scale, noise, n_starts), order ("before":
 augment raw images then deskew, as ``Augmented(Pipeline(Deskew, Blur, m))``;
 "after": deskew, augment, blur), shift (px), diag (also the 4 diagonal shifts),
 angles, scales, elastic (copies), alpha and esigma (their strength and
@@ -56,6 +56,7 @@ BASE = {
     "tangents": None,
     "gamma": 1.0,
     "noise": "isotropic",
+    "starts": 1,
 }
 
 
@@ -70,6 +71,7 @@ def _model(cfg, seed):
             tangents=cfg["tangents"],
             tangent_scale=cfg["gamma"],
             noise=cfg["noise"],
+            n_starts=cfg["starts"],
         )
     return make(cfg["model"], **cfg.get("params", {}))
 

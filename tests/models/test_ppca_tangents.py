@@ -182,3 +182,17 @@ def test_per_feature_model_samples_and_scores(digits):
     assert draws.shape == (5, 64)
     with pytest.raises(ParameterError, match=r"'noise' parameter of PPCAMixture must be a str"):
         PPCAMixture(noise="diagonal").fit(X, y)
+
+
+def test_pooled_starts_are_one_mixture_with_equal_shares(digits):
+    X, y = digits
+    one = PPCAMixture(n_components=2, n_latent=3, min_rows_per_component=10).fit(X, y)
+    model = PPCAMixture(n_components=2, n_latent=3, min_rows_per_component=10, n_starts=3)
+    model.fit(X, y)
+    mix = model.mixtures_[0]
+    assert mix.means.shape == (6, 64) and mix.weights.sum() == pytest.approx(1.0)
+    # The first start is the single fit's: its components carry a third of its weights.
+    np.testing.assert_allclose(mix.weights[:2], one.mixtures_[0].weights / 3)
+    np.testing.assert_allclose(mix.means[:2], one.mixtures_[0].means)
+    jll = model.predict_joint_log_proba(X[:4])
+    np.testing.assert_allclose(model.score_samples(X[:4]), logsumexp(jll, axis=1))

@@ -70,6 +70,20 @@ class _Mixture:
             return np.column_stack(cols) + np.log(self.weights)
 
 
+def _pool(fits):
+    """One mixture holding every component of ``fits``, each fit's weights shared equally."""
+    tangents = None if fits[0].tangents is None else np.concatenate([f.tangents for f in fits])
+    return _Mixture(
+        np.concatenate([f.weights for f in fits]) / len(fits),
+        np.concatenate([f.means for f in fits]),
+        np.concatenate([f.loadings for f in fits]),
+        np.concatenate([f.noises for f in fits]),
+        tangents,
+        float(np.mean([f.log_likelihood for f in fits])),
+        max(f.n_iter for f in fits),
+    )
+
+
 class PPCAMixture(GenerativeClassifier):
     """Mixture of probabilistic PCA per class (Tipping & Bishop 1999).
 
@@ -121,6 +135,11 @@ class PPCAMixture(GenerativeClassifier):
         unit moves a point a quarter-side from the centre by one pixel).
     image_shape : (height, width) or None, default=None
         The shape of the flattened images, for ``tangents``; None: square.
+    n_starts : int, default=1
+        Independent k-means starts per class, each run through EM and all kept:
+        the class density is their equal-share pool, one mixture of up to
+        ``n_starts * n_components`` components (averaging away the luck of
+        one start, as bagging does, and still one Gaussian mixture).
     noise : {"isotropic", "per_feature"}, default="isotropic"
         "isotropic": s I (PPCA); "per_feature": a diagonal Psi, each feature's
         own noise variance floored at ``min_noise`` (a mixture of factor
@@ -171,6 +190,7 @@ class PPCAMixture(GenerativeClassifier):
         "tangent_scale": POSITIVE_REAL,
         "image_shape": ["array-like", None],
         "noise": [StrOptions({"isotropic", "per_feature"})],
+        "n_starts": POSITIVE_INT,
     }
 
     def __init__(
@@ -191,6 +211,7 @@ class PPCAMixture(GenerativeClassifier):
         tangent_scale=1.0,
         image_shape=None,
         noise="isotropic",
+        n_starts=1,
     ):
         self.priors = priors
         self.n_components = n_components
@@ -207,6 +228,7 @@ class PPCAMixture(GenerativeClassifier):
         self.tangent_scale = tangent_scale
         self.image_shape = image_shape
         self.noise = noise
+        self.n_starts = n_starts
 
     # The units and the per-class bookkeeping are gmm's, to the letter (one home each).
     _measure_units = ClassMixture._measure_units
@@ -241,14 +263,17 @@ class PPCAMixture(GenerativeClassifier):
     def _fit_class(self, Z, w, rng):
         by_rows = max(1, int(w.sum() // self.min_rows_per_component))
         n_comp = min(self.n_components, len(np.unique(Z, axis=0)), by_rows)
-        if n_comp == 1:
-            resp = w[:, None]
-        else:
-            km = KMeans(n_clusters=n_comp, n_init=1, random_state=rng.randint(2**31 - 1))
-            labels = km.fit(Z, sample_weight=w).labels_
-            resp = np.zeros((len(Z), n_comp))
-            resp[np.arange(len(Z)), labels] = w
-        return self._em(Z, w, self._m(Z, resp, None))
+        fits = []
+        for _ in range(1 if n_comp == 1 else self.n_starts):
+            if n_comp == 1:
+                resp = w[:, None]
+            else:
+                km = KMeans(n_clusters=n_comp, n_init=1, random_state=rng.randint(2**31 - 1))
+                labels = km.fit(Z, sample_weight=w).labels_
+                resp = np.zeros((len(Z), n_comp))
+                resp[np.arange(len(Z)), labels] = w
+            fits.append(self._em(Z, w, self._m(Z, resp, None)))
+        return fits[0] if len(fits) == 1 else _pool(fits)
 
     def _em(self, Z, w, mix):
         """Weighted EM from ``mix`` until the mean log-likelihood per feature settles."""
