@@ -196,3 +196,31 @@ def test_pooled_starts_are_one_mixture_with_equal_shares(digits):
     np.testing.assert_allclose(mix.means[:2], one.mixtures_[0].means)
     jll = model.predict_joint_log_proba(X[:4])
     np.testing.assert_allclose(model.score_samples(X[:4]), logsumexp(jll, axis=1))
+
+
+def test_two_sided_score_is_the_dense_gaussian_with_the_test_images_tangents(digits):
+    X, y = digits
+    model = PPCAMixture(n_components=2, n_latent=4, tangents="all", tangent_scale=0.5).fit(X, y)
+    rows, g, unit = X[:2], 0.7, model.scale_[0]
+    got = model.two_sided_joint_log_proba(rows, tangent_scale=g)
+    mix = model.mixtures_[5]
+    for i, x in enumerate(rows):
+        G = image_tangents(x[None], (8, 8))[0] * g  # the row's own tangents, pixel units
+        ref = logsumexp(
+            [
+                np.log(w)
+                + multivariate_normal(
+                    m * np.sqrt(unit), unit * (A @ A.T + s * np.eye(64)) + G @ G.T
+                ).logpdf(x)
+                for w, m, A, s in zip(mix.weights, mix.means, mix.factors, mix.noises, strict=True)
+            ]
+        )
+        assert got[i, 5] - model.class_log_prior_[5] == pytest.approx(ref, rel=1e-9)
+    tiny = model.two_sided_joint_log_proba(rows, tangent_scale=1e-9)
+    np.testing.assert_allclose(tiny, model.predict_joint_log_proba(rows), rtol=1e-9)
+    hidden = rows.copy()
+    hidden[0, 3] = np.nan
+    with pytest.raises(ParameterError, match="complete rows .* got 1 rows with NaN"):
+        model.two_sided_joint_log_proba(hidden)
+    with pytest.raises(ParameterError, match="'tangent_scale' parameter of two_sided"):
+        model.two_sided_joint_log_proba(rows, tangent_scale=-1.0)

@@ -22,7 +22,7 @@ from scipy.linalg import cho_factor, cho_solve
 
 from genvsdisc.models.generative._gaussian_math import LOG_2PI
 
-__all__ = ["ppca_log_pdf", "ppca_from_moments", "ppca_em_update"]
+__all__ = ["ppca_log_pdf", "ppca_log_pdf_moving", "ppca_from_moments", "ppca_em_update"]
 
 
 def ppca_log_pdf(Z, mean, W, noise):
@@ -160,3 +160,39 @@ def ppca_em_update(D, r, W, noise, floor, T=None):
     if np.ndim(noise) == 0:
         return W_new, max(float(residual.mean()), floor)
     return W_new, np.maximum(residual, floor)
+
+
+def ppca_log_pdf_moving(Z, mean, W, noise, G):
+    """log N(z; mean, W W^T + noise I + G_i G_i^T) of each complete row i.
+
+    Keysers et al.'s (IEEE PAMI 2004) two-sided tangent model: row i may also
+    move along its own tangents G_i (d, t). A second Woodbury step on top of
+    :func:`ppca_log_pdf`: with Sigma = W W^T + noise I and K = I + G^T Sigma^-1 G,
+    log det gains log det K and the quadratic form loses h^T K^-1 h,
+    h = G^T Sigma^-1 (z - mean). O(d q t) per row.
+
+    Parameters
+    ----------
+    Z : ndarray (n, d), no NaN
+    mean : ndarray (d,)
+    W : ndarray (d, q)
+    noise : float > 0
+    G : ndarray (n, d, t)
+        Each row's own tangents, already scaled.
+
+    Returns
+    -------
+    ndarray (n,)
+    """
+    n, d, t = G.shape
+    D = Z - mean
+    M_inv = np.linalg.inv(noise * np.eye(W.shape[1]) + W.T @ W)
+    WtG = (W.T @ G.transpose(1, 0, 2).reshape(d, n * t)).reshape(-1, n, t).transpose(1, 0, 2)
+    GtG = np.einsum("ndt,ndu->ntu", G, G)
+    K = np.eye(t) + (GtG - np.einsum("npt,pq,nqu->ntu", WtG, M_inv, WtG, optimize=True)) / noise
+    GtD = np.einsum("ndt,nd->nt", G, D)
+    h = (GtD - np.einsum("npt,pq,nq->nt", WtG, M_inv, D @ W, optimize=True)) / noise
+    L = np.linalg.cholesky(K)
+    u = np.linalg.solve(L, h[:, :, None])[:, :, 0]
+    logdet_K = 2 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum(axis=1)
+    return ppca_log_pdf(Z, mean, W, noise) - 0.5 * logdet_K + 0.5 * np.einsum("nt,nt->n", u, u)

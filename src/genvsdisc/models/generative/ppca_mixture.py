@@ -30,15 +30,23 @@ from sklearn.cluster import KMeans
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.base import GenerativeClassifier
 from genvsdisc.models.generative._ppca_math import (
     ppca_em_update,
     ppca_from_moments,
     ppca_log_pdf,
+    ppca_log_pdf_moving,
 )
 from genvsdisc.models.generative._tangents import check_tangents, image_tangents
 from genvsdisc.models.generative.mixture import ClassMixture
-from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT, POSITIVE_REAL, STANDARDIZE
+from genvsdisc.models.params import (
+    EM_CONSTRAINTS,
+    POSITIVE_INT,
+    POSITIVE_REAL,
+    STANDARDIZE,
+    check_arguments,
+)
 
 __all__ = ["PPCAMixture"]
 
@@ -136,10 +144,8 @@ class PPCAMixture(GenerativeClassifier):
     image_shape : (height, width) or None, default=None
         The shape of the flattened images, for ``tangents``; None: square.
     n_starts : int, default=1
-        Independent k-means starts per class, each run through EM and all kept:
-        the class density is their equal-share pool, one mixture of up to
-        ``n_starts * n_components`` components (averaging away the luck of
-        one start, as bagging does, and still one Gaussian mixture).
+        Independent k-means starts per class, each run through EM, all kept: the
+        class density is their equal-share pool (up to n_starts * n_components).
     noise : {"isotropic", "per_feature"}, default="isotropic"
         "isotropic": s I (PPCA); "per_feature": a diagonal Psi, each feature's
         own noise variance floored at ``min_noise`` (a mixture of factor
@@ -332,6 +338,43 @@ class PPCAMixture(GenerativeClassifier):
         jacobian = -0.5 * (~np.isnan(X)) @ np.log(self.scale_)
         cols = [logsumexp(m.log_pdf(Z), axis=1) for m in self.mixtures_]
         return np.column_stack(cols) + jacobian[:, None] + self.class_log_prior_
+
+    def two_sided_joint_log_proba(self, X, tangent_scale=1.0):
+        """(n, K) class scores with each test image also free to move along its own tangents.
+
+        log p(y=k) + log sum_c w_kc N(x; mu_kc, Sigma_kc + g^2 T_x T_x^T), T_x the
+        seven tangents of x itself (Keysers et al. 2004's two-sided tangent model;
+        :func:`~genvsdisc.models.generative._ppca_math.ppca_log_pdf_moving`). A
+        score, not a density of x (the covariance depends on x).
+
+        Parameters
+        ----------
+        X : array-like (n, h * w), no NaN
+        tangent_scale : float > 0, default=1.0
+            g, as ``tangent_scale`` is for the components' own tangents.
+
+        Returns
+        -------
+        ndarray (n, K)
+        """
+        name = "two_sided_joint_log_proba"
+        check_arguments(name, {"tangent_scale": POSITIVE_REAL}, tangent_scale=tangent_scale)
+        X = self._validate_predict_X(X)
+        n_nan = int(np.isnan(X).any(axis=1).sum())
+        if n_nan or self.noise != "isotropic":
+            raise ParameterError(
+                f"{name} needs complete rows and noise='isotropic'; got {n_nan} rows with NaN"
+                f" and noise={self.noise!r}. Use predict_joint_log_proba instead."
+            )
+        _, shape = check_tangents("all", self.image_shape, X.shape[1])
+        root = np.sqrt(self.scale_)
+        G = image_tangents(X, shape) * tangent_scale / root[None, :, None]
+        Z, cols = self._scaled(X), []
+        for mix in self.mixtures_:
+            parts = zip(mix.means, mix.factors, mix.noises, strict=True)
+            comps = [ppca_log_pdf_moving(Z, m, A, s, G) for m, A, s in parts]
+            cols.append(logsumexp(np.column_stack(comps) + np.log(mix.weights), axis=1))
+        return np.column_stack(cols) - np.log(root).sum() + self.class_log_prior_
 
     def _sample_class(self, k, n, rng):
         """z ~ N(0, I_q), x = mu + W z + sqrt(s) eps for a component drawn by weight."""
