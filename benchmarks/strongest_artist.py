@@ -6,7 +6,9 @@ images are deskewed, augmented (``AUGMENT``: one-pixel shifts and +-10 degree
 rotations; ``--augment`` JSON overrides it, e.g. elastic copies) and lightly
 blurred; test images are deskewed and blurred only, and with ``--tta`` every
 model also scores shifted versions of each (an artist by log mean_T
-p(T x, y), a detective by mean_T p(y | T x)). Every model -- artists and
+p(T x, y), a detective by mean_T p(y | T x)). With ``--two-sided G`` an artist that offers
+``two_sided_joint_log_proba`` (``mppca_tan``) lets each test image also move along its
+own tangents (tangent_scale G); the detectives are scored as without it. Every model -- artists and
 detectives alike -- is fitted on the same rows and gets the same variants. Printed per model: accuracy on the fixed split (Wilson 95 %
 interval), mean over the repeated splits (t 95 % interval), fit and predict
 time (wall and CPU seconds, on this shared machine), pickled model size, and
