@@ -10,13 +10,16 @@ Printed: mean validation accuracy over the folds, its standard error, and the
 CPU seconds of one fit and of one fold's predictions.
 
 Configuration keys (defaults in ``BASE``): model ("mppca" or a registry name),
-C, q, floor (mppca's n_components, n_latent, min_noise), order ("before":
+C, q, floor, tangents, gamma, noise, starts (mppca's n_components, n_latent,
+min_noise, tangents, tangent_scale, noise, n_starts), order ("before":
 augment raw images then deskew, as ``Augmented(Pipeline(Deskew, Blur, m))``;
 "after": deskew, augment, blur), shift (px), diag (also the 4 diagonal shifts),
 angles, scales, elastic (copies), alpha and esigma (their strength and
 smoothness), sigma (blur), tta (test-time transforms: {"shift", "angles",
 "scales"}, or "ttas": a list of them scored from the same fits); the class score is log-sum-exp over them of log p(T x, y) for an
-artist, the mean of p(y | T x) for a detective).
+artist, the mean of p(y | T x) for a detective). A tta key "two_sided": gamma
+also lets each (variant of a) test image move along its own tangents
+(``PPCAMixture.two_sided_joint_log_proba``; mppca, isotropic noise).
 
 Command (BLAS pinned to one thread):
     OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/strongest_artist_cv.py \
@@ -52,6 +55,10 @@ BASE = {
     "alpha": 8.0,
     "esigma": 3.0,
     "tta": None,
+    "tangents": None,
+    "gamma": 1.0,
+    "noise": "isotropic",
+    "starts": 1,
 }
 
 
@@ -63,6 +70,10 @@ def _model(cfg, seed):
             n_latent=cfg["q"],
             min_noise=cfg["floor"],
             random_state=seed,
+            tangents=cfg["tangents"],
+            tangent_scale=cfg["gamma"],
+            noise=cfg["noise"],
+            n_starts=cfg["starts"],
         )
     return make(cfg["model"], **cfg.get("params", {}))
 
@@ -88,7 +99,12 @@ def _rows(cfg, X_tr, y_tr, X_va):
 
 def _scores(model, X_va, tta):
     """(n, K) class scores: log p(x, y) (artist) or p(y|x) (detective), over the variants."""
-    variants = transform_variants(X_va, **(tta or {})) if tta else [X_va]
+    tta = dict(tta or {})
+    two_sided = tta.pop("two_sided", None)
+    variants = transform_variants(X_va, **tta) if tta else [X_va]
+    if two_sided:
+        jll = np.stack([model.two_sided_joint_log_proba(V, two_sided) for V in variants])
+        return logsumexp(jll, axis=0)
     if hasattr(model, "predict_joint_log_proba"):
         jll = np.stack([model.predict_joint_log_proba(V) for V in variants])
         return logsumexp(jll, axis=0)

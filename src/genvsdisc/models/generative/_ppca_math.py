@@ -22,7 +22,7 @@ from scipy.linalg import cho_factor, cho_solve
 
 from genvsdisc.models.generative._gaussian_math import LOG_2PI
 
-__all__ = ["ppca_log_pdf", "ppca_from_moments", "ppca_em_update"]
+__all__ = ["ppca_log_pdf", "ppca_log_pdf_moving", "ppca_from_moments", "ppca_em_update"]
 
 
 def ppca_log_pdf(Z, mean, W, noise):
@@ -33,12 +33,20 @@ def ppca_log_pdf(Z, mean, W, noise):
     Z : ndarray (n, d), may hold NaN (missing features)
     mean : ndarray (d,)
     W : ndarray (d, q)
-    noise : float > 0
+    noise : float > 0, or ndarray (d,) > 0
+        s, or the diagonal of a factor analyser's noise Psi (W W^T + Psi):
+        then x is whitened by Psi^-1/2, which makes the noise 1, and the
+        log-determinant gains the sum of log Psi over the observed features.
 
     Returns
     -------
     ndarray (n,)
     """
+    if np.ndim(noise) == 1:
+        root = np.sqrt(noise)
+        jacobian = 0.5 * np.where(np.isnan(Z), 0.0, np.log(noise)).sum(axis=1)
+        whitened = ppca_log_pdf((Z - mean) / root, np.zeros(len(root)), W / root[:, None], 1.0)
+        return whitened - jacobian
     n, d = Z.shape
     q = W.shape[1]
     D = Z - mean
@@ -103,22 +111,88 @@ def ppca_from_moments(D, r, q, floor):
     return V * scale, noise
 
 
-def ppca_em_update(D, r, W, noise, floor):
+def ppca_em_update(D, r, W, noise, floor, T=None):
     """One EM step for W and the noise at fixed weights (Tipping & Bishop 1999, eq. 29-30).
 
     Uses S W = D^T (r * (D W)) / sum(r), so the weighted covariance S (d, d) is
     never formed: O(n d q). Never lowers the weighted log-likelihood (a
     generalised M-step of the mixture's EM), except where the floor binds.
 
+    With fixed columns ``T`` (d, t) -- tangent vectors -- the component is
+    N(mu, W W^T + T T^T + Psi): the latent space is [z; u] with loadings
+    A = [W, T], the E-step is over both, and the M-step updates W and the
+    noise with T held, W = (sum r D E[z]^T - T sum r E[u z^T]) (sum r E[z z^T])^-1.
+    A scalar ``noise`` is PPCA's s I (Tipping & Bishop's step exactly without
+    T); a vector is a factor analyser's per-feature noise Psi (Ghahramani &
+    Hinton 1996), each entry re-estimated from its own residual.
+
+    Parameters
+    ----------
+    D : ndarray (n, d)
+        Rows minus the component's mean.
+    r : ndarray (n,)
+        Row weights (responsibilities), > 0.
+    W : ndarray (d, q)
+        The current loadings.
+    noise : float > 0 or ndarray (d,) of float > 0
+        The current noise: s, or Psi's diagonal.
+    floor : float > 0
+        Smallest noise variance allowed (for each feature with Psi).
+    T : ndarray (d, t) or None
+        Fixed extra columns of the loadings.
+
     Returns
     -------
-    W : ndarray (d, q), noise : float
+    W : ndarray (d, q), noise : float or ndarray (d,), as given
     """
     d, q = W.shape
+    A = W if T is None else np.hstack([W, T])  # (d, q + t)
+    P = np.broadcast_to(1.0 / np.asarray(noise, dtype=float), (d,))  # Psi^-1
     total = r.sum()
-    SW = D.T @ (r[:, None] * (D @ W)) / total  # (d, q)
-    trace_S = float(r @ np.einsum("ij,ij->i", D, D)) / total
-    M_inv = np.linalg.inv(noise * np.eye(q) + W.T @ W)
-    W_new = SW @ np.linalg.inv(noise * np.eye(q) + M_inv @ W.T @ SW)
-    new_noise = (trace_S - np.trace(SW @ M_inv @ W_new.T)) / d
-    return W_new, max(float(new_noise), floor)
+    SPA = D.T @ (r[:, None] * (D @ (P[:, None] * A))) / total  # S Psi^-1 A, (d, q + t)
+    M_inv = np.linalg.inv(np.eye(A.shape[1]) + A.T @ (P[:, None] * A))
+    cross = SPA @ M_inv  # sum r D E[v]^T / total
+    second = M_inv + M_inv @ (A.T * P) @ cross  # sum r E[v v^T] / total
+    W_new = (cross[:, :q] - A[:, q:] @ second[q:, :q]) @ np.linalg.inv(second[:q, :q])
+    A_new = np.hstack([W_new, A[:, q:]])
+    diag_S = (r @ (D * D)) / total  # (d,)
+    residual = diag_S - np.einsum("ij,ij->i", A_new, 2 * cross - A_new @ second)
+    if np.ndim(noise) == 0:
+        return W_new, max(float(residual.mean()), floor)
+    return W_new, np.maximum(residual, floor)
+
+
+def ppca_log_pdf_moving(Z, mean, W, noise, G):
+    """log N(z; mean, W W^T + noise I + G_i G_i^T) of each complete row i.
+
+    Keysers et al.'s (IEEE PAMI 2004) two-sided tangent model: row i may also
+    move along its own tangents G_i (d, t). A second Woodbury step on top of
+    :func:`ppca_log_pdf`: with Sigma = W W^T + noise I and K = I + G^T Sigma^-1 G,
+    log det gains log det K and the quadratic form loses h^T K^-1 h,
+    h = G^T Sigma^-1 (z - mean). O(d q t) per row.
+
+    Parameters
+    ----------
+    Z : ndarray (n, d), no NaN
+    mean : ndarray (d,)
+    W : ndarray (d, q)
+    noise : float > 0
+    G : ndarray (n, d, t)
+        Each row's own tangents, already scaled.
+
+    Returns
+    -------
+    ndarray (n,)
+    """
+    n, d, t = G.shape
+    D = Z - mean
+    M_inv = np.linalg.inv(noise * np.eye(W.shape[1]) + W.T @ W)
+    WtG = (W.T @ G.transpose(1, 0, 2).reshape(d, n * t)).reshape(-1, n, t).transpose(1, 0, 2)
+    GtG = np.einsum("ndt,ndu->ntu", G, G)
+    K = np.eye(t) + (GtG - np.einsum("npt,pq,nqu->ntu", WtG, M_inv, WtG, optimize=True)) / noise
+    GtD = np.einsum("ndt,nd->nt", G, D)
+    h = (GtD - np.einsum("npt,pq,nq->nt", WtG, M_inv, D @ W, optimize=True)) / noise
+    L = np.linalg.cholesky(K)
+    u = np.linalg.solve(L, h[:, :, None])[:, :, 0]
+    logdet_K = 2 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum(axis=1)
+    return ppca_log_pdf(Z, mean, W, noise) - 0.5 * logdet_K + 0.5 * np.einsum("nt,nt->n", u, u)

@@ -28,16 +28,25 @@ import numpy as np
 from scipy.special import logsumexp
 from sklearn.cluster import KMeans
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
+from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.base import GenerativeClassifier
 from genvsdisc.models.generative._ppca_math import (
     ppca_em_update,
     ppca_from_moments,
     ppca_log_pdf,
+    ppca_log_pdf_moving,
 )
+from genvsdisc.models.generative._tangents import check_tangents, image_tangents
 from genvsdisc.models.generative.mixture import ClassMixture
-from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT, STANDARDIZE
+from genvsdisc.models.params import (
+    EM_CONSTRAINTS,
+    POSITIVE_INT,
+    POSITIVE_REAL,
+    STANDARDIZE,
+    check_arguments,
+)
 
 __all__ = ["PPCAMixture"]
 
@@ -49,16 +58,38 @@ class _Mixture:
     weights: np.ndarray  # (C,)
     means: np.ndarray  # (C, d)
     loadings: np.ndarray  # (C, d, q): W of each component
-    noises: np.ndarray  # (C,): s of each component
+    noises: np.ndarray  # (C,): s of each component; (C, d): Psi with noise="per_feature"
+    tangents: np.ndarray | None = None  # (C, d, t): gamma T of each mean, fixed columns
     log_likelihood: float = -np.inf  # weighted mean log-likelihood at the end of EM
     n_iter: int = 0
 
+    @property
+    def factors(self):
+        """(C, d, q + t): each component's loadings with its tangent columns."""
+        if self.tangents is None:
+            return self.loadings
+        return np.concatenate([self.loadings, self.tangents], axis=2)
+
     def log_pdf(self, Z):
         """(n, C) log w_c + log N(z_obs; component c), NaN features integrated out."""
-        parts = zip(self.means, self.loadings, self.noises, strict=True)
+        parts = zip(self.means, self.factors, self.noises, strict=True)
         cols = [ppca_log_pdf(Z, m, W, s) for m, W, s in parts]
         with np.errstate(divide="ignore"):
             return np.column_stack(cols) + np.log(self.weights)
+
+
+def _pool(fits):
+    """One mixture holding every component of ``fits``, each fit's weights shared equally."""
+    tangents = None if fits[0].tangents is None else np.concatenate([f.tangents for f in fits])
+    return _Mixture(
+        np.concatenate([f.weights for f in fits]) / len(fits),
+        np.concatenate([f.means for f in fits]),
+        np.concatenate([f.loadings for f in fits]),
+        np.concatenate([f.noises for f in fits]),
+        tangents,
+        float(np.mean([f.log_likelihood for f in fits])),
+        max(f.n_iter for f in fits),
+    )
 
 
 class PPCAMixture(GenerativeClassifier):
@@ -97,6 +128,28 @@ class PPCAMixture(GenerativeClassifier):
         Weight of unlabeled rows in semi-supervised EM.
     em_max_iter : int, default=30
         Outer (semi-supervised) EM iterations.
+    tangents : None, "all" or sequence of str, default=None
+        Tangent vectors of small image transformations added to every
+        component as fixed loadings ``tangent_scale * T`` (d, t), T computed
+        from the component's mean at every M-step
+        (:func:`~genvsdisc.models.generative._tangents.image_tangents`;
+        Keysers et al. 2004): the covariance becomes W W^T + gamma^2 T T^T + s I,
+        still a Gaussian over all pixels, and W is fitted around T. Names:
+        "x_shift", "y_shift", "rotation", "scaling", "axis_deformation",
+        "diagonal_deformation", "thickness"; "all" is the seven. Rows must be
+        flattened images (``image_shape``). None: plain PPCA.
+    tangent_scale : float > 0, default=1.0
+        gamma: the standard deviation of each transformation's parameter (one
+        unit moves a point a quarter-side from the centre by one pixel).
+    image_shape : (height, width) or None, default=None
+        The shape of the flattened images, for ``tangents``; None: square.
+    n_starts : int, default=1
+        Independent k-means starts per class, each run through EM, all kept: the
+        class density is their equal-share pool (up to n_starts * n_components).
+    noise : {"isotropic", "per_feature"}, default="isotropic"
+        "isotropic": s I (PPCA); "per_feature": a diagonal Psi, each feature's
+        own noise variance floored at ``min_noise`` (a mixture of factor
+        analysers, Ghahramani & Hinton 1996).
 
     Attributes
     ----------
@@ -104,6 +157,11 @@ class PPCAMixture(GenerativeClassifier):
         in scaled units)
     n_components_, n_iter_ : ndarray (K,) of int
     n_latent_ : int
+        q, capped at d - 1 - t (t tangent columns).
+    tangent_names_ : tuple of str
+        The tangents in use (empty without ``tangents``).
+    image_shape_ : tuple (h, w) or None
+        The image shape the tangents are taken in (None without ``tangents``).
     scale_ : ndarray (d,)
         The variance units the model is fitted in.
     class_count_, class_prior_, class_log_prior_ : ndarray (K,)
@@ -134,6 +192,11 @@ class PPCAMixture(GenerativeClassifier):
         "max_iter": POSITIVE_INT,
         "tol": [Interval(Real, 0, None, closed="left")],
         "random_state": ["random_state"],
+        "tangents": [None, StrOptions({"all"}), "array-like"],
+        "tangent_scale": POSITIVE_REAL,
+        "image_shape": ["array-like", None],
+        "noise": [StrOptions({"isotropic", "per_feature"})],
+        "n_starts": POSITIVE_INT,
     }
 
     def __init__(
@@ -150,6 +213,11 @@ class PPCAMixture(GenerativeClassifier):
         random_state=0,
         unlabeled_weight=1.0,
         em_max_iter=30,
+        tangents=None,
+        tangent_scale=1.0,
+        image_shape=None,
+        noise="isotropic",
+        n_starts=1,
     ):
         self.priors = priors
         self.n_components = n_components
@@ -162,6 +230,11 @@ class PPCAMixture(GenerativeClassifier):
         self.random_state = random_state
         self.unlabeled_weight = unlabeled_weight
         self.em_max_iter = em_max_iter
+        self.tangents = tangents
+        self.tangent_scale = tangent_scale
+        self.image_shape = image_shape
+        self.noise = noise
+        self.n_starts = n_starts
 
     # The units and the per-class bookkeeping are gmm's, to the letter (one home each).
     _measure_units = ClassMixture._measure_units
@@ -176,7 +249,9 @@ class PPCAMixture(GenerativeClassifier):
         self._check_every_class_weighted(R.sum(axis=0))
         rng = check_random_state(self.random_state)
         Z = self._scaled(X)
-        self.n_latent_ = int(min(self.n_latent, max(Z.shape[1] - 1, 0)))
+        names, self.image_shape_ = check_tangents(self.tangents, self.image_shape, Z.shape[1])
+        self.tangent_names_ = names
+        self.n_latent_ = int(min(self.n_latent, max(Z.shape[1] - 1 - len(names), 0)))
         self.mixtures_ = []
         for k in range(R.shape[1]):
             rows = R[:, k] > 0
@@ -194,14 +269,17 @@ class PPCAMixture(GenerativeClassifier):
     def _fit_class(self, Z, w, rng):
         by_rows = max(1, int(w.sum() // self.min_rows_per_component))
         n_comp = min(self.n_components, len(np.unique(Z, axis=0)), by_rows)
-        if n_comp == 1:
-            resp = w[:, None]
-        else:
-            km = KMeans(n_clusters=n_comp, n_init=1, random_state=rng.randint(2**31 - 1))
-            labels = km.fit(Z, sample_weight=w).labels_
-            resp = np.zeros((len(Z), n_comp))
-            resp[np.arange(len(Z)), labels] = w
-        return self._em(Z, w, self._m(Z, resp, None))
+        fits = []
+        for _ in range(1 if n_comp == 1 else self.n_starts):
+            if n_comp == 1:
+                resp = w[:, None]
+            else:
+                km = KMeans(n_clusters=n_comp, n_init=1, random_state=rng.randint(2**31 - 1))
+                labels = km.fit(Z, sample_weight=w).labels_
+                resp = np.zeros((len(Z), n_comp))
+                resp[np.arange(len(Z)), labels] = w
+            fits.append(self._em(Z, w, self._m(Z, resp, None)))
+        return fits[0] if len(fits) == 1 else _pool(fits)
 
     def _em(self, Z, w, mix):
         """Weighted EM from ``mix`` until the mean log-likelihood per feature settles."""
@@ -226,17 +304,32 @@ class PPCAMixture(GenerativeClassifier):
         """
         nk = resp.sum(axis=0) + 10 * np.finfo(float).eps
         means = (resp.T @ Z) / nk[:, None]
+        tangents = self._tangents_of(means)
         loadings, noises = [], []
         for c in range(len(nk)):
             rows = resp[:, c] > 0
             D, r = Z[rows] - means[c], resp[rows, c]
-            if old is None:
+            T = None if tangents is None else tangents[c]
+            if old is None:  # the start ignores T; the EM steps fit W around it
                 W, s = ppca_from_moments(D, r, self.n_latent_, self.min_noise)
+                s = np.full(len(W), s) if self.noise == "per_feature" else s
             else:
-                W, s = ppca_em_update(D, r, old.loadings[c], old.noises[c], self.min_noise)
+                W, s = ppca_em_update(D, r, old.loadings[c], old.noises[c], self.min_noise, T)
             loadings.append(W)
             noises.append(s)
-        return _Mixture(nk / nk.sum(), means, np.stack(loadings), np.array(noises))
+        return _Mixture(nk / nk.sum(), means, np.stack(loadings), np.array(noises), tangents)
+
+    def _tangents_of(self, means):
+        """(C, d, t) gamma * T of each mean (scaled units), or None without tangents.
+
+        The tangents are taken of the mean in the data's own units, then scaled
+        like the data, so per-feature ``standardize`` does not bend them.
+        """
+        if not self.tangent_names_:
+            return None
+        root = np.sqrt(self.scale_)
+        T = image_tangents(means * root, self.image_shape_, self.tangent_names_)
+        return self.tangent_scale * T / root[None, :, None]
 
     # ------------------------------------------------------------ predict
     def _joint_log_likelihood(self, X):
@@ -246,15 +339,53 @@ class PPCAMixture(GenerativeClassifier):
         cols = [logsumexp(m.log_pdf(Z), axis=1) for m in self.mixtures_]
         return np.column_stack(cols) + jacobian[:, None] + self.class_log_prior_
 
+    def two_sided_joint_log_proba(self, X, tangent_scale=1.0):
+        """(n, K) class scores with each test image also free to move along its own tangents.
+
+        log p(y=k) + log sum_c w_kc N(x; mu_kc, Sigma_kc + g^2 T_x T_x^T), T_x the
+        seven tangents of x itself (Keysers et al. 2004's two-sided tangent model;
+        :func:`~genvsdisc.models.generative._ppca_math.ppca_log_pdf_moving`). A
+        score, not a density of x (the covariance depends on x).
+
+        Parameters
+        ----------
+        X : array-like (n, h * w), no NaN
+        tangent_scale : float > 0, default=1.0
+            g, as ``tangent_scale`` is for the components' own tangents.
+
+        Returns
+        -------
+        ndarray (n, K)
+        """
+        name = "two_sided_joint_log_proba"
+        check_arguments(name, {"tangent_scale": POSITIVE_REAL}, tangent_scale=tangent_scale)
+        X = self._validate_predict_X(X)
+        n_nan = int(np.isnan(X).any(axis=1).sum())
+        if n_nan or self.noise != "isotropic":
+            raise ParameterError(
+                f"{name} needs complete rows and noise='isotropic'; got {n_nan} rows with NaN"
+                f" and noise={self.noise!r}. Use predict_joint_log_proba instead."
+            )
+        _, shape = check_tangents("all", self.image_shape, X.shape[1])
+        root = np.sqrt(self.scale_)
+        G = image_tangents(X, shape) * tangent_scale / root[None, :, None]
+        Z, cols = self._scaled(X), []
+        for mix in self.mixtures_:
+            parts = zip(mix.means, mix.factors, mix.noises, strict=True)
+            comps = [ppca_log_pdf_moving(Z, m, A, s, G) for m, A, s in parts]
+            cols.append(logsumexp(np.column_stack(comps) + np.log(mix.weights), axis=1))
+        return np.column_stack(cols) - np.log(root).sum() + self.class_log_prior_
+
     def _sample_class(self, k, n, rng):
         """z ~ N(0, I_q), x = mu + W z + sqrt(s) eps for a component drawn by weight."""
         mix = self.mixtures_[k]
         comp = rng.choice(len(mix.weights), size=n, p=mix.weights / mix.weights.sum())
-        d, q = mix.loadings.shape[1:]
+        factors = mix.factors  # (C, d, q + t): tangent moves are drawn like the rest
+        d, q = factors.shape[1:]
         latent, noise = rng.standard_normal((n, q)), rng.standard_normal((n, d))
         Z = (
             mix.means[comp]
-            + np.einsum("ndq,nq->nd", mix.loadings[comp], latent)
-            + np.sqrt(mix.noises[comp])[:, None] * noise
+            + np.einsum("ndq,nq->nd", factors[comp], latent)
+            + np.sqrt(mix.noises[comp]).reshape(n, -1) * noise
         )
         return Z * np.sqrt(self.scale_)
