@@ -82,9 +82,10 @@ def test_fork_is_refused_once_torch_is_loaded(monkeypatch):
     assert not ok and "torch" in why
 
 
-def test_fork_is_refused_while_another_thread_runs():
+def test_fork_is_refused_while_another_thread_runs(monkeypatch):
     import threading
 
+    monkeypatch.delitem(sys.modules, "torch", raising=False)  # other tests may have loaded it
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
