@@ -142,13 +142,16 @@ def main(argv=None):
     parser.add_argument("--dataset", default="mnist5k")
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--configs", default="[{}]", help="JSON list of overrides of BASE")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the folds and the fits")
     args = parser.parse_args(argv)
     train, _ = train_test_split(load(args.dataset), random_state=0)  # test side unread
-    print(f"{args.dataset}: {len(train.y)} training images, {args.folds}-fold CV (seed 0)")
+    print(
+        f"{args.dataset}: {len(train.y)} training images, {args.folds}-fold CV (seed {args.seed})"
+    )
     print("config | cv acc % | s.e. | fit cpu s | predict cpu s | per fold")
     for over in json.loads(args.configs):
         cfg = {**BASE, **over}
-        ttas, accs, se, fit_s, pred_s = run(cfg, train.X, train.y, args.folds)
+        ttas, accs, se, fit_s, pred_s = run(cfg, train.X, train.y, args.folds, args.seed)
         for tta, a, e in zip(ttas, accs.T, se, strict=True):
             label = json.dumps({**{k: v for k, v in over.items() if k != "ttas"}, "tta": tta})
             folds = " ".join(f"{100 * f:.2f}" for f in a)
