@@ -19,7 +19,9 @@ smoothness), sigma (blur), tta (test-time transforms: {"shift", "angles",
 "scales"}, or "ttas": a list of them scored from the same fits); the class score is log-sum-exp over them of log p(T x, y) for an
 artist, the mean of p(y | T x) for a detective). A tta key "two_sided": gamma
 also lets each (variant of a) test image move along its own tangents
-(``PPCAMixture.two_sided_joint_log_proba``; mppca, isotropic noise).
+(``PPCAMixture.two_sided_joint_log_proba``; mppca, isotropic noise), and
+"two_sided_tangents" names which of them (default "all"). Each row also prints
+the per-fold accuracies, so that rows can be compared fold by fold (paired).
 
 Command (BLAS pinned to one thread):
     OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/strongest_artist_cv.py \
@@ -101,9 +103,10 @@ def _scores(model, X_va, tta):
     """(n, K) class scores: log p(x, y) (artist) or p(y|x) (detective), over the variants."""
     tta = dict(tta or {})
     two_sided = tta.pop("two_sided", None)
+    names = tta.pop("two_sided_tangents", "all")
     variants = transform_variants(X_va, **tta) if tta else [X_va]
     if two_sided:
-        jll = np.stack([model.two_sided_joint_log_proba(V, two_sided) for V in variants])
+        jll = np.stack([model.two_sided_joint_log_proba(V, two_sided, names) for V in variants])
         return logsumexp(jll, axis=0)
     if hasattr(model, "predict_joint_log_proba"):
         jll = np.stack([model.predict_joint_log_proba(V) for V in variants])
@@ -112,8 +115,8 @@ def _scores(model, X_va, tta):
 
 
 def run(cfg, X, y, folds, seed=0):
-    """Per test-time option (``cfg["ttas"]``, one fit serves them all): mean accuracy,
-    its standard error over the folds, and mean CPU s of one fit and one prediction."""
+    """Per test-time option (``cfg["ttas"]``, one fit serves them all): accuracies
+    (folds, options), their standard error over the folds, and mean CPU s of one fit and one prediction."""
     ttas = cfg.get("ttas") or [cfg["tta"]]
     accs, fit_cpu, pred_cpu = [], [], []
     split = StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, y)
@@ -131,7 +134,7 @@ def run(cfg, X, y, folds, seed=0):
         accs.append(row)
     accs = np.array(accs)  # (folds, ttas)
     se = accs.std(axis=0, ddof=1) / np.sqrt(len(accs))
-    return ttas, accs.mean(axis=0), se, np.mean(fit_cpu), np.mean(pred_cpu)
+    return ttas, accs, se, np.mean(fit_cpu), np.mean(pred_cpu)
 
 
 def main(argv=None):
@@ -139,16 +142,21 @@ def main(argv=None):
     parser.add_argument("--dataset", default="mnist5k")
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--configs", default="[{}]", help="JSON list of overrides of BASE")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the folds and the fits")
     args = parser.parse_args(argv)
     train, _ = train_test_split(load(args.dataset), random_state=0)  # test side unread
-    print(f"{args.dataset}: {len(train.y)} training images, {args.folds}-fold CV (seed 0)")
-    print("config | cv acc % | s.e. | fit cpu s | predict cpu s")
+    print(
+        f"{args.dataset}: {len(train.y)} training images, {args.folds}-fold CV (seed {args.seed})"
+    )
+    print("config | cv acc % | s.e. | fit cpu s | predict cpu s | per fold")
     for over in json.loads(args.configs):
         cfg = {**BASE, **over}
-        ttas, acc, se, fit_s, pred_s = run(cfg, train.X, train.y, args.folds)
-        for tta, a, e in zip(ttas, acc, se, strict=True):
+        ttas, accs, se, fit_s, pred_s = run(cfg, train.X, train.y, args.folds, args.seed)
+        for tta, a, e in zip(ttas, accs.T, se, strict=True):
             label = json.dumps({**{k: v for k, v in over.items() if k != "ttas"}, "tta": tta})
-            print(f"{label} | {100 * a:.2f} | {100 * e:.2f} | {fit_s:.1f} | {pred_s:.1f}")
+            folds = " ".join(f"{100 * f:.2f}" for f in a)
+            row = f"{100 * a.mean():.2f} | {100 * e:.2f} | {fit_s:.1f} | {pred_s:.1f} | {folds}"
+            print(f"{label} | {row}")
         print(end="", flush=True)
 
 

@@ -224,3 +224,28 @@ def test_two_sided_score_is_the_dense_gaussian_with_the_test_images_tangents(dig
         model.two_sided_joint_log_proba(hidden)
     with pytest.raises(ParameterError, match="'tangent_scale' parameter of two_sided"):
         model.two_sided_joint_log_proba(rows, tangent_scale=-1.0)
+
+
+def test_two_sided_score_can_use_a_subset_of_the_test_images_tangents(digits):
+    X, y = digits
+    model = PPCAMixture(n_components=2, n_latent=4).fit(X, y)
+    rows, unit = X[:2], model.scale_[0]
+    names = ("x_shift", "rotation")
+    got = model.two_sided_joint_log_proba(rows, tangent_scale=0.8, tangents=names)
+    mix = model.mixtures_[3]
+    G = image_tangents(rows[:1], (8, 8), names)[0] * 0.8
+    ref = logsumexp(
+        [
+            np.log(w)
+            + multivariate_normal(
+                m * np.sqrt(unit), unit * (A @ A.T + s * np.eye(64)) + G @ G.T
+            ).logpdf(rows[0])
+            for w, m, A, s in zip(mix.weights, mix.means, mix.factors, mix.noises, strict=True)
+        ]
+    )
+    assert got[0, 3] - model.class_log_prior_[3] == pytest.approx(ref, rel=1e-9)
+    assert not np.allclose(got, model.two_sided_joint_log_proba(rows, 0.8))
+    with pytest.raises(ParameterError, match=r"'tangents' parameter of PPCAMixture .* \['spin'\]"):
+        model.two_sided_joint_log_proba(rows, tangents=["spin"])
+    with pytest.raises(ParameterError, match="'tangents' parameter of two_sided"):
+        model.two_sided_joint_log_proba(rows, tangents=None)

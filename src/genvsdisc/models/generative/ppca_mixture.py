@@ -339,11 +339,11 @@ class PPCAMixture(GenerativeClassifier):
         cols = [logsumexp(m.log_pdf(Z), axis=1) for m in self.mixtures_]
         return np.column_stack(cols) + jacobian[:, None] + self.class_log_prior_
 
-    def two_sided_joint_log_proba(self, X, tangent_scale=1.0):
+    def two_sided_joint_log_proba(self, X, tangent_scale=1.0, tangents="all"):
         """(n, K) class scores with each test image also free to move along its own tangents.
 
         log p(y=k) + log sum_c w_kc N(x; mu_kc, Sigma_kc + g^2 T_x T_x^T), T_x the
-        seven tangents of x itself (Keysers et al. 2004's two-sided tangent model;
+        tangents ``tangents`` ("all": the seven) of x itself (Keysers et al. 2004's two-sided tangent model;
         :func:`~genvsdisc.models.generative._ppca_math.ppca_log_pdf_moving`). A
         score, not a density of x (the covariance depends on x).
 
@@ -352,13 +352,16 @@ class PPCAMixture(GenerativeClassifier):
         X : array-like (n, h * w), no NaN
         tangent_scale : float > 0, default=1.0
             g, as ``tangent_scale`` is for the components' own tangents.
+        tangents : "all" or sequence of str, default="all"
+            The test image's tangents, as the ``tangents`` parameter names them.
 
         Returns
         -------
         ndarray (n, K)
         """
         name = "two_sided_joint_log_proba"
-        check_arguments(name, {"tangent_scale": POSITIVE_REAL}, tangent_scale=tangent_scale)
+        rules = {"tangent_scale": POSITIVE_REAL, "tangents": [StrOptions({"all"}), "array-like"]}
+        check_arguments(name, rules, tangent_scale=tangent_scale, tangents=tangents)
         X = self._validate_predict_X(X)
         n_nan = int(np.isnan(X).any(axis=1).sum())
         if n_nan or self.noise != "isotropic":
@@ -366,9 +369,9 @@ class PPCAMixture(GenerativeClassifier):
                 f"{name} needs complete rows and noise='isotropic'; got {n_nan} rows with NaN"
                 f" and noise={self.noise!r}. Use predict_joint_log_proba instead."
             )
-        _, shape = check_tangents("all", self.image_shape, X.shape[1])
+        names, shape = check_tangents(tangents, self.image_shape, X.shape[1])
         root = np.sqrt(self.scale_)
-        G = image_tangents(X, shape) * tangent_scale / root[None, :, None]
+        G = image_tangents(X, shape, names) * tangent_scale / root[None, :, None]
         Z, cols = self._scaled(X), []
         for mix in self.mixtures_:
             parts = zip(mix.means, mix.factors, mix.noises, strict=True)
