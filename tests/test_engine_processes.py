@@ -69,6 +69,33 @@ print("ok")
 """
 
 
+WORKER_DIES = """
+import os
+from genvsdisc.data import load
+from genvsdisc.engine import task
+from genvsdisc.engine_processes import ProcessEngine
+from genvsdisc.exceptions import GenvsdiscError
+
+def die(train, test):
+    os._exit(3)  # as the system's out-of-memory killer would end a worker
+
+engine = ProcessEngine(2, reason="test")
+data = engine.data(load("iris"), load("iris"))
+try:
+    engine.run({"a": task(die, *data)})
+except GenvsdiscError as err:
+    print("one line:", str(err).splitlines()[0][:40])
+"""
+
+
+def test_a_worker_that_dies_gives_one_line_not_a_traceback():
+    out = subprocess.run(
+        [sys.executable, "-c", WORKER_DIES], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.startswith("one line: a worker process ended without"), out.stdout
+
+
 def test_forked_workers_give_the_numbers_of_one_thread():
     out = subprocess.run(
         [sys.executable, "-c", SAME_NUMBERS], capture_output=True, text=True, timeout=300

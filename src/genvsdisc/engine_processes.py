@@ -30,11 +30,14 @@ import threading
 import uuid
 from collections.abc import Hashable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import dask
 from dask.callbacks import Callback
 from dask.delayed import Delayed
+
+from genvsdisc.exceptions import GenvsdiscError
 
 __all__ = ["ProcessEngine", "SharedData", "resolve", "fork_is_safe"]
 
@@ -140,12 +143,20 @@ class ProcessEngine:
             # fork: the workers start with this process's modules and the registered data
             context = multiprocessing.get_context("fork")
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
-        with Callback(posttask=done):
-            # chunksize 1: tasks differ by orders of magnitude in cost, so each worker
-            # takes the next one when it is free rather than a batch of six
-            outputs = dask.compute(
-                *tasks.values(), scheduler=processes_get, pool=self._pool, chunksize=1
-            )
+        try:
+            with Callback(posttask=done):
+                # chunksize 1: tasks differ by orders of magnitude in cost, so each worker
+                # takes the next one when it is free rather than a batch of six
+                outputs = dask.compute(
+                    *tasks.values(), scheduler=processes_get, pool=self._pool, chunksize=1
+                )
+        except BrokenProcessPool:
+            self.close()
+            raise GenvsdiscError(
+                "a worker process ended without finishing its task (most often the system "
+                "stopped it for lack of memory); rerun with --workers 0 to run in one "
+                "process, or with fewer models"
+            ) from None
         return dict(zip(tasks, outputs, strict=True))
 
     def close(self) -> None:
