@@ -63,15 +63,21 @@ def resolve(value):
 def fork_is_safe() -> tuple[bool, str]:
     """``(ok, why not)``: can this process fork workers that will run any task?
 
-    Fork needs the ``fork`` start method (Linux; not macOS' default or
-    Windows); a process in which torch has not been imported (torch starts
-    OpenMP and its own thread pools, which a forked child inherits broken: a
-    fit in the child can hang); and no other thread running (a web server, a
-    notebook kernel's threads): a child inherits only the forking thread, and
-    a lock another thread held at that moment stays locked in the child.
+    Fork needs Linux (macOS can fork, but its system libraries are not safe
+    in a forked child; Windows cannot); a process in which torch has not been
+    imported (torch starts OpenMP and its own thread pools, which a forked
+    child inherits broken: a fit in the child can hang); and no other thread
+    running (a web server, a notebook kernel's threads): a child inherits only
+    the forking thread, and a lock another thread held at that moment stays
+    locked in the child.
     """
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return False, "this system cannot fork worker processes"
+    # macOS offers fork but its system libraries (Accelerate, Objective-C) are not safe
+    # in a forked child; Windows has no fork
+    if (
+        not sys.platform.startswith("linux")
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return False, "forked worker processes are used on Linux only"
     if "torch" in sys.modules:
         return False, "torch is already loaded in this process, and forking it is unsafe"
     # tqdm's monitor (started by the first progress bar) only sleeps and checks bars' times
