@@ -155,3 +155,9 @@ def test_a_task_trains_torch_on_one_thread_and_a_later_fit_gets_the_cores_back()
     assert torch.get_num_threads() == 1
     assert configure_threads() == available_cores()  # the task's one thread is not kept
     torch.set_num_threads(before)
+
+
+def test_fork_is_used_on_linux_only(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "darwin")
+    ok, why = fork_is_safe()
+    assert not ok and "Linux only" in why
