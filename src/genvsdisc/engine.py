@@ -35,10 +35,9 @@ from collections.abc import Callable, Hashable, Mapping
 
 import dask
 import dask.local
-from dask.callbacks import Callback
 from dask.delayed import Delayed
 
-from genvsdisc.engine_processes import ProcessEngine, fork_is_safe
+from genvsdisc.engine_processes import ProcessEngine, fork_is_safe, reporting
 from genvsdisc.exceptions import ParameterError
 from genvsdisc.tasks import TaskOutput, execute, task_environment
 
@@ -143,14 +142,6 @@ class InProcessEngine(_Engine):
     def run(self, tasks: Mapping[Hashable, Delayed], progress=None, finished=None) -> dict:
         """Compute ``tasks``; returns ``{label: TaskOutput}``; ``progress(label)`` and
         ``finished(label, output)`` as each task finishes."""
-        labels = {t.key: label for label, t in tasks.items()}
-
-        def done(key, result, dsk, state, worker_id):
-            if progress and key in labels:
-                progress(labels[key])
-            if finished and key in labels:
-                finished(labels[key], result)
-
         # functions, not names such as "threads": a name makes dask import distributed
         # (about 0.5 s) to look for a client
         if self.threads == 1:
@@ -161,7 +152,7 @@ class InProcessEngine(_Engine):
             scheduler, options = threaded_get, {"num_workers": self.threads}
         # the environment held for the whole graph: tasks entering and leaving it at
         # once then never set and restore the process-wide part under each other
-        with Callback(posttask=done), task_environment():
+        with reporting(tasks, progress, finished), task_environment():
             outputs = dask.compute(*tasks.values(), scheduler=scheduler, **options)
         return dict(zip(tasks, outputs, strict=True))
 

@@ -39,7 +39,7 @@ from dask.delayed import Delayed
 
 from genvsdisc.exceptions import GenvsdiscError
 
-__all__ = ["ProcessEngine", "SharedData", "resolve", "fork_is_safe"]
+__all__ = ["ProcessEngine", "SharedData", "resolve", "fork_is_safe", "reporting"]
 
 #: Data sets registered by :meth:`ProcessEngine.data` in this process; forked
 #: workers inherit the dictionary as it was when they started.
@@ -85,6 +85,21 @@ def fork_is_safe() -> tuple[bool, str]:
     if [t for t in others if type(t).__name__ != "TMonitor"]:
         return False, "this process runs other threads, which forked workers could inherit mid-step"
     return True, ""
+
+
+def reporting(tasks: Mapping[Hashable, Delayed], progress=None, finished=None) -> Callback:
+    """The local schedulers' callback that calls ``progress(label)`` and
+    ``finished(label, output)`` in this process as each of ``tasks`` finishes."""
+    labels = {t.key: label for label, t in tasks.items()}
+
+    def done(key, result, dsk, state, worker_id):
+        if key in labels:
+            if progress:
+                progress(labels[key])
+            if finished:
+                finished(labels[key], result)
+
+    return Callback(posttask=done)
 
 
 class ProcessEngine:
@@ -137,20 +152,12 @@ class ProcessEngine:
 
         if not tasks:
             return {}
-        labels = {t.key: label for label, t in tasks.items()}
-
-        def done(key, result, dsk, state, worker_id):
-            if progress and key in labels:
-                progress(labels[key])
-            if finished and key in labels:
-                finished(labels[key], result)
-
         if self._pool is None:
             # fork: the workers start with this process's modules and the registered data
             context = multiprocessing.get_context("fork")
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
         try:
-            with Callback(posttask=done):
+            with reporting(tasks, progress, finished):
                 # chunksize 1: tasks differ by orders of magnitude in cost, so each worker
                 # takes the next one when it is free rather than a batch of six
                 outputs = dask.compute(
