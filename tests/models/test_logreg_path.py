@@ -49,7 +49,8 @@ def test_validation_split_is_the_first_of_the_given_folds():
     X, y = load_breast_cancer(return_X_y=True)
     train, val = next(StratifiedKFold(4, shuffle=True, random_state=3).split(X, y))
     model = LogReg(Cs=(1.0,), cv=[(train, val)], standardize=False, max_iter=5000).fit(X, y)
-    path = LogisticRegression(C=1.0, max_iter=5000).fit(X[train], y[train])
+    # the path's fits rank the Cs and stop at 10x tol
+    path = LogisticRegression(C=1.0, max_iter=5000, tol=1e-3).fit(X[train], y[train])
     expected = log_loss(y[val], path.predict_proba(X[val]))
     np.testing.assert_allclose(model.validation_log_loss_[0], expected, rtol=1e-9)
 
@@ -58,3 +59,40 @@ def test_given_C_fits_once_without_a_path():
     X, y = load_breast_cancer(return_X_y=True)
     model = LogReg(C=0.5).fit(X, y)
     assert model.C_ == 0.5 and model.validation_log_loss_ is None
+
+
+def _val_loss(C, X_tr, y_tr, X_val, y_val):
+    model = LogisticRegression(C=C, max_iter=5000, tol=1e-10).fit(X_tr, y_tr)
+    return log_loss(y_val, model.predict_proba(X_val), labels=np.unique(y_tr))
+
+
+def test_validation_slope_has_the_sign_of_the_loss_along_C():
+    """The slope that orders the walk agrees with a finite difference in log C.
+
+    Multiclass dense (digits: the loss falls with C at C=1), binary (breast
+    cancer) and sparse rows; C values where the loss is clearly sloped.
+    """
+    import scipy.sparse as sp
+
+    from genvsdisc.models.discriminative._c_path import validation_slope
+
+    X_d, y_d = load_digits(return_X_y=True)
+    X_b, y_b = load_breast_cancer(return_X_y=True)
+    X_b = (X_b - X_b.mean(axis=0)) / X_b.std(axis=0)
+    cases = [(X_d[:900] / 16.0, y_d[:900], 1.0), (X_b, y_b, 100.0), (X_b, y_b, 0.01)]
+    cases.append((sp.csr_matrix(X_d[:900] / 16.0), y_d[:900], 1.0))
+    for X, y, C in cases:
+        tr, val = next(StratifiedKFold(5, shuffle=True, random_state=0).split(X, y))
+        model = LogisticRegression(C=C, max_iter=5000, tol=1e-10).fit(X[tr], y[tr])
+        slope = validation_slope(model, X[val], y[val])
+        up, down = (_val_loss(C * f, X[tr], y[tr], X[val], y[val]) for f in (1.5, 1 / 1.5))
+        assert np.sign(slope) == np.sign(up - down), (C, slope, up - down)
+
+
+def test_walk_tries_the_slope_s_direction_first():
+    """On digits the loss falls with C from C=1: no smaller C is fitted."""
+    X, y = load_digits(return_X_y=True)
+    model = LogReg(Cs=CS).fit(X[:900] / 16.0, y[:900])
+    losses = model.validation_log_loss_
+    assert np.isnan(losses[:2]).all() and np.isfinite(losses[2:4]).all()
+    assert model.C_ > 1.0
