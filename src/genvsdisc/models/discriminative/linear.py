@@ -74,22 +74,19 @@ class LogReg(_TfidfText, WrappedClassifier):
     Dense tables are standardised inside the model (``standardize``), and
     by default the inverse regularisation strength C is chosen from ``Cs`` on
     the training rows only: the first of the ``cv`` folds is held out as a
-    validation split; on the rest, one warm-started regularisation path is
-    fitted, scored by validation log-loss: it starts at the candidate nearest
-    scikit-learn's default C=1 and walks the grid in the direction in which
-    the loss falls, each fit starting from its neighbour's coefficients, and
-    stops where the loss rises (it falls, then rises along C in practice).
-    The first direction tried is the one the validation loss's slope at the
-    start points to (:func:`~genvsdisc.models.discriminative._c_path.validation_slope`),
-    so the walk rarely fits a C only to see the loss rise. The path's fits only rank
-    the Cs, so they stop at ten times ``tol`` (near the best C their validation
-    losses lie within 0.004 of the converged ones on digits and mnist5k: only a
-    near-tie between neighbouring Cs can change order). The C with the lowest loss is
-    refitted once on all training rows, at ``tol``, warm-started from its path
-    coefficients. That is two or three short fits on 80 % of the rows plus one
-    on all (1.3-2x one plain ``LogisticRegression()`` fit on digits, mnist5k and
-    a 50k-row table: benchmarks/RESULTS.md), where 5-fold cross-validation
-    over every C cost ``cv * len(Cs)`` fits. Raw text (a 1-D
+    validation split; on the rest, a path over the grid is fitted and scored by
+    validation log-loss: it starts at the candidate nearest scikit-learn's
+    default C=1 and walks the grid in the direction in which the loss falls,
+    stopping where it rises (it falls, then rises along C in practice). The
+    first direction tried is the one the validation loss's slope at the start
+    points to (:func:`~genvsdisc.models.discriminative._c_path.validation_slope`),
+    so the walk rarely fits a C only to see the loss rise. The path's fits only
+    rank the Cs, so they stop at ten times ``tol``, each from cold (warm-started
+    at that tol a fit stops almost where it began: on bbc_news C=100 looked no
+    better than C=10). The C with the lowest loss is refitted once on all
+    training rows, at ``tol``, warm-started from its path coefficients. That is
+    two or three short fits on 80 % of the rows plus one on all, where 5-fold
+    cross-validation over every C cost ``cv * len(Cs)`` fits. Raw text (a 1-D
     sequence of strings) goes through TF-IDF first; sparse input is used as
     given, never densified.
 
@@ -225,7 +222,7 @@ class LogReg(_TfidfText, WrappedClassifier):
         return np.asarray(train), np.asarray(val)
 
     def _choose_C(self, estimator, X, y, sample_weight, split):
-        """C of ``Cs`` with the lowest validation log-loss along one warm-started path.
+        """C of ``Cs`` with the lowest validation log-loss along a walk over the grid.
 
         Returns the C and its path coefficients ``(coef_, intercept_)``, which
         start the final fit on all rows (same shapes: the training part of a
@@ -240,33 +237,28 @@ class LogReg(_TfidfText, WrappedClassifier):
         coefs = {}
 
         X_train, y_train, X_val, y_val = X[train], y[train], X[val], y[val]
-        fitted = {}
 
-        def score(i, start):
-            """Fit C = Cs[i] on the training part from ``start``'s coefficients; its loss."""
-            model = clone(estimator).set_params(
-                C=Cs[i], warm_start=start is not None, tol=10 * self.tol
-            )
-            if start is not None:
-                model.coef_, model.intercept_ = coefs[start]
+        def score(i):
+            """Fit C = Cs[i] on the training part: its validation loss and the model."""
+            # from cold: a warm start at the loose tol would stop almost where it began
+            model = clone(estimator).set_params(C=Cs[i], tol=10 * self.tol)
             super(LogReg, self)._fit_estimator(model, X_train, y_train, w_train)
             proba = all_class_proba(model, X_val, classes)
             losses[i] = log_loss(y_val, proba, sample_weight=w_val, labels=classes)
-            coefs[i], fitted[i] = (model.coef_, model.intercept_), model
-            return losses[i]
+            coefs[i] = (model.coef_, model.intercept_)
+            return losses[i], model
 
         # Start at scikit-learn's default C=1 (the candidate nearest it) and walk the
-        # grid towards lower loss, each fit warm-started from its neighbour's
-        # coefficients, until the loss rises: about 3 fits instead of len(Cs).
+        # grid towards lower loss until it rises: about 3 fits instead of len(Cs).
         # The loss's slope at the start says which way to try first (downwards when
         # it is flat: a smaller C is the cheaper fit, better conditioned).
         first = int(np.argmin(np.abs(np.log(Cs))))
-        score(first, None)
-        all_seen = len(fitted[first].classes_) == len(classes)
-        up_first = all_seen and validation_slope(fitted[first], X_val, y_val, w_val) < 0
+        _, start = score(first)
+        all_seen = len(start.classes_) == len(classes)
+        up_first = all_seen and validation_slope(start, X_val, y_val, w_val) < 0
         for step in (1, -1) if up_first else (-1, 1):
             i = first
-            while 0 <= i + step < len(Cs) and score(i + step, i) < losses[i]:
+            while 0 <= i + step < len(Cs) and score(i + step)[0] < losses[i]:
                 i += step
             if i != first:
                 break  # the loss fell this way: the other way it would only rise
