@@ -87,8 +87,16 @@ def frame_rows(frame: pd.DataFrame, features: list[str], target: str):
     """
     X = frame[features].to_numpy(dtype=np.float64)
     y = frame[target].to_numpy()
-    keep = ~pd.isna(y) & ~np.isnan(X).any(axis=1)
-    if keep.all():  # the usual case: no copy of the partition (about 8 % of the moments pass)
+    has_label = ~pd.isna(y)
+    # one sum finds that no cell is NaN (the usual case) in a third of the time of a
+    # row-by-row test; NaN in the sum (a NaN cell, or +inf beside -inf) sends the
+    # partition to that test
+    with np.errstate(invalid="ignore"):  # inf - inf: NaN, no warning
+        total = X.sum()
+    if has_label.all() and not np.isnan(total):
+        return X, y, 0  # no copy of the partition
+    keep = has_label & ~np.isnan(X).any(axis=1)
+    if keep.all():
         return X, y, 0
     return X[keep], y[keep], int((~keep).sum())
 

@@ -79,15 +79,14 @@ def partition_stats(frame, features, target, shifts: dict, default_shift) -> Par
     d = len(features)
     out = {}
     if len(y):
-        # one sort, then a contiguous block per class; unit weights, so the sums of
-        # ClassMoments.update are written without its weight products (same moments)
-        order = np.argsort(y, kind="stable")
-        labels, starts = np.unique(y[order], return_index=True)
+        order, labels, starts = _class_blocks(y)
+        X_sorted = X[order]  # one gather; each class is then a contiguous block
         for label, a, b in zip(labels, starts, [*starts[1:], len(y)], strict=True):
             m = ClassMoments(1, d, fourth="matrix")
             m.shift[0] = shifts.get(_key(label), default_shift)
             m.has_shift[0] = True
-            Z = X[order[a:b]] - m.shift[0]
+            # unit weights: the sums of ClassMoments.update without its weight products
+            Z = X_sorted[a:b] - m.shift[0]
             Z2 = Z * Z
             m.weight[0] = b - a
             m.s1[0], m.s2[0] = Z.sum(axis=0), Z.T @ Z
@@ -97,6 +96,21 @@ def partition_stats(frame, features, target, shifts: dict, default_shift) -> Par
     else:
         lo, hi = np.full(d, np.inf), np.full(d, -np.inf)
     return PartStats(out, lo, hi, dropped)
+
+
+def _class_blocks(y):
+    """Rows grouped by class: ``order`` (n,), the sorted distinct labels and where each starts.
+
+    Integer labels in a small range are sorted by NumPy's radix sort (on int16
+    codes), in one pass; other labels by a stable comparison sort.
+    """
+    if y.dtype.kind in "iu" and len(y) and int(y.max()) - int(y.min()) < 2**15:
+        order = np.argsort((y - y.min()).astype(np.int16), kind="stable")
+    else:
+        order = np.argsort(y, kind="stable")
+    sorted_y = y[order]
+    starts = np.flatnonzero(np.r_[True, sorted_y[1:] != sorted_y[:-1]])
+    return order, sorted_y[starts], starts
 
 
 def _key(label):
