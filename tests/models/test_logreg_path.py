@@ -96,3 +96,19 @@ def test_walk_tries_the_slope_s_direction_first():
     losses = model.validation_log_loss_
     assert np.isnan(losses[:2]).all() and np.isfinite(losses[2:4]).all()
     assert model.C_ > 1.0
+
+
+def test_path_runs_on_a_stratified_sample_and_the_final_fit_on_all_rows():
+    X, y = load_digits(return_X_y=True)
+    X, y = X / 16.0, y
+    model = LogReg(Cs=CS, path_max_rows=300)
+    train, val = model._validation_split(y)
+    assert abs(len(train) + len(val) - 300) <= 10  # rounding per class
+    assert (
+        np.array_equal(np.unique(y[train]), np.unique(y)) and len(np.intersect1d(train, val)) == 0
+    )
+    full_train, full_val = LogReg(Cs=CS, path_max_rows=None)._validation_split(y)
+    assert np.isin(train, full_train).all() and np.isin(val, full_val).all()  # a sample of each
+    model.fit(X, y)
+    exact = LogisticRegression(C=model.C_, max_iter=5000, tol=1e-8).fit(X, y)
+    assert np.mean(model.predict(X) == exact.predict(X)) > 0.99  # fitted on every row

@@ -67,7 +67,7 @@ class ClipLogReg(_ClipInput, LogReg):
     frame_size : int, default=13
     n_segments : int, default=4
         Stretches of each clip whose mean frames are features.
-    C, Cs, cv, max_iter, tol, class_weight, random_state
+    C, Cs, cv, max_iter, tol, class_weight, random_state, path_max_rows
         As :class:`~genvsdisc.models.discriminative.linear.LogReg`
         (summaries are always standardised).
     """
@@ -86,10 +86,12 @@ class ClipLogReg(_ClipInput, LogReg):
         tol=1e-4,
         class_weight=None,
         random_state=0,
+        path_max_rows=20_000,
     ):
         self.C, self.Cs, self.cv = C, Cs, cv
         self.max_iter, self.tol = max_iter, tol
         self.class_weight, self.random_state = class_weight, random_state
+        self.path_max_rows = path_max_rows
         self.frame_size = frame_size
         self.n_segments = n_segments
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["all_class_proba", "validation_slope"]
+__all__ = ["all_class_proba", "stratified_sample", "validation_slope"]
 
 
 def all_class_proba(model, X, classes):
@@ -51,3 +51,28 @@ def validation_slope(model, X_val, y_val, sample_weight=None):
         residual = residual * sample_weight[:, None]
     grad = np.asarray(X_val.T @ residual).T  # (K or 1, d): d loss / d W
     return float(np.sum(grad * model.coef_))
+
+
+def stratified_sample(index, y, fraction, rng):
+    """About ``fraction`` of the row indices ``index`` (sorted), each class in proportion.
+
+    Every class present keeps at least one row, so the sample still shows it.
+
+    Parameters
+    ----------
+    index : ndarray (m,) of row indices into ``y``
+    y : ndarray (n,) labels
+    fraction : float in (0, 1]
+    rng : numpy RandomState
+
+    Returns
+    -------
+    ndarray of row indices, sorted
+    """
+    labels = y[index]
+    keep = []
+    for label in np.unique(labels):
+        rows = index[labels == label]
+        take = max(1, int(round(fraction * len(rows))))
+        keep.append(rng.choice(rows, size=min(take, len(rows)), replace=False))
+    return np.sort(np.concatenate(keep))
