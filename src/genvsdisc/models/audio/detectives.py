@@ -60,7 +60,7 @@ class _ClipInput:
 
 
 class ClipLogReg(_ClipInput, LogReg):
-    """Logistic regression on clip summaries; C by cross-validated log-loss.
+    """Logistic regression on clip summaries; C chosen by validation log-loss (as LogReg).
 
     Parameters
     ----------
