@@ -83,3 +83,7 @@ def test_the_method_takes_moves_and_names_a_bad_count():
     assert moved.shape == zero.shape and not np.allclose(moved, zero)
     with pytest.raises(ParameterError, match="'n_moves' parameter of two_sided"):
         model.two_sided_joint_log_proba(rows, 1.0, n_moves=-1)
+    smooth = model.two_sided_joint_log_proba(rows, 1.0, smoothing=1.0)
+    assert smooth.shape == zero.shape and not np.allclose(smooth, zero)
+    with pytest.raises(ParameterError, match="'smoothing' parameter of two_sided"):
+        model.two_sided_joint_log_proba(rows, 1.0, smoothing=-0.5)

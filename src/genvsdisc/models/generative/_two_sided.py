@@ -32,7 +32,9 @@ from genvsdisc.models.generative._tangents import image_tangents, move_images
 __all__ = ["two_sided_class_scores"]
 
 
-def two_sided_class_scores(mixtures, X, scale, shape, names, gamma, n_moves=0, move_cost=False):
+def two_sided_class_scores(
+    mixtures, X, scale, shape, names, gamma, n_moves=0, move_cost=False, smoothing=0.0
+):
     """(n, K) log sum_c w_kc N(z; mu_kc, Sigma_kc + g^2 T_x T_x^T) of each class k.
 
     Parameters
@@ -51,6 +53,10 @@ def two_sided_class_scores(mixtures, X, scale, shape, names, gamma, n_moves=0, m
         rescored, per class (0: Keysers et al.'s one-step score).
     move_cost : bool, default=False
         Add the log prior of the total move made (0 with ``n_moves=0``).
+    smoothing : float >= 0, default=0.0
+        Gaussian sigma (pixels) of the copy of x its tangents are taken from
+        (Simard et al. 1998 take tangents of a smoothed image); x itself is
+        scored unsmoothed.
 
     Returns
     -------
@@ -63,7 +69,7 @@ def two_sided_class_scores(mixtures, X, scale, shape, names, gamma, n_moves=0, m
     for mix in mixtures:
         params, X_k = np.zeros((n, len(names))), X
         for step in range(n_moves + 1):
-            G = image_tangents(X_k, shape, names) * gamma / root[None, :, None]
+            G = image_tangents(X_k, shape, names, smoothing) * gamma / root[None, :, None]
             Z = X_k / root
             parts = zip(mix.means, mix.factors, mix.noises, strict=True)
             outs = [ppca_log_pdf_moving(Z, m, A, s, G, return_moves=True) for m, A, s in parts]

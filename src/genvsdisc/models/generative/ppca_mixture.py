@@ -299,7 +299,7 @@ class PPCAMixture(GenerativeClassifier):
         return np.column_stack(cols) + jacobian[:, None] + self.class_log_prior_
 
     def two_sided_joint_log_proba(
-        self, X, tangent_scale=1.0, tangents="all", n_moves=0, move_cost=False
+        self, X, tangent_scale=1.0, tangents="all", n_moves=0, move_cost=False, smoothing=0.0
     ):
         """(n, K) class scores with each test image also free to move along its own tangents.
 
@@ -321,6 +321,8 @@ class PPCAMixture(GenerativeClassifier):
             its tangents again and rescore, this many times (0: one step).
         move_cost : bool, default=False
             With ``n_moves``, add the log prior of the move made, -|a|^2 / (2 g^2).
+        smoothing : float >= 0, default=0.0
+            Gaussian sigma (pixels) of the copy of x its tangents are taken from.
 
         Returns
         -------
@@ -332,6 +334,7 @@ class PPCAMixture(GenerativeClassifier):
             "tangents": [StrOptions({"all"}), "array-like"],
             "n_moves": [Interval(Integral, 0, None, closed="left")],
             "move_cost": ["boolean"],
+            "smoothing": [Interval(Real, 0, None, closed="left")],
         }
         check_arguments(
             name,
@@ -340,6 +343,7 @@ class PPCAMixture(GenerativeClassifier):
             tangents=tangents,
             n_moves=n_moves,
             move_cost=move_cost,
+            smoothing=smoothing,
         )
         X = self._validate_predict_X(X)
         n_nan = int(np.isnan(X).any(axis=1).sum())
@@ -350,7 +354,15 @@ class PPCAMixture(GenerativeClassifier):
             )
         names, shape = check_tangents(tangents, self.image_shape, X.shape[1])
         scores = two_sided_class_scores(
-            self.mixtures_, X, self.scale_, shape, names, tangent_scale, n_moves, move_cost
+            self.mixtures_,
+            X,
+            self.scale_,
+            shape,
+            names,
+            tangent_scale,
+            n_moves,
+            move_cost,
+            smoothing,
         )
         return scores - 0.5 * np.log(self.scale_).sum() + self.class_log_prior_
 
