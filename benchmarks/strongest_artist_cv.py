@@ -20,7 +20,10 @@ smoothness), sigma (blur), tta (test-time transforms: {"shift", "angles",
 artist, the mean of p(y | T x) for a detective). A tta key "two_sided": gamma
 also lets each (variant of a) test image move along its own tangents
 (``PPCAMixture.two_sided_joint_log_proba``; mppca, isotropic noise), and
-"two_sided_tangents" names which of them (default "all"). Each row also prints
+"two_sided_tangents" names which of them (default "all"), "two_sided_moves" how often
+each image is moved by its estimated transformation and rescored (iterated tangent
+distance; default 0), "two_sided_cost" whether the move's log prior is added and
+"two_sided_smoothing" the blur (pixels) of the copy its tangents are taken from. Each row also prints
 the per-fold accuracies, so that rows can be compared fold by fold (paired).
 
 Command (BLAS pinned to one thread):
@@ -104,9 +107,17 @@ def _scores(model, X_va, tta):
     tta = dict(tta or {})
     two_sided = tta.pop("two_sided", None)
     names = tta.pop("two_sided_tangents", "all")
+    moves = tta.pop("two_sided_moves", 0)
+    cost = tta.pop("two_sided_cost", False)
+    smooth = tta.pop("two_sided_smoothing", 0.0)
     variants = transform_variants(X_va, **tta) if tta else [X_va]
     if two_sided:
-        jll = np.stack([model.two_sided_joint_log_proba(V, two_sided, names) for V in variants])
+        jll = np.stack(
+            [
+                model.two_sided_joint_log_proba(V, two_sided, names, moves, cost, smooth)
+                for V in variants
+            ]
+        )
         return logsumexp(jll, axis=0)
     if hasattr(model, "predict_joint_log_proba"):
         jll = np.stack([model.predict_joint_log_proba(V) for V in variants])

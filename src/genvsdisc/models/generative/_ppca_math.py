@@ -12,10 +12,13 @@ D = x - mu,
 so a row costs O(d q) and no (d, d) matrix is ever formed. The marginal over
 the observed features o is again PPCA, with W_o (the rows of W at o): a row
 with NaN costs O(|o| q^2) for its own M_o = s I + W_o^T W_o, and the
-integral over the missing pixels is exact.
+integral over the missing pixels is exact. ``_Mixture`` holds one class's
+fitted components and scores rows with them.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve
@@ -162,7 +165,7 @@ def ppca_em_update(D, r, W, noise, floor, T=None):
     return W_new, np.maximum(residual, floor)
 
 
-def ppca_log_pdf_moving(Z, mean, W, noise, G):
+def ppca_log_pdf_moving(Z, mean, W, noise, G, return_moves=False):
     """log N(z; mean, W W^T + noise I + G_i G_i^T) of each complete row i.
 
     Keysers et al.'s (IEEE PAMI 2004) two-sided tangent model: row i may also
@@ -179,10 +182,14 @@ def ppca_log_pdf_moving(Z, mean, W, noise, G):
     noise : float > 0
     G : ndarray (n, d, t)
         Each row's own tangents, already scaled.
+    return_moves : bool, default=False
+        Also return E[u | z], the posterior mean of each row's move along its
+        tangents (z = mean + W v + G u + noise, u ~ N(0, I_t)): G^T (Sigma +
+        G G^T)^-1 (z - mean) = K^-1 h by the same Woodbury step.
 
     Returns
     -------
-    ndarray (n,)
+    ndarray (n,), and with ``return_moves`` ndarray (n, t)
     """
     n, d, t = G.shape
     D = Z - mean
@@ -195,4 +202,49 @@ def ppca_log_pdf_moving(Z, mean, W, noise, G):
     L = np.linalg.cholesky(K)
     u = np.linalg.solve(L, h[:, :, None])[:, :, 0]
     logdet_K = 2 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum(axis=1)
-    return ppca_log_pdf(Z, mean, W, noise) - 0.5 * logdet_K + 0.5 * np.einsum("nt,nt->n", u, u)
+    log_pdf = ppca_log_pdf(Z, mean, W, noise) - 0.5 * logdet_K + 0.5 * np.einsum("nt,nt->n", u, u)
+    if not return_moves:
+        return log_pdf
+    moves = np.linalg.solve(L.transpose(0, 2, 1), u[:, :, None])[:, :, 0]  # K^-1 h
+    return log_pdf, moves
+
+
+@dataclass
+class _Mixture:
+    """One class's mixture of C PPCA components, in scaled units."""
+
+    weights: np.ndarray  # (C,)
+    means: np.ndarray  # (C, d)
+    loadings: np.ndarray  # (C, d, q): W of each component
+    noises: np.ndarray  # (C,): s of each component; (C, d): Psi with noise="per_feature"
+    tangents: np.ndarray | None = None  # (C, d, t): gamma T of each mean, fixed columns
+    log_likelihood: float = -np.inf  # weighted mean log-likelihood at the end of EM
+    n_iter: int = 0
+
+    @property
+    def factors(self):
+        """(C, d, q + t): each component's loadings with its tangent columns."""
+        if self.tangents is None:
+            return self.loadings
+        return np.concatenate([self.loadings, self.tangents], axis=2)
+
+    def log_pdf(self, Z):
+        """(n, C) log w_c + log N(z_obs; component c), NaN features integrated out."""
+        parts = zip(self.means, self.factors, self.noises, strict=True)
+        cols = [ppca_log_pdf(Z, m, W, s) for m, W, s in parts]
+        with np.errstate(divide="ignore"):
+            return np.column_stack(cols) + np.log(self.weights)
+
+
+def _pool(fits):
+    """One mixture holding every component of ``fits``, each fit's weights shared equally."""
+    tangents = None if fits[0].tangents is None else np.concatenate([f.tangents for f in fits])
+    return _Mixture(
+        np.concatenate([f.weights for f in fits]) / len(fits),
+        np.concatenate([f.means for f in fits]),
+        np.concatenate([f.loadings for f in fits]),
+        np.concatenate([f.noises for f in fits]),
+        tangents,
+        float(np.mean([f.log_likelihood for f in fits])),
+        max(f.n_iter for f in fits),
+    )

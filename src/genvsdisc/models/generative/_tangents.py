@@ -23,8 +23,9 @@ import numpy as np
 from scipy.ndimage import gaussian_filter
 
 from genvsdisc.exceptions import ParameterError
+from genvsdisc.preprocessing._images import pixel_grid, warp
 
-__all__ = ["TANGENT_NAMES", "check_tangents", "image_tangents"]
+__all__ = ["TANGENT_NAMES", "check_tangents", "image_tangents", "move_images"]
 
 #: name -> the displacement field v(x, y) of the transformation (None: thickness).
 _FIELDS = {
@@ -79,6 +80,51 @@ def image_tangents(images, image_shape, names=TANGENT_NAMES, smoothing=0.0):
             vx, vy = field(x, y)
             out.append(-(grad_x * vx + grad_y * vy))
     return np.stack(out, axis=-1).reshape(len(imgs), h * w, len(names))
+
+
+def move_images(images, image_shape, names, params):
+    """Each flattened image moved by its own transformation parameters, exactly.
+
+    The six geometric transformations are affine: with parameters a, a point p
+    goes to F(p) = p + sum_j a_j v_j(p) = (I + A) p + t, and the moved image
+    reads I(F^-1(p)) (bilinear, background 0 outside). To first order this is
+    the image plus ``image_tangents(...) @ a``; here the move is exact, so its
+    tangents can be taken again where it lands (iterated tangent distance).
+    The thickness parameter is not applied (no exact map for it; its tangent
+    still acts in the scores).
+
+    Parameters
+    ----------
+    images : ndarray (n, h * w)
+    image_shape : tuple (h, w)
+    names : sequence of str
+        ``TANGENT_NAMES`` the columns of ``params`` belong to.
+    params : ndarray (n, len(names))
+        The parameters a, in ``image_tangents``' units.
+
+    Returns
+    -------
+    ndarray (n, h * w)
+    """
+    h, w = image_shape
+    n = len(images)
+    A, t = np.zeros((n, 2, 2)), np.zeros((n, 2))
+    ex, ey = np.array([0.0, 1.0, 0.0]), np.array([0.0, 0.0, 1.0])  # p = 0, e_x, e_y
+    for j, name in enumerate(names):
+        if _FIELDS[name] is None:
+            continue
+        v = np.array(_FIELDS[name](ex, ey), dtype=float)  # (2, 3): the field at 3 points
+        t += params[:, j, None] * v[:, 0]
+        A += params[:, j, None, None] * (v[:, 1:] - v[:, :1])
+    # v is in pixels, its argument in quarter-sides: in pixels about the centre,
+    # F(P) = P + t + (A / unit) P.
+    rows, cols = pixel_grid((h, w))
+    P = np.stack([cols - (w - 1) / 2, rows - (h - 1) / 2])  # (2, h, w)
+    inv = np.linalg.inv(np.eye(2) + A / (min(h, w) / 4))  # (n, 2, 2)
+    src = np.einsum("nij,njhw->nihw", inv, P[None] - t[:, :, None, None])
+    src_cols, src_rows = src[:, 0] + (w - 1) / 2, src[:, 1] + (h - 1) / 2
+    moved = warp(np.asarray(images, dtype=float).reshape(n, h, w), src_rows, src_cols)
+    return moved.reshape(n, h * w)
 
 
 def check_tangents(tangents, image_shape, n_features):

@@ -21,8 +21,7 @@ the unit is one common variance, so the noise stays isotropic in pixels.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import logsumexp
@@ -33,12 +32,13 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.base import GenerativeClassifier
 from genvsdisc.models.generative._ppca_math import (
+    _Mixture,
+    _pool,
     ppca_em_update,
     ppca_from_moments,
-    ppca_log_pdf,
-    ppca_log_pdf_moving,
 )
 from genvsdisc.models.generative._tangents import check_tangents, image_tangents
+from genvsdisc.models.generative._two_sided import two_sided_class_scores
 from genvsdisc.models.generative.mixture import ClassMixture
 from genvsdisc.models.params import (
     EM_CONSTRAINTS,
@@ -49,47 +49,6 @@ from genvsdisc.models.params import (
 )
 
 __all__ = ["PPCAMixture"]
-
-
-@dataclass
-class _Mixture:
-    """One class's mixture of C PPCA components, in scaled units."""
-
-    weights: np.ndarray  # (C,)
-    means: np.ndarray  # (C, d)
-    loadings: np.ndarray  # (C, d, q): W of each component
-    noises: np.ndarray  # (C,): s of each component; (C, d): Psi with noise="per_feature"
-    tangents: np.ndarray | None = None  # (C, d, t): gamma T of each mean, fixed columns
-    log_likelihood: float = -np.inf  # weighted mean log-likelihood at the end of EM
-    n_iter: int = 0
-
-    @property
-    def factors(self):
-        """(C, d, q + t): each component's loadings with its tangent columns."""
-        if self.tangents is None:
-            return self.loadings
-        return np.concatenate([self.loadings, self.tangents], axis=2)
-
-    def log_pdf(self, Z):
-        """(n, C) log w_c + log N(z_obs; component c), NaN features integrated out."""
-        parts = zip(self.means, self.factors, self.noises, strict=True)
-        cols = [ppca_log_pdf(Z, m, W, s) for m, W, s in parts]
-        with np.errstate(divide="ignore"):
-            return np.column_stack(cols) + np.log(self.weights)
-
-
-def _pool(fits):
-    """One mixture holding every component of ``fits``, each fit's weights shared equally."""
-    tangents = None if fits[0].tangents is None else np.concatenate([f.tangents for f in fits])
-    return _Mixture(
-        np.concatenate([f.weights for f in fits]) / len(fits),
-        np.concatenate([f.means for f in fits]),
-        np.concatenate([f.loadings for f in fits]),
-        np.concatenate([f.noises for f in fits]),
-        tangents,
-        float(np.mean([f.log_likelihood for f in fits])),
-        max(f.n_iter for f in fits),
-    )
 
 
 class PPCAMixture(GenerativeClassifier):
@@ -339,13 +298,15 @@ class PPCAMixture(GenerativeClassifier):
         cols = [logsumexp(m.log_pdf(Z), axis=1) for m in self.mixtures_]
         return np.column_stack(cols) + jacobian[:, None] + self.class_log_prior_
 
-    def two_sided_joint_log_proba(self, X, tangent_scale=1.0, tangents="all"):
+    def two_sided_joint_log_proba(
+        self, X, tangent_scale=1.0, tangents="all", n_moves=0, move_cost=False, smoothing=0.0
+    ):
         """(n, K) class scores with each test image also free to move along its own tangents.
 
         log p(y=k) + log sum_c w_kc N(x; mu_kc, Sigma_kc + g^2 T_x T_x^T), T_x the
-        tangents ``tangents`` ("all": the seven) of x itself (Keysers et al. 2004's two-sided tangent model;
-        :func:`~genvsdisc.models.generative._ppca_math.ppca_log_pdf_moving`). A
-        score, not a density of x (the covariance depends on x).
+        tangents ``tangents`` of x itself (Keysers et al. 2004's two-sided tangent
+        model; :mod:`._two_sided`). A score, not a density of x (the covariance
+        depends on x).
 
         Parameters
         ----------
@@ -354,14 +315,36 @@ class PPCAMixture(GenerativeClassifier):
             g, as ``tangent_scale`` is for the components' own tangents.
         tangents : "all" or sequence of str, default="all"
             The test image's tangents, as the ``tangents`` parameter names them.
+        n_moves : int >= 0, default=0
+            Iterated tangent distance (Simard et al. 1998): per class, move the
+            image back by the transformation its best component estimates, take
+            its tangents again and rescore, this many times (0: one step).
+        move_cost : bool, default=False
+            With ``n_moves``, add the log prior of the move made, -|a|^2 / (2 g^2).
+        smoothing : float >= 0, default=0.0
+            Gaussian sigma (pixels) of the copy of x its tangents are taken from.
 
         Returns
         -------
         ndarray (n, K)
         """
         name = "two_sided_joint_log_proba"
-        rules = {"tangent_scale": POSITIVE_REAL, "tangents": [StrOptions({"all"}), "array-like"]}
-        check_arguments(name, rules, tangent_scale=tangent_scale, tangents=tangents)
+        rules = {
+            "tangent_scale": POSITIVE_REAL,
+            "tangents": [StrOptions({"all"}), "array-like"],
+            "n_moves": [Interval(Integral, 0, None, closed="left")],
+            "move_cost": ["boolean"],
+            "smoothing": [Interval(Real, 0, None, closed="left")],
+        }
+        check_arguments(
+            name,
+            rules,
+            tangent_scale=tangent_scale,
+            tangents=tangents,
+            n_moves=n_moves,
+            move_cost=move_cost,
+            smoothing=smoothing,
+        )
         X = self._validate_predict_X(X)
         n_nan = int(np.isnan(X).any(axis=1).sum())
         if n_nan or self.noise != "isotropic":
@@ -370,14 +353,18 @@ class PPCAMixture(GenerativeClassifier):
                 f" and noise={self.noise!r}. Use predict_joint_log_proba instead."
             )
         names, shape = check_tangents(tangents, self.image_shape, X.shape[1])
-        root = np.sqrt(self.scale_)
-        G = image_tangents(X, shape, names) * tangent_scale / root[None, :, None]
-        Z, cols = self._scaled(X), []
-        for mix in self.mixtures_:
-            parts = zip(mix.means, mix.factors, mix.noises, strict=True)
-            comps = [ppca_log_pdf_moving(Z, m, A, s, G) for m, A, s in parts]
-            cols.append(logsumexp(np.column_stack(comps) + np.log(mix.weights), axis=1))
-        return np.column_stack(cols) - np.log(root).sum() + self.class_log_prior_
+        scores = two_sided_class_scores(
+            self.mixtures_,
+            X,
+            self.scale_,
+            shape,
+            names,
+            tangent_scale,
+            n_moves,
+            move_cost,
+            smoothing,
+        )
+        return scores - 0.5 * np.log(self.scale_).sum() + self.class_log_prior_
 
     def _sample_class(self, k, n, rng):
         """z ~ N(0, I_q), x = mu + W z + sqrt(s) eps for a component drawn by weight."""
