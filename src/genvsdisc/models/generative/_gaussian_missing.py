@@ -167,7 +167,9 @@ def _use_low_rank(m, d, k):
     return t * k * k + k**3 / 3 + d * k < block
 
 
-def _missing_rows_log_pdf(X, miss, means, owner, covs, precs, logdets, chunk=4096, floors=None):
+def _missing_rows_log_pdf(
+    X, miss, means, owner, covs, precs, logdets, chunk=4096, floors=None, factors=None
+):
     """(n, C) exact marginal log-densities of rows that each miss some feature.
 
     Batched linear algebra, no loop over rows: rows are grouped by how many
@@ -179,13 +181,16 @@ def _missing_rows_log_pdf(X, miss, means, owner, covs, precs, logdets, chunk=409
     factor at once (:func:`_forward_substitution`). ``floors``: per distinct
     covariance, its isotropic diagonal floor or None; where it is given and the
     rest of the covariance has low rank, rows go by :func:`_lowrank_log_pdf`
-    when that is cheaper.
+    when that is cheaper. ``factors``: per distinct covariance, its U (d, k)
+    when the caller has it (then ``covs`` and ``precs`` may build their
+    matrices on first use: only rows off the low-rank route read them).
     """
     n, d = X.shape
     floors = [None] * len(covs) if floors is None else floors
-    factors = [
-        None if f is None else low_rank_factor(S, f) for S, f in zip(covs, floors, strict=True)
-    ]
+    if factors is None:
+        factors = [
+            None if f is None else low_rank_factor(S, f) for S, f in zip(covs, floors, strict=True)
+        ]
     X0 = np.where(miss, 0.0, X)
     owner = np.asarray(owner)
     out = np.empty((n, len(means)))
