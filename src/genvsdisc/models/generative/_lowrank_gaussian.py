@@ -44,10 +44,13 @@ __all__ = [
 
 _LOG_2PI = np.log(2.0 * np.pi)
 
-#: A component takes the low-rank form when its rank is at most this share of
-#: the features: scoring then costs a quarter of the full form's d^2 per row or
-#: less. digits (64 pixels, about 46 rows per component) stays on the full form.
-LOW_RANK_SHARE = 0.25
+#: A mixture takes the low-rank form when every component's rank is at most this
+#: share of the features (scoring then costs at most half the full form's d^2 per
+#: row; mnist5k's components reach about 240 of 784) ...
+LOW_RANK_SHARE = 0.5
+#: ... and it has at least this many features: below, a d x d factorisation costs
+#: less than the bookkeeping (digits, 64 pixels: 0.1 Mflop), and the full form stays.
+LOW_RANK_MIN_FEATURES = 200
 
 
 class LowRankFactor:
