@@ -110,6 +110,10 @@ def _weighted_scatter(X, mean, resp, nk, out):
 
 
 def _distinct_rows_up_to(X, m):
-    """min(m, distinct rows of X); sorts every row (a tenth of a short fit) only if needed."""
-    head = len(np.unique(X[: 4 * m], axis=0))
+    """min(m, distinct rows of X); sorts every row (a tenth of a short fit) only if needed.
+
+    The first rows are told apart by their bytes (+ 0.0 makes -0.0 the bytes of 0.0):
+    ``np.unique(axis=0)`` compares d-field records, 5 ms for 16 rows of 784 pixels.
+    """
+    head = len({row.tobytes() for row in np.asarray(X[: 4 * m], dtype=float) + 0.0})
     return m if head >= m else min(m, len(np.unique(X, axis=0)))
