@@ -116,3 +116,19 @@ def test_sampling_and_pickling_read_the_built_covariances(fitted):
     np.testing.assert_array_equal(X_a, X_b)
     mix = model.mixtures_[1]
     np.testing.assert_allclose(mix.chols[0] @ mix.chols[0].T, mix.covariances[0], atol=1e-12)
+
+
+def test_large_blocks_factor_as_numpy_does():
+    from genvsdisc.exceptions import ParameterError
+    from genvsdisc.models.generative import _gaussian_missing as gmiss
+
+    rng = np.random.default_rng(5)
+    d, s = 160, gmiss.LOOP_FROM + 10
+    A = rng.normal(size=(d, d))
+    S = A @ A.T + np.eye(d)
+    idx = np.sort(np.argsort(rng.random((3, d)), axis=1)[:, :s], axis=1)
+    flat = idx[:, :, None] * d + idx[:, None, :]
+    want = np.linalg.cholesky(S[idx[:, :, None], idx[:, None, :]])
+    np.testing.assert_allclose(gmiss._block_cholesky(S, flat, "covariance"), want, atol=1e-10)
+    with pytest.raises(ParameterError, match="not positive definite"):
+        gmiss._block_cholesky(-S, flat, "covariance")
