@@ -40,6 +40,7 @@ __all__ = [
     "lowrank_log_pdf",
     "lowrank_gaussian_log_pdf",
     "LOW_RANK_SHARE",
+    "LOW_RANK_MIN_FEATURES",
 ]
 
 _LOG_2PI = np.log(2.0 * np.pi)
@@ -48,8 +49,9 @@ _LOG_2PI = np.log(2.0 * np.pi)
 #: share of the features (scoring then costs at most half the full form's d^2 per
 #: row; mnist5k's components reach about 240 of 784) ...
 LOW_RANK_SHARE = 0.5
-#: ... and it has at least this many features: below, a d x d factorisation costs
-#: less than the bookkeeping (digits, 64 pixels: 0.1 Mflop), and the full form stays.
+#: ... and it has at least this many features: below, the full form's d x d algebra
+#: is cheap already (digits, 64 pixels: 0.1 Mflop a factorisation) and is kept, so
+#: small data keep their numbers to the last digit.
 LOW_RANK_MIN_FEATURES = 200
 
 
