@@ -132,3 +132,25 @@ def test_large_blocks_factor_as_numpy_does():
     np.testing.assert_allclose(gmiss._block_cholesky(S, flat, "covariance"), want, atol=1e-10)
     with pytest.raises(ParameterError, match="not positive definite"):
         gmiss._block_cholesky(-S, flat, "covariance")
+
+
+def test_a_mixture_pickled_before_the_low_rank_form_still_loads():
+    from genvsdisc.models.generative.mixture_parts import _Mixture
+
+    rng = np.random.default_rng(6)
+    S = np.cov(rng.normal(size=(30, 3)), rowvar=False) + np.eye(3)
+    old_state = {  # the attributes of the former dataclass
+        "weights": np.ones(1),
+        "means": np.zeros((1, 3)),
+        "covariances": S[None],
+        "chols": [np.linalg.cholesky(S)],
+        "log_likelihood": -1.0,
+        "n_iter": 2,
+        "floor": 1.0,
+    }
+    mix = _Mixture.__new__(_Mixture)
+    mix.__setstate__(dict(old_state))
+    assert mix.lowrank is None and mix.n_iter == 2
+    np.testing.assert_array_equal(mix.covariances, S[None])
+    ref = multivariate_normal(np.zeros(3), S).logpdf(np.ones((2, 3)))
+    np.testing.assert_allclose(mix.log_pdf(np.ones((2, 3)))[:, 0], ref, rtol=1e-12)
