@@ -154,3 +154,26 @@ def test_a_mixture_pickled_before_the_low_rank_form_still_loads():
     np.testing.assert_array_equal(mix.covariances, S[None])
     ref = multivariate_normal(np.zeros(3), S).logpdf(np.ones((2, 3)))
     np.testing.assert_allclose(mix.log_pdf(np.ones((2, 3)))[:, 0], ref, rtol=1e-12)
+
+
+@pytest.mark.parametrize("n_missing", [105, 115])  # precision route, covariance route
+def test_large_blocks_give_the_direct_marginal(n_missing):
+    from genvsdisc.models.generative import _gaussian_missing as gmiss
+
+    rng = np.random.default_rng(7)
+    d = 220
+    A = rng.normal(size=(d, d))
+    covs = [A @ A.T / d + np.eye(d)]
+    means = rng.normal(size=(1, d))
+    X = rng.normal(size=(3, d))
+    for row in X:
+        row[rng.choice(d, n_missing, replace=False)] = np.nan
+    miss = np.isnan(X)
+    precs = gmiss.LazyPrecisions([np.linalg.cholesky(covs[0])])
+    got = gmiss._missing_rows_log_pdf(
+        X, miss, means, [0], covs, precs, [np.linalg.slogdet(covs[0])[1]]
+    )
+    for i, x in enumerate(X):
+        o = ~miss[i]
+        want = multivariate_normal(means[0][o], covs[0][np.ix_(o, o)]).logpdf(x[o])
+        np.testing.assert_allclose(got[i, 0], want, rtol=1e-10)

@@ -32,8 +32,9 @@ _LOG_2PI = np.log(2.0 * np.pi)
 #: gathered factors (rows x block x block floats) stay near 32 MB.
 BATCH_CELLS = 1 << 22
 
-#: Blocks of this many features or more are factored by a loop of LAPACK calls
-#: (:func:`_block_cholesky`); smaller ones (digits: 32 at most) by numpy's batch.
+#: Blocks of this many features or more are factored and solved by a loop of LAPACK
+#: calls (:func:`_block_cholesky`, :func:`_batch_log_pdf`); smaller ones (digits: 32
+#: at most) by numpy's batch and :func:`_forward_substitution`.
 LOOP_FROM = 100
 
 
@@ -114,7 +115,13 @@ def _batch_log_pdf(Z, block, which, L, use_prec, prec, logdet):
         rhs = np.take_along_axis(V, block[None], axis=2)
     else:
         rhs = np.take_along_axis(Z, block[None], axis=2)
-    W = _forward_substitution(L[which], rhs.transpose(1, 2, 0))  # (r, s, C')
+    B = rhs.transpose(1, 2, 0)  # (r, s, C')
+    if L.shape[1] < LOOP_FROM:
+        W = _forward_substitution(L[which], B)
+    else:  # one LAPACK solve a row: L.T is upper and Fortran-ordered, solved transposed
+        W = np.stack(
+            [lapack.dtrtrs(L[w].T, b, lower=0, trans=1)[0] for w, b in zip(which, B, strict=True)]
+        )
     sq = np.einsum("rsc,rsc->cr", W, W)
     if use_prec:
         quad, logdet_obs = q1 - sq, logdet + logdet_block
