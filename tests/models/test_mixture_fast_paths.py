@@ -52,6 +52,7 @@ def test_distinct_rows_up_to_counts_rows_beyond_the_head():
     X[40] = 1.0  # a second distinct row far past the first 4 m rows
     assert _distinct_rows_up_to(X, 3) == 2
     assert _distinct_rows_up_to(np.arange(100.0).reshape(50, 2), 3) == 3
+    assert _distinct_rows_up_to(np.array([[0.0], [-0.0]]), 2) == 1  # -0.0 is 0.0
 
 
 def _textbook_log_pdf(X, means, chols):

@@ -20,7 +20,7 @@ lemma, :func:`_lowrank_log_pdf`); it is used where it takes fewer flops.
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import cho_solve, lapack
+from scipy.linalg import blas, cho_solve, lapack
 
 from genvsdisc.exceptions import ParameterError
 
@@ -31,6 +31,11 @@ _LOG_2PI = np.log(2.0 * np.pi)
 #: Rows of one batch of :func:`_missing_rows_log_pdf` are capped so that their
 #: gathered factors (rows x block x block floats) stay near 32 MB.
 BATCH_CELLS = 1 << 22
+
+#: Blocks of this many features or more are factored and solved by a loop of LAPACK
+#: calls (:func:`_block_cholesky`, :func:`_batch_log_pdf`); smaller ones (digits: 32
+#: at most) by numpy's batch and :func:`_forward_substitution`.
+LOOP_FROM = 100
 
 
 class LazyPrecisions:
@@ -71,9 +76,19 @@ def _block_cholesky(S, flat, what):
 
     ``np.take`` on precomputed flat indices gathers about 3x faster than
     ``S[idx[:, :, None], idx[:, None, :]]``, and the indices serve every covariance.
+    Blocks of :data:`LOOP_FROM` features or more are factored one LAPACK call each
+    (blocked ``potrf``: about 2x faster than numpy's batched routine at 196 x 196).
     """
+    blocks = np.take(S, flat)
     try:
-        return np.linalg.cholesky(np.take(S, flat))
+        if blocks.shape[1] < LOOP_FROM:
+            return np.linalg.cholesky(blocks)
+        out = np.empty_like(blocks)
+        for i, B in enumerate(blocks):  # B.T: the same symmetric block, Fortran-ordered
+            out[i], info = lapack.dpotrf(B.T, lower=1, overwrite_a=1)
+            if info != 0:
+                raise np.linalg.LinAlgError(f"potrf info {info}")
+        return out
     except np.linalg.LinAlgError as exc:
         raise ParameterError(
             f"The {what} is not positive definite; increase 'reg_covar' (or 'shrinkage')."
@@ -100,7 +115,13 @@ def _batch_log_pdf(Z, block, which, L, use_prec, prec, logdet):
         rhs = np.take_along_axis(V, block[None], axis=2)
     else:
         rhs = np.take_along_axis(Z, block[None], axis=2)
-    W = _forward_substitution(L[which], rhs.transpose(1, 2, 0))  # (r, s, C')
+    B = rhs.transpose(1, 2, 0)  # (r, s, C')
+    if L.shape[1] < LOOP_FROM:
+        W = _forward_substitution(L[which], B)
+    else:  # one LAPACK solve a row: L.T is upper and Fortran-ordered, solved transposed
+        W = np.stack(
+            [lapack.dtrtrs(L[w].T, b, lower=0, trans=1)[0] for w, b in zip(which, B, strict=True)]
+        )
     sq = np.einsum("rsc,rsc->cr", W, W)
     if use_prec:
         quad, logdet_obs = q1 - sq, logdet + logdet_block
@@ -142,21 +163,27 @@ def _lowrank_log_pdf(Z, small, small_is_missing, U, G, floor):
     """
     d, k = U.shape
     n_obs = d - small.shape[1] if small_is_missing else small.shape[1]
-    Us = U[small]  # (r, t, k)
-    A = Us.transpose(0, 2, 1) @ Us
-    if small_is_missing:
-        A = G - A
-    A[:, np.arange(k), np.arange(k)] += floor
-    try:
-        L = np.linalg.cholesky(A)  # (r, k, k)
-    except np.linalg.LinAlgError as exc:  # pragma: no cover - K is lam I + PSD
-        raise ParameterError(
-            "The covariance is not positive definite; increase 'reg_covar'."
-        ) from exc
     b = Z @ U  # (C', r, k)
-    W = _forward_substitution(L, b.transpose(1, 2, 0))  # (r, k, C')
-    quad = (np.einsum("crd,crd->cr", Z, Z) - np.einsum("rkc,rkc->cr", W, W)) / floor
-    logdet = (n_obs - k) * np.log(floor) + 2.0 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum(1)
+    sq_w, logdet_k = np.empty((Z.shape[0], Z.shape[1])), np.empty(Z.shape[1])
+    lower_g = np.asfortranarray(np.tril(G))
+    # One row at a time through BLAS / LAPACK: syrk forms U_S'U_S in half the products of
+    # a batched matmul, and potrf + trtrs beat numpy's batched Cholesky and a Python loop
+    # over k columns (the route's cost, t k^2 + k^3 / 3 a row, is all in these calls).
+    for i in range(Z.shape[1]):
+        Us = U[small[i]]  # (t, k); Us.T is Fortran-ordered: no copy for syrk
+        if small_is_missing:
+            A = blas.dsyrk(-1.0, Us.T, beta=1.0, c=lower_g, lower=1)  # G - U_M'U_M
+        else:
+            A = blas.dsyrk(1.0, Us.T, lower=1)
+        A[np.diag_indices(k)] += floor
+        L, info = lapack.dpotrf(A, lower=1, overwrite_a=1)
+        if info != 0:  # pragma: no cover - K is lam I + PSD
+            raise ParameterError("The covariance is not positive definite; increase 'reg_covar'.")
+        W, _ = lapack.dtrtrs(L, b[:, i, :].T, lower=1)  # (k, C')
+        sq_w[:, i] = np.einsum("kc,kc->c", W, W)
+        logdet_k[i] = 2.0 * np.log(np.diag(L)).sum()
+    quad = (np.einsum("crd,crd->cr", Z, Z) - sq_w) / floor
+    logdet = (n_obs - k) * np.log(floor) + logdet_k
     return -0.5 * (quad + logdet[None, :] + n_obs * _LOG_2PI)
 
 
@@ -167,7 +194,9 @@ def _use_low_rank(m, d, k):
     return t * k * k + k**3 / 3 + d * k < block
 
 
-def _missing_rows_log_pdf(X, miss, means, owner, covs, precs, logdets, chunk=4096, floors=None):
+def _missing_rows_log_pdf(
+    X, miss, means, owner, covs, precs, logdets, chunk=4096, floors=None, factors=None
+):
     """(n, C) exact marginal log-densities of rows that each miss some feature.
 
     Batched linear algebra, no loop over rows: rows are grouped by how many
@@ -179,13 +208,16 @@ def _missing_rows_log_pdf(X, miss, means, owner, covs, precs, logdets, chunk=409
     factor at once (:func:`_forward_substitution`). ``floors``: per distinct
     covariance, its isotropic diagonal floor or None; where it is given and the
     rest of the covariance has low rank, rows go by :func:`_lowrank_log_pdf`
-    when that is cheaper.
+    when that is cheaper. ``factors``: per distinct covariance, its U (d, k)
+    when the caller has it (then ``covs`` and ``precs`` may build their
+    matrices on first use: only rows off the low-rank route read them).
     """
     n, d = X.shape
     floors = [None] * len(covs) if floors is None else floors
-    factors = [
-        None if f is None else low_rank_factor(S, f) for S, f in zip(covs, floors, strict=True)
-    ]
+    if factors is None:
+        factors = [
+            None if f is None else low_rank_factor(S, f) for S, f in zip(covs, floors, strict=True)
+        ]
     X0 = np.where(miss, 0.0, X)
     owner = np.asarray(owner)
     out = np.empty((n, len(means)))

@@ -33,6 +33,11 @@ from genvsdisc.models.generative._gaussian_math import (
     safe_cholesky,
     variance_units,
 )
+from genvsdisc.models.generative._lowrank_gaussian import (
+    LOW_RANK_MIN_FEATURES,
+    LOW_RANK_SHARE,
+    low_rank_scatter,
+)
 from genvsdisc.models.generative.mixture_parts import (
     _distinct_rows_up_to,
     _Mixture,
@@ -311,13 +316,22 @@ class ClassMixture(GenerativeClassifier):
     def _m(self, X, resp, reg):
         """Weighted M-step from ``resp`` (n, C), which already carries row weights.
 
-        ``reg`` is the diagonal floor in scaled units.
+        ``reg`` is the diagonal floor in scaled units. Full covariances of low rank
+        (fewer weighty rows than features) are kept as floor I + U'U (:mod:`._lowrank_gaussian`).
         """
         nk = resp.sum(axis=0) + 10 * np.finfo(float).eps
         means = (resp.T @ X) / nk[:, None]
         reg = reg * self.scale_
         kind = self.covariance_type
         floor = float(reg[0]) if np.ptp(reg) == 0 else None
+        if kind == "full" and floor is not None and X.shape[1] >= LOW_RANK_MIN_FEATURES:
+            factors, max_rank = [], int(LOW_RANK_SHARE * X.shape[1])
+            for c in range(len(nk)):
+                factors.append(low_rank_scatter(X, means[c], resp[:, c], nk[c], floor, max_rank))
+                if factors[-1] is None:
+                    break
+            else:
+                return _Mixture(nk / nk.sum(), means, None, None, floor=floor, lowrank=factors)
         if kind in ("full", "tied"):
             covs = np.empty((len(nk), X.shape[1], X.shape[1]))
             for c in range(len(nk)):
