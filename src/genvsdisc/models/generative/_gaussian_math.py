@@ -348,7 +348,9 @@ def _diag_log_pdf_rows(X, shift, terms, complete):
         Xc[~obs] = 0.0
     cross = Xc @ mu_prec.T  # (n, C)
     sq = np.square(Xc, out=Xc) @ prec.T
-    sq -= 2.0 * cross
+    del Xc  # its memory is free for what follows
+    cross *= 2.0
+    sq -= cross  # in place: the same bits as sq - 2.0 * cross
     if complete:  # obs @ term.T is the same row for every x
         sq += mu_term.sum(axis=1)
         logs = log_term.sum(axis=1)

@@ -96,16 +96,24 @@ class LengthModel:
         # without missing counts mu is one row (K,): the terms of mu alone are taken once
         # per class, not once per row (the same numbers, broadcast afterwards)
         mu = self.mean[None, :] if mass is None else self.mean * mass
-        out = np.empty((N.shape[0], len(self.mean)))
         nb = np.isfinite(self.size)
+        # each family's columns computed in place (the same bits as the plain expressions),
+        # straight into the result when every class has that family
+        out = None if nb.all() or not nb.any() else np.empty((N.shape[0], len(self.mean)))
         if not nb.all():
-            out[:, ~nb] = xlogy(N, mu[:, ~nb]) - mu[:, ~nb]  # Poisson, without -log N!
+            block = xlogy(N, mu[:, ~nb])  # Poisson, without -log N!
+            block -= mu[:, ~nb]
+            out = _place(out, ~nb, block)
         if nb.any():
             r, m = self.size[nb], mu[:, nb]
-            out[:, nb] = (
-                gammaln(N + r) - gammaln(r) + r * np.log(r / (r + m)) + xlogy(N, m / (r + m))
-            )
-        return out - gammaln(N + 1.0) if factorial else out
+            block = gammaln(N + r)  # - gammaln(r) + r log(r / (r + m)) + xlogy(N, m / (r + m))
+            block -= gammaln(r)
+            block += r * np.log(r / (r + m))
+            block += xlogy(N, m / (r + m))
+            out = _place(out, nb, block)
+        if factorial:
+            out -= gammaln(N + 1.0)
+        return out
 
     def sample(self, k, n, rng):
         """``n`` lengths (int, (n,)) of class ``k``."""
@@ -113,3 +121,11 @@ class LengthModel:
         if np.isinf(r):
             return rng.poisson(mu, n)
         return rng.negative_binomial(r, r / (r + mu), n)
+
+
+def _place(out, columns, block):
+    """``block`` as the result (``out`` None: every column), or written into ``out[:, columns]``."""
+    if out is None:
+        return block
+    out[:, columns] = block
+    return out

@@ -196,15 +196,29 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
             self._streaming = False
 
     def _validate_fit_X(self, X, reset=True):
+        """Validated count rows. One pass gives the finiteness check and the lengths
+        (their totals, :func:`._counts.finite_totals`); the per-feature range gives the
+        non-negativity check; both are kept for the fit that follows (``_fit_pass``)."""
         text = self._text_features(X, fit=reset, stream=getattr(self, "_streaming", False))
-        X = super()._validate_fit_X(text, reset=reset)
-        values = X.data if sp.issparse(X) else X
-        if values.size and values.min() < 0:
+        kw = dict(dtype=self._input_dtypes, accept_sparse=self._sparse_format())
+        X = validate_data(self, text, reset=reset, ensure_all_finite=False, **kw)
+        N = finite_totals(X)
+        if N is None:  # an inf or NaN: scikit-learn's own check raises its error
+            X = super()._validate_fit_X(X, reset=reset)
+        span = None if sp.issparse(X) or not X.size else (X.min(axis=0), X.max(axis=0))
+        low = span[0].min() if span else (X.data.min() if X.data.size else 0.0)
+        if low < 0:
             raise DataError(
                 f"Negative values in data passed to {type(self).__name__}: it models "
-                f"counts; found {values.min():g}."
+                f"counts; found {low:g}."
             )
+        self._fit_pass = (X, N, span)  # let go of in _finalize
         return X
+
+    def _from_fit_pass(self, X, index):
+        """What :meth:`_validate_fit_X` found for these very rows ``X``, else None."""
+        found = getattr(self, "_fit_pass", None)
+        return found[index] if found is not None and found[0] is X else None
 
     def _validate_predict_X(self, X):
         # A text model also takes count rows in its vocabulary's column order
@@ -222,9 +236,16 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         return (X, N) if N is not None else (super()._validate_predict_X(X), None)
 
     def _record_feature_range(self, X, reset, weights=None):
-        if not (sp.issparse(X) and reset and weights is None):
-            return super()._record_feature_range(X, reset, weights)
-        self.feature_min_, self.feature_max_ = sparse_column_range(X)
+        span = self._from_fit_pass(X, 2) if weights is None else None
+        if span is not None:  # dense rows: the range the validation took
+            lo, hi = span
+            if not reset and hasattr(self, "feature_min_"):
+                lo, hi = np.minimum(lo, self.feature_min_), np.maximum(hi, self.feature_max_)
+            self.feature_min_, self.feature_max_ = lo, hi
+        elif sp.issparse(X) and reset and weights is None:
+            self.feature_min_, self.feature_max_ = sparse_column_range(X)
+        else:
+            super()._record_feature_range(X, reset, weights)
 
     # ---------------------------------------------------------- statistics
     def _reset_stats(self, n_features, n_classes):
@@ -243,9 +264,11 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
             return super()._accumulate_labels(X, y_idx, weights)
         R = add_label_counts(self.nb_, X, y_idx, self._n_classes)
         self.fitted_sparse_ = self.fitted_sparse_ or sp.issparse(X)
-        self.length_.update(row_totals(X), R)
+        N = self._from_fit_pass(X, 1)
+        self.length_.update(row_totals(X) if N is None else N, R)
 
     def _finalize(self):
+        self._fit_pass = None  # no reference to the training rows is kept
         super()._finalize()
         self.length_.fit()
         self.length_mean_, self.length_size_ = self.length_.mean, self.length_.size
