@@ -101,11 +101,12 @@ class LengthModel:
         # straight into the result when every class has that family
         out = None if nb.all() or not nb.any() else np.empty((N.shape[0], len(self.mean)))
         if not nb.all():
-            block = xlogy(N, mu[:, ~nb])  # Poisson, without -log N!
-            block -= mu[:, ~nb]
+            m = np.ascontiguousarray(mu[:, ~nb])  # C order: the result's, as np.empty's
+            block = xlogy(N, m)  # Poisson, without -log N!
+            block -= m
             out = _place(out, ~nb, block)
         if nb.any():
-            r, m = self.size[nb], mu[:, nb]
+            r, m = self.size[nb], np.ascontiguousarray(mu[:, nb])
             block = gammaln(N + r)  # - gammaln(r) + r log(r / (r + m)) + xlogy(N, m / (r + m))
             block -= gammaln(r)
             block += r * np.log(r / (r + m))
