@@ -85,9 +85,12 @@ def sparse_column_range(X) -> tuple[np.ndarray, np.ndarray]:
         return X.min(axis=0).toarray().ravel(), X.max(axis=0).toarray().ravel()
     hi = np.zeros(V)  # an implicit zero, or the largest stored value
     np.maximum.at(hi, X.indices, X.data)
-    lo = np.full(V, np.inf)
-    np.minimum.at(lo, X.indices, X.data)
-    lo = np.where(np.bincount(X.indices, minlength=V) < n, np.minimum(0.0, lo), lo)
+    lo = np.zeros(V)  # an implicit zero, unless every row stores a value in the column
+    full = np.bincount(X.indices, minlength=V) == n
+    if full.any():  # (rare in word counts) the smallest stored value, >= 0 here
+        stored_min = np.full(V, np.inf)
+        np.minimum.at(stored_min, X.indices, X.data)
+        lo[full] = stored_min[full]
     return lo, hi
 
 
