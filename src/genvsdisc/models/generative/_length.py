@@ -100,13 +100,17 @@ class LengthModel:
         # each family's columns computed in place (the same bits as the plain expressions),
         # straight into the result when every class has that family
         out = None if nb.all() or not nb.any() else np.empty((N.shape[0], len(self.mean)))
+
+        def columns(family):  # C order (the result's, as np.empty's); no copy for all of them
+            return mu if family.all() else np.ascontiguousarray(mu[:, family])
+
         if not nb.all():
-            m = np.ascontiguousarray(mu[:, ~nb])  # C order: the result's, as np.empty's
+            m = columns(~nb)
             block = xlogy(N, m)  # Poisson, without -log N!
             block -= m
             out = _place(out, ~nb, block)
         if nb.any():
-            r, m = self.size[nb], np.ascontiguousarray(mu[:, nb])
+            r, m = self.size if nb.all() else self.size[nb], columns(nb)
             block = gammaln(N + r)  # - gammaln(r) + r log(r / (r + m)) + xlogy(N, m / (r + m))
             block -= gammaln(r)
             block += r * np.log(r / (r + m))
