@@ -117,3 +117,17 @@ def test_peak_extra_memory_is_at_most_one_and_a_half_times_the_rows(name, dtype)
     model = make(name).fit(X, y)
     assert _peak(lambda: make(name).fit(X, y)) <= 1.5 * X.nbytes
     assert _peak(lambda: model.predict_proba(X)) <= 1.5 * X.nbytes
+
+
+def test_length_terms_take_one_logarithm_per_class_to_the_same_bits():
+    from scipy.special import xlogy
+
+    from genvsdisc.models.generative._length import _xlogy
+
+    rng = np.random.default_rng(4)
+    N = rng.integers(0, 50, size=(200, 1)).astype(float)
+    m = np.r_[0.0, rng.uniform(1e-10, 100, 5)][None, :]
+    want = xlogy(N, m)
+    got = _xlogy(N, m)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(want))

@@ -106,7 +106,7 @@ class LengthModel:
 
         if not nb.all():
             m = columns(~nb)
-            block = xlogy(N, m)  # Poisson, without -log N!
+            block = _xlogy(N, m)  # Poisson, without -log N!
             block -= m
             out = _place(out, ~nb, block)
         if nb.any():
@@ -114,7 +114,7 @@ class LengthModel:
             block = gammaln(N + r)  # - gammaln(r) + r log(r / (r + m)) + xlogy(N, m / (r + m))
             block -= gammaln(r)
             block += r * np.log(r / (r + m))
-            block += xlogy(N, m / (r + m))
+            block += _xlogy(N, m / (r + m))
             out = _place(out, nb, block)
         if factorial:
             out -= gammaln(N + 1.0)
@@ -133,4 +133,17 @@ def _place(out, columns, block):
     if out is None:
         return block
     out[:, columns] = block
+    return out
+
+
+def _xlogy(N, m):
+    """``scipy.special.xlogy(N, m)`` for lengths ``N`` (n, 1) and ``m`` (n, K) or one row (1, K).
+
+    For one row the logarithms are taken once per class (scipy's own, ``xlogy(1, m)``)
+    and multiplied by N: the same bits as xlogy, which takes n x K logarithms.
+    """
+    if m.shape[0] != 1 or N.shape[0] == 1:
+        return xlogy(N, m)
+    out = N * xlogy(1.0, m)
+    out[N[:, 0] == 0] = 0.0  # xlogy's 0 log m = 0 (also where m = 0)
     return out
