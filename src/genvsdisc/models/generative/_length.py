@@ -144,6 +144,7 @@ def _xlogy(N, m):
     """
     if m.shape[0] != 1 or N.shape[0] == 1:
         return xlogy(N, m)
-    out = N * xlogy(1.0, m)
+    with np.errstate(invalid="ignore"):  # 0 * log 0: set to xlogy's 0 below
+        out = N * xlogy(1.0, m)
     out[N[:, 0] == 0] = 0.0  # xlogy's 0 log m = 0 (also where m = 0)
     return out
