@@ -73,15 +73,17 @@ def finite_totals(X) -> np.ndarray | None:
         return N if np.isfinite(N.sum()) else None
 
 
-def sparse_column_range(X) -> tuple[np.ndarray, np.ndarray]:
+def sparse_column_range(X, checked=False) -> tuple[np.ndarray, np.ndarray]:
     """``X.min(axis=0)``, ``X.max(axis=0)`` of CSR counts ``X`` as dense (V,) arrays.
 
     The same values as scipy's, which converts the matrix to CSC once for each;
     here one pass over the stored values. Values that are not all finite and
-    non-negative, or duplicate entries, take scipy's route.
+    non-negative, or duplicate entries, take scipy's route. ``checked``: the
+    caller has found the values finite and non-negative.
     """
     n, V = X.shape
-    if not (X.has_canonical_format and np.isfinite(X.data).all() and (X.data >= 0).all()):
+    valid = checked or (np.isfinite(X.data).all() and (X.data >= 0).all())
+    if not (X.has_canonical_format and valid):
         return X.min(axis=0).toarray().ravel(), X.max(axis=0).toarray().ravel()
     hi = np.zeros(V)  # an implicit zero, or the largest stored value
     np.maximum.at(hi, X.indices, X.data)

@@ -243,7 +243,8 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
                 lo, hi = np.minimum(lo, self.feature_min_), np.maximum(hi, self.feature_max_)
             self.feature_min_, self.feature_max_ = lo, hi
         elif sp.issparse(X) and reset and weights is None:
-            self.feature_min_, self.feature_max_ = sparse_column_range(X)
+            checked = self._from_fit_pass(X, 0) is X  # finite and non-negative
+            self.feature_min_, self.feature_max_ = sparse_column_range(X, checked=checked)
         else:
             super()._record_feature_range(X, reset, weights)
 
