@@ -23,7 +23,7 @@ Pairs (genvsdisc registry default -> scikit-learn):
 Data: digits and mnist5k (genvsdisc.data.load) and make_classification(rows, 50
 features, 10 informative, 5 classes, random_state=0); each split 70/30,
 stratified, random_state=0. ``--float32`` also runs the naive Bayes pairs on
-float32 copies of the data.
+float32 copies of the data (bbc_counts too: sparse float32).
 
 Both sides run with one BLAS thread (threadpoolctl), interleaved (ours, theirs,
 ours, theirs...), median of ``--repeats`` runs of fit and of predict_proba on the
@@ -137,6 +137,9 @@ def datasets(names, rows, float32):
             vec = CountVectorizer(min_df=2, max_df=0.5, stop_words="english").fit(tr)
             split = (vec.transform(tr).astype(float), vec.transform(te).astype(float), ytr, yte)
             yield "bbc_counts", "float64", split
+            if float32:  # sparse float32 counts
+                Xtr, Xte = split[0].astype(np.float32), split[1].astype(np.float32)
+                yield "bbc_counts", "float32", (Xtr, Xte, ytr, yte)
             continue
         else:
             ds = load(name)
