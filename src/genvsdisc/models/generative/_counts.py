@@ -7,7 +7,7 @@ import scipy.sparse as sp
 from scipy.special import gammaln
 from sklearn.utils.extmath import safe_sparse_dot
 
-from genvsdisc.models.generative._nb_rows import chunked_products, row_chunks
+from genvsdisc.models.generative._nb_rows import chunked_products, chunks_of, float64_rows
 from genvsdisc.models.rows import labeled_responsibilities
 
 __all__ = [
@@ -40,12 +40,15 @@ def add_label_counts(nb, X, y_idx, n_classes: int, binarize=None) -> np.ndarray:
         nb.classes_ = np.arange(n_classes)
         nb.n_features_in_ = X.shape[1]
         nb._init_counters(n_classes, X.shape[1])
-    if sp.issparse(X) or (binarize is None and X.dtype == np.float64):
+    if binarize is None and X.dtype == np.float64:
         nb.feature_count_ += safe_sparse_dot(Y.T, X)
     else:
-        for rows in row_chunks(*X.shape):
-            chunk = X[rows] > binarize if binarize is not None else X[rows]
-            nb.feature_count_ += Y[rows].T @ chunk.astype(np.float64)
+        for rows in chunks_of(X):
+            if sp.issparse(X):
+                chunk = float64_rows(X, rows)
+            else:
+                chunk = (X[rows] > binarize if binarize is not None else X[rows]).astype(float)
+            nb.feature_count_ += Y[rows].T @ chunk
     nb.class_count_ += Y.sum(axis=0)
     nb._update_feature_log_prob(nb._check_alpha())
     nb._update_class_log_prior(class_prior=nb.class_prior)
@@ -85,15 +88,20 @@ def sparse_column_range(X, checked=False) -> tuple[np.ndarray, np.ndarray]:
     valid = checked or (np.isfinite(X.data).all() and (X.data >= 0).all())
     if not (X.has_canonical_format and valid):
         return X.min(axis=0).toarray().ravel(), X.max(axis=0).toarray().ravel()
-    hi = np.zeros(V)  # an implicit zero, or the largest stored value
-    np.maximum.at(hi, X.indices, X.data)
+    # in X's dtype (ufunc.at's fast path), a chunk of rows at a time (bincount's intp copy)
+    hi = np.zeros(V, dtype=X.dtype)  # an implicit zero, or the largest stored value
+    counts = np.zeros(V, dtype=np.intp)
+    for rows in chunks_of(X):
+        stored = slice(X.indptr[rows.start], X.indptr[rows.stop])
+        np.maximum.at(hi, X.indices[stored], X.data[stored])
+        counts += np.bincount(X.indices[stored], minlength=V)
     lo = np.zeros(V)  # an implicit zero, unless every row stores a value in the column
-    full = np.bincount(X.indices, minlength=V) == n
+    full = counts == n
     if full.any():  # (rare in word counts) the smallest stored value, >= 0 here
-        stored_min = np.full(V, np.inf)
+        stored_min = np.full(V, np.inf, dtype=X.dtype)
         np.minimum.at(stored_min, X.indices, X.data)
         lo[full] = stored_min[full]
-    return lo, hi
+    return lo, hi.astype(np.float64)
 
 
 def weighted_sum(alpha, log_probs):
@@ -120,11 +128,18 @@ def sparse_bernoulli_jll(X, binarize, log_prob, log_neg_prob, log_prior):
 
 def row_totals(X) -> np.ndarray:
     """Row sums (n,) float64 of counts ``X`` (dense or CSR); float32 rows summed in float64."""
-    dtype = None if X.dtype == np.float64 else np.float64  # float64: the very same sums
-    return np.asarray(X.sum(axis=1, dtype=dtype)).ravel()
+    if X.dtype == np.float64:  # the very same sums as before
+        return np.asarray(X.sum(axis=1)).ravel()
+    if not sp.issparse(X):
+        return X.sum(axis=1, dtype=np.float64)
+    # scipy would up-cast every stored value at once: float64 sums of float32 values
+    totals = np.zeros(X.shape[0])
+    stored = np.diff(X.indptr) > 0  # reduceat gives an empty row its next value
+    totals[stored] = np.add.reduceat(X.data, X.indptr[:-1][stored], dtype=np.float64)
+    return totals
 
 
-def word_scores(flp, X, N=None):
+def word_scores(flp, X, N=None, flp_t=None):
     """The pieces of log p(x, y) that need the counts, for rows ``X`` (n, V), under
     multinomial naive Bayes' log word probabilities ``flp`` (K, V).
 
@@ -154,8 +169,8 @@ def word_scores(flp, X, N=None):
             X[nan_rows] = np.where(np.isnan(sub), 0.0, sub)
         mass = np.clip(mass, 1e-300, None)
         N = row_totals(X)
-    if sp.issparse(X) or X.dtype == np.float64:
-        words = np.asarray(X @ flp.T)
+    if X.dtype == np.float64:  # flp_t: flp.T in C order, for CSR rows (the same numbers)
+        words = np.asarray(X @ (flp.T if flp_t is None or not sp.issparse(X) else flp_t))
     else:  # float32 rows: float64 products a chunk of rows at a time
         words = chunked_products(X, flp)
     if mass is not None:

@@ -17,6 +17,7 @@ and float32 sums over many rows lose digits (numpy adds the rows of an
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
 __all__ = [
     "add_gaussian_label_stats",
@@ -24,6 +25,8 @@ __all__ = [
     "merge_moments",
     "row_chunks",
     "chunked_products",
+    "chunks_of",
+    "float64_rows",
     "CHUNK_ELEMENTS",
 ]
 
@@ -80,17 +83,34 @@ def chunked_products(X, W, transform=None):
 
     Parameters
     ----------
-    X : ndarray (n, d), float32 (or float64)
+    X : ndarray or CSR matrix (n, d), float32 (or float64)
     W : ndarray (C, d) float64
     transform : callable or None
         Applied to each chunk of rows (e.g. binarizing); it must return float64.
         None: the chunk converted to float64.
     """
     out = np.empty((X.shape[0], W.shape[0]))
-    for rows in row_chunks(*X.shape):
+    Wt = np.ascontiguousarray(W.T)  # scipy would copy W.T for every chunk
+    for rows in chunks_of(X):
+        if sp.issparse(X):  # the chunk's stored values as float64 (indices shared)
+            out[rows] = float64_rows(X, rows) @ Wt
+            continue
         block = X[rows].astype(np.float64) if transform is None else transform(X[rows])
         np.matmul(block, W.T, out=out[rows])
     return out
+
+
+def float64_rows(X, rows):
+    """Rows ``rows`` (a slice) of CSR ``X`` with float64 values, sharing X's indices."""
+    stored = slice(X.indptr[rows.start], X.indptr[rows.stop])
+    indptr = X.indptr[rows.start : rows.stop + 1] - X.indptr[rows.start]
+    shape = (rows.stop - rows.start, X.shape[1])
+    return sp.csr_matrix((X.data[stored].astype(np.float64), X.indices[stored], indptr), shape)
+
+
+def chunks_of(X):
+    """:func:`row_chunks` of rows ``X`` (n, d): dense, or CSR (a quarter of the rows each)."""
+    return row_chunks(X.shape[0], 1, parts=4) if sp.issparse(X) else row_chunks(*X.shape)
 
 
 def merge_moments(nb, k, n_new, mean, var):

@@ -221,13 +221,11 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         return found[index] if found is not None and found[0] is X else None
 
     def _validate_predict_X(self, X):
-        # A text model also takes count rows in its vocabulary's column order
-        # (e.g. ``vectorizer_.transform(docs)`` with some counts set to NaN).
+        # text models also take count rows in vocabulary order (vectorizer_.transform(docs))
         return super()._validate_predict_X(self._text_features(X, fit=False))
 
     def _counts_and_totals(self, X):
-        """Validated count rows and their totals N (n,) (:func:`._counts.finite_totals`);
-        N is None where the rows need the detailed checks (an inf or NaN)."""
+        """Validated count rows and their totals N (n,); N None: an inf or NaN, checked."""
         X = self._text_features(X, fit=False)
         check_is_fitted(self)
         kw = dict(dtype=self._input_dtypes, accept_sparse=self._sparse_format())
@@ -279,6 +277,16 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         return weighted_sum(self._smoothing(), self.feature_log_prob_)
 
     # ------------------------------------------------------------ scoring
+    def _columns_for(self, X):
+        """``feature_log_prob_.T`` in C order (V, K) for CSR rows, else None: scipy copies a
+        transposed view for every product; kept while ``feature_log_prob_`` is the same."""
+        if not sp.issparse(X):
+            return None
+        flp, kept = self.feature_log_prob_, getattr(self, "_flp_t", (None, None))
+        if kept[0] is not flp:
+            self._flp_t = kept = (flp, np.ascontiguousarray(flp.T))
+        return kept[1]
+
     def _joint_log_likelihood(self, X, full=True, N=None):
         """log p(x, y=k), shape (n, K); ``full=False`` drops the terms every class shares.
 
@@ -286,7 +294,7 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         in Bayes' rule, so ``predict`` and ``predict_proba`` skip them: the dense
         gamma function over every cell is most of the cost of scoring.
         """
-        X, N, mass, jll = word_scores(self.feature_log_prob_, X, N)
+        X, N, mass, jll = word_scores(self.feature_log_prob_, X, N, self._columns_for(X))
         jll += self.class_log_prior_
         if self.length_model is not None:
             jll += self.length_.log_pmf(N, mass, factorial=False)
