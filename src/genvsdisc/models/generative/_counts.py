@@ -172,7 +172,7 @@ def word_scores(flp, X, N=None, flp_t=None):
     if X.dtype == np.float64:  # flp_t: flp.T in C order, for CSR rows (the same numbers)
         words = np.asarray(X @ (flp.T if flp_t is None or not sp.issparse(X) else flp_t))
     else:  # float32 rows: float64 products a chunk of rows at a time
-        words = chunked_products(X, flp)
+        words = chunked_products(X, flp, Wt=flp_t)
     if mass is not None:
         # renormalise the class's word probabilities over the observed words
         words -= N[:, None] * np.log(mass)

@@ -78,7 +78,7 @@ def row_chunks(n_rows, n_features, parts=8):
     return [slice(start, min(start + step, n_rows)) for start in range(0, n_rows, step)]
 
 
-def chunked_products(X, W, transform=None):
+def chunked_products(X, W, transform=None, Wt=None):
     """``transform(X) @ W.T`` in float64, chunk by chunk: shape (n, C).
 
     Parameters
@@ -88,9 +88,12 @@ def chunked_products(X, W, transform=None):
     transform : callable or None
         Applied to each chunk of rows (e.g. binarizing); it must return float64.
         None: the chunk converted to float64.
+    Wt : ndarray (d, C) or None
+        ``W.T`` in C order, for CSR rows, when the caller keeps one.
     """
     out = np.empty((X.shape[0], W.shape[0]))
-    Wt = np.ascontiguousarray(W.T)  # scipy would copy W.T for every chunk
+    if sp.issparse(X) and Wt is None:  # scipy would copy the view W.T for every chunk
+        Wt = np.ascontiguousarray(W.T)
     for rows in chunks_of(X):
         if sp.issparse(X):  # the chunk's stored values as float64 (indices shared)
             out[rows] = float64_rows(X, rows) @ Wt
