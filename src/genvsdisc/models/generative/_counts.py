@@ -43,12 +43,12 @@ def add_label_counts(nb, X, y_idx, n_classes: int, binarize=None) -> np.ndarray:
     if binarize is None and X.dtype == np.float64:
         nb.feature_count_ += safe_sparse_dot(Y.T, X)
     else:
-        for rows in chunks_of(X):
+        for rows in chunks_of(X):  # one float64 chunk alive at a time
             if sp.issparse(X):
-                chunk = float64_rows(X, rows)
+                nb.feature_count_ += Y[rows].T @ float64_rows(X, rows)
             else:
-                chunk = (X[rows] > binarize if binarize is not None else X[rows]).astype(float)
-            nb.feature_count_ += Y[rows].T @ chunk
+                chunk = X[rows] > binarize if binarize is not None else X[rows]
+                nb.feature_count_ += Y[rows].T @ chunk.astype(np.float64)
     nb.class_count_ += Y.sum(axis=0)
     nb._update_feature_log_prob(nb._check_alpha())
     nb._update_class_log_prior(class_prior=nb.class_prior)

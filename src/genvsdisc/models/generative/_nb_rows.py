@@ -112,8 +112,9 @@ def float64_rows(X, rows):
 
 
 def chunks_of(X):
-    """:func:`row_chunks` of rows ``X`` (n, d): dense, or CSR (a quarter of the rows each)."""
-    return row_chunks(X.shape[0], 1, parts=4) if sp.issparse(X) else row_chunks(*X.shape)
+    """:func:`row_chunks` of rows ``X`` (n, d); CSR rows as one chunk (a float64 copy of
+    the stored values only: scipy's checks of each chunk's matrix cost more than they save)."""
+    return row_chunks(X.shape[0], 1, parts=1) if sp.issparse(X) else row_chunks(*X.shape)
 
 
 def merge_moments(nb, k, n_new, mean, var):
