@@ -27,7 +27,6 @@ from sklearn.naive_bayes import BernoulliNB, GaussianNB, MultinomialNB
 from sklearn.utils._param_validation import Interval
 
 from genvsdisc.models.base import GenerativeClassifier
-from genvsdisc.models.fast_logsumexp import logsumexp as fast_logsumexp
 from genvsdisc.models.generative._counts import (
     add_label_counts,
     sparse_bernoulli_jll,
@@ -71,17 +70,6 @@ class _NaiveBayes(SufficientStatsMixin, GenerativeClassifier):
 
     def _finalize(self):
         self._set_class_prior(self.nb_.class_count_)
-
-    def predict_log_proba(self, X):
-        """log p(y|x) by Bayes' rule, shape (n, K): the base class's numbers, in place."""
-        jll = self.predict_joint_log_proba(X)
-        jll -= fast_logsumexp(jll, axis=1, keepdims=True)  # no second (n, K) array
-        return jll
-
-    def predict_proba(self, X):
-        """p(y|x) by Bayes' rule, shape (n, K)."""
-        log_proba = self.predict_log_proba(X)
-        return np.exp(log_proba, out=log_proba)
 
 
 class _DiscreteNaiveBayes(_NaiveBayes):
