@@ -6,6 +6,7 @@ Usage:
     ... benchmarks/sklearn_speed.py --data digits,mnist5k --float32
     ... benchmarks/sklearn_speed.py --logreg-accuracy 5   # logreg's default, 5 split seeds
     ... benchmarks/sklearn_speed.py --data digits,mnist5k --semi-supervised 3   # gmm, 3 runs
+    ... benchmarks/sklearn_speed.py --data digits,mnist5k,bbc_counts --multinomial-parts 200
 
 Pairs (genvsdisc registry default -> scikit-learn):
   gaussian_nb  -> GaussianNB()
@@ -23,7 +24,7 @@ Pairs (genvsdisc registry default -> scikit-learn):
 Data: digits and mnist5k (genvsdisc.data.load) and make_classification(rows, 50
 features, 10 informative, 5 classes, random_state=0); each split 70/30,
 stratified, random_state=0. ``--float32`` also runs the naive Bayes pairs on
-float32 copies of the data.
+float32 copies of the data (bbc_counts too: sparse float32).
 
 Both sides run with one BLAS thread (threadpoolctl), interleaved (ours, theirs,
 ours, theirs...), median of ``--repeats`` runs of fit and of predict_proba on the
@@ -137,6 +138,9 @@ def datasets(names, rows, float32):
             vec = CountVectorizer(min_df=2, max_df=0.5, stop_words="english").fit(tr)
             split = (vec.transform(tr).astype(float), vec.transform(te).astype(float), ytr, yte)
             yield "bbc_counts", "float64", split
+            if float32:  # sparse float32 counts
+                Xtr, Xte = split[0].astype(np.float32), split[1].astype(np.float32)
+                yield "bbc_counts", "float32", (Xtr, Xte, ytr, yte)
             continue
         else:
             ds = load(name)
@@ -246,6 +250,50 @@ def semi_supervised(names, repeats):
         )
 
 
+class _NoFeatureRange:
+    """multinomial_nb without the per-feature range it keeps for ``sample(clip=True)``."""
+
+    def _record_feature_range(self, X, reset, weights=None):
+        pass
+
+
+def multinomial_parts(names, runs):
+    """What multinomial_nb's extras cost: CPU medians, ratio to MultinomialNB.
+
+    predict_proba calls are timed among themselves, fits among themselves, in an
+    order that rotates every run (a call right after a fit finds a cold cache).
+    """
+    no_range = type("NoFeatureRange", (_NoFeatureRange, type(make("multinomial_nb"))), {})
+    print(f"{'data':<12} {'call':<4} variant: median CPU ms (x MultinomialNB)")
+    for label, _, (Xtr, Xte, ytr, _) in datasets(names, 0, False):
+        fitted = {
+            "default": make("multinomial_nb").fit(Xtr, ytr),
+            "length_model=None": make("multinomial_nb", length_model=None).fit(Xtr, ytr),
+            "sklearn": MultinomialNB().fit(Xtr, ytr),
+        }
+        groups = {
+            "pp": {k: (lambda m=m, X=Xte: m.predict_proba(X)) for k, m in fitted.items()},
+            "fit": {
+                "default": lambda X=Xtr, y=ytr: make("multinomial_nb").fit(X, y),
+                "no feature range": lambda X=Xtr, y=ytr: no_range().fit(X, y),
+                "sklearn": lambda X=Xtr, y=ytr: MultinomialNB().fit(X, y),
+            },
+        }
+        for what, calls in groups.items():
+            names_ = list(calls)
+            secs = {k: [] for k in names_}
+            for run in range(runs):
+                for k in names_[run % 3 :] + names_[: run % 3]:
+                    secs[k].append(timed(calls[k])[0])
+            sk = statistics.median(secs["sklearn"])
+            cells = [
+                f"{k} {1e3 * statistics.median(v):.3f} ({statistics.median(v) / sk:.2f}x)"
+                for k, v in secs.items()
+                if k != "sklearn"
+            ]
+            print(f"{label:<12} {what:<4} " + "; ".join(cells), flush=True)
+
+
 HEADER = (
     f"{'data':<18} {'dtype':<7} {'model':<13} {'fit ours s':>10} {'fit sk s':>9} {'fit x':>6} "
     f"{'pp ours s':>9} {'pp sk s':>8} {'pp x':>6} {'acc ours':>8} {'acc sk':>7} "
@@ -275,12 +323,23 @@ def main(argv=None):
     parser.add_argument(
         "--semi-supervised", type=int, default=0, metavar="RUNS", help="gmm semi-supervised only"
     )
+    parser.add_argument(
+        "--multinomial-parts",
+        type=int,
+        default=0,
+        metavar="RUNS",
+        help="multinomial_nb's length model and feature range: their cost",
+    )
     args = parser.parse_args(argv)
     print("command: " + " ".join(["python", *sys.argv]))
     if args.semi_supervised:
         with threadpool_limits(1), warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             semi_supervised(args.data.split(","), args.semi_supervised)
+        return
+    if args.multinomial_parts:
+        with threadpool_limits(1):
+            multinomial_parts(args.data.split(","), args.multinomial_parts)
         return
     if args.logreg_accuracy:
         with threadpool_limits(1), warnings.catch_warnings():

@@ -177,6 +177,8 @@ def test_importing_a_class_by_name_loads_only_its_module():
     assert "torch" not in loaded
     assert {m for m in loaded if m.startswith("genvsdisc.models.")} == {
         "genvsdisc.models.generative.naive_bayes",
+        "genvsdisc.models.generative._counts",  # naive Bayes' count and row arithmetic
+        "genvsdisc.models.generative._nb_rows",
         "genvsdisc.models.generative._gaussian_math",
         "genvsdisc.models.generative._gaussian_missing",
     }

@@ -47,6 +47,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from genvsdisc.exceptions import CannotGenerateError, MissingValuesError, ParameterError
 from genvsdisc.models.em import SemiSupervisedEM
+from genvsdisc.models.fast_logsumexp import logsumexp as fast_logsumexp
 from genvsdisc.models.params import POSITIVE_INT, ParameterChecks, check_arguments
 from genvsdisc.models.priors import check_sample_weight, class_log_prior
 from genvsdisc.models.registry import model_names
@@ -291,11 +292,14 @@ class GenerativeClassifier(SemiSupervisedEM, ParameterChecks, ClassifierMixin, B
     def predict_log_proba(self, X):
         """log p(y|x) by Bayes' rule, shape (n, K)."""
         jll = self.predict_joint_log_proba(X)
-        return jll - logsumexp(jll, axis=1, keepdims=True)
+        # in place, and scipy's numbers with fewer (n, K) temporaries: no second (n, K) array
+        jll -= fast_logsumexp(jll, axis=1, keepdims=True)
+        return jll
 
     def predict_proba(self, X):
         """p(y|x) by Bayes' rule, shape (n, K)."""
-        return np.exp(self.predict_log_proba(X))
+        log_proba = self.predict_log_proba(X)
+        return np.exp(log_proba, out=log_proba)
 
     def predict(self, X):
         """Most probable class for each row, shape (n,)."""

@@ -21,6 +21,7 @@ from scipy.linalg.lapack import dtrtri
 
 from genvsdisc.exceptions import ParameterError
 from genvsdisc.models.generative._gaussian_missing import LazyPrecisions, _missing_rows_log_pdf
+from genvsdisc.models.generative._nb_rows import row_chunks
 
 __all__ = [
     "ClassMoments",
@@ -303,13 +304,13 @@ def diag_gaussian_log_pdf(X, means, variances):
 
     Parameters
     ----------
-    X : ndarray (n, d)
+    X : ndarray (n, d), float64 or float32
         NaN marks a missing feature; its factor is dropped (exact marginal).
     means, variances : ndarray (C, d)
 
     Returns
     -------
-    ndarray (n, C)
+    ndarray (n, C) float64
 
     Notes
     -----
@@ -320,16 +321,36 @@ def diag_gaussian_log_pdf(X, means, variances):
     are first centred on the mean of the class means, which keeps the
     expansion's cancellation error relative to the spread *between* classes
     rather than to the features' offset; tiny negative results are clipped.
+    The centred rows are squared in place (one temporary the size of the
+    rows); float32 rows are centred in float64 a chunk of rows at a time
+    (:func:`._nb_rows.row_chunks`), so no float64 copy of them all is made.
     """
-    obs = ~np.isnan(X)
-    complete = bool(obs.all())
     shift = means.mean(axis=0)
-    Xc = X - shift if complete else np.where(obs, X - shift, 0.0)
     mu = means - shift
     prec = 1.0 / variances
-    mu_term = mu**2 * prec  # (C, d)
-    log_term = np.log(variances) + LOG_2PI  # (C, d)
-    sq = (Xc**2) @ prec.T - 2.0 * (Xc @ (mu * prec).T)  # (n, C)
+    terms = (mu * prec, prec, mu**2 * prec, np.log(variances) + LOG_2PI)  # (C, d) each
+    with np.errstate(over="ignore"):  # an overflowing sum is not NaN: complete rows
+        complete = not np.isnan(np.sum(X))
+    if X.dtype == np.float64:
+        return _diag_log_pdf_rows(X, shift, terms, complete)
+    out = np.empty((X.shape[0], len(means)))
+    for rows in row_chunks(*X.shape):
+        out[rows] = _diag_log_pdf_rows(X[rows], shift, terms, complete)
+    return out
+
+
+def _diag_log_pdf_rows(X, shift, terms, complete):
+    """:func:`diag_gaussian_log_pdf` of rows ``X`` (n, d): ``terms`` its four (C, d) tables."""
+    mu_prec, prec, mu_term, log_term = terms
+    Xc = X - shift  # float64
+    if not complete:
+        obs = ~np.isnan(Xc)
+        Xc[~obs] = 0.0
+    cross = Xc @ mu_prec.T  # (n, C)
+    sq = np.square(Xc, out=Xc) @ prec.T
+    del Xc  # its memory is free for what follows
+    cross *= 2.0
+    sq -= cross  # in place: the same bits as sq - 2.0 * cross
     if complete:  # obs @ term.T is the same row for every x
         sq += mu_term.sum(axis=1)
         logs = log_term.sum(axis=1)
@@ -338,7 +359,10 @@ def diag_gaussian_log_pdf(X, means, variances):
         sq += obs_f @ mu_term.T
         logs = obs_f @ log_term.T
     # sq is a sum of squares: rounding in the expansion may take it below 0 by a hair
-    return -0.5 * (np.maximum(sq, 0.0) + logs)
+    np.maximum(sq, 0.0, out=sq)
+    sq += logs
+    sq *= -0.5  # in place: the same bits as -0.5 * (max(sq, 0) + logs)
+    return sq
 
 
 def feature_variances(X, weights=None):

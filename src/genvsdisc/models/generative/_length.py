@@ -96,16 +96,29 @@ class LengthModel:
         # without missing counts mu is one row (K,): the terms of mu alone are taken once
         # per class, not once per row (the same numbers, broadcast afterwards)
         mu = self.mean[None, :] if mass is None else self.mean * mass
-        out = np.empty((N.shape[0], len(self.mean)))
         nb = np.isfinite(self.size)
+        # each family's columns computed in place (the same bits as the plain expressions),
+        # straight into the result when every class has that family
+        out = None if nb.all() or not nb.any() else np.empty((N.shape[0], len(self.mean)))
+
+        def columns(family):  # C order (the result's, as np.empty's); no copy for all of them
+            return mu if family.all() else np.ascontiguousarray(mu[:, family])
+
         if not nb.all():
-            out[:, ~nb] = xlogy(N, mu[:, ~nb]) - mu[:, ~nb]  # Poisson, without -log N!
+            m = columns(~nb)
+            block = _xlogy(N, m)  # Poisson, without -log N!
+            block -= m
+            out = _place(out, ~nb, block)
         if nb.any():
-            r, m = self.size[nb], mu[:, nb]
-            out[:, nb] = (
-                gammaln(N + r) - gammaln(r) + r * np.log(r / (r + m)) + xlogy(N, m / (r + m))
-            )
-        return out - gammaln(N + 1.0) if factorial else out
+            r, m = self.size if nb.all() else self.size[nb], columns(nb)
+            block = gammaln(N + r)  # - gammaln(r) + r log(r / (r + m)) + xlogy(N, m / (r + m))
+            block -= gammaln(r)
+            block += r * np.log(r / (r + m))
+            block += _xlogy(N, m / (r + m))
+            out = _place(out, nb, block)
+        if factorial:
+            out -= gammaln(N + 1.0)
+        return out
 
     def sample(self, k, n, rng):
         """``n`` lengths (int, (n,)) of class ``k``."""
@@ -113,3 +126,25 @@ class LengthModel:
         if np.isinf(r):
             return rng.poisson(mu, n)
         return rng.negative_binomial(r, r / (r + mu), n)
+
+
+def _place(out, columns, block):
+    """``block`` as the result (``out`` None: every column), or written into ``out[:, columns]``."""
+    if out is None:
+        return block
+    out[:, columns] = block
+    return out
+
+
+def _xlogy(N, m):
+    """``scipy.special.xlogy(N, m)`` for lengths ``N`` (n, 1) and ``m`` (n, K) or one row (1, K).
+
+    For one row the logarithms are taken once per class (scipy's own, ``xlogy(1, m)``)
+    and multiplied by N: the same bits as xlogy, which takes n x K logarithms.
+    """
+    if m.shape[0] != 1 or N.shape[0] == 1:
+        return xlogy(N, m)
+    with np.errstate(invalid="ignore"):  # 0 * log 0: set to xlogy's 0 below
+        out = N * xlogy(1.0, m)
+    out[N[:, 0] == 0] = 0.0  # xlogy's 0 log m = 0 (also where m = 0)
+    return out

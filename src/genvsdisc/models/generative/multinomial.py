@@ -23,11 +23,14 @@ from genvsdisc.models.fast_logsumexp import logsumexp as fast_logsumexp
 from genvsdisc.models.generative._counts import (
     add_label_counts,
     finite_totals,
+    row_totals,
     sparse_column_range,
     sum_log_factorials,
+    weighted_sum,
+    word_scores,
 )
 from genvsdisc.models.generative._length import LENGTH_MODELS, LengthModel
-from genvsdisc.models.generative.naive_bayes import _DISCRETE, _DiscreteNaiveBayes, _weighted_sum
+from genvsdisc.models.generative.naive_bayes import _DISCRETE, _DiscreteNaiveBayes
 from genvsdisc.models.params import EM_CONSTRAINTS, POSITIVE_INT
 from genvsdisc.models.text import TextInputMixin
 from genvsdisc.models.text_counts import CachedCountVectorizer
@@ -122,6 +125,8 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
     """
 
     _accept_sparse = True
+    #: float32 rows stay float32: float64 products a chunk of rows at a time (:mod:`._nb_rows`)
+    _input_dtypes = (np.float64, np.float32)
     _parameter_constraints = {
         **EM_CONSTRAINTS,
         **_DISCRETE,
@@ -191,24 +196,36 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
             self._streaming = False
 
     def _validate_fit_X(self, X, reset=True):
+        """Validated count rows. One pass gives the finiteness check and the lengths
+        (their totals, :func:`._counts.finite_totals`); the per-feature range gives the
+        non-negativity check; both are kept for the fit that follows (``_fit_pass``)."""
         text = self._text_features(X, fit=reset, stream=getattr(self, "_streaming", False))
-        X = super()._validate_fit_X(text, reset=reset)
-        values = X.data if sp.issparse(X) else X
-        if values.size and values.min() < 0:
+        kw = dict(dtype=self._input_dtypes, accept_sparse=self._sparse_format())
+        X = validate_data(self, text, reset=reset, ensure_all_finite=False, **kw)
+        N = finite_totals(X)
+        if N is None:  # an inf or NaN: scikit-learn's own check raises its error
+            X = super()._validate_fit_X(X, reset=reset)
+        span = None if sp.issparse(X) or not X.size else (X.min(axis=0), X.max(axis=0))
+        low = span[0].min() if span else (X.data.min() if X.data.size else 0.0)
+        if low < 0:
             raise DataError(
                 f"Negative values in data passed to {type(self).__name__}: it models "
-                f"counts; found {values.min():g}."
+                f"counts; found {low:g}."
             )
+        self._fit_pass = (X, N, span)  # let go of in _finalize
         return X
 
+    def _from_fit_pass(self, X, index):
+        """What :meth:`_validate_fit_X` found for these very rows ``X``, else None."""
+        found = getattr(self, "_fit_pass", None)
+        return found[index] if found is not None and found[0] is X else None
+
     def _validate_predict_X(self, X):
-        # A text model also takes count rows in its vocabulary's column order
-        # (e.g. ``vectorizer_.transform(docs)`` with some counts set to NaN).
+        # text models also take count rows in vocabulary order (vectorizer_.transform(docs))
         return super()._validate_predict_X(self._text_features(X, fit=False))
 
     def _counts_and_totals(self, X):
-        """Validated count rows and their totals N (n,) (:func:`._counts.finite_totals`);
-        N is None where the rows need the detailed checks (an inf or NaN)."""
+        """Validated count rows and their totals N (n,); N None: an inf or NaN, checked."""
         X = self._text_features(X, fit=False)
         check_is_fitted(self)
         kw = dict(dtype=self._input_dtypes, accept_sparse=self._sparse_format())
@@ -217,9 +234,17 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         return (X, N) if N is not None else (super()._validate_predict_X(X), None)
 
     def _record_feature_range(self, X, reset, weights=None):
-        if not (sp.issparse(X) and reset and weights is None):
-            return super()._record_feature_range(X, reset, weights)
-        self.feature_min_, self.feature_max_ = sparse_column_range(X)
+        span = self._from_fit_pass(X, 2) if weights is None else None
+        if span is not None:  # dense rows: the range the validation took
+            lo, hi = span
+            if not reset and hasattr(self, "feature_min_"):
+                lo, hi = np.minimum(lo, self.feature_min_), np.maximum(hi, self.feature_max_)
+            self.feature_min_, self.feature_max_ = lo, hi
+        elif sp.issparse(X) and reset and weights is None:
+            checked = self._from_fit_pass(X, 0) is X  # finite and non-negative
+            self.feature_min_, self.feature_max_ = sparse_column_range(X, checked=checked)
+        else:
+            super()._record_feature_range(X, reset, weights)
 
     # ---------------------------------------------------------- statistics
     def _reset_stats(self, n_features, n_classes):
@@ -230,7 +255,7 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
     def _accumulate(self, X, R):
         super()._accumulate(X, R)
         self.fitted_sparse_ = self.fitted_sparse_ or sp.issparse(X)
-        self.length_.update(np.asarray(X.sum(axis=1)).ravel(), R)
+        self.length_.update(row_totals(X), R)
 
     def _accumulate_labels(self, X, y_idx, weights):
         """Plain labels: the rows as they are, no weighted copy (:func:`._counts.add_label_counts`)."""
@@ -238,53 +263,29 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
             return super()._accumulate_labels(X, y_idx, weights)
         R = add_label_counts(self.nb_, X, y_idx, self._n_classes)
         self.fitted_sparse_ = self.fitted_sparse_ or sp.issparse(X)
-        self.length_.update(np.asarray(X.sum(axis=1)).ravel(), R)
+        N = self._from_fit_pass(X, 1)
+        self.length_.update(row_totals(X) if N is None else N, R)
 
     def _finalize(self):
+        self._fit_pass = None  # no reference to the training rows is kept
         super()._finalize()
         self.length_.fit()
         self.length_mean_, self.length_size_ = self.length_.mean, self.length_.size
 
     def _log_param_prior(self):
         """Dirichlet(alpha+1) log-density (up to a constant) of every class's word probabilities."""
-        return _weighted_sum(self._smoothing(), self.feature_log_prob_)
+        return weighted_sum(self._smoothing(), self.feature_log_prob_)
 
     # ------------------------------------------------------------ scoring
-    def _word_scores(self, X, N=None):
-        """The pieces of log p(x, y) that need the counts, for rows ``X`` (n, V).
-
-        Returns ``(X0, N, mass, words)``: ``X0`` the counts with NaN as 0, ``N``
-        (n,) the observed totals, ``mass`` (n, K) each class's probability mass
-        on the observed words (None when no count is missing) and ``words``
-        (n, K) = sum_j x_j log(theta_kj / mass), the multinomial without its
-        coefficient. Only rows holding a NaN pay for the missing-count masks.
-        ``N``: the row totals when already known (:meth:`_counts_and_totals`).
-        """
-        flp = self.feature_log_prob_
-        if N is None:
-            N = np.asarray(X.sum(axis=1)).ravel()
-        nan_rows = np.flatnonzero(np.isnan(N))  # a row sums to NaN iff it holds one
-        mass = None
-        if len(nan_rows):
-            X = X.copy()
-            mass = np.ones((X.shape[0], flp.shape[0]))
-            if sp.issparse(X):
-                X = X.tocsr()
-                nan = np.isnan(X.data)
-                missing = sp.csr_matrix((nan.astype(float), X.indices, X.indptr), shape=X.shape)
-                X.data[nan] = 0.0
-                mass[nan_rows] = 1.0 - np.asarray(missing[nan_rows] @ np.exp(flp).T)
-            else:
-                sub = X[nan_rows]
-                mass[nan_rows] = 1.0 - np.isnan(sub).astype(float) @ np.exp(flp).T
-                X[nan_rows] = np.where(np.isnan(sub), 0.0, sub)
-            mass = np.clip(mass, 1e-300, None)
-            N = np.asarray(X.sum(axis=1)).ravel()
-        words = np.asarray(X @ flp.T)
-        if mass is not None:
-            # renormalise the class's word probabilities over the observed words
-            words -= N[:, None] * np.log(mass)
-        return X, N, mass, words
+    def _columns_for(self, X):
+        """``feature_log_prob_.T`` in C order (V, K) for CSR rows, else None: scipy copies a
+        transposed view for every product; kept while ``feature_log_prob_`` is the same."""
+        if not sp.issparse(X):
+            return None
+        flp, kept = self.feature_log_prob_, getattr(self, "_flp_t", (None, None))
+        if kept[0] is not flp:
+            self._flp_t = kept = (flp, np.ascontiguousarray(flp.T))
+        return kept[1]
 
     def _joint_log_likelihood(self, X, full=True, N=None):
         """log p(x, y=k), shape (n, K); ``full=False`` drops the terms every class shares.
@@ -293,7 +294,7 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         in Bayes' rule, so ``predict`` and ``predict_proba`` skip them: the dense
         gamma function over every cell is most of the cost of scoring.
         """
-        X, N, mass, jll = self._word_scores(X, N)
+        X, N, mass, jll = word_scores(self.feature_log_prob_, X, N, self._columns_for(X))
         jll += self.class_log_prior_
         if self.length_model is not None:
             jll += self.length_.log_pmf(N, mass, factorial=False)
@@ -307,7 +308,8 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         """log p(y|x) by Bayes' rule, shape (n, K)."""
         X, N = self._counts_and_totals(X)
         jll = self._joint_log_likelihood(X, full=False, N=N)
-        return jll - fast_logsumexp(jll, axis=1, keepdims=True)
+        jll -= fast_logsumexp(jll, axis=1, keepdims=True)  # in place: no second (n, K) array
+        return jll
 
     def predict(self, X):
         """Most probable class for each row, shape (n,)."""
@@ -317,7 +319,7 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
 
     def document_lengths(self, X):
         """Observed number of words (total count) of each row, shape (n,); NaN counts skipped."""
-        return self._word_scores(self._validate_predict_X(X))[1]
+        return word_scores(self.feature_log_prob_, self._validate_predict_X(X))[1]
 
     def score_length(self, X):
         """log p(N) for each row, shape (n,): how usual its length is, classes marginalised.
@@ -326,7 +328,7 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         length model (the thinned one for rows with missing counts). With
         ``length_model=None`` this is 0: the length is not modelled.
         """
-        X, N, mass, _ = self._word_scores(self._validate_predict_X(X))
+        X, N, mass, _ = word_scores(self.feature_log_prob_, self._validate_predict_X(X))
         if self.length_model is None:
             return np.zeros(len(N))
         return logsumexp(self.length_.log_pmf(N, mass) + self.class_log_prior_, axis=1)
@@ -342,7 +344,7 @@ class MultinomialNaiveBayes(TextInputMixin, _DiscreteNaiveBayes):
         """
         X = self._validate_predict_X(X)
         jll = self._joint_log_likelihood(X)
-        X, N, mass, _ = self._word_scores(X)
+        X, N, mass, _ = word_scores(self.feature_log_prob_, X)
         if self.length_model is None:
             given_n = logsumexp(jll, axis=1)
         else:

@@ -27,7 +27,13 @@ from sklearn.naive_bayes import BernoulliNB, GaussianNB, MultinomialNB
 from sklearn.utils._param_validation import Interval
 
 from genvsdisc.models.base import GenerativeClassifier
+from genvsdisc.models.generative._counts import (
+    add_label_counts,
+    sparse_bernoulli_jll,
+    weighted_sum,
+)
 from genvsdisc.models.generative._gaussian_math import diag_gaussian_log_pdf
+from genvsdisc.models.generative._nb_rows import add_gaussian_label_stats, chunked_products
 from genvsdisc.models.params import EM_CONSTRAINTS, sklearn_constraints
 from genvsdisc.models.sufficient_stats import SufficientStatsMixin
 
@@ -157,11 +163,21 @@ class GaussianNaiveBayes(_NaiveBayes):
 
     #: float32 rows stay float32: no float64 copy of them all. The statistics are
     #: float64 all the same (scikit-learn's GaussianNB would keep float32 ones, whose
-    #: sums over many rows lose digits): each class's rows are converted in turn.
+    #: sums over many rows lose digits): float32 blocks summed in float64 for plain
+    #: labels (:func:`._nb_rows.float32_mean_var`), one class's rows converted at a
+    #: time for weighted rows.
     _input_dtypes = (np.float64, np.float32)
 
     def _accumulate(self, X, R):
-        super()._accumulate(X if X.dtype == np.float64 else X.astype(np.float64), R)
+        if X.dtype == np.float64:
+            return super()._accumulate(X, R)
+        classes = np.arange(self._n_classes)
+        for k in classes:  # what one call adds: scikit-learn updates class by class
+            rows = np.flatnonzero(R[:, k] > 0)
+            if len(rows):
+                self.nb_.partial_fit(
+                    X[rows].astype(np.float64), np.full(len(rows), k), classes, R[rows, k]
+                )
 
     def _accumulate_labels(self, X, y_idx, weights):
         """Plain labels: scikit-learn's own unweighted per-class update, without its re-checks.
@@ -173,25 +189,7 @@ class GaussianNaiveBayes(_NaiveBayes):
         """
         if weights is not None:
             return super()._accumulate_labels(X, y_idx, weights)
-        nb, n_classes = self.nb_, self._n_classes
-        if not hasattr(nb, "classes_"):  # first rows: the empty statistics partial_fit starts from
-            nb.classes_ = np.arange(n_classes)
-            nb.n_features_in_ = X.shape[1]
-            nb.theta_ = np.zeros((n_classes, X.shape[1]))
-            nb.var_ = np.zeros((n_classes, X.shape[1]))
-            nb.class_count_ = np.zeros(n_classes)
-            nb.epsilon_ = 0.0
-        order = np.argsort(y_idx, kind="stable")  # one sort instead of a mask per class
-        ends = np.cumsum(np.bincount(y_idx, minlength=n_classes))
-        for k, (start, end) in enumerate(zip(np.r_[0, ends[:-1]], ends, strict=True)):
-            if end == start:
-                continue
-            rows = X[order[start:end]].astype(np.float64, copy=False)
-            nb.theta_[k], nb.var_[k] = nb._update_mean_variance(
-                nb.class_count_[k], nb.theta_[k], nb.var_[k], rows
-            )
-            nb.class_count_[k] += end - start
-        nb.class_prior_ = nb.class_count_ / nb.class_count_.sum()
+        add_gaussian_label_stats(self.nb_, X, y_idx, self._n_classes)
 
     def _finalize(self):
         super()._finalize()
@@ -218,7 +216,9 @@ class GaussianNaiveBayes(_NaiveBayes):
 
     def _joint_log_likelihood(self, X):
         # sum over the observed j of log N(x_j; theta_kj, var_kj)
-        return diag_gaussian_log_pdf(X, self.theta_, self.var_) + self.class_log_prior_
+        jll = diag_gaussian_log_pdf(X, self.theta_, self.var_)
+        jll += self.class_log_prior_
+        return jll
 
     def _sample_class(self, k, n, rng):
         return rng.normal(self.theta_[k], np.sqrt(self.var_[k]), size=(n, len(self.theta_[k])))
@@ -309,14 +309,18 @@ class BernoulliNaiveBayes(_DiscreteNaiveBayes):
         return BernoulliNB(alpha=self.alpha, force_alpha=self.force_alpha, binarize=self.binarize)
 
     def _accumulate_labels(self, X, y_idx, weights):
-        """Plain labels: the rows go to scikit-learn's partial_fit once, unweighted.
+        """Plain labels: scikit-learn's unweighted counts, without a copy of the rows.
 
-        Its 0/1 label matrix then adds exactly what the weighted path's unit
-        weights add (a test checks they are equal), without a copy of the rows.
+        Dense rows are binarized a chunk at a time (:func:`._counts.add_label_counts`):
+        BernoulliNB.partial_fit would copy them all to binarize (and up-cast float32
+        rows to float64 for its product). The counts are whole numbers, so every
+        order of adding them gives the same bits; sparse rows go to partial_fit.
         """
         if weights is not None:
             return super()._accumulate_labels(X, y_idx, weights)
-        self.nb_.partial_fit(X, y_idx, classes=np.arange(self._n_classes))
+        if sp.issparse(X):
+            return self.nb_.partial_fit(X, y_idx, classes=np.arange(self._n_classes))
+        add_label_counts(self.nb_, X, y_idx, self._n_classes, binarize=self.binarize)
 
     def _record_feature_range(self, X, reset, weights=None):
         """Nothing: samples are 0/1 vectors, never clipped to the training range."""
@@ -331,14 +335,24 @@ class BernoulliNaiveBayes(_DiscreteNaiveBayes):
             ) - np.log(nb.class_count_[:, None] + 2 * alpha)
 
     def _joint_log_likelihood(self, X):
+        if sp.issparse(X) and self.binarize >= 0:  # else an absent 0 is "on": dense in effect
+            neg = self.feature_log_neg_prob_
+            return sparse_bernoulli_jll(
+                X, self.binarize, self.feature_log_prob_, neg, self.class_log_prior_
+            )
         if sp.issparse(X):
-            return self._sparse_joint_log_likelihood(X)
+            X = X.toarray()
         delta = self.feature_log_prob_ - self.feature_log_neg_prob_
         with np.errstate(over="ignore"):  # an overflow gives inf, never NaN
             complete = not np.isnan(np.sum(X))
         if complete:  # no NaN (checked in one pass): every factor counts
-            Xb = (X > self.binarize).astype(float)
-            return self.class_log_prior_ + Xb @ delta.T + self.feature_log_neg_prob_.sum(axis=1)
+            if X.dtype == np.float64:
+                on = (X > self.binarize).astype(float) @ delta.T
+            else:  # no float64 copy of all float32 rows: a chunk at a time
+                on = chunked_products(X, delta, lambda rows: (rows > self.binarize).astype(float))
+            on += self.class_log_prior_  # in place: the same bits as prior + on + ...
+            on += self.feature_log_neg_prob_.sum(axis=1)
+            return on
         # Missing features drop their factor: sum over observed j only.
         obs = ~np.isnan(X)
         Xb = (np.where(obs, X, -np.inf) > self.binarize).astype(float)
@@ -346,23 +360,9 @@ class BernoulliNaiveBayes(_DiscreteNaiveBayes):
             self.class_log_prior_ + Xb @ delta.T + obs.astype(float) @ self.feature_log_neg_prob_.T
         )
 
-    def _sparse_joint_log_likelihood(self, X):
-        """As the dense hook, for CSR rows: an absent entry is an observed 0 (off)."""
-        if self.binarize < 0:  # then an absent 0 is "on": the rows are dense in effect
-            return self._joint_log_likelihood(X.toarray())
-        X = X.tocsr()
-        nan = np.isnan(X.data)
-        on = (X.data > self.binarize) & ~nan
-        on = sp.csr_matrix((on.astype(float), X.indices, X.indptr), shape=X.shape)
-        missing = sp.csr_matrix((nan.astype(float), X.indices, X.indptr), shape=X.shape)
-        delta = self.feature_log_prob_ - self.feature_log_neg_prob_
-        neg = self.feature_log_neg_prob_
-        observed_neg = neg.sum(axis=1) - np.asarray(missing @ neg.T)  # (n, K)
-        return self.class_log_prior_ + np.asarray(on @ delta.T) + observed_neg
-
     def _log_param_prior(self):
         """Beta(alpha+1, alpha+1) log-density (up to a constant) of every p_kj."""
-        return _weighted_sum(self._smoothing(), self.feature_log_prob_ + self.feature_log_neg_prob_)
+        return weighted_sum(self._smoothing(), self.feature_log_prob_ + self.feature_log_neg_prob_)
 
     def _sample_class(self, k, n, rng):
         p = np.exp(self.feature_log_prob_[k])
@@ -371,10 +371,3 @@ class BernoulliNaiveBayes(_DiscreteNaiveBayes):
     def _clip(self, X):
         """Samples are binarized features (0/1), not values in the training range: kept as drawn."""
         return X
-
-
-def _weighted_sum(alpha, log_probs):
-    """sum over classes and features of alpha_j * log_probs (K, d); alpha a float or (d,)."""
-    if np.ndim(alpha) == 0:
-        return alpha * float(np.sum(log_probs))
-    return float(np.sum(np.asarray(alpha) * log_probs))
