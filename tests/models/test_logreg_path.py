@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from sklearn.datasets import load_breast_cancer, load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
@@ -70,11 +71,11 @@ def test_validation_slope_has_the_sign_of_the_loss_along_C():
     """The slope that orders the walk agrees with a finite difference in log C.
 
     Multiclass dense (digits: the loss falls with C at C=1), binary (breast
-    cancer) and sparse rows; C values where the loss is clearly sloped.
+    cancer, both sides of its best C) and sparse rows.
     """
     import scipy.sparse as sp
 
-    from genvsdisc.models.discriminative._c_path import validation_slope
+    from genvsdisc.models.discriminative._c_path import validation_proba, validation_slope
 
     X_d, y_d = load_digits(return_X_y=True)
     X_b, y_b = load_breast_cancer(return_X_y=True)
@@ -84,7 +85,9 @@ def test_validation_slope_has_the_sign_of_the_loss_along_C():
     for X, y, C in cases:
         tr, val = next(StratifiedKFold(5, shuffle=True, random_state=0).split(X, y))
         model = LogisticRegression(C=C, max_iter=5000, tol=1e-10).fit(X[tr], y[tr])
-        slope = validation_slope(model, X[val], y[val])
+        proba = validation_proba(model, X[val], np.unique(y))
+        np.testing.assert_allclose(proba, model.predict_proba(X[val]), rtol=1e-12, atol=1e-15)
+        slope = validation_slope(model, proba, X[val], y[val])
         up, down = (_val_loss(C * f, X[tr], y[tr], X[val], y[val]) for f in (1.5, 1 / 1.5))
         assert np.sign(slope) == np.sign(up - down), (C, slope, up - down)
 
@@ -112,3 +115,18 @@ def test_path_runs_on_a_stratified_sample_and_the_final_fit_on_all_rows():
     model.fit(X, y)
     exact = LogisticRegression(C=model.C_, max_iter=5000, tol=1e-8).fit(X, y)
     assert np.mean(model.predict(X) == exact.predict(X)) > 0.99  # fitted on every row
+
+
+def test_validation_log_loss_is_scikit_learn_s_with_weights_and_unseen_classes():
+    from genvsdisc.models.discriminative._c_path import validation_log_loss, validation_proba
+
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    seen = y[:400] != 9  # a model that never saw class 9
+    model = LogisticRegression(max_iter=2000).fit(X[:400][seen], y[:400][seen])
+    classes = np.unique(y)
+    proba = validation_proba(model, X[400:700], classes)
+    assert np.all(proba[:, 9] == 0)
+    w = np.random.default_rng(0).uniform(0.5, 2.0, 300)
+    expected = log_loss(y[400:700], proba, sample_weight=w, labels=classes)
+    assert validation_log_loss(proba, y[400:700], classes, w) == pytest.approx(expected, rel=1e-12)

@@ -15,18 +15,13 @@ from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import log_loss
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.class_weight import compute_sample_weight
 
 from genvsdisc.exceptions import DataError
-from genvsdisc.models.discriminative._c_path import (
-    all_class_proba,
-    stratified_sample,
-    validation_slope,
-)
+from genvsdisc.models.discriminative._c_path import stratified_sample, walk_Cs
 from genvsdisc.models.discriminative._wrapper import WrappedClassifier, n_cv_splits
 from genvsdisc.models.params import STANDARDIZE, sklearn_constraints
 from genvsdisc.models.text import TextInputMixin
@@ -82,14 +77,15 @@ class LogReg(_TfidfText, WrappedClassifier):
     validation log-loss: it starts at the candidate nearest scikit-learn's
     default C=1 and walks the grid in the direction in which the loss falls,
     stopping where it rises (it falls, then rises along C in practice). The
-    first direction tried is the one the validation loss's slope at the start
-    points to (:func:`~genvsdisc.models.discriminative._c_path.validation_slope`),
-    so the walk rarely fits a C only to see the loss rise. The path's fits only
-    rank the Cs, so they stop at ten times ``tol``, each from cold (warm-started
-    at that tol a fit stops almost where it began: on bbc_news C=100 looked no
-    better than C=10), on at most ``path_max_rows`` rows. The C with the lowest
-    loss is refitted once on all training rows, at ``tol``, warm-started from
-    its path coefficients: two or three short fits and one full one, where
+    loss's slope at the start
+    (:func:`~genvsdisc.models.discriminative._c_path.validation_slope`) says
+    which way to try first, so the walk rarely fits a C only to see the loss
+    rise. The path's fits only rank the Cs, so they stop at ten times ``tol``,
+    each from cold (warm-started at that tol a fit stops almost where it began:
+    on bbc_news C=100 looked no better than C=10), on at most ``path_max_rows``
+    rows. The C with the lowest loss is refitted once on all training rows, at
+    ``tol``, warm-started from its path coefficients: two or three short fits
+    and one full one, where
     5-fold cross-validation over every C cost ``cv * len(Cs)`` fits. Raw text (a 1-D
     sequence of strings) goes through TF-IDF first; sparse input is used as
     given, never densified.
@@ -249,46 +245,15 @@ class LogReg(_TfidfText, WrappedClassifier):
         start the final fit on all rows (same shapes: the training part of a
         stratified split holds every class).
         """
-        train, val = split
-        Cs = np.sort(np.asarray(self.Cs, dtype=float))
-        w_train = None if sample_weight is None else sample_weight[train]
-        w_val = None if sample_weight is None else sample_weight[val]
-        classes = np.unique(y)
-        losses = np.full(len(Cs), np.nan)
-        coefs = {}
 
-        X_train, y_train, X_val, y_val = X[train], y[train], X[val], y[val]
-
-        def score(i):
-            """Fit C = Cs[i] on the training part: its validation loss and the model."""
+        def fit_at(C, X_part, y_part, w_part):
             # from cold: a warm start at the loose tol would stop almost where it began
-            model = clone(estimator).set_params(C=Cs[i], tol=10 * self.tol)
-            super(LogReg, self)._fit_estimator(model, X_train, y_train, w_train)
-            proba = all_class_proba(model, X_val, classes)
-            losses[i] = log_loss(y_val, proba, sample_weight=w_val, labels=classes)
-            coefs[i] = (model.coef_, model.intercept_)
-            return losses[i], model
+            model = clone(estimator).set_params(C=C, tol=10 * self.tol)
+            return super(LogReg, self)._fit_estimator(model, X_part, y_part, w_part)
 
-        # Start at scikit-learn's default C=1 (the candidate nearest it) and walk the
-        # grid towards lower loss until it rises: about 3 fits instead of len(Cs).
-        # The loss's slope at the start says which way to try first (downwards when
-        # it is flat: a smaller C is the cheaper fit, better conditioned).
-        first = int(np.argmin(np.abs(np.log(Cs))))
-        _, start = score(first)
-        all_seen = len(start.classes_) == len(classes)
-        up_first = all_seen and validation_slope(start, X_val, y_val, w_val) < 0
-        for step in (1, -1) if up_first else (-1, 1):
-            i = first
-            while 0 <= i + step < len(Cs) and score(i + step)[0] < losses[i]:
-                i += step
-            if i != first:
-                break  # the loss fell this way: the other way it would only rise
-        self.validation_log_loss_ = losses
-        best = int(np.nanargmin(losses))
-        coef = coefs[best]
-        if coef[0].shape[0] != (1 if len(classes) == 2 else len(classes)):
-            coef = (None, None)  # a given split left a class out: no warm start
-        return float(Cs[best]), coef
+        Cs = np.sort(np.asarray(self.Cs, dtype=float))
+        C, coef, self.validation_log_loss_ = walk_Cs(fit_at, Cs, X, y, sample_weight, split)
+        return C, coef
 
     def fit(self, X, y, sample_weight=None):
         """Fit on ``X`` (n, d) numeric, sparse, or n raw strings, and labels ``y`` (n,).
