@@ -54,3 +54,18 @@ def test_partition_moments_equal_the_textbook_sums_for_string_and_integer_labels
             np.testing.assert_allclose(m.s2[0], Z.T @ Z, rtol=1e-12)
             np.testing.assert_allclose(m.a4[0], (Z * Z).T @ (Z * Z), rtol=1e-12)
             np.testing.assert_allclose(m.b3[0], (Z * Z).T @ Z, rtol=1e-12)
+
+
+def test_float32_columns_give_the_moments_of_their_exact_float64_values():
+    rng = np.random.default_rng(1)
+    X32 = (rng.normal(size=(500, 2)) * 10 + 3).astype(np.float32)
+    labels = rng.integers(0, 4, 500)
+    shifts = {k: np.array([3.0, 3.0]) for k in range(4)}
+    s32 = partition_stats(_frame(X32, labels), ["a", "b"], "y", shifts, np.zeros(2))
+    s64 = partition_stats(
+        _frame(X32.astype(np.float64), labels), ["a", "b"], "y", shifts, np.zeros(2)
+    )
+    for k in range(4):
+        for name in ("weight", "s1", "s2", "a4", "b3"):
+            assert np.array_equal(getattr(s32.moments[k], name), getattr(s64.moments[k], name))
+    assert s32.lo.dtype == np.float64 and np.array_equal(s32.lo, s64.lo)

@@ -79,13 +79,17 @@ class PartitionedTable:
         return self.frame.partitions[i]
 
 
-def frame_rows(frame: pd.DataFrame, features: list[str], target: str):
+def frame_rows(frame: pd.DataFrame, features: list[str], target: str, *, keep_float32=False):
     """Rows with a target and every feature present: X (n, d) float64, labels (n,), n dropped.
 
     Rows with an empty target cannot be scored, and rows with a missing
     feature cannot add to sums of complete rows; both are left out (counted).
+    ``keep_float32``: X stays float32 when every feature column is float32 (for
+    a caller that converts blocks itself: the conversion is exact either way).
     """
-    X = frame[features].to_numpy(dtype=np.float64)
+    dtypes = frame[features].dtypes
+    single = keep_float32 and all(t == np.float32 for t in dtypes)
+    X = frame[features].to_numpy(dtype=np.float32 if single else np.float64)
     y = frame[target].to_numpy()
     has_label = ~pd.isna(y)
     # one sum finds that no cell is NaN (the usual case) in a third of the time of a

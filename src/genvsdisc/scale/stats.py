@@ -75,7 +75,9 @@ def partition_stats(frame, features, target, shifts: dict, default_shift) -> Par
     shifts : dict label -> ndarray (d,)
         The common centring of each class; ``default_shift`` for a class not in it.
     """
-    X, y, dropped = frame_rows(frame, features, target)
+    # float32 columns stay float32 until each class's block is centred (in float64):
+    # the same moments, half the bytes moved by the gather
+    X, y, dropped = frame_rows(frame, features, target, keep_float32=True)
     d = len(features)
     out = {}
     if len(y):
@@ -92,7 +94,7 @@ def partition_stats(frame, features, target, shifts: dict, default_shift) -> Par
             m.s1[0], m.s2[0] = Z.sum(axis=0), Z.T @ Z
             m.a4[0], m.b3[0] = Z2.T @ Z2, Z2.T @ Z
             out[_key(label)] = m
-        lo, hi = X.min(axis=0), X.max(axis=0)
+        lo, hi = X.min(axis=0).astype(np.float64), X.max(axis=0).astype(np.float64)
     else:
         lo, hi = np.full(d, np.inf), np.full(d, -np.inf)
     return PartStats(out, lo, hi, dropped)
