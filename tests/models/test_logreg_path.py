@@ -130,3 +130,23 @@ def test_validation_log_loss_is_scikit_learn_s_with_weights_and_unseen_classes()
     w = np.random.default_rng(0).uniform(0.5, 2.0, 300)
     expected = log_loss(y[400:700], proba, sample_weight=w, labels=classes)
     assert validation_log_loss(proba, y[400:700], classes, w) == pytest.approx(expected, rel=1e-12)
+
+
+def test_final_fit_by_newton_cg_after_a_slow_path_reaches_the_same_optimum():
+    """After a path fit of many lbfgs iterations the final fit is Newton-CG from the path's
+    coefficients: its objective is as close to the optimum as a plain lbfgs fit's at tol."""
+    from genvsdisc.models.discriminative._c_path import NEWTON_AFTER
+
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:900] / 16.0, y[:900]
+    model = LogReg(Cs=CS).fit(X, y)
+    assert model.estimator_.solver == "newton-cg" and NEWTON_AFTER < 26  # digits' path: ~26
+
+    def objective(est):  # scikit-learn's: sum of log-losses + |W|^2 / (2 C)
+        return len(y) * log_loss(y, est.predict_proba(X)) + (est.coef_**2).sum() / (2 * model.C_)
+
+    exact = LogisticRegression(C=model.C_, max_iter=20000, tol=1e-10).fit(X, y)
+    plain = LogisticRegression(C=model.C_, max_iter=1000).fit(X, y)  # lbfgs at tol 1e-4
+    gap_ours = objective(model.estimator_) - objective(exact)
+    assert 0 <= gap_ours <= max(objective(plain) - objective(exact), 1e-3)
+    assert np.mean(model.predict(X) == exact.predict(X)) > 0.99

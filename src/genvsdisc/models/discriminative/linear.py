@@ -21,7 +21,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.class_weight import compute_sample_weight
 
 from genvsdisc.exceptions import DataError
-from genvsdisc.models.discriminative._c_path import stratified_sample, walk_Cs
+from genvsdisc.models.discriminative._c_path import NEWTON_AFTER, stratified_sample, walk_Cs
 from genvsdisc.models.discriminative._wrapper import WrappedClassifier, n_cv_splits
 from genvsdisc.models.params import STANDARDIZE, sklearn_constraints
 from genvsdisc.models.text import TextInputMixin
@@ -84,11 +84,11 @@ class LogReg(_TfidfText, WrappedClassifier):
     each from cold (warm-started at that tol a fit stops almost where it began:
     on bbc_news C=100 looked no better than C=10), on at most ``path_max_rows``
     rows. The C with the lowest loss is refitted once on all training rows, at
-    ``tol``, warm-started from its path coefficients: two or three short fits
-    and one full one, where
-    5-fold cross-validation over every C cost ``cv * len(Cs)`` fits. Raw text (a 1-D
-    sequence of strings) goes through TF-IDF first; sparse input is used as
-    given, never densified.
+    ``tol``, warm-started from its path coefficients (by Newton-CG when the path
+    found the problem slow for lbfgs: ``_c_path.NEWTON_AFTER``): two or three
+    short fits and one full one, where 5-fold cross-validation over every C
+    cost ``cv * len(Cs)`` fits. Raw text (a 1-D sequence of strings) goes
+    through TF-IDF first; sparse input is used as given, never densified.
 
     Parameters
     ----------
@@ -129,7 +129,8 @@ class LogReg(_TfidfText, WrappedClassifier):
     Attributes
     ----------
     estimator_ : LogisticRegression
-        Fitted on all training rows with ``C_``.
+        Fitted on all training rows with ``C_`` (lbfgs, or Newton-CG from the
+        path's coefficients, as above).
     C_ : float
         The C used for the final fit.
     validation_log_loss_ : ndarray (len(Cs),) or None
@@ -203,8 +204,10 @@ class LogReg(_TfidfText, WrappedClassifier):
         split = self._validation_split(y) if self.C is None else None
         if split is None:
             return self._fit_plain(estimator, X, y, sample_weight)
-        C, coef = self._choose_C(estimator, X, y, sample_weight, split)
+        C, coef, path_iter = self._choose_C(estimator, X, y, sample_weight, split)
         estimator.set_params(C=C, warm_start=True)
+        if coef[0] is not None and path_iter > NEWTON_AFTER:
+            estimator.set_params(solver="newton-cg")  # from a close start: a few Newton steps
         estimator.coef_, estimator.intercept_ = coef
         return super()._fit_estimator(estimator, X, y, sample_weight)
 
@@ -241,9 +244,9 @@ class LogReg(_TfidfText, WrappedClassifier):
     def _choose_C(self, estimator, X, y, sample_weight, split):
         """C of ``Cs`` with the lowest validation log-loss along a walk over the grid.
 
-        Returns the C and its path coefficients ``(coef_, intercept_)``, which
+        Returns the C, its path coefficients ``(coef_, intercept_)``, which
         start the final fit on all rows (same shapes: the training part of a
-        stratified split holds every class).
+        stratified split holds every class), and the path fit's iterations there.
         """
 
         def fit_at(C, X_part, y_part, w_part):
@@ -252,8 +255,8 @@ class LogReg(_TfidfText, WrappedClassifier):
             return super(LogReg, self)._fit_estimator(model, X_part, y_part, w_part)
 
         Cs = np.sort(np.asarray(self.Cs, dtype=float))
-        C, coef, self.validation_log_loss_ = walk_Cs(fit_at, Cs, X, y, sample_weight, split)
-        return C, coef
+        C, coef, self.validation_log_loss_, n_iter = walk_Cs(fit_at, Cs, X, y, sample_weight, split)
+        return C, coef, n_iter
 
     def fit(self, X, y, sample_weight=None):
         """Fit on ``X`` (n, d) numeric, sparse, or n raw strings, and labels ``y`` (n,).
