@@ -133,14 +133,16 @@ def test_validation_log_loss_is_scikit_learn_s_with_weights_and_unseen_classes()
 
 
 def test_final_fit_by_newton_cg_after_a_slow_path_reaches_the_same_optimum():
-    """After a path fit of many lbfgs iterations the final fit is Newton-CG from the path's
+    """With many weights for the rows the final fit is Newton-CG from the path's
     coefficients: its objective is as close to the optimum as a plain lbfgs fit's at tol."""
-    from genvsdisc.models.discriminative._c_path import NEWTON_AFTER
+    from genvsdisc.models.discriminative._c_path import final_solver
 
     X, y = load_digits(return_X_y=True)
-    X, y = X[:900] / 16.0, y[:900]
+    X, y = X[:1200] / 16.0, y[:1200]
     model = LogReg(Cs=CS).fit(X, y)
-    assert model.estimator_.solver == "newton-cg" and NEWTON_AFTER < 26  # digits' path: ~26
+    assert model.estimator_.solver == "newton-cg"  # 650 weights for 1,200 rows
+    assert final_solver(250, 50_000) == "lbfgs" and final_solver(650, 6_500) == "newton-cg"
+    assert final_solver(650, 900) == "lbfgs"  # few rows: lbfgs converges further
 
     def objective(est):  # scikit-learn's: sum of log-losses + |W|^2 / (2 C)
         return len(y) * log_loss(y, est.predict_proba(X)) + (est.coef_**2).sum() / (2 * model.C_)

@@ -11,17 +11,36 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, softmax
 
-#: The final fit on all rows starts from the path's coefficients at the chosen C.
-#: When the path's fit there took more lbfgs iterations than this (an ill-conditioned
-#: problem: large C, many weights), the final fit is Newton-CG, which uses a close
-#: start (3-4 Newton steps) where lbfgs restarts without its curvature memory; on a
-#: problem lbfgs solves in a handful of steps the Newton steps cost more. Measured, final
-#: fit alone, CPU ms lbfgs -> Newton-CG: digits (path 26 iterations) 27 -> 15, bbc_news
-#: (17) 219 -> 90, mnist5k 445 -> 410; a 50,000-row table (path ~5 iterations) 60 -> 107.
-NEWTON_AFTER = 10
+#: The final fit on all rows starts from the path's coefficients at the chosen C. With
+#: many weights for the rows (at least one per NEWTON_ROWS_PER_WEIGHT rows: pixels, words)
+#: lbfgs needs many steps and restarts without its curvature memory, where Newton-CG
+#: uses the close start (3-4 Newton steps); with few weights for many rows lbfgs takes a
+#: handful of steps and the Newton steps cost more. Measured, the final fit alone, CPU ms,
+#: lbfgs -> Newton-CG: digits (650 weights, 1,257 rows) 27 -> 15; bbc_news (70,000
+#: weights) 219 -> 90; mnist5k (7,850 weights, 3,500 rows) 445 -> 410; a 50,000-row table
+#: with 250 weights 60 -> 107. Below NEWTON_MIN_ROWS rows lbfgs stays: such fits take
+#: milliseconds, and lbfgs's stop on a relative change of the objective takes a tiny,
+#: nearly separable problem much further than Newton-CG's gradient test at the same tol
+#: (scikit-learn's sample-weight check, 15 rows x 30 features at C = 10: weighted and
+#: repeated fits 3e-2 apart in probability by Newton-CG, 1e-7 by lbfgs). Decided by
+#: shapes and row weights only, so integer weights and repeated rows take the same solver.
+NEWTON_ROWS_PER_WEIGHT = 10
+NEWTON_MIN_ROWS = 1000
+
+
+def final_solver(n_weights, n_rows):
+    """The final fit's solver: "newton-cg" with many weights for the rows, else "lbfgs".
+
+    Newton-CG for a weight per ``NEWTON_ROWS_PER_WEIGHT`` rows or more, and at least
+    ``NEWTON_MIN_ROWS`` rows. ``n_weights``: features times modelled classes;
+    ``n_rows``: the rows' total weight.
+    """
+    many_weights = n_weights * NEWTON_ROWS_PER_WEIGHT >= n_rows
+    return "newton-cg" if many_weights and n_rows >= NEWTON_MIN_ROWS else "lbfgs"
+
 
 __all__ = [
-    "NEWTON_AFTER",
+    "final_solver",
     "walk_Cs",
     "validation_proba",
     "validation_log_loss",
@@ -52,22 +71,19 @@ def walk_Cs(fit_at, Cs, X, y, sample_weight, split):
         left a class out of the training part (no warm start then)
     losses : ndarray (m,)
         Validation log-loss per C; NaN where the walk did not fit.
-    n_iter : int
-        lbfgs iterations of the path's fit at C (see :data:`NEWTON_AFTER`).
     """
     train, val = split
     w_train = None if sample_weight is None else sample_weight[train]
     w_val = None if sample_weight is None else sample_weight[val]
     classes = np.unique(y)
     X_train, X_val, y_val = X[train], X[val], y[val]
-    losses, coefs, n_iter = np.full(len(Cs), np.nan), {}, {}
+    losses, coefs = np.full(len(Cs), np.nan), {}
 
     def score(i):
         model = fit_at(Cs[i], X_train, y[train], w_train)
         proba = validation_proba(model, X_val, classes)
         losses[i] = validation_log_loss(proba, y_val, classes, w_val)
         coefs[i] = (model.coef_, model.intercept_)
-        n_iter[i] = int(np.max(model.n_iter_))
         return model, proba
 
     first = int(np.argmin(np.abs(np.log(Cs))))
@@ -87,7 +103,7 @@ def walk_Cs(fit_at, Cs, X, y, sample_weight, split):
     coef = coefs[best]
     if coef[0].shape[0] != (1 if len(classes) == 2 else len(classes)):
         coef = (None, None)
-    return float(Cs[best]), coef, losses, n_iter[best]
+    return float(Cs[best]), coef, losses
 
 
 def validation_proba(model, X_val, classes):

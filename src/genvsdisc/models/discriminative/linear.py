@@ -21,7 +21,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.class_weight import compute_sample_weight
 
 from genvsdisc.exceptions import DataError
-from genvsdisc.models.discriminative._c_path import NEWTON_AFTER, stratified_sample, walk_Cs
+from genvsdisc.models.discriminative._c_path import final_solver, stratified_sample, walk_Cs
 from genvsdisc.models.discriminative._wrapper import WrappedClassifier, n_cv_splits
 from genvsdisc.models.params import STANDARDIZE, sklearn_constraints
 from genvsdisc.models.text import TextInputMixin
@@ -84,8 +84,8 @@ class LogReg(_TfidfText, WrappedClassifier):
     each from cold (warm-started at that tol a fit stops almost where it began:
     on bbc_news C=100 looked no better than C=10), on at most ``path_max_rows``
     rows. The C with the lowest loss is refitted once on all training rows, at
-    ``tol``, warm-started from its path coefficients (by Newton-CG when the path
-    found the problem slow for lbfgs: ``_c_path.NEWTON_AFTER``): two or three
+    ``tol``, warm-started from its path coefficients (by Newton-CG when there are
+    many weights for the rows: ``_c_path.final_solver``): two or three
     short fits and one full one, where 5-fold cross-validation over every C
     cost ``cv * len(Cs)`` fits. Raw text (a 1-D sequence of strings) goes
     through TF-IDF first; sparse input is used as given, never densified.
@@ -204,10 +204,11 @@ class LogReg(_TfidfText, WrappedClassifier):
         split = self._validation_split(y) if self.C is None else None
         if split is None:
             return self._fit_plain(estimator, X, y, sample_weight)
-        C, coef, path_iter = self._choose_C(estimator, X, y, sample_weight, split)
+        C, coef = self._choose_C(estimator, X, y, sample_weight, split)
         estimator.set_params(C=C, warm_start=True)
-        if coef[0] is not None and path_iter > NEWTON_AFTER:
-            estimator.set_params(solver="newton-cg")  # from a close start: a few Newton steps
+        if coef[0] is not None:  # from a close start: Newton-CG where lbfgs is slow
+            n_rows = len(y) if sample_weight is None else float(np.sum(sample_weight))
+            estimator.set_params(solver=final_solver(coef[0].size, n_rows))
         estimator.coef_, estimator.intercept_ = coef
         return super()._fit_estimator(estimator, X, y, sample_weight)
 
@@ -244,9 +245,9 @@ class LogReg(_TfidfText, WrappedClassifier):
     def _choose_C(self, estimator, X, y, sample_weight, split):
         """C of ``Cs`` with the lowest validation log-loss along a walk over the grid.
 
-        Returns the C, its path coefficients ``(coef_, intercept_)``, which
+        Returns the C and its path coefficients ``(coef_, intercept_)``, which
         start the final fit on all rows (same shapes: the training part of a
-        stratified split holds every class), and the path fit's iterations there.
+        stratified split holds every class).
         """
 
         def fit_at(C, X_part, y_part, w_part):
@@ -255,8 +256,8 @@ class LogReg(_TfidfText, WrappedClassifier):
             return super(LogReg, self)._fit_estimator(model, X_part, y_part, w_part)
 
         Cs = np.sort(np.asarray(self.Cs, dtype=float))
-        C, coef, self.validation_log_loss_, n_iter = walk_Cs(fit_at, Cs, X, y, sample_weight, split)
-        return C, coef, n_iter
+        C, coef, self.validation_log_loss_ = walk_Cs(fit_at, Cs, X, y, sample_weight, split)
+        return C, coef
 
     def fit(self, X, y, sample_weight=None):
         """Fit on ``X`` (n, d) numeric, sparse, or n raw strings, and labels ``y`` (n,).
