@@ -69,3 +69,11 @@ def test_float32_columns_give_the_moments_of_their_exact_float64_values():
         for name in ("weight", "s1", "s2", "a4", "b3"):
             assert np.array_equal(getattr(s32.moments[k], name), getattr(s64.moments[k], name))
     assert s32.lo.dtype == np.float64 and np.array_equal(s32.lo, s64.lo)
+
+
+def test_int8_labels_spanning_their_whole_range_group_correctly():
+    X = np.arange(8.0).reshape(4, 2)
+    labels = np.array([127, -128, 127, -128], dtype=np.int8)
+    stats = partition_stats(_frame(X, labels), ["a", "b"], "y", {}, np.zeros(2))
+    assert sorted(stats.moments) == [-128, 127]
+    np.testing.assert_array_equal(stats.moments[127].s1[0], X[[0, 2]].sum(axis=0))

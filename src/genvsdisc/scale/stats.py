@@ -107,7 +107,8 @@ def _class_blocks(y):
     codes), in one pass; other labels by a stable comparison sort.
     """
     if y.dtype.kind in "iu" and len(y) and int(y.max()) - int(y.min()) < 2**15:
-        order = np.argsort((y - y.min()).astype(np.int16), kind="stable")
+        codes = np.subtract(y, y.min(), dtype=np.int64)  # in int64: no wrap-around for int8
+        order = np.argsort(codes.astype(np.int16), kind="stable")
     else:
         order = np.argsort(y, kind="stable")
     sorted_y = y[order]

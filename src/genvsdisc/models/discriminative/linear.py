@@ -119,8 +119,7 @@ class LogReg(_TfidfText, WrappedClassifier):
         sample of the training part and of the validation split, in proportion
         (the final fit uses every row). C is the prior variance of the weights
         in scikit-learn's objective (sum of losses + |W|^2 / (2 C)), so it
-        carries over from a sample to all rows; beyond some ten thousand rows
-        the Cs of the grid differ little in validation loss. None: all rows.
+        carries over from a sample to all rows. None: all rows.
     warm_start : bool, default=False
         With a fixed ``C``, start the solver from the previous fit's
         coefficients when the classes and feature count are unchanged (learning
