@@ -11,6 +11,21 @@ import pytest
 from PIL import Image
 
 
+def _without_timings(obj):
+    """A results.json section with every wall-time field ("..._s") left out."""
+    if isinstance(obj, dict):
+        return {k: _without_timings(v) for k, v in obj.items() if not k.endswith("_s")}
+    if isinstance(obj, list):
+        return [_without_timings(v) for v in obj]
+    return obj
+
+
+@pytest.fixture
+def without_timings():
+    """Compare two runs' figures: the same numbers, whatever the clock said."""
+    return _without_timings
+
+
 @pytest.fixture
 def write_file(tmp_path):
     """``write_file("a/b.csv", "text or bytes") -> Path`` under a fresh temporary folder."""

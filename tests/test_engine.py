@@ -92,15 +92,7 @@ def test_unreachable_scheduler_one_line():
         DaskEngine(scheduler="tcp://127.0.0.1:9", connect_timeout="1s")
 
 
-def _strip_times(obj):
-    if isinstance(obj, dict):
-        return {k: _strip_times(v) for k, v in obj.items() if not k.endswith("_s")}
-    if isinstance(obj, list):
-        return [_strip_times(v) for v in obj]
-    return obj
-
-
-def test_local_cluster_same_numbers_as_in_process():
+def test_local_cluster_same_numbers_as_in_process(without_timings):
     """A real LocalCluster on loopback TCP, reached through its scheduler address."""
     from distributed import LocalCluster
 
@@ -125,7 +117,7 @@ def test_local_cluster_same_numbers_as_in_process():
             there = compare(ds, engine=engine, **kw)
             assert engine.describe()["workers"] == 2
     assert there["engine"]["kind"] == "dask-scheduler"
-    assert _strip_times(there["experiments"]) == _strip_times(here["experiments"])
+    assert without_timings(there["experiments"]) == without_timings(here["experiments"])
 
 
 def test_choose_engine_forked_workers_unless_one_core_or_a_big_table():
@@ -202,7 +194,7 @@ def test_threads_keep_each_tasks_warnings_apart(split):
     assert [str(w.message) for w in after] == ["later"]
 
 
-def test_threaded_run_same_numbers_as_one_thread():
+def test_threaded_run_same_numbers_as_one_thread(without_timings):
     settings = Settings.default(quick=True, seeds=(0, 1), n_sizes=3)
     kw = dict(
         models=["gaussian_nb", "lda", "gmm", "logreg"],
@@ -213,7 +205,7 @@ def test_threaded_run_same_numbers_as_one_thread():
     serial = compare(load("moons", n_samples=200), engine=InProcessEngine(threads=1), **kw)
     threaded = compare(load("moons", n_samples=200), engine=InProcessEngine(threads=2), **kw)
     assert serial["engine"]["threads"] == 1 and threaded["engine"]["threads"] == 2
-    assert _strip_times(threaded["experiments"]) == _strip_times(serial["experiments"])
+    assert without_timings(threaded["experiments"]) == without_timings(serial["experiments"])
     assert threaded["warnings"] == serial["warnings"]
 
 

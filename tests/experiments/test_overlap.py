@@ -17,14 +17,6 @@ from genvsdisc.report import build_figures
 EXPERIMENTS = ["accuracy", "learning_curve", "missing", "novelty", "regions"]
 
 
-def _strip_times(obj):
-    if isinstance(obj, dict):
-        return {k: _strip_times(v) for k, v in obj.items() if not k.endswith("_s")}
-    if isinstance(obj, list):
-        return [_strip_times(v) for v in obj]
-    return obj
-
-
 def _run(figures=None):
     settings = Settings.default(quick=True, seeds=(0, 1), n_sizes=3)
     return compare(
@@ -44,7 +36,7 @@ def plain():
     return _run()
 
 
-def test_figures_drawn_during_the_graph_equal_figures_drawn_after(plain):
+def test_figures_drawn_during_the_graph_equal_figures_drawn_after(plain, without_timings):
     before = (warnings.showwarning, list(warnings.filters))
     figures = {}
     record = _run(figures)
@@ -54,7 +46,7 @@ def test_figures_drawn_during_the_graph_equal_figures_drawn_after(plain):
     after = build_figures(record)  # drawn from the saved record, in the main thread
     assert after == {n: png for n, png in figures.items() if png is not None}
     # the record is the one combined after the graph
-    assert _strip_times(record["experiments"]) == _strip_times(plain["experiments"])
+    assert without_timings(record["experiments"]) == without_timings(plain["experiments"])
     assert record["settings"] == plain["settings"] and record["warnings"] == plain["warnings"]
     # the warning state the tasks (and the drawing thread) shared is back as it was
     assert (warnings.showwarning, list(warnings.filters)) == before
