@@ -177,6 +177,14 @@ def test_cv_must_be_an_integer_of_two_or_more(blobs):
         LogReg(cv=1).fit(*blobs)
 
 
+def test_path_max_rows_must_be_two_or_more_or_none(blobs):
+    with pytest.raises(
+        ParameterError,
+        match=r"'path_max_rows' parameter of LogReg must be an int in the range \[2, inf\) or None",
+    ):
+        LogReg(path_max_rows=1).fit(*blobs)
+
+
 # --------------------------------------------------------------- linear_svm
 def test_linear_svm_needs_two_rows_per_class():
     X = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0]])

@@ -3,13 +3,24 @@
 The path fits several models and scores each on the same validation rows; the
 scoring here is the plain formula on arrays already validated, not
 ``predict_proba`` and ``sklearn.metrics.log_loss``, whose input checks cost
-more than the arithmetic on small data (digits: 5 ms of a 40 ms fit per call).
+more than the arithmetic on small data (on digits, dropping them took the
+default fit from 103 to 78 CPU ms).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from scipy.special import expit, softmax
+
+__all__ = [
+    "final_solver",
+    "walk_Cs",
+    "validation_proba",
+    "validation_log_loss",
+    "validation_slope",
+    "stratified_sample",
+]
+
 
 #: The final fit on all rows starts from the path's coefficients at the chosen C. With
 #: many weights for the rows (at least one per NEWTON_ROWS_PER_WEIGHT rows: pixels, words)
@@ -37,16 +48,6 @@ def final_solver(n_weights, n_rows):
     """
     many_weights = n_weights * NEWTON_ROWS_PER_WEIGHT >= n_rows
     return "newton-cg" if many_weights and n_rows >= NEWTON_MIN_ROWS else "lbfgs"
-
-
-__all__ = [
-    "final_solver",
-    "walk_Cs",
-    "validation_proba",
-    "validation_log_loss",
-    "validation_slope",
-    "stratified_sample",
-]
 
 
 def walk_Cs(fit_at, Cs, X, y, sample_weight, split):
