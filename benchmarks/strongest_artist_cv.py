@@ -13,7 +13,8 @@ Configuration keys (defaults in ``BASE``): model ("mppca" or a registry name),
 C, q, floor, tangents, gamma, noise, starts (mppca's n_components, n_latent,
 min_noise, tangents, tangent_scale, noise, n_starts), order ("before":
 augment raw images then deskew, as ``Augmented(Pipeline(Deskew, Blur, m))``;
-"after": deskew, augment, blur), shift (px), diag (also the 4 diagonal shifts),
+"after": deskew, augment, blur), normalize (``MomentNormalize`` right after
+deskewing), shift (px), diag (also the 4 diagonal shifts),
 angles, scales, elastic (copies), alpha and esigma (their strength and
 smoothness), sigma (blur), tta (test-time transforms: {"shift", "angles",
 "scales"}, or "ttas": a list of them scored from the same fits); the class score is log-sum-exp over them of log p(T x, y) for an
@@ -40,10 +41,17 @@ import time
 import numpy as np
 from scipy.special import logsumexp
 from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import make_pipeline
 
 from genvsdisc.data import load, train_test_split
 from genvsdisc.models import make
-from genvsdisc.preprocessing import Blur, Deskew, augment_images, transform_variants
+from genvsdisc.preprocessing import (
+    Blur,
+    Deskew,
+    MomentNormalize,
+    augment_images,
+    transform_variants,
+)
 
 BASE = {
     "model": "mppca",
@@ -51,6 +59,7 @@ BASE = {
     "q": 30,
     "floor": 1.0,
     "order": "before",
+    "normalize": False,
     "shift": 1,
     "diag": False,
     "angles": [-10.0, 10.0],
@@ -93,13 +102,14 @@ def _rows(cfg, X_tr, y_tr, X_va):
         "elastic_alpha": cfg["alpha"],
         "elastic_sigma": cfg["esigma"],
     }
-    deskew, blur = Deskew(), Blur(sigma=cfg["sigma"])
+    geometric = make_pipeline(Deskew(), *([MomentNormalize()] if cfg["normalize"] else []))
+    blur = Blur(sigma=cfg["sigma"])
     if cfg["order"] == "before":
         X_tr, y_tr = augment_images(X_tr, y_tr, **aug)
-        X_tr = deskew.fit_transform(X_tr)
+        X_tr = geometric.fit_transform(X_tr)
     else:
-        X_tr, y_tr = augment_images(deskew.fit_transform(X_tr), y_tr, **aug)
-    return blur.fit_transform(X_tr), y_tr, blur.transform(deskew.transform(X_va))
+        X_tr, y_tr = augment_images(geometric.fit_transform(X_tr), y_tr, **aug)
+    return blur.fit_transform(X_tr), y_tr, blur.transform(geometric.transform(X_va))
 
 
 def _scores(model, X_va, tta):

@@ -189,7 +189,8 @@ def compare(
     name : str, optional
         The data set's name in the report (DataFrames and arrays).
     preprocess : str or list of str, optional
-        Image steps for every model, e.g. ``"deskew,blur"`` (see
+        Image steps for every model, e.g. ``"deskew,blur"`` or
+        ``"deskew,normalize,blur"`` (see
         :func:`genvsdisc.preprocessing.preprocess_dataset`); ``"augment"`` adds
         shifted and rotated copies of the training rows to every fit of every model.
     **arrays

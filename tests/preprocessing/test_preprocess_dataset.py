@@ -7,7 +7,13 @@ import pytest
 
 from genvsdisc.data import load
 from genvsdisc.exceptions import ParameterError, UnknownNameError
-from genvsdisc.preprocessing import Blur, Deskew, parse_preprocess, preprocess_dataset
+from genvsdisc.preprocessing import (
+    Blur,
+    Deskew,
+    MomentNormalize,
+    parse_preprocess,
+    preprocess_dataset,
+)
 
 
 def test_parse_preprocess_names_and_errors():
@@ -29,6 +35,16 @@ def test_preprocess_dataset_transforms_every_image_in_order():
     assert out.info["preprocessing"] == ["deskew", "blur"] and "deskew + blur" in out.description
     np.testing.assert_array_equal(out.y, ds.y)
     assert preprocess_dataset(ds, None) is ds
+
+
+def test_preprocess_dataset_normalize_step_between_deskew_and_blur():
+    ds = load("digits")
+    out = preprocess_dataset(ds, "deskew,normalize,blur")
+    expected = ds.X
+    for step in (Deskew, MomentNormalize, Blur):
+        expected = step(image_shape=(8, 8)).fit_transform(expected)
+    np.testing.assert_allclose(out.X, expected)
+    assert out.info["preprocessing"] == ["deskew", "normalize", "blur"]
 
 
 def test_preprocess_dataset_refuses_tables_and_missing_pixels():

@@ -1,4 +1,4 @@
-"""Deskew, Blur and augmentation: what they do to images, their errors, sklearn's checks."""
+"""Deskew, MomentNormalize, Blur and augmentation: what they do to images, their errors, sklearn's checks."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from genvsdisc.preprocessing import (
     Augmented,
     Blur,
     Deskew,
+    MomentNormalize,
     TestTimeAugmented,
     augment_images,
     transform_variants,
@@ -60,7 +61,7 @@ def _expected(estimator):
     return dict.fromkeys(_SHAPE_CHECKS, _NOT_SQUARE)
 
 
-@parametrize_with_checks([Deskew(), Blur()], expected_failed_checks=_expected)
+@parametrize_with_checks([Deskew(), MomentNormalize(), Blur()], expected_failed_checks=_expected)
 def test_sklearn_checks(estimator, check):
     check(estimator)
 
@@ -91,6 +92,56 @@ def test_deskew_keeps_a_blank_image_blank():
     assert not Deskew().fit_transform(np.zeros((2, 16))).any()
 
 
+def _ink_box(images, side):
+    """(centroid row, centroid col, height, width): 4 standard deviations of the ink."""
+    img = images.reshape(side, side)
+    r, c = np.mgrid[:side, :side]
+    m = img.sum()
+    r0, c0 = (img * r).sum() / m, (img * c).sum() / m
+    sd_r = np.sqrt((img * (r - r0) ** 2).sum() / m)
+    sd_c = np.sqrt((img * (c - c0) ** 2).sum() / m)
+    return r0, c0, 4 * sd_r, 4 * sd_c
+
+
+def test_moment_normalize_sets_size_centre_and_tempered_aspect():
+    X = np.zeros((1, 28, 28))
+    X[0, 8:20, 3:7] = 1.0  # a small, narrow, off-centre block
+    out = MomentNormalize().fit_transform(X.reshape(1, -1))
+    r0, c0, height, width = _ink_box(out, 28)
+    assert abs(r0 - 13.5) < 0.3 and abs(c0 - 13.5) < 0.3  # centroid to the centre
+    assert abs(height - 0.8 * 28) < 1.0  # the longer side to size * 28
+    _, _, h_in, w_in = _ink_box(X, 28)
+    aspect = np.sqrt(np.sin(np.pi / 2 * w_in / h_in))  # Liu et al.'s ARAN
+    assert abs(width / height - aspect) < 0.06
+    assert w_in / h_in < width / height < 1.0  # widened part of the way, not to a square
+
+
+def test_moment_normalize_wide_images_and_size():
+    X = np.zeros((1, 28, 28))
+    X[0, 12:16, 6:22] = 1.0  # wider than tall: the width becomes the longer side
+    _, _, height, width = _ink_box(MomentNormalize(size=0.6).fit_transform(X.reshape(1, -1)), 28)
+    assert abs(width - 0.6 * 28) < 1.0 and height < width
+
+
+def test_moment_normalize_is_invariant_to_shift_and_scale():
+    digits = load_digits().images[:20]
+    big = np.zeros((20, 24, 24))
+    big[:, 4:20, 4:20] = np.kron(digits, np.ones((2, 2))) / 16  # each digit at twice the size
+    moved = np.roll(big, (2, -3), axis=(1, 2))
+    a = MomentNormalize().fit_transform(big.reshape(20, -1))
+    b = MomentNormalize().fit_transform(moved.reshape(20, -1))
+    np.testing.assert_allclose(a, b, atol=1e-9)  # where the digit sat does not matter
+    half = np.zeros((20, 24, 24))
+    half[:, 8:16, 8:16] = digits / 16  # the same digits at half the size
+    c = MomentNormalize().fit_transform(half.reshape(20, -1))
+    boxes = np.array([[_ink_box(x, 24)[2:] for x in y] for y in (a, c)])  # (2, 20, 2)
+    np.testing.assert_allclose(boxes[0], boxes[1], rtol=0.06)  # one size, not 2x apart
+
+
+def test_moment_normalize_keeps_a_blank_image_blank():
+    assert not MomentNormalize().fit_transform(np.zeros((2, 16))).any()
+
+
 def test_blur_spreads_ink_and_sigma_zero_is_identity():
     X = np.zeros((1, 25))
     X[0, 12] = 1
@@ -99,7 +150,7 @@ def test_blur_spreads_ink_and_sigma_zero_is_identity():
     assert out[2, 2] < 1 and out[2, 1] > 0 and out[2, 1] == pytest.approx(out[1, 2])
 
 
-@pytest.mark.parametrize("step", [Deskew(), Blur()])
+@pytest.mark.parametrize("step", [Deskew(), MomentNormalize(), Blur()])
 def test_steps_refuse_nan_with_one_line(step):
     X = np.zeros((2, 16))
     X[0, 3] = np.nan

@@ -1,6 +1,6 @@
-"""Invariance steps for images: deskewing, blurring and training-time augmentation.
+"""Invariance steps for images: deskewing, moment normalisation, blurring, augmentation.
 
-:class:`Deskew` and :class:`Blur` are scikit-learn transformers (rows in,
+:class:`Deskew`, :class:`MomentNormalize` and :class:`Blur` are scikit-learn transformers (rows in,
 rows out) that any model can take in a Pipeline, artist or detective alike,
 so a comparison can give every model the same preprocessing.
 :func:`augment_images` and the meta-estimator :class:`Augmented` add shifted
@@ -11,11 +11,12 @@ image Dataset (``compare --preprocess deskew,blur``).
 
 from genvsdisc.preprocessing.augment import Augmented, augment_images
 from genvsdisc.preprocessing.datasets import STEPS, parse_preprocess, preprocess_dataset
-from genvsdisc.preprocessing.transformers import Blur, Deskew
+from genvsdisc.preprocessing.transformers import Blur, Deskew, MomentNormalize
 from genvsdisc.preprocessing.tta import TestTimeAugmented, transform_variants
 
 __all__ = [
     "Deskew",
+    "MomentNormalize",
     "Blur",
     "Augmented",
     "augment_images",

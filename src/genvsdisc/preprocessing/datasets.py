@@ -1,7 +1,7 @@
-"""Preprocessing a whole image Dataset for ``compare`` (``--preprocess deskew,blur``).
+"""Preprocessing a whole image Dataset for ``compare`` (``--preprocess deskew,normalize,blur``).
 
-Deskew and Blur learn nothing from the rows (each image is transformed by
-its own moments), so applying them to every image before the train/test
+Deskew, MomentNormalize and Blur learn nothing from the rows (each image is
+transformed by its own moments), so applying them to every image before the train/test
 split leaks nothing, and every model of the comparison -- artist and
 detective alike -- reads the same transformed pixels: like with like. The
 missing-pixels experiment then hides pixels of the *preprocessed* images
@@ -23,12 +23,12 @@ import numpy as np
 
 from genvsdisc.exceptions import ParameterError, unknown_name_error
 from genvsdisc.preprocessing._images import resolve_image_shape
-from genvsdisc.preprocessing.transformers import Blur, Deskew
+from genvsdisc.preprocessing.transformers import Blur, Deskew, MomentNormalize
 
 __all__ = ["STEPS", "AUGMENT", "parse_preprocess", "preprocess_dataset", "augment_shape"]
 
 #: The row-to-row steps ``--preprocess`` may name, applied in the order given.
-STEPS = {"deskew": Deskew, "blur": Blur}
+STEPS = {"deskew": Deskew, "normalize": MomentNormalize, "blur": Blur}
 #: The training-time step ``--preprocess`` may also name (see :class:`.Augmented`).
 AUGMENT = "augment"
 

@@ -1,6 +1,6 @@
-"""Deskewing and blurring: invariance steps any model can take in a pipeline.
+"""Deskewing, moment normalisation and blurring: invariance steps any model can take.
 
-Both are stateless scikit-learn transformers on rows of pixels (n, h*w).
+All three are stateless scikit-learn transformers on rows of pixels (n, h*w).
 They refuse NaN (scikit-learn's one-line "Input X contains NaN" error):
 a missing pixel has no value to deskew or blur, and guessing one would hide
 the missingness from a model that integrates it out. Preprocess the whole
@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from genvsdisc.models.params import ParameterChecks
 from genvsdisc.preprocessing._images import pixel_grid, resolve_image_shape, warp
 
-__all__ = ["Deskew", "Blur"]
+__all__ = ["Deskew", "MomentNormalize", "Blur"]
 
 
 class _ImageStep(ParameterChecks, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -93,6 +93,78 @@ class Deskew(_ImageStep):
         src_r = out_r + r0[:, None, None]
         src_c = out_c + c0[:, None, None] + alpha[:, None, None] * out_r
         return warp(images, src_r, src_c)
+
+
+class MomentNormalize(_ImageStep):
+    """Moment normalisation: scale each image to a standard size and a tempered aspect ratio.
+
+    Liu, Nakashima, Sako & Fujisawa ("Handwritten digit recognition: benchmarking
+    of state-of-the-art techniques", Pattern Recognition 36, 2003; "... investigation
+    of normalization and feature extraction techniques", 37, 2004) found this the
+    best-performing normalisation for digit classifiers. Each image's height and
+    width are measured as 4 standard deviations of its ink (rows, columns); the
+    longer side is mapped to ``size`` times the frame's shorter side, and the
+    aspect ratio R = short / long becomes sqrt(sin(pi R / 2)) (their "ARAN"
+    function), so a narrow "1" is widened part of the way, never to a square; the
+    centroid goes to the centre. Run it after :class:`Deskew` (which makes the
+    ink's principal axis vertical). An image with no ink is returned as it is;
+    a side thinner than one pixel is read as one pixel.
+
+    Parameters
+    ----------
+    size : float > 0, default=0.8
+        The longer side (4 standard deviations of the ink) as a fraction of the
+        frame's shorter side: 0.8 of 28 pixels is 22.4, the median height of
+        mnist5k's deskewed training digits (22.3), so a typical digit keeps
+        its size.
+    image_shape : (height, width) or None, default=None
+        How a row is read as an image; None: square images.
+
+    Attributes
+    ----------
+    image_shape_ : tuple (h, w)
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.zeros((1, 28 * 28)); X[0].reshape(28, 28)[4:24, 13:15] = 1  # a thin bar
+    >>> out = MomentNormalize().fit_transform(X).reshape(28, 28)
+    >>> int((out.sum(axis=0) > 0.5).sum()) > 2  # widened beyond its 2 columns
+    True
+    """
+
+    _parameter_constraints = {
+        **_ImageStep._parameter_constraints,
+        "size": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(self, *, size=0.8, image_shape=None):
+        self.size = size
+        self.image_shape = image_shape
+
+    def _transform_images(self, images):
+        n, h, w = images.shape
+        rows, cols = pixel_grid((h, w))
+        mass = images.sum(axis=(1, 2))
+        safe = np.where(mass > 0, mass, 1.0)
+        r0 = np.einsum("nij,ij->n", images, rows) / safe
+        c0 = np.einsum("nij,ij->n", images, cols) / safe
+        var_r = np.einsum("nij,nij->n", images, (rows[None] - r0[:, None, None]) ** 2) / safe
+        var_c = np.einsum("nij,nij->n", images, (cols[None] - c0[:, None, None]) ** 2) / safe
+        height = np.maximum(4 * np.sqrt(var_r), 1.0)  # (n,) ink extent in pixels
+        width = np.maximum(4 * np.sqrt(var_c), 1.0)
+        longer = np.maximum(height, width)
+        out_long = self.size * min(h, w)
+        out_short = out_long * np.sqrt(np.sin(np.pi / 2 * np.minimum(height, width) / longer))
+        zoom_r = np.where(height >= width, out_long, out_short) / height
+        zoom_c = np.where(height >= width, out_short, out_long) / width
+        centre = (np.array([h, w]) - 1) / 2.0
+        # Output pixel p reads the input at centroid + (p - centre) / zoom.
+        src_r = (rows[None] - centre[0]) / zoom_r[:, None, None] + r0[:, None, None]
+        src_c = (cols[None] - centre[1]) / zoom_c[:, None, None] + c0[:, None, None]
+        out = warp(images, src_r, src_c)
+        return np.where((mass > 0)[:, None, None], out, images)
 
 
 class Blur(_ImageStep):
