@@ -15,7 +15,8 @@ interval), mean over the repeated splits (t 95 % interval), fit and predict
 time (wall and CPU seconds, on this shared machine), pickled model size, and
 for artists the share of 100 samples per class that a judge trained on the
 real (preprocessed) training images assigns to the intended class, with the
-memorisation check (nearest-training-row distance ratio; copying flag) and
+memorisation check (nearest-training-row distance ratio; copying flag), their
+diversity (within-class spread over real test images') and
 its accuracy with half of each preprocessed test image's pixels hidden (NaN,
 integrated out exactly; no test-time variants).
 
@@ -42,6 +43,7 @@ from sklearn.decomposition import PCA
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import SVC
 
+from genvsdisc.app.lab_scores import diversity
 from genvsdisc.data import load, train_test_split
 from genvsdisc.generation.judge import fit_judge
 from genvsdisc.generation.memorisation import memorisation_check
@@ -154,13 +156,18 @@ def _predict(model, X_te, tta, shape, two_sided=None):
 
 
 def _artist_checks(model, train_pre, X_te, y_te, n_per_class, seed):
-    """Judge agreement and memorisation of n_per_class samples of each class."""
+    """Judge agreement, memorisation and diversity of n_per_class samples of each class.
+
+    Diversity: the samples' mean pairwise distance within a class over the real test
+    images' (the playground's image lab measure; 1 = as varied as real digits)."""
     classes = np.unique(train_pre.y)
     X_new, y_new = model.sample(y=np.repeat(classes, n_per_class), random_state=seed, clip=True)
     test_pre = dataclasses.replace(train_pre, X=X_te, y=y_te)
     judge = fit_judge(train_pre, test_pre, seed=seed)
     memo = memorisation_check(X_new, train_pre.X, X_te)
-    return judge.agreement(X_new, y_new), judge.accuracy, memo["ratio"], memo["copying"]
+    spread = diversity(X_new, np.searchsorted(classes, y_new), X_te, np.searchsorted(classes, y_te))
+    agree = judge.agreement(X_new, y_new)
+    return agree, judge.accuracy, memo["ratio"], memo["copying"], spread["ratio"]
 
 
 def robustness(dataset, names=("gmm", "mppca"), steps=(), seed=0, labels_per_class=10):
@@ -290,6 +297,7 @@ def _print_table(rows, prep_label, n_test, args):
         "judge acc",
         "nn ratio",
         "copying",
+        "diversity",
         "half hidden",
     )
     print(" | ".join(head))
@@ -315,8 +323,9 @@ def _print_table(rows, prep_label, n_test, args):
         ]
         cells += (
             [f"{100 * judge[0]:.1f} %", f"{100 * judge[1]:.1f} %", f"{judge[2]:.2f}", str(judge[3])]
+            + [f"{judge[4]:.2f}"]
             if judge
-            else ["-"] * 4
+            else ["-"] * 5
         )
         cells.append(f"{100 * r['half']:.2f}" if "half" in r else "-")
         print(" | ".join(cells))
