@@ -43,6 +43,24 @@ class _ImageStep(ParameterChecks, OneToOneFeatureMixin, TransformerMixin, BaseEs
         return self._transform_images(images).reshape(len(X), -1)
 
 
+def _ink_moments(images, rows, cols):
+    """Each image's ink mass, centroid and second central moments, all (n,).
+
+    ``images`` (n, h, w), ``rows`` and ``cols`` the pixel grid. Returns mass, r0,
+    c0, var_r, var_c, cov_rc; a blank image's moments are 0 (its mass is 0).
+    """
+    mass = images.sum(axis=(1, 2))
+    safe = np.where(mass > 0, mass, 1.0)
+    r0 = np.einsum("nij,ij->n", images, rows) / safe
+    c0 = np.einsum("nij,ij->n", images, cols) / safe
+    dr = rows[None] - r0[:, None, None]  # (n, h, w)
+    dc = cols[None] - c0[:, None, None]
+    var_r = np.einsum("nij,nij->n", images, dr**2) / safe
+    var_c = np.einsum("nij,nij->n", images, dc**2) / safe
+    cov_rc = np.einsum("nij,nij->n", images, dr * dc) / safe
+    return mass, r0, c0, var_r, var_c, cov_rc
+
+
 class Deskew(_ImageStep):
     """Moment-based deskewing: shear each image upright and centre its mass.
 
@@ -76,14 +94,7 @@ class Deskew(_ImageStep):
     def _transform_images(self, images):
         n, h, w = images.shape
         rows, cols = pixel_grid((h, w))
-        mass = images.sum(axis=(1, 2))  # (n,)
-        safe = np.where(mass > 0, mass, 1.0)
-        r0 = np.einsum("nij,ij->n", images, rows) / safe
-        c0 = np.einsum("nij,ij->n", images, cols) / safe
-        dr = rows[None] - r0[:, None, None]  # (n, h, w)
-        dc = cols[None] - c0[:, None, None]
-        var_r = np.einsum("nij,nij->n", images, dr**2) / safe
-        cov_rc = np.einsum("nij,nij->n", images, dr * dc) / safe
+        mass, r0, c0, var_r, _, cov_rc = _ink_moments(images, rows, cols)
         alpha = np.where(var_r > 1e-12, cov_rc / np.where(var_r > 1e-12, var_r, 1.0), 0.0)
         centre = (np.array([h, w]) - 1) / 2.0
         r0 = np.where(mass > 0, r0, centre[0])  # blank images stay where they are
@@ -146,12 +157,7 @@ class MomentNormalize(_ImageStep):
     def _transform_images(self, images):
         n, h, w = images.shape
         rows, cols = pixel_grid((h, w))
-        mass = images.sum(axis=(1, 2))
-        safe = np.where(mass > 0, mass, 1.0)
-        r0 = np.einsum("nij,ij->n", images, rows) / safe
-        c0 = np.einsum("nij,ij->n", images, cols) / safe
-        var_r = np.einsum("nij,nij->n", images, (rows[None] - r0[:, None, None]) ** 2) / safe
-        var_c = np.einsum("nij,nij->n", images, (cols[None] - c0[:, None, None]) ** 2) / safe
+        mass, r0, c0, var_r, var_c, _ = _ink_moments(images, rows, cols)
         height = np.maximum(4 * np.sqrt(var_r), 1.0)  # (n,) ink extent in pixels
         width = np.maximum(4 * np.sqrt(var_c), 1.0)
         longer = np.maximum(height, width)
