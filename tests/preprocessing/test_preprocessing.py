@@ -1,4 +1,4 @@
-"""Deskew, MomentNormalize, Blur and augmentation: what they do to images, their errors, sklearn's checks."""
+"""Deskew, MomentNormalize, Blur and augmentation: what they do, their errors, sklearn's checks."""
 
 from __future__ import annotations
 

@@ -70,8 +70,9 @@ def default_out_dir(source: str) -> Path:
 @click.option(
     "--preprocess",
     default=None,
-    help="Image steps for every model, e.g. deskew,blur or deskew,normalize,blur (applied to all "
-    "images before the split; normalize: size and aspect by moments); 'augment' adds shifted and rotated copies to every training fit, test rows untouched.",
+    help="Image steps for every model, e.g. deskew,blur or deskew,normalize,blur (applied "
+    "to all images before the split; normalize: size and aspect by moments); 'augment' adds "
+    "shifted and rotated copies to every training fit, test rows untouched.",
 )
 @click.option(
     "--out-of-core",

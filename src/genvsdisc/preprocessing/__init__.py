@@ -1,12 +1,12 @@
 """Invariance steps for images: deskewing, moment normalisation, blurring, augmentation.
 
-:class:`Deskew`, :class:`MomentNormalize` and :class:`Blur` are scikit-learn transformers (rows in,
-rows out) that any model can take in a Pipeline, artist or detective alike,
-so a comparison can give every model the same preprocessing.
+:class:`Deskew`, :class:`MomentNormalize` and :class:`Blur` are scikit-learn
+transformers (rows in, rows out) that any model can take in a Pipeline, artist
+or detective alike, so a comparison can give every model the same preprocessing.
 :func:`augment_images` and the meta-estimator :class:`Augmented` add shifted
 and rotated training copies (a transformer cannot add rows; see
 :mod:`.augment`). :func:`preprocess_dataset` applies the steps to a whole
-image Dataset (``compare --preprocess deskew,blur``).
+image Dataset (``compare --preprocess deskew,normalize,blur``).
 """
 
 from genvsdisc.preprocessing.augment import Augmented, augment_images

@@ -1,8 +1,8 @@
 """Preprocessing a whole image Dataset for ``compare`` (``--preprocess deskew,normalize,blur``).
 
 Deskew, MomentNormalize and Blur learn nothing from the rows (each image is
-transformed by its own moments), so applying them to every image before the train/test
-split leaks nothing, and every model of the comparison -- artist and
+transformed by its own moments), so applying them to every image before the
+train/test split leaks nothing, and every model of the comparison -- artist and
 detective alike -- reads the same transformed pixels: like with like. The
 missing-pixels experiment then hides pixels of the *preprocessed* images
 (the steps refuse NaN; see :mod:`.transformers`).
