@@ -113,7 +113,8 @@ def test_reports_page_opens_report(page):
     page.click("text=digits: the detective and the artist")
     page.wait_for_selector("#report-title")
     assert page.url.endswith("/reports/files/digits-20250101-120000/report.html")
-    assert page.locator("img").evaluate("i => i.naturalWidth") > 0  # its figure loaded too
+    # its figure loaded too (it may still be arriving when the title is there)
+    wait_js(page, "(i => i && i.complete && i.naturalWidth > 0)(document.querySelector('img'))")
     page.click("#genvsdisc-back a[href='/reports']")  # and it leads back to the app
     page.wait_for_selector("#rows a")
     assert page.url.endswith("/reports")

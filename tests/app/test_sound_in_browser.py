@@ -65,7 +65,9 @@ def test_sound_lab_plays_pictures_and_judges_clips(page):
     _clips_shown(page)
     assert page.locator("#grid figure.clip").count() == 20  # a real and a generated clip per word
     assert page.locator("#grid figure.clip.generated").count() == 10
-    # every spectrogram is a decoded picture
+    # every spectrogram is a decoded picture (they may still be decoding when the clips show)
+    pictures = "[...document.querySelectorAll('#grid img.spectrogram')]"
+    wait_js(page, f"{pictures}.every(i => i.complete && i.naturalWidth > 0)")
     widths = page.evaluate(
         "[...document.querySelectorAll('#grid img.spectrogram')].map(i => i.naturalWidth)"
     )
