@@ -3,8 +3,9 @@
 For every split seed (seed 0 is the fixed split of ``compare``:
 ``genvsdisc.data.train_test_split`` with its defaults, 70/30) the training
 images are deskewed (and moment-normalised with ``--preprocess
-deskew,normalize,blur``, the setting chosen in RESULTS.md round 5), augmented (``AUGMENT``: one-pixel shifts and +-10 degree
-rotations; ``--augment`` JSON overrides it, e.g. elastic copies) and lightly
+deskew,normalize,blur``, the setting chosen in RESULTS.md round 5), augmented
+(``AUGMENT``: one-pixel shifts and +-10 degree rotations; ``--augment`` JSON
+overrides it, e.g. elastic copies) and lightly
 blurred; test images are deskewed and blurred only, and with ``--tta`` every
 model also scores shifted versions of each (an artist by log mean_T
 p(T x, y), a detective by mean_T p(y | T x)). With ``--two-sided G`` an artist that offers
@@ -49,13 +50,7 @@ from genvsdisc.generation.judge import fit_judge
 from genvsdisc.generation.memorisation import memorisation_check
 from genvsdisc.models import make
 from genvsdisc.models.generative.mixture import ClassMixture
-from genvsdisc.preprocessing import (
-    Blur,
-    Deskew,
-    MomentNormalize,
-    augment_images,
-    transform_variants,
-)
+from genvsdisc.preprocessing import STEPS, Blur, augment_images, transform_variants
 
 #: name -> (family, factory). mppca's settings (8 components, q = 30, floor 1.0) were
 #: first picked on the fixed split's test images (a flaw); 3-fold cross-validation on its
@@ -223,13 +218,12 @@ def main(argv=None):
         help="image steps for --robustness (default: raw pixels and registry defaults)",
     )
     args = parser.parse_args(argv)
-    known = {"deskew": Deskew, "normalize": MomentNormalize, "blur": Blur}
     if args.robustness:
-        steps = [known[s] for s in args.robustness_preprocess.split(",") if s]
+        steps = [STEPS[s] for s in args.robustness_preprocess.split(",") if s]
         names = [m for m in args.models.split(",") if m] if steps else ("gmm", "mppca")
         return robustness(args.dataset, names, steps)
     names = [m for m in args.models.split(",") if m]
-    steps = [known[s] for s in args.preprocess.split(",") if s]
+    steps = [STEPS[s] for s in args.preprocess.split(",") if s]
     augment = {**AUGMENT, **json.loads(args.aug)} if args.augment else None
     tta = TTA if args.tta else None
     prep_label = "+".join(

@@ -165,6 +165,8 @@ def test_image_shape_errors_name_the_parameter():
         Blur(image_shape=(3, 3)).fit(np.zeros((2, 10)))
     with pytest.raises(ParameterError, match="'sigma' parameter of Blur"):
         Blur(sigma=-1).fit(np.zeros((2, 4)))
+    with pytest.raises(ParameterError, match=r"'size' parameter of MomentNormalize .*Got 0 "):
+        MomentNormalize(size=0).fit(np.zeros((2, 4)))
     assert Deskew(image_shape=(2, 5)).fit(np.zeros((2, 10))).image_shape_ == (2, 5)
 
 
